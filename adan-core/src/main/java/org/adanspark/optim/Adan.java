@@ -1,0 +1,308 @@
+package org.adanspark.optim;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adan, the Adaptive Nesterov Momentum algorithm of Xie, Zhou, Li, Lin and Yan, <i>Adan: Adaptive Nesterov
+ * Momentum Algorithm for Faster Optimizing Deep Models</i> (arXiv 2208.06677, Algorithm 1), exactly as
+ * the official implementation (sail-sg/Adan {@code adan.py}) computes it.
+ *
+ * <p>With {@code g_k} the (clipped) gradient, betas in the <b>code's</b> convention
+ * {@code (β1, β2, β3) = (0.98, 0.92, 0.99)} (the paper writes {@code 1-β}), and bias corrections
+ * {@code c_i = 1 - β_i^k}:
+ * <pre>
+ *   m_k = β1 m_{k-1} + (1-β1) g_k                                   (eq. 1, first moment)
+ *   v_k = β2 v_{k-1} + (1-β2) (g_k - g_{k-1})                       (eq. 1, gradient difference)
+ *   n_k = β3 n_{k-1} + (1-β3) [g_k + β2 (g_k - g_{k-1})]²           (eq. 1, Nesterov second moment)
+ *   η_k = lr / (sqrt(n_k) / sqrt(c3) + eps)                         (eps outside the root, after bias correction)
+ *   θ'  = θ_k - η_k ∘ (m_k / c1 + β2 v_k / c2)
+ *   θ_{k+1} = θ' / (1 + lr λ)                  proximal decay, noProx = false (Algorithm 1)
+ *   θ_{k+1} = θ_k (1 - lr λ) - η_k ∘ (...)     decoupled decay, noProx = true
+ * </pre>
+ * On the first step (and the first after {@link #restart}) {@code g_{k-1} = g_k}, so the difference term
+ * is zero. With {@code maxGradNorm > 0} every gradient is first scaled by
+ * {@code min(maxGradNorm / (‖g‖₂ + eps), 1)}, the norm spanning all tensors.
+ *
+ * <p>The float64 path performs the reference's floating-point operations in the reference's order and
+ * reproduces its trajectories to the last bit or so. The float32 path does the same in float32 arithmetic,
+ * as the reference does for float32 tensors. Each step is one fused pass over memory per shard after the
+ * screening pass: it reads θ, g, g_prev, m, v, n and writes θ, m, v, n, g_prev (44 bytes per float32
+ * parameter).
+ *
+ * <p>Builder defaults are the official implementation's: lr 1e-3, betas (0.98, 0.92, 0.99), eps 1e-8,
+ * weightDecay 0, maxGradNorm 0 (off), noProx false. The paper recommends weight decay 0.02 and a learning
+ * rate 5–10× Adam's for large batches.
+ */
+public final class Adan extends AbstractOptimizer {
+
+    /** Name in configuration and checkpoints. */
+    public static final String NAME = "adan";
+    /** Slot of the first moment {@code m}. */
+    public static final String SLOT_M = "m";
+    /** Slot of the moving average of gradient differences {@code v}. */
+    public static final String SLOT_V = "v";
+    /** Slot of the second moment {@code n}. */
+    public static final String SLOT_N = "n";
+    /** Slot of the previous (clipped) gradient. */
+    public static final String SLOT_PREV_GRAD = "g_prev";
+
+    private static final List<String> SLOTS = slots(SLOT_M, SLOT_V, SLOT_N, SLOT_PREV_GRAD);
+    private static final int M = 0;
+    private static final int V = 1;
+    private static final int N = 2;
+    private static final int PREV = 3;
+
+    private final double beta1;
+    private final double beta2;
+    private final double beta3;
+    private final double eps;
+    private final boolean noProx;
+
+    private Adan(Builder b) {
+        super(b);
+        this.beta1 = b.beta1;
+        this.beta2 = b.beta2;
+        this.beta3 = b.beta3;
+        this.eps = b.eps;
+        this.noProx = b.noProx;
+    }
+
+    /** @return a builder with the official implementation's defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> slotNames() {
+        return SLOTS;
+    }
+
+    /** @return β1, the first-moment decay (code convention) */
+    public double beta1() {
+        return beta1;
+    }
+
+    /** @return β2, the gradient-difference decay (code convention) */
+    public double beta2() {
+        return beta2;
+    }
+
+    /** @return β3, the second-moment decay (code convention) */
+    public double beta3() {
+        return beta3;
+    }
+
+    /** @return eps, added outside the square root */
+    public double eps() {
+        return eps;
+    }
+
+    /** @return true for decoupled (AdamW-style) weight decay, false for the paper's proximal decay */
+    public boolean noProx() {
+        return noProx;
+    }
+
+    @Override
+    double clipEpsilon() {
+        return eps;
+    }
+
+    @Override
+    void describe(Map<String, Object> into) {
+        into.put("beta1", beta1);
+        into.put("beta2", beta2);
+        into.put("beta3", beta3);
+        into.put("eps", eps);
+        into.put("no_prox", noProx);
+    }
+
+    @Override
+    void apply64(OptimizerState state, double[] p, double[] g, double clip) {
+        long t = state.step();
+        StepScalars c = new StepScalars(t);
+        double[] m = state.slot64(M);
+        double[] v = state.slot64(V);
+        double[] n = state.slot64(N);
+        double[] prev = state.slot64(PREV);
+        ShardPlan plan = state.plan();
+        ShardRunner.forEachShard(plan, shard -> {
+            int from = plan.shardOffset(shard);
+            int to = from + plan.shardLength(shard);
+            if (t == 1) {
+                for (int i = from; i < to; i++) {
+                    prev[i] = g[i] * clip;
+                }
+            }
+            step64(p, g, m, v, n, prev, from, to, clip, c);
+        });
+    }
+
+    @Override
+    void apply32(OptimizerState state, float[] p, float[] g, double clip) {
+        long t = state.step();
+        StepScalars c = new StepScalars(t);
+        float[] m = state.slot32(M);
+        float[] v = state.slot32(V);
+        float[] n = state.slot32(N);
+        float[] prev = state.slot32(PREV);
+        ShardPlan plan = state.plan();
+        float clip32 = (float) clip;
+        ShardRunner.forEachShard(plan, shard -> {
+            int from = plan.shardOffset(shard);
+            int to = from + plan.shardLength(shard);
+            if (t == 1) {
+                for (int i = from; i < to; i++) {
+                    prev[i] = g[i] * clip32;
+                }
+            }
+            step32(p, g, m, v, n, prev, from, to, clip32, c);
+        });
+    }
+
+    /** The per-step scalars of the reference, computed in float64 as Python does. */
+    private final class StepScalars {
+        final double bc3Sqrt;
+        final double negStepSize;
+        final double negStepSizeDiff;
+        final double decay;
+        final double proxDivisor;
+
+        StepScalars(long t) {
+            double bc1 = biasCorrection(beta1, t);
+            double bc2 = biasCorrection(beta2, t);
+            bc3Sqrt = Math.sqrt(biasCorrection(beta3, t));
+            negStepSize = -(lr / bc1);
+            negStepSizeDiff = -(lr * beta2 / bc2);
+            decay = 1 - lr * weightDecay;
+            proxDivisor = 1 + lr * weightDecay;
+        }
+    }
+
+    private void step64(double[] p, double[] g, double[] m, double[] v, double[] n, double[] prev,
+                        int from, int to, double clip, StepScalars c) {
+        final double b1 = beta1, b2 = beta2, b3 = beta3;
+        final double omb1 = 1 - beta1, omb2 = 1 - beta2, omb3 = 1 - beta3;
+        final double bc3s = c.bc3Sqrt, e = eps, ss = c.negStepSize, ssd = c.negStepSizeDiff;
+        final double decay = c.decay, prox = c.proxDivisor;
+        final boolean decoupled = noProx;
+        for (int i = from; i < to; i++) {
+            double gi = g[i] * clip;
+            double d = gi - prev[i];
+            double mi = m[i] * b1 + omb1 * gi;
+            double vi = v[i] * b2 + omb2 * d;
+            double u = d * b2 + gi;
+            double ni = n[i] * b3 + (omb3 * u) * u;
+            double denom = Math.sqrt(ni) / bc3s + e;
+            double pi = p[i];
+            if (decoupled) {
+                pi = pi * decay;
+            }
+            pi = pi + (ss * mi) / denom;
+            pi = pi + (ssd * vi) / denom;
+            if (!decoupled) {
+                pi = pi / prox;
+            }
+            p[i] = pi;
+            m[i] = mi;
+            v[i] = vi;
+            n[i] = ni;
+            prev[i] = gi;
+        }
+    }
+
+    private void step32(float[] p, float[] g, float[] m, float[] v, float[] n, float[] prev,
+                        int from, int to, float clip, StepScalars c) {
+        final float b1 = (float) beta1, b2 = (float) beta2, b3 = (float) beta3;
+        final float omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2), omb3 = (float) (1 - beta3);
+        final float bc3s = (float) c.bc3Sqrt, e = (float) eps;
+        final float ss = (float) c.negStepSize, ssd = (float) c.negStepSizeDiff;
+        final float decay = (float) c.decay, prox = (float) c.proxDivisor;
+        final boolean decoupled = noProx;
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * clip;
+            float d = gi - prev[i];
+            float mi = m[i] * b1 + omb1 * gi;
+            float vi = v[i] * b2 + omb2 * d;
+            float u = d * b2 + gi;
+            float ni = n[i] * b3 + (omb3 * u) * u;
+            float denom = (float) Math.sqrt(ni) / bc3s + e;
+            float pi = p[i];
+            if (decoupled) {
+                pi = pi * decay;
+            }
+            pi = pi + (ss * mi) / denom;
+            pi = pi + (ssd * vi) / denom;
+            if (!decoupled) {
+                pi = pi / prox;
+            }
+            p[i] = pi;
+            m[i] = mi;
+            v[i] = vi;
+            n[i] = ni;
+            prev[i] = gi;
+        }
+    }
+
+    /** Builder for {@link Adan}; every setter's value is checked in {@link #build()}. */
+    public static final class Builder extends AbstractOptimizer.Builder<Builder, Adan> {
+        private double beta1 = 0.98;
+        private double beta2 = 0.92;
+        private double beta3 = 0.99;
+        private double eps = 1e-8;
+        private boolean noProx;
+
+        Builder() {
+            super(1e-3, 0.0);
+        }
+
+        /**
+         * @param beta1 first-moment decay, in [0, 1) (code convention: 0.98)
+         * @param beta2 gradient-difference decay, in [0, 1) (0.92)
+         * @param beta3 second-moment decay, in [0, 1) (0.99)
+         * @return this builder
+         */
+        public Builder betas(double beta1, double beta2, double beta3) {
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.beta3 = beta3;
+            return this;
+        }
+
+        /**
+         * @param eps added to the bias-corrected root of {@code n}, &gt; 0
+         * @return this builder
+         */
+        public Builder eps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /**
+         * @param noProx true for decoupled weight decay, false for the proximal decay of Algorithm 1
+         * @return this builder
+         */
+        public Builder noProx(boolean noProx) {
+            this.noProx = noProx;
+            return this;
+        }
+
+        @Override
+        public Adan build() {
+            validateCommon();
+            Hyperparameters.unitInterval("betas[0]", beta1);
+            Hyperparameters.unitInterval("betas[1]", beta2);
+            Hyperparameters.unitInterval("betas[2]", beta3);
+            Hyperparameters.positive("eps", eps);
+            if (noProx && lr * weightDecay >= 1) {
+                throw new IllegalArgumentException("lr * weightDecay must be < 1 with noProx, got " + lr * weightDecay);
+            }
+            return new Adan(this);
+        }
+    }
+}

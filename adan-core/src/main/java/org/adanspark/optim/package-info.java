@@ -1,0 +1,23 @@
+/**
+ * Optimizers for large-batch training over flat, sharded state.
+ *
+ * <p>The entry points are {@link org.adanspark.optim.Adan} (Xie et al., <i>Adan: Adaptive Nesterov
+ * Momentum Algorithm for Faster Optimizing Deep Models</i>, arXiv 2208.06677) and the baselines
+ * {@link org.adanspark.optim.AdamW}, {@link org.adanspark.optim.Adam}, {@link org.adanspark.optim.Lamb},
+ * {@link org.adanspark.optim.Sgd}, {@link org.adanspark.optim.RAdam} and the
+ * {@link org.adanspark.optim.Lookahead} wrapper. All share one contract, {@link org.adanspark.optim.Optimizer}:
+ *
+ * <pre>{@code
+ * ParamLayout layout = ParamLayout.of(17, 5);
+ * Adan adan = Adan.builder().lr(1e-3).weightDecay(0.02).build();
+ * OptimizerState state = adan.init(layout, Precision.FLOAT32, 8);
+ * adan.step(state, params, grads);   // updates params in place
+ * }</pre>
+ *
+ * <p>Hyperparameters are immutable objects made by builders that validate every value. State lives
+ * apart, in {@link org.adanspark.optim.OptimizerState}: one flat buffer per slot (for Adan m, v, n and
+ * the previous gradient), cut by a {@link org.adanspark.optim.ShardPlan} into contiguous shards that are
+ * updated in parallel. Global reductions (the clip norm, LAMB's per-tensor norms) are computed per fixed
+ * block and combined in a fixed order, so the result does not depend on the number of shards.
+ */
+package org.adanspark.optim;
