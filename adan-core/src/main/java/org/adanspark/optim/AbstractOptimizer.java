@@ -70,29 +70,51 @@ abstract class AbstractOptimizer implements Optimizer {
 
     @Override
     public final OptimizerState init(ParamLayout layout, Precision precision, int shards) {
-        return new OptimizerState(name(), new ShardPlan(layout, shards), precision, slotNames(), segmentStatCount());
+        return newState(name(), List.of(), layout, precision, shards);
+    }
+
+    /** State named {@code owner} with this optimizer's slots followed by {@code extraSlots} (for wrappers). */
+    final OptimizerState newState(String owner, List<String> extraSlots, ParamLayout layout, Precision precision,
+                                  int shards) {
+        List<String> all = new java.util.ArrayList<>(slotNames());
+        all.addAll(extraSlots);
+        return new OptimizerState(owner, new ShardPlan(layout, shards), precision, all, segmentStatCount());
     }
 
     @Override
     public final void step(OptimizerState state, double[] params, double[] grads) {
-        checkStep(state, Precision.FLOAT64, params.length, grads.length);
-        double clip = screen(state, grads, null);
-        if (Double.isNaN(clip)) {
-            return;
-        }
-        state.incrementStep();
-        apply64(state, params, grads, clip);
+        checkOwner(state);
+        advance(state, params, grads);
     }
 
     @Override
     public final void step(OptimizerState state, float[] params, float[] grads) {
-        checkStep(state, Precision.FLOAT32, params.length, grads.length);
+        checkOwner(state);
+        advance(state, params, grads);
+    }
+
+    /** Checks the arrays, screens the gradient and applies the step; false when the step was skipped. */
+    final boolean advance(OptimizerState state, double[] params, double[] grads) {
+        checkArrays(state, Precision.FLOAT64, params.length, grads.length);
+        double clip = screen(state, grads, null);
+        if (Double.isNaN(clip)) {
+            return false;
+        }
+        state.incrementStep();
+        apply64(state, params, grads, clip);
+        return true;
+    }
+
+    /** Float32 twin of {@link #advance(OptimizerState, double[], double[])}. */
+    final boolean advance(OptimizerState state, float[] params, float[] grads) {
+        checkArrays(state, Precision.FLOAT32, params.length, grads.length);
         double clip = screen(state, null, grads);
         if (Double.isNaN(clip)) {
-            return;
+            return false;
         }
         state.incrementStep();
         apply32(state, params, grads, clip);
+        return true;
     }
 
     @Override
@@ -140,8 +162,8 @@ abstract class AbstractOptimizer implements Optimizer {
         state.ensureCurrent();
     }
 
-    final void checkStep(OptimizerState state, Precision precision, int paramsLength, int gradsLength) {
-        checkOwner(state);
+    static void checkArrays(OptimizerState state, Precision precision, int paramsLength, int gradsLength) {
+        state.ensureCurrent();
         if (state.precision() != precision) {
             throw new IllegalArgumentException("state is " + state.precision() + " but step was called with "
                     + precision + " arrays; init the state with Precision." + precision);

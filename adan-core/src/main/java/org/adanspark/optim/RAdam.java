@@ -1,0 +1,176 @@
+package org.adanspark.optim;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rectified Adam (Liu et al., <i>On the Variance of the Adaptive Learning Rate and Beyond</i>,
+ * arXiv 1908.03265, Algorithm 2), in the form of {@code torch.optim.RAdam}:
+ * <pre>
+ *   g' = g·clip (+ λθ for L2 decay)       θ ← θ(1 - lr·λ) for decoupled decay
+ *   m ← β1 m + (1-β1) g'                  v ← β2 v + (1-β2) g'²
+ *   ρ∞ = 2/(1-β2) - 1                     ρ_t = ρ∞ - 2 t β2^t / (1 - β2^t)
+ *   ρ_t &gt; 5:  r_t = sqrt((ρ_t-4)(ρ_t-2)ρ∞ / ((ρ∞-4)(ρ∞-2)ρ_t))
+ *            θ ← θ - lr · (m / c1) · r_t · sqrt(c2) / (sqrt(v) + eps)
+ *   else:    θ ← θ - lr · (m / c1)                                  (un-adapted momentum SGD)
+ * </pre>
+ * Builder defaults are PyTorch's: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weightDecay 0, L2 decay.
+ */
+public final class RAdam extends AbstractOptimizer {
+
+    /** Name in configuration and checkpoints. */
+    public static final String NAME = "radam";
+
+    private static final List<String> SLOTS = slots("m", "v");
+
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final boolean decoupledWeightDecay;
+
+    private RAdam(Builder b) {
+        super(b);
+        this.beta1 = b.beta1;
+        this.beta2 = b.beta2;
+        this.eps = b.eps;
+        this.decoupledWeightDecay = b.decoupledWeightDecay;
+    }
+
+    /** @return a builder with PyTorch's defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> slotNames() {
+        return SLOTS;
+    }
+
+    @Override
+    void describe(Map<String, Object> into) {
+        into.put("beta1", beta1);
+        into.put("beta2", beta2);
+        into.put("eps", eps);
+        into.put("decoupled_weight_decay", decoupledWeightDecay);
+    }
+
+    /** Step-dependent scalars: [negative step on m, rectified scale, rectified?]. */
+    private double[] scalars(long t) {
+        double bc1 = biasCorrection(beta1, t);
+        double bc2 = biasCorrection(beta2, t);
+        double rhoInf = 2 / (1 - beta2) - 1;
+        double rhoT = rhoInf - 2 * t * Math.pow(beta2, (double) t) / bc2;
+        if (rhoT > 5) {
+            double rect = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+            return new double[] {-lr / bc1 * rect * Math.sqrt(bc2), 1};
+        }
+        return new double[] {-lr / bc1, 0};
+    }
+
+    @Override
+    void apply64(OptimizerState state, double[] p, double[] g, double clip) {
+        double[] s = scalars(state.step());
+        double step = s[0];
+        boolean rectified = s[1] != 0;
+        double l2 = decoupledWeightDecay ? 0 : weightDecay;
+        double decay = decoupledWeightDecay ? 1 - lr * weightDecay : 1;
+        double[] m = state.slot64(0);
+        double[] v = state.slot64(1);
+        ShardPlan plan = state.plan();
+        ShardRunner.forEachShard(plan, shard -> {
+            int to = plan.shardOffset(shard) + plan.shardLength(shard);
+            for (int i = plan.shardOffset(shard); i < to; i++) {
+                double pi = p[i];
+                double gi = g[i] * clip + l2 * pi;
+                double mi = beta1 * m[i] + (1 - beta1) * gi;
+                double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+                double adaptive = rectified ? 1 / (Math.sqrt(vi) + eps) : 1;
+                p[i] = pi * decay + step * mi * adaptive;
+                m[i] = mi;
+                v[i] = vi;
+            }
+        });
+    }
+
+    @Override
+    void apply32(OptimizerState state, float[] p, float[] g, double clip) {
+        double[] s = scalars(state.step());
+        float step = (float) s[0];
+        boolean rectified = s[1] != 0;
+        float l2 = (float) (decoupledWeightDecay ? 0 : weightDecay);
+        float decay = (float) (decoupledWeightDecay ? 1 - lr * weightDecay : 1);
+        float b1 = (float) beta1, b2 = (float) beta2, omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2);
+        float e = (float) eps, c = (float) clip;
+        float[] m = state.slot32(0);
+        float[] v = state.slot32(1);
+        ShardPlan plan = state.plan();
+        ShardRunner.forEachShard(plan, shard -> {
+            int to = plan.shardOffset(shard) + plan.shardLength(shard);
+            for (int i = plan.shardOffset(shard); i < to; i++) {
+                float pi = p[i];
+                float gi = g[i] * c + l2 * pi;
+                float mi = b1 * m[i] + omb1 * gi;
+                float vi = b2 * v[i] + omb2 * gi * gi;
+                float adaptive = rectified ? 1 / ((float) Math.sqrt(vi) + e) : 1;
+                p[i] = pi * decay + step * mi * adaptive;
+                m[i] = mi;
+                v[i] = vi;
+            }
+        });
+    }
+
+    /** Builder for {@link RAdam}; values are checked in {@link #build()}. */
+    public static final class Builder extends AbstractOptimizer.Builder<Builder, RAdam> {
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double eps = 1e-8;
+        private boolean decoupledWeightDecay;
+
+        Builder() {
+            super(1e-3, 0.0);
+        }
+
+        /**
+         * @param beta1 first-moment decay, in [0, 1)
+         * @param beta2 second-moment decay, in [0, 1)
+         * @return this builder
+         */
+        public Builder betas(double beta1, double beta2) {
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            return this;
+        }
+
+        /**
+         * @param eps added to the root of v, &gt; 0
+         * @return this builder
+         */
+        public Builder eps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /**
+         * @param decoupled true for AdamW-style decay of the parameters, false for L2 in the gradient
+         * @return this builder
+         */
+        public Builder decoupledWeightDecay(boolean decoupled) {
+            this.decoupledWeightDecay = decoupled;
+            return this;
+        }
+
+        @Override
+        public RAdam build() {
+            validateCommon();
+            Hyperparameters.unitInterval("betas[0]", beta1);
+            Hyperparameters.unitInterval("betas[1]", beta2);
+            Hyperparameters.positive("eps", eps);
+            return new RAdam(this);
+        }
+    }
+}

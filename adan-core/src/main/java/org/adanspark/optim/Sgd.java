@@ -1,0 +1,152 @@
+package org.adanspark.optim;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stochastic gradient descent with heavy-ball or Nesterov momentum (Sutskever et al., <i>On the importance
+ * of initialization and momentum in deep learning</i>, ICML 2013), in the form of {@code torch.optim.SGD}:
+ * <pre>
+ *   g' = g·clip + λθ
+ *   b ← g'  on the first step,  b ← μ b + (1 - dampening) g'  after
+ *   d = g' + μ b  (Nesterov)   or   d = b  (heavy ball)   or   d = g'  (μ = 0)
+ *   θ ← θ - lr · d
+ * </pre>
+ * Builder defaults: lr 0.01, momentum 0, dampening 0, Nesterov off, weightDecay 0 (PyTorch's, with its
+ * required lr set to a common value).
+ */
+public final class Sgd extends AbstractOptimizer {
+
+    /** Name in configuration and checkpoints. */
+    public static final String NAME = "sgd";
+
+    private static final List<String> SLOTS = slots("momentum_buffer");
+
+    private final double momentum;
+    private final double dampening;
+    private final boolean nesterov;
+
+    private Sgd(Builder b) {
+        super(b);
+        this.momentum = b.momentum;
+        this.dampening = b.dampening;
+        this.nesterov = b.nesterov;
+    }
+
+    /** @return a builder with PyTorch's defaults and lr 0.01 */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> slotNames() {
+        return SLOTS;
+    }
+
+    @Override
+    void describe(Map<String, Object> into) {
+        into.put("momentum", momentum);
+        into.put("dampening", dampening);
+        into.put("nesterov", nesterov);
+    }
+
+    @Override
+    void apply64(OptimizerState state, double[] p, double[] g, double clip) {
+        boolean first = state.step() == 1;
+        double[] buf = state.slot64(0);
+        double mu = momentum;
+        double keep = 1 - dampening;
+        double wd = weightDecay;
+        ShardPlan plan = state.plan();
+        ShardRunner.forEachShard(plan, shard -> {
+            int to = plan.shardOffset(shard) + plan.shardLength(shard);
+            for (int i = plan.shardOffset(shard); i < to; i++) {
+                double gi = g[i] * clip + wd * p[i];
+                double d = gi;
+                if (mu != 0) {
+                    double b = first ? gi : mu * buf[i] + keep * gi;
+                    buf[i] = b;
+                    d = nesterov ? gi + mu * b : b;
+                }
+                p[i] = p[i] - lr * d;
+            }
+        });
+    }
+
+    @Override
+    void apply32(OptimizerState state, float[] p, float[] g, double clip) {
+        boolean first = state.step() == 1;
+        float[] buf = state.slot32(0);
+        float mu = (float) momentum, keep = (float) (1 - dampening), wd = (float) weightDecay;
+        float rate = (float) lr, c = (float) clip;
+        ShardPlan plan = state.plan();
+        ShardRunner.forEachShard(plan, shard -> {
+            int to = plan.shardOffset(shard) + plan.shardLength(shard);
+            for (int i = plan.shardOffset(shard); i < to; i++) {
+                float gi = g[i] * c + wd * p[i];
+                float d = gi;
+                if (mu != 0) {
+                    float b = first ? gi : mu * buf[i] + keep * gi;
+                    buf[i] = b;
+                    d = nesterov ? gi + mu * b : b;
+                }
+                p[i] = p[i] - rate * d;
+            }
+        });
+    }
+
+    /** Builder for {@link Sgd}; values are checked in {@link #build()}. */
+    public static final class Builder extends AbstractOptimizer.Builder<Builder, Sgd> {
+        private double momentum;
+        private double dampening;
+        private boolean nesterov;
+
+        Builder() {
+            super(0.01, 0.0);
+        }
+
+        /**
+         * @param momentum momentum factor μ, in [0, 1)
+         * @return this builder
+         */
+        public Builder momentum(double momentum) {
+            this.momentum = momentum;
+            return this;
+        }
+
+        /**
+         * @param dampening dampening of new gradients in the momentum buffer, in [0, 1]
+         * @return this builder
+         */
+        public Builder dampening(double dampening) {
+            this.dampening = dampening;
+            return this;
+        }
+
+        /**
+         * @param nesterov use Nesterov momentum; needs momentum &gt; 0 and dampening 0
+         * @return this builder
+         */
+        public Builder nesterov(boolean nesterov) {
+            this.nesterov = nesterov;
+            return this;
+        }
+
+        @Override
+        public Sgd build() {
+            validateCommon();
+            Hyperparameters.unitInterval("momentum", momentum);
+            Hyperparameters.closedUnitInterval("dampening", dampening);
+            if (nesterov && (momentum == 0 || dampening != 0)) {
+                throw new IllegalArgumentException("nesterov needs momentum > 0 and dampening 0, got momentum="
+                        + momentum + ", dampening=" + dampening);
+            }
+            return new Sgd(this);
+        }
+    }
+}

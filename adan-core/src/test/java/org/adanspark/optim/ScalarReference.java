@@ -1,0 +1,213 @@
+package org.adanspark.optim;
+
+/**
+ * Plain, unfused, single-threaded float64 implementations written from each paper's equations, one
+ * element at a time: the oracle the fused, sharded kernels are checked against.
+ */
+abstract class ScalarReference {
+
+    final int[] lengths;
+    final double maxGradNorm;
+    final double clipEps;
+    long t;
+
+    ScalarReference(int[] lengths, double maxGradNorm, double clipEps) {
+        this.lengths = lengths;
+        this.maxGradNorm = maxGradNorm;
+        this.clipEps = clipEps;
+    }
+
+    /** One step on {@code p} from a copy of {@code g}, global clipping first. */
+    final void step(double[] p, double[] gIn) {
+        double[] g = gIn.clone();
+        if (maxGradNorm > 0) {
+            double sq = 0;
+            for (double x : g) {
+                sq += x * x;
+            }
+            double clip = Math.min(maxGradNorm / (Math.sqrt(sq) + clipEps), 1.0);
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= clip;
+            }
+        }
+        t++;
+        update(p, g);
+    }
+
+    abstract void update(double[] p, double[] g);
+
+    /** Adam (arXiv 1412.6980, Alg. 1); L2 decay in the gradient, or AdamW's decoupled decay (arXiv 1711.05101). */
+    static final class AdamRef extends ScalarReference {
+        final double lr, b1, b2, eps, wd;
+        final boolean decoupled;
+        final double[] m, v;
+
+        AdamRef(int[] lengths, double lr, double b1, double b2, double eps, double wd, boolean decoupled, double maxGradNorm) {
+            super(lengths, maxGradNorm, 1e-6);
+            this.lr = lr;
+            this.b1 = b1;
+            this.b2 = b2;
+            this.eps = eps;
+            this.wd = wd;
+            this.decoupled = decoupled;
+            int n = java.util.Arrays.stream(lengths).sum();
+            m = new double[n];
+            v = new double[n];
+        }
+
+        @Override
+        void update(double[] p, double[] g) {
+            for (int i = 0; i < p.length; i++) {
+                double gi = decoupled ? g[i] : g[i] + wd * p[i];
+                m[i] = b1 * m[i] + (1 - b1) * gi;
+                v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+                double mHat = m[i] / (1 - Math.pow(b1, t));
+                double vHat = v[i] / (1 - Math.pow(b2, t));
+                double decayed = decoupled ? p[i] - lr * wd * p[i] : p[i];
+                p[i] = decayed - lr * mHat / (Math.sqrt(vHat) + eps);
+            }
+        }
+    }
+
+    /** LAMB (arXiv 1904.00962, Alg. 2) with the per-tensor trust ratio, φ the identity. */
+    static final class LambRef extends ScalarReference {
+        final double lr, b1, b2, eps, wd;
+        final double[] m, v;
+
+        LambRef(int[] lengths, double lr, double b1, double b2, double eps, double wd, double maxGradNorm) {
+            super(lengths, maxGradNorm, 1e-6);
+            this.lr = lr;
+            this.b1 = b1;
+            this.b2 = b2;
+            this.eps = eps;
+            this.wd = wd;
+            int n = java.util.Arrays.stream(lengths).sum();
+            m = new double[n];
+            v = new double[n];
+        }
+
+        @Override
+        void update(double[] p, double[] g) {
+            int off = 0;
+            for (int len : lengths) {
+                double[] r = new double[len];
+                double pNorm = 0, rNorm = 0;
+                for (int j = 0; j < len; j++) {
+                    int i = off + j;
+                    m[i] = b1 * m[i] + (1 - b1) * g[i];
+                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+                    double mHat = m[i] / (1 - Math.pow(b1, t));
+                    double vHat = v[i] / (1 - Math.pow(b2, t));
+                    r[j] = mHat / (Math.sqrt(vHat) + eps) + wd * p[i];
+                    pNorm += p[i] * p[i];
+                    rNorm += r[j] * r[j];
+                }
+                pNorm = Math.sqrt(pNorm);
+                rNorm = Math.sqrt(rNorm);
+                double trust = pNorm > 0 && rNorm > 0 ? pNorm / rNorm : 1.0;
+                for (int j = 0; j < len; j++) {
+                    p[off + j] -= lr * trust * r[j];
+                }
+                off += len;
+            }
+        }
+    }
+
+    /** SGD with heavy-ball or Nesterov momentum (Sutskever et al. 2013, PyTorch's formulation). */
+    static final class SgdRef extends ScalarReference {
+        final double lr, mu, dampening, wd;
+        final boolean nesterov;
+        final double[] buf;
+
+        SgdRef(int[] lengths, double lr, double mu, double dampening, boolean nesterov, double wd, double maxGradNorm) {
+            super(lengths, maxGradNorm, 1e-6);
+            this.lr = lr;
+            this.mu = mu;
+            this.dampening = dampening;
+            this.nesterov = nesterov;
+            this.wd = wd;
+            buf = new double[java.util.Arrays.stream(lengths).sum()];
+        }
+
+        @Override
+        void update(double[] p, double[] g) {
+            for (int i = 0; i < p.length; i++) {
+                double gi = g[i] + wd * p[i];
+                double d = gi;
+                if (mu != 0) {
+                    buf[i] = t == 1 ? gi : mu * buf[i] + (1 - dampening) * gi;
+                    d = nesterov ? gi + mu * buf[i] : buf[i];
+                }
+                p[i] -= lr * d;
+            }
+        }
+    }
+
+    /** RAdam (arXiv 1908.03265, Alg. 2), rectifying when ρ_t > 5 as the authors' code does. */
+    static final class RAdamRef extends ScalarReference {
+        final double lr, b1, b2, eps, wd;
+        final double[] m, v;
+
+        RAdamRef(int[] lengths, double lr, double b1, double b2, double eps, double wd, double maxGradNorm) {
+            super(lengths, maxGradNorm, 1e-6);
+            this.lr = lr;
+            this.b1 = b1;
+            this.b2 = b2;
+            this.eps = eps;
+            this.wd = wd;
+            int n = java.util.Arrays.stream(lengths).sum();
+            m = new double[n];
+            v = new double[n];
+        }
+
+        @Override
+        void update(double[] p, double[] g) {
+            double rhoInf = 2 / (1 - b2) - 1;
+            double b2t = Math.pow(b2, t);
+            double rhoT = rhoInf - 2 * t * b2t / (1 - b2t);
+            for (int i = 0; i < p.length; i++) {
+                double gi = g[i] + wd * p[i];
+                m[i] = b1 * m[i] + (1 - b1) * gi;
+                v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+                double mHat = m[i] / (1 - Math.pow(b1, t));
+                if (rhoT > 5) {
+                    double l = Math.sqrt(1 - b2t) / (Math.sqrt(v[i]) + eps);
+                    double r = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+                    p[i] -= lr * mHat * r * l;
+                } else {
+                    p[i] -= lr * mHat;
+                }
+            }
+        }
+    }
+
+    /** Lookahead (arXiv 1907.08610, Alg. 1) around another reference. */
+    static final class LookaheadRef extends ScalarReference {
+        final ScalarReference inner;
+        final int k;
+        final double alpha;
+        double[] slow;
+
+        LookaheadRef(ScalarReference inner, int k, double alpha) {
+            super(inner.lengths, 0, 0);
+            this.inner = inner;
+            this.k = k;
+            this.alpha = alpha;
+        }
+
+        @Override
+        void update(double[] p, double[] g) {
+            if (slow == null) {
+                slow = p.clone();
+            }
+            inner.t = t - 1;
+            inner.step(p, g);
+            if (t % k == 0) {
+                for (int i = 0; i < p.length; i++) {
+                    slow[i] += alpha * (p[i] - slow[i]);
+                    p[i] = slow[i];
+                }
+            }
+        }
+    }
+}
