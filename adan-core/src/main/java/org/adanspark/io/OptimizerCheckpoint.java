@@ -1,0 +1,334 @@
+package org.adanspark.io;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.adanspark.optim.Optimizer;
+import org.adanspark.optim.OptimizerState;
+import org.adanspark.optim.ParamLayout;
+import org.adanspark.optim.Precision;
+import org.adanspark.optim.ShardPlan;
+
+/**
+ * Writes and reads optimizer state as a checkpoint directory.
+ *
+ * <h2>Format, version 1</h2>
+ * <p>{@code manifest.json} (UTF-8 JSON):
+ * <pre>{@code
+ * { "format": "adan-spark-optimizer-state", "format_version": 1,
+ *   "optimizer": "adan", "hyperparameters": { "lr": 0.001, ... },
+ *   "precision": "FLOAT32", "step": 120, "skipped_steps": 0,
+ *   "layout": { "names": ["0_W", "0_b"], "lengths": [200704, 256] },
+ *   "slots": ["m", "v", "n", "g_prev"],
+ *   "shards": [ { "index": 0, "offset": 0, "length": 100352, "file": "shard-00000.bin",
+ *                 "bytes": 1605664, "sha256": "…" }, … ] }
+ * }</pre>
+ * <p>{@code shard-NNNNN.bin}, all integers and values little-endian:
+ * <pre>
+ *   8 bytes   magic "ADANSHRD"
+ *   int32     format version (1)
+ *   int32     shard index
+ *   int32     offset of the shard in the flat vector
+ *   int32     length of the shard (elements)
+ *   int32     slot count S
+ *   int32     element size (4 = float32, 8 = float64)
+ *   S × length elements: slot 0's slice, then slot 1's, ...
+ * </pre>
+ * <p>Writing goes to a temporary sibling directory that is renamed onto the target in one atomic move, so
+ * a crash mid-write leaves no partial checkpoint under the target name. Reading checks every file's
+ * size, SHA-256 and header against the manifest and reports the first mismatch by file name. A state
+ * saved with S shards can be read into any number of shards.
+ */
+public final class OptimizerCheckpoint {
+
+    /** The format identifier in every manifest. */
+    public static final String FORMAT = "adan-spark-optimizer-state";
+    /** The version this class writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    /** Name of the manifest file inside a checkpoint directory. */
+    public static final String MANIFEST = "manifest.json";
+
+    private static final byte[] MAGIC = "ADANSHRD".getBytes(StandardCharsets.US_ASCII);
+    private static final int HEADER_BYTES = MAGIC.length + 6 * Integer.BYTES;
+    private static final int IO_CHUNK_ELEMENTS = 1 << 16;
+
+    private OptimizerCheckpoint() {
+    }
+
+    /**
+     * Writes {@code state} of {@code optimizer} to a new directory {@code target}, atomically.
+     *
+     * @param target the checkpoint directory; must not exist yet
+     * @param optimizer the optimizer that made the state (its hyperparameters are recorded)
+     * @param state the state to save
+     * @throws IOException if writing fails; {@code target} then does not exist
+     */
+    public static void write(Path target, Optimizer optimizer, OptimizerState state) throws IOException {
+        if (!optimizer.name().equals(state.optimizerName())) {
+            throw new IllegalArgumentException("state was made by '" + state.optimizerName() + "', not by '" + optimizer.name() + "'");
+        }
+        if (Files.exists(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "checkpoint directory already exists");
+        }
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+        try {
+            ShardPlan plan = state.plan();
+            List<Object> shards = new ArrayList<>();
+            for (int s = 0; s < plan.numShards(); s++) {
+                String file = String.format("shard-%05d.bin", s);
+                String sha = writeShard(tmp.resolve(file), state, s);
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("index", s);
+                entry.put("offset", plan.shardOffset(s));
+                entry.put("length", plan.shardLength(s));
+                entry.put("file", file);
+                entry.put("bytes", Files.size(tmp.resolve(file)));
+                entry.put("sha256", sha);
+                shards.add(entry);
+            }
+            Map<String, Object> manifest = new LinkedHashMap<>();
+            manifest.put("format", FORMAT);
+            manifest.put("format_version", FORMAT_VERSION);
+            manifest.put("optimizer", optimizer.name());
+            manifest.put("hyperparameters", optimizer.hyperparameters());
+            manifest.put("precision", state.precision().name());
+            manifest.put("step", state.step());
+            manifest.put("skipped_steps", state.skippedSteps());
+            Map<String, Object> layout = new LinkedHashMap<>();
+            layout.put("names", state.layout().names());
+            layout.put("lengths", toList(state.layout().lengths()));
+            manifest.put("layout", layout);
+            manifest.put("slots", state.slotNames());
+            manifest.put("shards", shards);
+            String json = ConfigValueFactory.fromMap(manifest).render(ConfigRenderOptions.concise().setFormatted(true));
+            Files.writeString(tmp.resolve(MANIFEST), json + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot move " + tmp + " onto " + target + " atomically on this file system", e);
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteRecursively(tmp);
+            throw e;
+        }
+    }
+
+    /**
+     * Reads a checkpoint into new state of {@code optimizer}, cut into {@code shards} shards (which may
+     * differ from the number it was saved with).
+     *
+     * @param dir the checkpoint directory
+     * @param optimizer the optimizer to continue with; its name must match the manifest's. Its
+     *     hyperparameters may differ (a new learning rate on resume is legitimate); compare
+     *     {@link #readManifest(Path)} to refuse that
+     * @param shards shard count of the returned state
+     * @return the restored state
+     * @throws CorruptCheckpointException naming the file, if any file is missing, truncated, altered or
+     *     inconsistent
+     * @throws IOException if reading fails
+     */
+    public static OptimizerState read(Path dir, Optimizer optimizer, int shards) throws IOException {
+        Config m = readManifest(dir);
+        Path manifestFile = dir.resolve(MANIFEST);
+        String name = m.hasPath("optimizer") ? m.getString("optimizer") : "(none)";
+        if (!name.equals(optimizer.name())) {
+            throw new IllegalArgumentException(manifestFile + " holds state of optimizer '" + name
+                    + "', cannot continue it with '" + optimizer.name() + "'");
+        }
+        try {
+            if (!m.getStringList("slots").equals(optimizer.slotNames())) {
+                throw new CorruptCheckpointException(manifestFile + ": slots " + m.getStringList("slots")
+                        + " do not match " + optimizer.name() + "'s " + optimizer.slotNames());
+            }
+            Precision precision = Precision.valueOf(m.getString("precision"));
+            List<Integer> lengths = m.getIntList("layout.lengths");
+            ParamLayout layout = ParamLayout.named(m.getStringList("layout.names"),
+                    lengths.stream().mapToInt(Integer::intValue).toArray());
+            OptimizerState state = optimizer.init(layout, precision, shards);
+            state.setCounters(m.getLong("step"), m.getLong("skipped_steps"));
+            long covered = 0;
+            for (Config shard : m.getConfigList("shards")) {
+                covered += readShard(dir, shard, state);
+            }
+            if (covered != layout.totalLength()) {
+                throw new CorruptCheckpointException(manifestFile + ": shards cover " + covered + " of "
+                        + layout.totalLength() + " parameters");
+            }
+            return state;
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new CorruptCheckpointException(manifestFile + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads and checks the manifest of a checkpoint without loading its shards.
+     *
+     * @param dir the checkpoint directory
+     * @return the manifest
+     * @throws CorruptCheckpointException if it is missing, not JSON, or not this format and version
+     * @throws IOException if reading fails
+     */
+    public static Config readManifest(Path dir) throws IOException {
+        Path file = dir.resolve(MANIFEST);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CorruptCheckpointException(file + " is missing: " + dir + " is not a complete checkpoint");
+        }
+        Config m;
+        try {
+            m = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
+            if (!FORMAT.equals(m.getString("format"))) {
+                throw new CorruptCheckpointException(file + ": format is '" + m.getString("format") + "', expected '" + FORMAT + "'");
+            }
+            int version = m.getInt("format_version");
+            if (version != FORMAT_VERSION) {
+                throw new CorruptCheckpointException(file + ": format_version " + version + " is not supported (this build reads "
+                        + FORMAT_VERSION + ")");
+            }
+        } catch (ConfigException e) {
+            throw new CorruptCheckpointException(file + " is not a valid manifest: " + e.getMessage());
+        }
+        return m;
+    }
+
+    private static String writeShard(Path file, OptimizerState state, int shard) throws IOException {
+        ShardPlan plan = state.plan();
+        int offset = plan.shardOffset(shard);
+        int length = plan.shardLength(shard);
+        int bytes = state.precision().bytes();
+        MessageDigest sha = sha256();
+        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), sha)) {
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            header.put(MAGIC).putInt(FORMAT_VERSION).putInt(shard).putInt(offset).putInt(length)
+                    .putInt(state.slotNames().size()).putInt(bytes);
+            out.write(header.array());
+            ByteBuffer buf = ByteBuffer.allocate(IO_CHUNK_ELEMENTS * bytes).order(ByteOrder.LITTLE_ENDIAN);
+            for (String slot : state.slotNames()) {
+                for (int from = offset; from < offset + length; from += IO_CHUNK_ELEMENTS) {
+                    int n = Math.min(IO_CHUNK_ELEMENTS, offset + length - from);
+                    buf.clear();
+                    if (state.precision() == Precision.FLOAT32) {
+                        buf.asFloatBuffer().put(state.slot32(slot), from, n);
+                    } else {
+                        buf.asDoubleBuffer().put(state.slot64(slot), from, n);
+                    }
+                    out.write(buf.array(), 0, n * bytes);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** Reads one shard file into the matching range of every slot; returns the element count. */
+    private static int readShard(Path dir, Config entry, OptimizerState state) throws IOException {
+        Path file = dir.resolve(entry.getString("file"));
+        int offset = entry.getInt("offset");
+        int length = entry.getInt("length");
+        int slots = state.slotNames().size();
+        int bytes = state.precision().bytes();
+        long expectedBytes = HEADER_BYTES + (long) slots * length * bytes;
+        if (!Files.exists(file)) {
+            throw new CorruptCheckpointException(file + " is missing");
+        }
+        long size = Files.size(file);
+        if (size != entry.getLong("bytes") || size != expectedBytes) {
+            throw new CorruptCheckpointException(file + " has " + size + " bytes, the manifest expects "
+                    + entry.getLong("bytes") + " (" + expectedBytes + " for " + slots + " slots × " + length + " elements): truncated or altered");
+        }
+        if (offset < 0 || (long) offset + length > state.layout().totalLength()) {
+            throw new CorruptCheckpointException(file + ": range [" + offset + ", " + (offset + length)
+                    + ") lies outside the layout of " + state.layout().totalLength() + " parameters");
+        }
+        MessageDigest sha = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            ByteBuffer header = ByteBuffer.wrap(readFully(in, HEADER_BYTES, sha, file)).order(ByteOrder.LITTLE_ENDIAN);
+            byte[] magic = new byte[MAGIC.length];
+            header.get(magic);
+            int[] fields = {header.getInt(), header.getInt(), header.getInt(), header.getInt(), header.getInt(), header.getInt()};
+            int[] expected = {FORMAT_VERSION, entry.getInt("index"), offset, length, slots, bytes};
+            if (!java.util.Arrays.equals(magic, MAGIC) || !java.util.Arrays.equals(fields, expected)) {
+                throw new CorruptCheckpointException(file + ": header " + new String(magic, StandardCharsets.ISO_8859_1)
+                        + java.util.Arrays.toString(fields) + " does not match the manifest's ADANSHRD" + java.util.Arrays.toString(expected));
+            }
+            for (String slot : state.slotNames()) {
+                for (int from = offset; from < offset + length; from += IO_CHUNK_ELEMENTS) {
+                    int n = Math.min(IO_CHUNK_ELEMENTS, offset + length - from);
+                    ByteBuffer buf = ByteBuffer.wrap(readFully(in, n * bytes, sha, file)).order(ByteOrder.LITTLE_ENDIAN);
+                    if (state.precision() == Precision.FLOAT32) {
+                        buf.asFloatBuffer().get(state.slot32(slot), from, n);
+                    } else {
+                        buf.asDoubleBuffer().get(state.slot64(slot), from, n);
+                    }
+                }
+            }
+        }
+        String actual = HexFormat.of().formatHex(sha.digest());
+        if (!actual.equals(entry.getString("sha256"))) {
+            throw new CorruptCheckpointException(file + ": SHA-256 " + actual + " differs from the manifest's "
+                    + entry.getString("sha256") + ": the file was altered");
+        }
+        return length;
+    }
+
+    private static byte[] readFully(InputStream in, int n, MessageDigest sha, Path file) throws IOException {
+        byte[] b = in.readNBytes(n);
+        if (b.length != n) {
+            throw new CorruptCheckpointException(file + " ends early: truncated");
+        }
+        sha.update(b);
+        return b;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform provides SHA-256", e);
+        }
+    }
+
+    private static List<Integer> toList(int[] values) {
+        List<Integer> list = new ArrayList<>(values.length);
+        for (int v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // Best effort: a leftover hidden temp directory is harmless and never read as a checkpoint.
+        }
+    }
+}
