@@ -216,52 +216,36 @@ public final class Adan extends AbstractOptimizer {
         }
     }
 
-    /**
-     * The float32 fused kernel. Proximal and decoupled decay are two straight-line loops rather than one
-     * loop with a branch, so that the JIT vectorises each.
-     */
     private void step32(float[] p, float[] g, float[] m, float[] v, float[] n, float[] prev,
                         int from, int to, float clip, StepScalars c) {
         final float b1 = (float) beta1, b2 = (float) beta2, b3 = (float) beta3;
         final float omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2), omb3 = (float) (1 - beta3);
         final float bc3s = (float) c.bc3Sqrt, e = (float) eps;
         final float ss = (float) c.negStepSize, ssd = (float) c.negStepSizeDiff;
-        if (noProx) {
-            final float decay = (float) c.decay;
-            for (int i = from; i < to; i++) {
-                float gi = g[i] * clip;
-                float d = gi - prev[i];
-                float mi = m[i] * b1 + omb1 * gi;
-                float vi = v[i] * b2 + omb2 * d;
-                float u = d * b2 + gi;
-                float ni = n[i] * b3 + (omb3 * u) * u;
-                float denom = (float) Math.sqrt(ni) / bc3s + e;
-                float pi = p[i] * decay;
-                pi = pi + (ss * mi) / denom;
-                p[i] = pi + (ssd * vi) / denom;
-                m[i] = mi;
-                v[i] = vi;
-                n[i] = ni;
-                prev[i] = gi;
+        final float decay = (float) c.decay, prox = (float) c.proxDivisor;
+        final boolean decoupled = noProx;
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * clip;
+            float d = gi - prev[i];
+            float mi = m[i] * b1 + omb1 * gi;
+            float vi = v[i] * b2 + omb2 * d;
+            float u = d * b2 + gi;
+            float ni = n[i] * b3 + (omb3 * u) * u;
+            float denom = (float) Math.sqrt(ni) / bc3s + e;
+            float pi = p[i];
+            if (decoupled) {
+                pi = pi * decay;
             }
-        } else {
-            final float prox = (float) c.proxDivisor;
-            for (int i = from; i < to; i++) {
-                float gi = g[i] * clip;
-                float d = gi - prev[i];
-                float mi = m[i] * b1 + omb1 * gi;
-                float vi = v[i] * b2 + omb2 * d;
-                float u = d * b2 + gi;
-                float ni = n[i] * b3 + (omb3 * u) * u;
-                float denom = (float) Math.sqrt(ni) / bc3s + e;
-                float pi = p[i] + (ss * mi) / denom;
-                pi = pi + (ssd * vi) / denom;
-                p[i] = pi / prox;
-                m[i] = mi;
-                v[i] = vi;
-                n[i] = ni;
-                prev[i] = gi;
+            pi = pi + (ss * mi) / denom;
+            pi = pi + (ssd * vi) / denom;
+            if (!decoupled) {
+                pi = pi / prox;
             }
+            p[i] = pi;
+            m[i] = mi;
+            v[i] = vi;
+            n[i] = ni;
+            prev[i] = gi;
         }
     }
 
