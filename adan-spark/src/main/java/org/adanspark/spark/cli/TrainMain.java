@@ -1,0 +1,93 @@
+package org.adanspark.spark.cli;
+
+import com.typesafe.config.Config;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.adanspark.spark.data.DataValidationException;
+import org.adanspark.spark.metrics.ConsoleProgress;
+import org.adanspark.spark.metrics.JsonLinesMetrics;
+import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.train.SyncTrainer;
+import org.adanspark.spark.train.TrainResult;
+import org.adanspark.spark.train.TrainSettings;
+import org.adanspark.spark.train.TrainingException;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The {@code adan-train} command: {@code bin/adan-train [flags]} in embedded {@code local[*]}, or
+ * {@code spark-submit --class org.adanspark.spark.cli.TrainMain <jar> [flags]} on a cluster. Settings
+ * are validated before Spark starts. Exit status: 0 done, 2 bad flags or configuration, 3 unusable data,
+ * 1 training failed.
+ */
+public final class TrainMain {
+
+    private TrainMain() {
+    }
+
+    /**
+     * @param args flags; {@code --help} lists them
+     */
+    public static void main(String[] args) {
+        int status = run(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Runs a training job; the testable body of {@link #main}.
+     *
+     * @param args flags
+     * @return the exit status
+     */
+    public static int run(String[] args) {
+        TrainSettings settings;
+        try {
+            Config user = CommandLine.parse(args);
+            if (user == null) {
+                System.out.println(CommandLine.USAGE);
+                return 0;
+            }
+            settings = TrainSettings.from(user);
+        } catch (IllegalArgumentException e) {
+            System.err.println("adan-train: " + e.getMessage());
+            return 2;
+        }
+        SparkSession spark = session(settings);
+        List<TrainingListener> listeners = new ArrayList<>();
+        try {
+            listeners.add(new ConsoleProgress(System.out, settings.progressInterval(), settings.epochs()));
+            if (settings.metricsOut() != null) {
+                listeners.add(new JsonLinesMetrics(Path.of(settings.metricsOut())));
+            }
+            TrainResult result = new SyncTrainer(spark, settings, listeners).run();
+            return result == null ? 1 : 0;
+        } catch (DataValidationException e) {
+            System.err.println("adan-train: bad data: " + e.getMessage());
+            return 3;
+        } catch (TrainingException | UncheckedIOException | IllegalArgumentException e) {
+            System.err.println("adan-train: " + e.getMessage());
+            return 1;
+        } finally {
+            listeners.forEach(TrainingListener::close);
+            spark.stop();
+        }
+    }
+
+    /**
+     * The session: {@code --master} if given, else the one spark-submit set, else {@code local[*,4]}
+     * (all cores, up to 4 attempts per task as on a cluster).
+     */
+    private static SparkSession session(TrainSettings settings) {
+        SparkSession.Builder b = SparkSession.builder().appName(settings.appName())
+                .config("spark.ui.showConsoleProgress", "false");
+        if (settings.master() != null) {
+            b.master(settings.master());
+        } else if (System.getProperty("spark.master") == null) {
+            b.master("local[*,4]");
+        }
+        return b.getOrCreate();
+    }
+}

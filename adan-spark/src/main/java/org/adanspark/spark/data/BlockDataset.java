@@ -1,0 +1,209 @@
+package org.adanspark.spark.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * A validated, cached data set of {@link FeatureBlock}s: exactly one block per partition, packed once.
+ * Construction runs one Spark job that packs and checks every row; any bad row, an empty input or
+ * partitions that disagree on the feature size raise {@link DataValidationException} on the driver,
+ * before training.
+ */
+public final class BlockDataset implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+    private final transient JavaRDD<FeatureBlock> blocks;
+    private final int[] partitionRows;
+    private final int dim;
+    private final int numClasses;
+
+    private BlockDataset(String name, JavaRDD<FeatureBlock> blocks, int[] partitionRows, int dim, int numClasses) {
+        this.name = name;
+        this.blocks = blocks;
+        this.partitionRows = partitionRows;
+        this.dim = dim;
+        this.numClasses = numClasses;
+    }
+
+    /**
+     * Packs a DataFrame with an ML {@code Vector} features column and a numeric label column.
+     *
+     * @param df the input; a string column {@code _source} (e.g. {@code input_file_name()}), when present,
+     *     names the file of a bad row in errors
+     * @param name what to call the data in messages (a path or data-set name)
+     * @param featuresCol the features column
+     * @param labelCol the label column (class indices 0, 1, …)
+     * @param numClasses labels must be below this; 0 infers it as the largest label + 1
+     * @param partitions partitions (= blocks) to train on; the input is repartitioned when it differs
+     * @return the cached, validated blocks
+     * @throws DataValidationException naming the file/column and showing a row, if the data is unusable
+     */
+    public static BlockDataset fromDataFrame(Dataset<Row> df, String name, String featuresCol, String labelCol,
+                                             int numClasses, int partitions) {
+        for (String c : new String[] {featuresCol, labelCol}) {
+            if (!Arrays.asList(df.columns()).contains(c)) {
+                throw new DataValidationException(name + ": no column '" + c + "'; columns are "
+                        + Arrays.toString(df.columns()));
+            }
+        }
+        List<Column> cols = new ArrayList<>(List.of(functions.col(featuresCol), functions.col(labelCol)));
+        if (Arrays.asList(df.columns()).contains("_source")) {
+            cols.add(functions.col("_source"));
+        }
+        Dataset<Row> selected = df.select(cols.toArray(new Column[0]));
+        if (selected.rdd().getNumPartitions() != partitions) {
+            selected = selected.repartition(partitions);
+        }
+        JavaRDD<FeatureBlock> blocks = selected.javaRDD()
+                .mapPartitionsWithIndex(new RowPacker(name, featuresCol, labelCol, numClasses), true);
+        return validate(name, blocks, numClasses);
+    }
+
+    /**
+     * Distributes blocks already packed on the driver (the IDX path), one partition each.
+     *
+     * @param jsc the Spark context
+     * @param name what to call the data in messages
+     * @param packed the blocks; each becomes one partition
+     * @param numClasses as in {@link #fromDataFrame}
+     * @return the cached, validated blocks
+     */
+    public static BlockDataset fromBlocks(JavaSparkContext jsc, String name, List<FeatureBlock> packed, int numClasses) {
+        // A parallelized collection keeps its data in its partition objects, and every task of every later
+        // stage would carry them; a local checkpoint cuts that lineage once the blocks are cached. Its cost:
+        // blocks lost with an executor cannot be rebuilt from the driver's copy (see docs/TRAINING.md).
+        JavaRDD<FeatureBlock> blocks = jsc.parallelize(packed, packed.size());
+        blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        blocks.rdd().localCheckpoint();
+        return validate(name, blocks, numClasses);
+    }
+
+    private static BlockDataset validate(String name, JavaRDD<FeatureBlock> blocks, int numClasses) {
+        blocks.setName("adan blocks: " + name);
+        if (blocks.getStorageLevel().equals(StorageLevel.NONE())) {
+            blocks.persist(StorageLevel.MEMORY_ONLY());
+        }
+        List<BlockSummary> summaries = blocks.map(BlockSummary::of).collect();
+        for (BlockSummary s : summaries) {
+            if (s.problem != null) {
+                blocks.unpersist(false);
+                throw new DataValidationException(s.problem);
+            }
+        }
+        long total = 0;
+        int dim = -1;
+        int maxLabel = -1;
+        int[] rows = new int[summaries.size()];
+        BlockSummary dimSource = null;
+        for (BlockSummary s : summaries) {
+            rows[s.partition] = s.rows;
+            total += s.rows;
+            if (s.rows == 0) {
+                continue;
+            }
+            if (dim < 0) {
+                dim = s.dim;
+                dimSource = s;
+            } else if (s.dim != dim) {
+                blocks.unpersist(false);
+                throw new DataValidationException(name + ": rows have different feature sizes: partition "
+                        + dimSource.partition + " has " + dim + " (first row: " + dimSource.firstRow + "), partition "
+                        + s.partition + " has " + s.dim + " (first row: " + s.firstRow + ")");
+            }
+            maxLabel = Math.max(maxLabel, s.maxLabel);
+        }
+        if (total == 0) {
+            blocks.unpersist(false);
+            throw new DataValidationException(name + ": the input has no rows");
+        }
+        int classes = numClasses > 0 ? numClasses : maxLabel + 1;
+        if (classes < 2) {
+            blocks.unpersist(false);
+            throw new DataValidationException(name + ": every label is " + maxLabel
+                    + "; a classifier needs at least two classes");
+        }
+        return new BlockDataset(name, blocks, rows, dim, classes);
+    }
+
+    /** @return what the data is called in messages */
+    public String name() {
+        return name;
+    }
+
+    /** @return the cached blocks, one per partition (driver only) */
+    public JavaRDD<FeatureBlock> blocks() {
+        return blocks;
+    }
+
+    /** @return number of partitions (= blocks) */
+    public int numPartitions() {
+        return partitionRows.length;
+    }
+
+    /** @return rows in each partition */
+    public int[] partitionRows() {
+        return partitionRows.clone();
+    }
+
+    /** @return total rows */
+    public long rows() {
+        long n = 0;
+        for (int r : partitionRows) {
+            n += r;
+        }
+        return n;
+    }
+
+    /** @return features per example */
+    public int dim() {
+        return dim;
+    }
+
+    /** @return number of classes (labels lie in {@code [0, numClasses)}) */
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** Drops the cached blocks. */
+    public void release() {
+        if (blocks != null) {
+            blocks.unpersist(false);
+        }
+    }
+
+    /** @return a one-line summary */
+    @Override
+    public String toString() {
+        return name + ": " + rows() + " rows × " + dim + " features, " + numClasses + " classes, "
+                + partitionRows.length + " partitions";
+    }
+
+    /** What the driver needs to know of a block, without its data. */
+    private record BlockSummary(int partition, int rows, int dim, int maxLabel, String problem, String firstRow)
+            implements Serializable {
+
+        static BlockSummary of(FeatureBlock b) {
+            String first = null;
+            if (b.rows() > 0) {
+                StringBuilder sb = new StringBuilder("label=").append(b.labels()[0]).append(", features=(")
+                        .append(b.dim()).append(")[");
+                for (int i = 0; i < Math.min(8, b.dim()); i++) {
+                    sb.append(i == 0 ? "" : ", ").append(b.features()[i]);
+                }
+                first = sb.append(b.dim() > 8 ? ", …]" : "]").toString();
+            }
+            return new BlockSummary(b.partition(), b.rows(), b.dim(), b.maxLabel(), b.problem(), first);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package org.adanspark.spark.data;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.adanspark.io.DataSetLocator;
+import org.adanspark.io.IdxReader;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Reads a {@link DataSpec} into validated {@link BlockDataset}s: IDX data sets (MNIST, Fashion-MNIST)
+ * straight into blocks on the driver; LIBSVM, CSV and Parquet through Spark's readers into a
+ * {@code features}/{@code label} DataFrame, then into blocks.
+ */
+public final class DataLoader {
+
+    private final SparkSession spark;
+    private final DataSettings settings;
+
+    /**
+     * @param spark the session
+     * @param settings where and how to read
+     */
+    public DataLoader(SparkSession spark, DataSettings settings) {
+        this.spark = spark;
+        this.settings = settings;
+    }
+
+    /**
+     * Reads, packs and validates the training data and its test split.
+     *
+     * @param numClasses labels must be below this (a model's output width), or 0 to infer
+     * @return train and (when there is one) test blocks
+     * @throws DataValidationException on unusable data, naming file, column and row
+     * @throws UncheckedIOException when a file cannot be found or read, naming it
+     */
+    public TrainTestData load(int numClasses) {
+        DataSpec spec = settings.spec();
+        try {
+            return switch (spec.format()) {
+                case IDX -> loadIdx(spec.path(), numClasses);
+                case LIBSVM -> loadLibsvm(spec.path(), numClasses);
+                case CSV, PARQUET -> loadTable(spec, numClasses);
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private TrainTestData loadIdx(String name, int numClasses) throws IOException {
+        Path dir = locateIdx(name);
+        int classes = numClasses > 0 ? numClasses : 10;
+        BlockDataset train = idxBlocks(dir, name + "/train", "train", classes, settings.trainLimit());
+        BlockDataset test = idxBlocks(dir, name + "/t10k", "t10k", classes, settings.testLimit());
+        return new TrainTestData(train, test);
+    }
+
+    private Path locateIdx(String name) throws FileNotFoundException {
+        DataSetLocator locator = new DataSetLocator(settings.dataDir() == null ? null : Path.of(settings.dataDir()));
+        try {
+            return locator.locate(name, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+        } catch (FileNotFoundException gz) {
+            try {
+                return locator.locate(name, "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+            } catch (FileNotFoundException plain) {
+                throw gz;
+            }
+        }
+    }
+
+    private BlockDataset idxBlocks(Path dir, String name, String prefix, int numClasses, int limit) throws IOException {
+        Path imagesFile = idxFile(dir, prefix + "-images-idx3-ubyte");
+        Path labelsFile = idxFile(dir, prefix + "-labels-idx1-ubyte");
+        IdxReader.UnsignedBytes images = IdxReader.readUnsignedBytes(imagesFile);
+        IdxReader.UnsignedBytes labels = IdxReader.readUnsignedBytes(labelsFile);
+        if (images.count() != labels.count()) {
+            throw new DataValidationException(imagesFile + " holds " + images.count() + " images but " + labelsFile
+                    + " holds " + labels.count() + " labels");
+        }
+        int n = limit > 0 ? Math.min(limit, images.count()) : images.count();
+        int dim = images.itemSize();
+        for (int i = 0; i < n; i++) {
+            int label = labels.data()[i] & 0xFF;
+            if (label >= numClasses) {
+                throw new DataValidationException(labelsFile + ": label of item " + i + " is " + label
+                        + ", not a class index in [0, " + numClasses + ")");
+            }
+        }
+        int partitions = settings.partitions();
+        List<FeatureBlock> blocks = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            int from = (int) ((long) n * p / partitions);
+            int to = (int) ((long) n * (p + 1) / partitions);
+            float[] x = new float[(to - from) * dim];
+            int[] y = new int[to - from];
+            byte[] px = images.data();
+            for (int i = from; i < to; i++) {
+                int src = i * dim;
+                int dst = (i - from) * dim;
+                for (int j = 0; j < dim; j++) {
+                    x[dst + j] = (px[src + j] & 0xFF) / 255f;
+                }
+                y[i - from] = labels.data()[i] & 0xFF;
+            }
+            blocks.add(new FeatureBlock(p, to - from, dim, x, y, null));
+        }
+        return BlockDataset.fromBlocks(JavaSparkContext.fromSparkContext(spark.sparkContext()), name, blocks, numClasses);
+    }
+
+    private static Path idxFile(Path dir, String base) {
+        Path gz = dir.resolve(base + ".gz");
+        return java.nio.file.Files.isRegularFile(gz) ? gz : dir.resolve(base);
+    }
+
+    private TrainTestData loadLibsvm(String path, int numClasses) throws IOException {
+        requireExists(path);
+        Dataset<Row> train = spark.read().format("libsvm").load(path);
+        String testPath = settings.testPath();
+        if (testPath == null && exists(path + ".t")) {
+            testPath = path + ".t";
+        }
+        boolean plusMinusOne = isPlusMinusOne(train, "label");
+        BlockDataset trainBlocks = fromFrame(relabel(limit(train, settings.trainLimit()), plusMinusOne), path, numClasses);
+        BlockDataset testBlocks = null;
+        if (testPath != null) {
+            requireExists(testPath);
+            Dataset<Row> test = spark.read().format("libsvm")
+                    .option("numFeatures", Integer.toString(trainBlocks.dim())).load(testPath);
+            testBlocks = fromFrame(relabel(limit(test, settings.testLimit()), plusMinusOne), testPath, trainBlocks.numClasses());
+        }
+        return new TrainTestData(trainBlocks, testBlocks);
+    }
+
+    private TrainTestData loadTable(DataSpec spec, int numClasses) throws IOException {
+        requireExists(spec.path());
+        BlockDataset train = fromFrame(limit(table(spec.format(), spec.path()), settings.trainLimit()), spec.path(), numClasses);
+        BlockDataset test = null;
+        if (settings.testPath() != null) {
+            requireExists(settings.testPath());
+            test = fromFrame(limit(table(spec.format(), settings.testPath()), settings.testLimit()),
+                    settings.testPath(), train.numClasses());
+        }
+        return new TrainTestData(train, test);
+    }
+
+    private Dataset<Row> table(DataSpec.Format format, String path) {
+        Dataset<Row> df = format == DataSpec.Format.CSV
+                ? spark.read().option("header", "true").option("inferSchema", "true").csv(path)
+                : spark.read().parquet(path);
+        String label = settings.labelColumn();
+        String features = settings.featuresColumn();
+        if (!Arrays.asList(df.columns()).contains(label)) {
+            throw new DataValidationException(path + ": no label column '" + label + "'; columns are "
+                    + Arrays.toString(df.columns()));
+        }
+        if (Arrays.asList(df.columns()).contains(features)
+                && df.schema().apply(features).dataType().equals(SQLDataTypes.VectorType())) {
+            return df;
+        }
+        List<String> inputs = new ArrayList<>();
+        for (StructField f : df.schema().fields()) {
+            if (f.name().equals(label)) {
+                continue;
+            }
+            if (!(f.dataType() instanceof NumericType)) {
+                throw new DataValidationException(path + ": column '" + f.name() + "' is " + f.dataType().simpleString()
+                        + "; every column but '" + label + "' must be numeric (or give a '" + features
+                        + "' vector column)");
+            }
+            inputs.add(f.name());
+        }
+        if (inputs.isEmpty()) {
+            throw new DataValidationException(path + ": no feature columns besides '" + label + "'");
+        }
+        return new VectorAssembler().setInputCols(inputs.toArray(new String[0])).setOutputCol(features)
+                .setHandleInvalid("keep").transform(df);
+    }
+
+    private BlockDataset fromFrame(Dataset<Row> df, String name, int numClasses) {
+        Dataset<Row> withSource = df.withColumn("_source", functions.input_file_name());
+        return BlockDataset.fromDataFrame(withSource, name, settings.featuresColumn(), settings.labelColumn(),
+                numClasses, settings.partitions());
+    }
+
+    private static Dataset<Row> limit(Dataset<Row> df, int limit) {
+        return limit > 0 ? df.limit(limit) : df;
+    }
+
+    /** LIBSVM's binary convention is labels ±1; training needs class indices, so −1 becomes class 0. */
+    private static boolean isPlusMinusOne(Dataset<Row> df, String label) {
+        List<Row> distinct = df.select(label).distinct().limit(3).collectAsList();
+        if (distinct.size() != 2) {
+            return false;
+        }
+        double a = distinct.get(0).getDouble(0);
+        double b = distinct.get(1).getDouble(0);
+        return Math.min(a, b) == -1.0 && Math.max(a, b) == 1.0;
+    }
+
+    private Dataset<Row> relabel(Dataset<Row> df, boolean plusMinusOne) {
+        if (!plusMinusOne) {
+            return df;
+        }
+        String label = settings.labelColumn();
+        return df.withColumn(label, functions.when(functions.col(label).equalTo(-1.0), 0.0)
+                .otherwise(functions.col(label)));
+    }
+
+    private boolean exists(String path) throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        return fs.exists(p);
+    }
+
+    private void requireExists(String path) throws IOException {
+        if (!exists(path)) {
+            throw new FileNotFoundException("data file " + path + " does not exist");
+        }
+    }
+}

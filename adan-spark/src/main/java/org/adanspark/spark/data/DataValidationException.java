@@ -1,0 +1,18 @@
+package org.adanspark.spark.data;
+
+/**
+ * Training data that cannot be trained on: an empty input, a row whose feature count differs, a label
+ * that is not a class index, a NaN or infinite feature. The message names the source (file or column)
+ * and shows an example row. Raised on the driver before the first step.
+ */
+public final class DataValidationException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what is wrong, where, and an example row
+     */
+    public DataValidationException(String message) {
+        super(message);
+    }
+}

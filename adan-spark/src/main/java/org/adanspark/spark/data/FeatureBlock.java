@@ -1,0 +1,111 @@
+package org.adanspark.spark.data;
+
+import java.io.Serializable;
+
+/**
+ * One partition's examples packed into flat primitive arrays: {@code rows × dim} float features,
+ * row-major, and one integer class label per row. Built once per partition and cached, so a training
+ * step touches no per-row objects.
+ *
+ * <p>A block that failed validation carries its first {@link #problem()} and only the rows before it;
+ * {@link BlockDataset} refuses to train on it.
+ */
+public final class FeatureBlock implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int partition;
+    private final int rows;
+    private final int dim;
+    private final float[] features;
+    private final int[] labels;
+    private final String problem;
+
+    /**
+     * @param partition the Spark partition this block was built from
+     * @param rows number of examples
+     * @param dim features per example
+     * @param features {@code rows × dim} values, row-major (not copied)
+     * @param labels {@code rows} class indices (not copied)
+     * @param problem the first invalid row found, described with its source, or null when valid
+     */
+    public FeatureBlock(int partition, int rows, int dim, float[] features, int[] labels, String problem) {
+        if (features.length < (long) rows * dim || labels.length < rows) {
+            throw new IllegalArgumentException("block of " + rows + " rows × " + dim + " needs " + (long) rows * dim
+                    + " features and " + rows + " labels, got " + features.length + " and " + labels.length);
+        }
+        this.partition = partition;
+        this.rows = rows;
+        this.dim = dim;
+        this.features = features;
+        this.labels = labels;
+        this.problem = problem;
+    }
+
+    /** @return the Spark partition index the block came from */
+    public int partition() {
+        return partition;
+    }
+
+    /** @return number of examples */
+    public int rows() {
+        return rows;
+    }
+
+    /** @return features per example (0 for an empty block) */
+    public int dim() {
+        return dim;
+    }
+
+    /** @return the packed features, row-major; do not modify */
+    public float[] features() {
+        return features;
+    }
+
+    /** @return the labels; do not modify */
+    public int[] labels() {
+        return labels;
+    }
+
+    /** @return the first invalid row, described, or null */
+    public String problem() {
+        return problem;
+    }
+
+    /** @return the largest label in the block, or -1 when empty */
+    public int maxLabel() {
+        int max = -1;
+        for (int i = 0; i < rows; i++) {
+            max = Math.max(max, labels[i]);
+        }
+        return max;
+    }
+
+    /**
+     * Copies the rows {@code order[from..to)} into {@code x} (row-major) and their one-hot labels into
+     * {@code y}.
+     *
+     * @param order row indices of this block
+     * @param from first position in {@code order}
+     * @param to end position in {@code order}, exclusive
+     * @param numClasses width of a one-hot label
+     * @param x destination, at least {@code (to - from) × dim}
+     * @param y destination, at least {@code (to - from) × numClasses}; overwritten
+     */
+    public void gather(int[] order, int from, int to, int numClasses, float[] x, float[] y) {
+        int n = to - from;
+        java.util.Arrays.fill(y, 0, n * numClasses, 0f);
+        for (int r = 0; r < n; r++) {
+            int row = order[from + r];
+            System.arraycopy(features, row * dim, x, r * dim, dim);
+            y[r * numClasses + labels[row]] = 1f;
+        }
+    }
+
+    /** @return a one-line summary */
+    @Override
+    public String toString() {
+        return "FeatureBlock[partition=" + partition + ", rows=" + rows + ", dim=" + dim
+                + (problem == null ? "" : ", problem=" + problem) + "]";
+    }
+}

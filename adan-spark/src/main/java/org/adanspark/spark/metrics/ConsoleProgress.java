@@ -1,0 +1,65 @@
+package org.adanspark.spark.metrics;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * A progress line on the console at most every {@code interval} (and at every epoch's end):
+ * {@code step 12/45  epoch 1/3  loss 0.5234  lr 1.00e-02  9,812 ex/s  ETA 0:42}.
+ */
+public final class ConsoleProgress implements TrainingListener {
+
+    private final PrintStream out;
+    private final long intervalNanos;
+    private final int epochs;
+    private final long startNanos = System.nanoTime();
+    private long lastPrint = Long.MIN_VALUE / 2;
+    private long firstStep = -1;
+
+    /**
+     * @param out where to print
+     * @param interval least time between lines
+     * @param epochs epochs of the run, for the display
+     */
+    public ConsoleProgress(PrintStream out, Duration interval, int epochs) {
+        this.out = out;
+        this.intervalNanos = interval.toNanos();
+        this.epochs = epochs;
+    }
+
+    @Override
+    public void onStep(StepMetrics m) {
+        long now = System.nanoTime();
+        if (firstStep < 0) {
+            firstStep = m.step() - 1;
+        }
+        if (now - lastPrint < intervalNanos && m.step() != m.totalSteps()) {
+            return;
+        }
+        lastPrint = now;
+        double perStep = (now - startNanos) / 1e9 / Math.max(1, m.step() - firstStep);
+        long eta = Math.round(perStep * (m.totalSteps() - m.step()));
+        out.printf(Locale.ROOT, "step %d/%d  epoch %d/%d  loss %.4f  lr %.2e  %,.0f ex/s  ETA %d:%02d%s%n",
+                m.step(), m.totalSteps(), m.epoch() + 1, epochs, m.loss(), m.lr(), m.examplesPerSec(),
+                eta / 60, eta % 60, m.skipped() ? "  (skipped: non-finite)" : "");
+    }
+
+    @Override
+    public void onResume(String location, long step) {
+        out.printf(Locale.ROOT, "resumed from %s at step %d%n", location, step);
+    }
+
+    @Override
+    public void onEpoch(int epoch, long step, double testAccuracy) {
+        out.printf(Locale.ROOT, "epoch %d/%d done at step %d: test accuracy %.4f%n", epoch + 1, epochs, step, testAccuracy);
+    }
+
+    @Override
+    public void onFinish(RunSummary s) {
+        out.printf(Locale.ROOT, "done: %d steps (%d this run, %d skipped) in %.1f s, final loss %.4f%s%n  params_sha256 %s%n",
+                s.steps(), s.stepsThisRun(), s.skippedSteps(), s.wallSeconds(), s.finalLoss(),
+                Double.isNaN(s.testAccuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", s.testAccuracy()),
+                s.paramsSha256());
+    }
+}

@@ -1,0 +1,82 @@
+package org.adanspark.spark.metrics;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes {@code --metrics-out}: one JSON object per line, flushed as written so a crashed run keeps its
+ * history. Step lines carry {@code step, epoch, loss, lr, examples, examples_per_sec, compute_ms,
+ * reduce_ms, update_ms, broadcast_ms} (plus {@code driver_bytes_in/out} and {@code skipped}); epoch lines
+ * {@code "event":"epoch"} and {@code test_accuracy}; the last line {@code "event":"final"} with
+ * {@code test_accuracy, steps, wall_s, params_sha256}.
+ */
+public final class JsonLinesMetrics implements TrainingListener {
+
+    private final Path file;
+    private final BufferedWriter out;
+
+    /**
+     * @param file the file; its parent directories are created, an existing file is replaced
+     * @throws UncheckedIOException naming the file when it cannot be created
+     */
+    public JsonLinesMetrics(Path file) {
+        this.file = file;
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onStep(StepMetrics m) {
+        write(new JsonLine().put("step", m.step()).put("epoch", m.epoch()).put("loss", m.loss()).put("lr", m.lr())
+                .put("examples", m.examples()).put("examples_per_sec", m.examplesPerSec())
+                .put("compute_ms", m.computeMs()).put("reduce_ms", m.reduceMs()).put("update_ms", m.updateMs())
+                .put("broadcast_ms", m.broadcastMs()).put("driver_bytes_in", m.driverBytesIn())
+                .put("driver_bytes_out", m.driverBytesOut()).put("skipped", m.skipped()));
+    }
+
+    @Override
+    public void onEpoch(int epoch, long step, double testAccuracy) {
+        write(new JsonLine().put("event", "epoch").put("epoch", epoch).put("step", step).put("test_accuracy", testAccuracy));
+    }
+
+    @Override
+    public void onFinish(RunSummary s) {
+        JsonLine line = new JsonLine().put("event", "final");
+        if (!Double.isNaN(s.testAccuracy())) {
+            line.put("test_accuracy", s.testAccuracy());
+        }
+        write(line.put("steps", s.steps()).put("steps_this_run", s.stepsThisRun()).put("skipped_steps", s.skippedSteps())
+                .put("final_loss", s.finalLoss()).put("wall_s", s.wallSeconds()).put("num_params", s.numParams())
+                .put("params_sha256", s.paramsSha256()));
+    }
+
+    private void write(JsonLine line) {
+        try {
+            out.write(line.toString());
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            // the last line was flushed when written; nothing is lost
+        }
+    }
+}

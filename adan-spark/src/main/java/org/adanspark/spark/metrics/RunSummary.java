@@ -1,0 +1,17 @@
+package org.adanspark.spark.metrics;
+
+/**
+ * The outcome of a run.
+ *
+ * @param steps steps done in all (including those before a resume)
+ * @param stepsThisRun steps this process ran
+ * @param skippedSteps updates skipped for non-finite loss or gradient
+ * @param testAccuracy accuracy on the test split, or NaN without one
+ * @param finalLoss the last step's training loss
+ * @param wallSeconds this process's training wall time
+ * @param paramsSha256 SHA-256 of the final float32 parameters, little-endian, as hex
+ * @param numParams parameters in the model
+ */
+public record RunSummary(long steps, long stepsThisRun, long skippedSteps, double testAccuracy, double finalLoss,
+                         double wallSeconds, String paramsSha256, int numParams) {
+}

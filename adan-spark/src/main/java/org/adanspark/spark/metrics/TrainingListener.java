@@ -1,0 +1,45 @@
+package org.adanspark.spark.metrics;
+
+/**
+ * Receives a run's progress on the driver: console progress and the JSON-lines file are two of these.
+ */
+public interface TrainingListener extends AutoCloseable {
+
+    /**
+     * After every step.
+     *
+     * @param m the step's metrics
+     */
+    void onStep(StepMetrics m);
+
+    /**
+     * Once, before the first step, when the run continues from a checkpoint.
+     *
+     * @param location the checkpoint
+     * @param step steps it had done
+     */
+    default void onResume(String location, long step) {
+    }
+
+    /**
+     * After an evaluation on the test split at the end of an epoch.
+     *
+     * @param epoch 0-based epoch just finished
+     * @param step steps done
+     * @param testAccuracy accuracy on the test split
+     */
+    default void onEpoch(int epoch, long step, double testAccuracy) {
+    }
+
+    /**
+     * Once, at the end of the run.
+     *
+     * @param summary the run's outcome
+     */
+    void onFinish(RunSummary summary);
+
+    /** Releases files; no exception. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,247 @@
+package org.adanspark.spark.train;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.adanspark.io.CorruptCheckpointException;
+import org.adanspark.io.OptimizerCheckpoint;
+import org.adanspark.optim.Optimizer;
+import org.adanspark.optim.OptimizerState;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Training checkpoints in a directory on any Hadoop file system (local, HDFS, S3A).
+ *
+ * <p>A checkpoint is a directory {@code step-NNNNNNNNN/} holding {@code training.json} (the run's
+ * position, see {@link TrainingCheckpoint}, plus the params file's size and SHA-256),
+ * {@code params.bin} (see {@link ParamsCodec}) and {@code optimizer/} (an {@link OptimizerCheckpoint}:
+ * every shard's state with its checksum). It is built in a local temporary directory, copied to a
+ * hidden {@code .step-…tmp-UUID} sibling and renamed into place, so a crash mid-write leaves no
+ * directory under a {@code step-} name: the previous checkpoint stays the newest valid one. (Rename is
+ * atomic on local file systems and HDFS; on S3A it is a copy, which is why reading verifies every
+ * checksum anyway.) Only the newest {@code keep} checkpoints are kept.
+ */
+public final class CheckpointStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    private static final Pattern NAME = Pattern.compile("step-(\\d{9})");
+    /** The format identifier in {@code training.json}. */
+    public static final String FORMAT = "adan-spark-training-checkpoint";
+    private static final int FORMAT_VERSION = 1;
+
+    private final Path dir;
+    private final FileSystem fs;
+    private final int keep;
+
+    /**
+     * @param dirUri the checkpoint directory, e.g. {@code hdfs:///ckpt/run1} or {@code /tmp/run1}
+     * @param hadoopConf Hadoop configuration (Spark's)
+     * @param keep newest checkpoints to keep, ≥ 1
+     * @throws IOException if the file system cannot be reached
+     */
+    public CheckpointStore(String dirUri, Configuration hadoopConf, int keep) throws IOException {
+        this.dir = new Path(dirUri);
+        this.fs = dir.getFileSystem(hadoopConf);
+        this.keep = keep;
+    }
+
+    /** A checkpoint read back. */
+    public record Restored(TrainingCheckpoint position, float[] params, OptimizerState state, String location) {
+    }
+
+    /**
+     * Writes a checkpoint atomically and prunes old ones.
+     *
+     * @param position where the run stands
+     * @param params the parameters
+     * @param optimizer the optimizer (its name and hyperparameters go in the manifest)
+     * @param state its state
+     * @return the checkpoint's location
+     * @throws IOException if writing fails; no partial checkpoint is left under a {@code step-} name
+     */
+    public String save(TrainingCheckpoint position, float[] params, Optimizer optimizer, OptimizerState state) throws IOException {
+        String name = String.format("step-%09d", position.step());
+        Path target = new Path(dir, name);
+        if (fs.exists(target)) {
+            return target.toString();
+        }
+        java.nio.file.Path local = Files.createTempDirectory("adan-ckpt-");
+        Path tmp = new Path(dir, "." + name + ".tmp-" + UUID.randomUUID());
+        try {
+            java.nio.file.Path content = local.resolve(name);
+            Files.createDirectories(content);
+            String paramsSha;
+            try (OutputStream out = Files.newOutputStream(content.resolve("params.bin"))) {
+                paramsSha = ParamsCodec.write(params, out);
+            }
+            OptimizerCheckpoint.write(content.resolve("optimizer"), optimizer, state);
+            Files.writeString(content.resolve("training.json"),
+                    manifest(position, Files.size(content.resolve("params.bin")), paramsSha), StandardCharsets.UTF_8);
+            fs.mkdirs(dir);
+            fs.copyFromLocalFile(false, true, new Path(content.toUri()), tmp);
+            if (!fs.rename(tmp, target)) {
+                throw new IOException("could not rename " + tmp + " to " + target);
+            }
+        } catch (IOException | RuntimeException e) {
+            fs.delete(tmp, true);
+            throw e;
+        } finally {
+            deleteLocal(local);
+        }
+        prune();
+        return target.toString();
+    }
+
+    /**
+     * Reads the newest checkpoint that passes every check, reporting and skipping damaged newer ones.
+     *
+     * @param optimizer the optimizer to continue with
+     * @param shards shards of the restored state (may differ from those it was saved with)
+     * @return the checkpoint, or empty when the directory holds none
+     * @throws CorruptCheckpointException when checkpoints exist but none is valid, with every reason
+     * @throws IOException if the file system fails
+     */
+    public Optional<Restored> restoreLatest(Optimizer optimizer, int shards) throws IOException {
+        List<Path> candidates = list();
+        List<String> problems = new ArrayList<>();
+        for (int i = candidates.size() - 1; i >= 0; i--) {
+            Path c = candidates.get(i);
+            try {
+                return Optional.of(read(c, optimizer, shards));
+            } catch (CorruptCheckpointException e) {
+                LOG.warn("checkpoint {} is unusable, trying an older one: {}", c, e.getMessage());
+                problems.add(c + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new CorruptCheckpointException("no valid checkpoint in " + dir + ":\n  " + String.join("\n  ", problems));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @return the {@code step-} checkpoint directories, oldest first
+     * @throws IOException if listing fails
+     */
+    public List<Path> list() throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!fs.exists(dir)) {
+            return out;
+        }
+        for (FileStatus st : fs.listStatus(dir)) {
+            if (st.isDirectory() && NAME.matcher(st.getPath().getName()).matches()) {
+                out.add(st.getPath());
+            }
+        }
+        out.sort(Comparator.comparing(Path::getName));
+        return out;
+    }
+
+    private Restored read(Path remote, Optimizer optimizer, int shards) throws IOException {
+        java.nio.file.Path local = Files.createTempDirectory("adan-restore-");
+        try {
+            fs.copyToLocalFile(false, remote, new Path(local.toUri()), true);
+            java.nio.file.Path content = local.resolve(remote.getName());
+            java.nio.file.Path manifestFile = content.resolve("training.json");
+            if (!Files.isRegularFile(manifestFile)) {
+                throw new CorruptCheckpointException(new Path(remote, "training.json") + " is missing");
+            }
+            Config m;
+            TrainingCheckpoint position;
+            try {
+                m = ConfigFactory.parseString(Files.readString(manifestFile, StandardCharsets.UTF_8),
+                        ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
+                if (!FORMAT.equals(m.getString("format")) || m.getInt("format_version") != FORMAT_VERSION) {
+                    throw new CorruptCheckpointException(new Path(remote, "training.json") + " is not a version-"
+                            + FORMAT_VERSION + " " + FORMAT);
+                }
+                position = new TrainingCheckpoint(m.getLong("step"), m.getInt("epoch"), m.getInt("step_in_epoch"),
+                        m.getLong("seed"), m.getInt("global_batch"), m.getString("model_sha256"), m.getString("optimizer"),
+                        m.getInt("num_params"), m.getString("data"), m.getLong("data_rows"), m.getLong("skipped_steps"));
+            } catch (ConfigException e) {
+                throw new CorruptCheckpointException(new Path(remote, "training.json") + ": " + e.getMessage());
+            }
+            float[] params;
+            try (InputStream in = Files.newInputStream(content.resolve("params.bin"))) {
+                params = ParamsCodec.read(in, new Path(remote, "params.bin").toString(), position.numParams(),
+                        m.getString("params_sha256"));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new CorruptCheckpointException(new Path(remote, "params.bin") + " is missing");
+            }
+            OptimizerState state;
+            try {
+                state = OptimizerCheckpoint.read(content.resolve("optimizer"), optimizer, shards);
+            } catch (CorruptCheckpointException e) {
+                throw new CorruptCheckpointException(remote + "/optimizer: " + e.getMessage());
+            }
+            return new Restored(position, params, state, remote.toString());
+        } finally {
+            deleteLocal(local);
+        }
+    }
+
+    private static String manifest(TrainingCheckpoint p, long paramsBytes, String paramsSha) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("format_version", FORMAT_VERSION);
+        m.put("step", p.step());
+        m.put("epoch", p.epoch());
+        m.put("step_in_epoch", p.stepInEpoch());
+        m.put("seed", p.seed());
+        m.put("global_batch", p.globalBatch());
+        m.put("model_sha256", p.modelSha256());
+        m.put("optimizer", p.optimizer());
+        m.put("num_params", p.numParams());
+        m.put("data", p.data());
+        m.put("data_rows", p.dataRows());
+        m.put("skipped_steps", p.skippedSteps());
+        m.put("params_file", "params.bin");
+        m.put("params_bytes", paramsBytes);
+        m.put("params_sha256", paramsSha);
+        m.put("optimizer_dir", "optimizer");
+        return ConfigValueFactory.fromMap(m).render(ConfigRenderOptions.concise().setFormatted(true)) + "\n";
+    }
+
+    private void prune() throws IOException {
+        List<Path> all = list();
+        for (int i = 0; i < all.size() - keep; i++) {
+            fs.delete(all.get(i), true);
+        }
+    }
+
+    private static void deleteLocal(java.nio.file.Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("could not remove temporary directory {}", dir, e);
+        }
+    }
+
+    /** @return the directory */
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+}

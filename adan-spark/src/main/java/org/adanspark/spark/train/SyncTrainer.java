@@ -1,0 +1,338 @@
+package org.adanspark.spark.train;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.adanspark.optim.NonFiniteGradientException;
+import org.adanspark.optim.NonFinitePolicy;
+import org.adanspark.optim.Optimizer;
+import org.adanspark.optim.OptimizerState;
+import org.adanspark.optim.ParamLayout;
+import org.adanspark.optim.Precision;
+import org.adanspark.spark.comm.AllReduce;
+import org.adanspark.spark.comm.FaultInjector;
+import org.adanspark.spark.comm.ShardedAllReduce;
+import org.adanspark.spark.comm.TreeAllReduce;
+import org.adanspark.spark.data.BlockDataset;
+import org.adanspark.spark.data.DataLoader;
+import org.adanspark.spark.data.DataValidationException;
+import org.adanspark.spark.data.TrainTestData;
+import org.adanspark.spark.metrics.RunSummary;
+import org.adanspark.spark.metrics.StepMetrics;
+import org.adanspark.spark.metrics.TrainingListener;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Synchronous data-parallel training with a driver-side optimizer over sharded state (DESIGN.md §3).
+ *
+ * <p>Each step: broadcast θ; every partition sums the loss gradient over its share of the global batch
+ * ({@link EpochPlan}); the {@link AllReduce} brings the sum to the driver; the driver divides by the
+ * number of examples and applies the optimizer, whose state is split into shards stepped in parallel;
+ * the broadcast is destroyed. Sampling, dropout and summation order are fixed functions of the seed and
+ * the step, so a run is reproducible bit for bit, across task retries and across a resume.
+ */
+public final class SyncTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncTrainer.class);
+
+    private final SparkSession spark;
+    private final JavaSparkContext jsc;
+    private final TrainSettings settings;
+    private final List<TrainingListener> listeners;
+
+    /**
+     * @param spark the session to train in
+     * @param settings the run's settings
+     * @param listeners progress receivers (console, metrics file), called on the driver
+     */
+    public SyncTrainer(SparkSession spark, TrainSettings settings, List<TrainingListener> listeners) {
+        this.spark = spark;
+        this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        this.settings = settings;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * Reads the configured data, trains, and releases the cached blocks.
+     *
+     * @return the result
+     */
+    public TrainResult run() {
+        int classes = 0;
+        int inputs = -1;
+        if (settings.model().isJson()) {
+            int[] widths = settings.model().jsonWidths();
+            inputs = widths[0];
+            classes = widths[1];
+        }
+        TrainTestData data = new DataLoader(spark, settings.dataSettings(jsc.defaultParallelism())).load(classes);
+        try {
+            if (inputs >= 0 && inputs != data.train().dim()) {
+                throw new DataValidationException(data.train().name() + " has " + data.train().dim()
+                        + " features per row but model " + settings.model() + " takes " + inputs);
+            }
+            return fit(data);
+        } finally {
+            data.release();
+        }
+    }
+
+    /**
+     * Trains on prepared data.
+     *
+     * @param data training blocks and optional test blocks
+     * @return the result
+     */
+    public TrainResult fit(TrainTestData data) {
+        long wallStart = System.nanoTime();
+        BlockDataset train = data.train();
+        if (data.test() != null && data.test().dim() != train.dim()) {
+            throw new DataValidationException(data.test().name() + " has " + data.test().dim()
+                    + " features per row, the training data " + train.dim());
+        }
+        MultiLayerConfiguration conf = settings.model().configuration(train.dim(), train.numClasses(), settings.seed());
+        String modelJson = conf.toJson();
+        MultiLayerNetwork driverNet = new MultiLayerNetwork(conf);
+        driverNet.init();
+        ParamLayout layout = layoutOf(driverNet);
+        float[] theta = driverNet.params().toFloatVector();
+
+        EpochPlan plan = new EpochPlan(train.partitionRows(), settings.globalBatch());
+        long totalSteps = (long) settings.epochs() * plan.stepsPerEpoch();
+        if (settings.maxSteps() > 0) {
+            totalSteps = Math.min(totalSteps, settings.maxSteps());
+        }
+        LearningRateSchedule schedule = settings.schedule(totalSteps);
+        OptimizerSpec spec = settings.optimizer();
+        Optimizer optimizer = spec.build(spec.lr());
+        OptimizerState state = optimizer.init(layout, Precision.FLOAT32, spec.shards());
+        String modelSha = sha256(modelJson);
+
+        CheckpointStore checkpoints = openCheckpoints();
+        long step = 0;
+        long skipped = 0;
+        if (settings.resume()) {
+            Optional<CheckpointStore.Restored> restored = restore(checkpoints, optimizer, spec.shards());
+            if (restored.isPresent()) {
+                CheckpointStore.Restored r = restored.get();
+                checkCompatible(r, modelSha, optimizer, theta.length, train);
+                theta = r.params();
+                state = r.state();
+                step = r.position().step();
+                skipped = r.position().skippedSteps();
+                LOG.info("resumed from {} at step {} with {} optimizer shards", r.location(), step, spec.shards());
+                long resumedAt = step;
+                listeners.forEach(l -> l.onResume(r.location(), resumedAt));
+            } else {
+                LOG.info("no checkpoint in {} yet; starting from step 0", checkpoints);
+            }
+        }
+        AllReduce allReduce = settings.allReduce().equals("tree") ? new TreeAllReduce() : new ShardedAllReduce(state.plan());
+        FaultInjector faults = new FaultInjector(settings.failSteps());
+        LOG.info("training {} on {}: {} parameters, {} steps of {} examples ({} per epoch), {}, {} all-reduce, {}",
+                settings.model(), train, theta.length, totalSteps, settings.globalBatch(), plan.stepsPerEpoch(),
+                spec, allReduce.name(), schedule);
+
+        long firstStep = step;
+        List<Double> losses = new ArrayList<>();
+        double lastLoss = Double.NaN;
+        double testAccuracy = Double.NaN;
+        for (; step < totalSteps; step++) {
+            int epoch = (int) (step / plan.stepsPerEpoch());
+            int stepInEpoch = (int) (step % plan.stepsPerEpoch());
+            double lr = schedule.at(step);
+
+            long t0 = System.nanoTime();
+            Broadcast<float[]> broadcast = jsc.broadcast(theta.clone());
+            long t1 = System.nanoTime();
+            PartitionGradient source = new PartitionGradient(broadcast, theta.length, modelJson, train.numClasses(),
+                    settings.microBatch(), settings.seed(), epoch, stepInEpoch, step, plan, faults);
+            AllReduce.Reduced reduced = allReduce.allReduce(train.blocks(), source, step, faults);
+            long t2 = System.nanoTime();
+            broadcast.destroy();
+            long t3 = System.nanoTime();
+
+            float[] grad = reduced.sum();
+            float count = reduced.examples();
+            for (int i = 0; i < grad.length; i++) {
+                grad[i] /= count;
+            }
+            double loss = reduced.lossSum() / reduced.examples();
+            boolean skip = false;
+            if (!Double.isFinite(loss)) {
+                if (spec.nonFinitePolicy() == NonFinitePolicy.FAIL) {
+                    throw new TrainingException("step " + (step + 1) + " (epoch " + (epoch + 1) + "): the mean training loss is "
+                            + loss + "; set adan.optimizer.non-finite = skip to skip such steps", null);
+                }
+                skip = true;
+                skipped++;
+            } else {
+                long before = state.skippedSteps();
+                try {
+                    spec.build(lr).step(state, theta, grad);
+                } catch (NonFiniteGradientException e) {
+                    throw new TrainingException("step " + (step + 1) + " (epoch " + (epoch + 1) + "): " + e.getMessage()
+                            + "; set adan.optimizer.non-finite = skip to skip such steps", e);
+                }
+                skip = state.skippedSteps() > before;
+            }
+            long t4 = System.nanoTime();
+
+            double computeMs = reduced.computeNanos() / 1e6;
+            StepMetrics m = new StepMetrics(step + 1, totalSteps, epoch, loss, lr, reduced.examples(),
+                    reduced.examples() / ((t4 - t0) / 1e9), computeMs, Math.max(0, (t2 - t1) / 1e6 - computeMs),
+                    (t4 - t3) / 1e6, ((t1 - t0) + (t3 - t2)) / 1e6, reduced.bytesToDriver(), 4L * theta.length, skip);
+            losses.add(loss);
+            lastLoss = loss;
+            listeners.forEach(l -> l.onStep(m));
+
+            long done = step + 1;
+            boolean epochEnd = stepInEpoch == plan.stepsPerEpoch() - 1;
+            if (checkpoints != null && settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0) {
+                save(checkpoints, done, plan, modelSha, optimizer, theta, state, train, skipped);
+            }
+            if (epochEnd && data.test() != null && settings.evaluateEveryEpoch() && done < totalSteps) {
+                double acc = Evaluator.accuracy(jsc, data.test(), modelJson, theta);
+                listeners.forEach(l -> l.onEpoch(epoch, done, acc));
+            }
+        }
+        if (checkpoints != null) {
+            save(checkpoints, step, plan, modelSha, optimizer, theta, state, train, skipped);
+        }
+        if (data.test() != null) {
+            testAccuracy = Evaluator.accuracy(jsc, data.test(), modelJson, theta);
+            int lastEpoch = (int) ((step - 1) / plan.stepsPerEpoch());
+            double acc = testAccuracy;
+            long done = step;
+            listeners.forEach(l -> l.onEpoch(lastEpoch, done, acc));
+        }
+        if (settings.saveModel() != null) {
+            saveModel(driverNet, theta, settings.saveModel());
+        }
+        RunSummary summary = new RunSummary(step, step - firstStep, skipped + state.skippedSteps(), testAccuracy, lastLoss,
+                (System.nanoTime() - wallStart) / 1e9, ParamsCodec.sha256(theta), theta.length);
+        listeners.forEach(l -> l.onFinish(summary));
+        return new TrainResult(theta, layout, modelJson, summary, losses);
+    }
+
+    /**
+     * The network's parameter tensors in its flat order ({@code 0_W}, {@code 0_b}, …).
+     *
+     * @param net an initialised network
+     * @return its layout
+     */
+    public static ParamLayout layoutOf(MultiLayerNetwork net) {
+        Map<String, INDArray> table = net.paramTable();
+        List<String> names = new ArrayList<>(table.keySet());
+        int[] lengths = new int[names.size()];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = Math.toIntExact(table.get(names.get(i)).length());
+        }
+        return ParamLayout.named(names, lengths);
+    }
+
+    private CheckpointStore openCheckpoints() {
+        if (settings.checkpointDir() == null) {
+            return null;
+        }
+        try {
+            return new CheckpointStore(settings.checkpointDir(), jsc.hadoopConfiguration(), settings.checkpointKeep());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open checkpoint directory " + settings.checkpointDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<CheckpointStore.Restored> restore(CheckpointStore store, Optimizer optimizer, int shards) {
+        try {
+            return store.restoreLatest(optimizer, shards);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private void checkCompatible(CheckpointStore.Restored r, String modelSha, Optimizer optimizer, int numParams,
+                                 BlockDataset train) {
+        TrainingCheckpoint p = r.position();
+        List<String> diffs = new ArrayList<>();
+        if (!p.modelSha256().equals(modelSha)) {
+            diffs.add("model configuration (adan.model.spec / seed) differs: sha256 " + p.modelSha256() + " vs " + modelSha);
+        }
+        if (!p.optimizer().equals(optimizer.name())) {
+            diffs.add("adan.optimizer.name was " + p.optimizer() + ", is " + optimizer.name());
+        }
+        if (p.seed() != settings.seed()) {
+            diffs.add("adan.train.seed was " + p.seed() + ", is " + settings.seed());
+        }
+        if (p.globalBatch() != settings.globalBatch()) {
+            diffs.add("adan.train.global-batch was " + p.globalBatch() + ", is " + settings.globalBatch());
+        }
+        if (p.numParams() != numParams) {
+            diffs.add("the model had " + p.numParams() + " parameters, has " + numParams);
+        }
+        if (p.dataRows() != train.rows()) {
+            diffs.add("the training data had " + p.dataRows() + " rows, has " + train.rows());
+        }
+        if (!diffs.isEmpty()) {
+            throw new TrainingException("cannot resume from " + r.location() + ": " + String.join("; ", diffs), null);
+        }
+    }
+
+    private void save(CheckpointStore store, long done, EpochPlan plan, String modelSha, Optimizer optimizer, float[] theta,
+                      OptimizerState state, BlockDataset train, long skipped) {
+        TrainingCheckpoint position = new TrainingCheckpoint(done, (int) (done / plan.stepsPerEpoch()),
+                (int) (done % plan.stepsPerEpoch()), settings.seed(), settings.globalBatch(), modelSha, optimizer.name(),
+                theta.length, settings.data().toString(), train.rows(), skipped);
+        try {
+            long t = System.nanoTime();
+            String where = store.save(position, theta, optimizer, state);
+            LOG.info("checkpoint {} written in {} ms", where, (System.nanoTime() - t) / 1_000_000);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint at step " + done + " to " + store + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void saveModel(MultiLayerNetwork net, float[] theta, String dir) {
+        net.setParams(Nd4j.create(theta, new long[] {1, theta.length}, 'c'));
+        Path target = new Path(dir, "model.zip");
+        try {
+            FileSystem fs = target.getFileSystem(jsc.hadoopConfiguration());
+            fs.mkdirs(target.getParent());
+            try (OutputStream out = fs.create(target, true)) {
+                ModelSerializer.writeModel(net, out, false);
+            }
+            try (OutputStream out = fs.create(new Path(dir, "params.sha256"), true)) {
+                out.write((ParamsCodec.sha256(theta) + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            LOG.info("model saved to {}", target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the model to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package org.adanspark.spark.train;
+
+import java.util.List;
+import org.adanspark.optim.ParamLayout;
+import org.adanspark.spark.metrics.RunSummary;
+
+/**
+ * What a run produced: the final parameters (float32, in the network's flat order) and its summary.
+ *
+ * @param params final θ
+ * @param layout the network's named parameter tensors
+ * @param modelJson the DL4J configuration the parameters belong to
+ * @param summary steps, accuracy, wall time, {@code params_sha256}
+ * @param losses this run's training loss per step
+ */
+public record TrainResult(float[] params, ParamLayout layout, String modelJson, RunSummary summary, List<Double> losses) {
+}

@@ -1,0 +1,22 @@
+package org.adanspark.spark.train;
+
+/**
+ * Where a run stood when a checkpoint was written; the {@code training.json} of a checkpoint, minus
+ * the file table. The data cursor is {@code (epoch, stepInEpoch)}; sampling being a pure function of
+ * (seed, epoch, step), it is all a resume needs to continue exactly where the run stopped.
+ *
+ * @param step steps done (the next step to run, 0-based)
+ * @param epoch the epoch of the next step
+ * @param stepInEpoch the next step's index within its epoch
+ * @param seed the run's seed
+ * @param globalBatch examples per step
+ * @param modelSha256 SHA-256 of the model configuration JSON
+ * @param optimizer the optimizer's name
+ * @param numParams parameters in the model
+ * @param data the data source, as given
+ * @param dataRows training rows
+ * @param skippedSteps updates skipped so far for a non-finite loss
+ */
+public record TrainingCheckpoint(long step, int epoch, int stepInEpoch, long seed, int globalBatch, String modelSha256,
+                                 String optimizer, int numParams, String data, long dataRows, long skippedSteps) {
+}

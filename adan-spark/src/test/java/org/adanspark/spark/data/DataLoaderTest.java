@@ -1,0 +1,155 @@
+package org.adanspark.spark.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.adanspark.io.DataSetLocator;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.adanspark.spark.testing.SparkTestSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Readers on real files, and every kind of bad input refused before training with file, column and row. */
+class DataLoaderTest {
+
+    private static SparkSession spark;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkTestSession.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static TrainTestData load(String spec, int partitions) {
+        return new DataLoader(spark, new DataSettings(DataSpec.parse(spec), null, null, "features", "label",
+                partitions, 0, 0)).load(0);
+    }
+
+    @Test
+    void libsvmA9aLoadsWithItsTestSplitAndPlusMinusOneLabelsBecomeClasses() throws IOException {
+        Path a9a = new DataSetLocator(null).locate("a9a", "a9a", "a9a.t").resolve("a9a");
+        TrainTestData d = load("libsvm:" + a9a, 3);
+        try {
+            assertEquals(32561, d.train().rows());
+            assertEquals(123, d.train().dim());
+            assertEquals(2, d.train().numClasses());
+            assertEquals(3, d.train().numPartitions());
+            assertNotNull(d.test());
+            assertEquals(16281, d.test().rows());
+            assertEquals(123, d.test().dim());
+        } finally {
+            d.release();
+        }
+    }
+
+    @Test
+    void csvLoadsNumericColumnsAsFeatures() throws IOException {
+        Path csv = write("ok.csv", "label,a,b,c\n0,1.5,2,3\n1,4,5,6\n2,7,8,9\n");
+        TrainTestData d = load("csv:" + csv, 2);
+        try {
+            assertEquals(3, d.train().rows());
+            assertEquals(3, d.train().dim());
+            assertEquals(3, d.train().numClasses());
+        } finally {
+            d.release();
+        }
+    }
+
+    @Test
+    void aNaNFeatureIsRefusedNamingFileColumnAndRow() throws IOException {
+        Path csv = write("nan.csv", "label,a,b,c\n0,1,2,3\n1,4,NaN,6\n");
+        DataValidationException e = assertThrows(DataValidationException.class, () -> load("csv:" + csv, 1));
+        assertTrue(e.getMessage().contains("nan.csv"), e.getMessage());
+        assertTrue(e.getMessage().contains("column 'features' holds NaN at index 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("row 1 of partition 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("label=1"), e.getMessage());
+    }
+
+    @Test
+    void aLabelThatIsNotAClassIndexIsRefused() throws IOException {
+        Path csv = write("frac.csv", "label,a,b\n0,1,2\n2.5,4,5\n");
+        DataValidationException e = assertThrows(DataValidationException.class, () -> load("csv:" + csv, 1));
+        assertTrue(e.getMessage().contains("frac.csv"), e.getMessage());
+        assertTrue(e.getMessage().contains("column 'label' is 2.5, not a class index"), e.getMessage());
+    }
+
+    @Test
+    void aLabelBeyondTheModelsClassesIsRefused() {
+        StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType);
+        List<Row> rows = List.of(RowFactory.create(Vectors.dense(1, 2), 1.0), RowFactory.create(Vectors.dense(3, 4), 5.0));
+        DataValidationException e = assertThrows(DataValidationException.class, () -> BlockDataset.fromDataFrame(
+                spark.createDataFrame(rows, schema), "in-memory frame", "features", "label", 3, 1));
+        assertTrue(e.getMessage().contains("in-memory frame: row 1 of partition 0: column 'label' is 5.0, not a class index in [0, 3)"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("features=(2)[3.0, 4.0]"), e.getMessage());
+    }
+
+    @Test
+    void rowsOfDifferentFeatureSizeAreRefused() {
+        Path parquet = tmp.resolve("ragged.parquet");
+        StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType);
+        List<Row> rows = List.of(RowFactory.create(Vectors.dense(1, 2, 3), 0.0), RowFactory.create(Vectors.dense(4, 5), 1.0),
+                RowFactory.create(Vectors.dense(6, 7, 8), 1.0));
+        spark.createDataFrame(rows, schema).coalesce(1).write().parquet(parquet.toString());
+        DataValidationException e = assertThrows(DataValidationException.class, () -> load("parquet:" + parquet, 1));
+        assertTrue(e.getMessage().contains("ragged.parquet"), e.getMessage());
+        assertTrue(e.getMessage().contains("has 2 values where earlier rows have 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("features=(2)[4.0, 5.0]"), e.getMessage());
+    }
+
+    @Test
+    void anEmptyInputIsRefused() {
+        Path parquet = tmp.resolve("empty.parquet");
+        StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType);
+        spark.createDataFrame(List.<Row>of(), schema).write().parquet(parquet.toString());
+        DataValidationException e = assertThrows(DataValidationException.class, () -> load("parquet:" + parquet, 2));
+        assertTrue(e.getMessage().contains("empty.parquet: the input has no rows"), e.getMessage());
+    }
+
+    @Test
+    void aNonNumericColumnIsRefusedByName() throws IOException {
+        Path csv = write("text.csv", "label,a,colour\n0,1,red\n1,2,blue\n");
+        DataValidationException e = assertThrows(DataValidationException.class, () -> load("csv:" + csv, 1));
+        assertTrue(e.getMessage().contains("column 'colour' is string"), e.getMessage());
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> load("libsvm:" + tmp.resolve("nope.txt"), 1));
+        assertTrue(e.getMessage().contains("nope.txt does not exist"), e.getMessage());
+    }
+
+    @Test
+    void aBadDataSpecIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DataSpec.parse("cifar"));
+        assertTrue(e.getMessage().contains("'cifar'"), e.getMessage());
+    }
+
+    private Path write(String name, String content) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.writeString(p, content);
+        return p;
+    }
+}
