@@ -57,52 +57,56 @@ public final class TrainSettings implements Serializable {
     private final Set<Long> failSteps;
 
     private TrainSettings(Config c) {
-        Config a = c.getConfig("adan");
-        data = parse("adan.data.source", () -> DataSpec.parse(a.getString("data.source")));
-        dataDir = blankToNull(a.getString("data.dir"));
-        testPath = blankToNull(a.getString("data.test"));
-        featuresColumn = a.getString("data.features-column");
-        labelColumn = a.getString("data.label-column");
-        partitions = atLeast(a, "data.partitions", 0);
-        trainLimit = atLeast(a, "data.train-limit", 0);
-        testLimit = atLeast(a, "data.test-limit", 0);
-        model = parse("adan.model.spec", () -> ModelSpec.parse(a.getString("model.spec")));
-        optimizer = new OptimizerSpec(a.getConfig("optimizer"));
-        scheduleKind = LearningRateSchedule.Kind.parse(a.getString("schedule.kind"));
-        warmupSteps = atLeast(a, "schedule.warmup-steps", 0);
-        minLrRatio = a.getDouble("schedule.min-lr-ratio");
+        Config a = c; // full paths, so a wrongly typed value's message names its whole key
+        data = parse("adan.data.source", () -> DataSpec.parse(a.getString("adan.data.source")));
+        dataDir = blankToNull(a.getString("adan.data.dir"));
+        testPath = blankToNull(a.getString("adan.data.test"));
+        featuresColumn = a.getString("adan.data.features-column");
+        labelColumn = a.getString("adan.data.label-column");
+        partitions = atLeast(a, "adan.data.partitions", 0);
+        trainLimit = atLeast(a, "adan.data.train-limit", 0);
+        testLimit = atLeast(a, "adan.data.test-limit", 0);
+        model = parse("adan.model.spec", () -> ModelSpec.parse(a.getString("adan.model.spec")));
+        try {
+            optimizer = new OptimizerSpec(a.getConfig("adan.optimizer"));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("bad configuration value under adan.optimizer: " + e.getMessage(), e);
+        }
+        scheduleKind = LearningRateSchedule.Kind.parse(a.getString("adan.schedule.kind"));
+        warmupSteps = atLeast(a, "adan.schedule.warmup-steps", 0);
+        minLrRatio = a.getDouble("adan.schedule.min-lr-ratio");
         if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
             throw new IllegalArgumentException("adan.schedule.min-lr-ratio must be in [0, 1], got " + minLrRatio);
         }
-        globalBatch = atLeast(a, "train.global-batch", 1);
-        microBatch = atLeast(a, "train.micro-batch", 1);
-        epochs = atLeast(a, "train.epochs", 1);
-        maxSteps = a.getLong("train.max-steps");
+        globalBatch = atLeast(a, "adan.train.global-batch", 1);
+        microBatch = atLeast(a, "adan.train.micro-batch", 1);
+        epochs = atLeast(a, "adan.train.epochs", 1);
+        maxSteps = a.getLong("adan.train.max-steps");
         if (maxSteps < 0) {
             throw new IllegalArgumentException("adan.train.max-steps must be >= 0, got " + maxSteps);
         }
-        seed = a.getLong("train.seed");
-        allReduce = a.getString("train.allreduce").trim().toLowerCase(Locale.ROOT);
+        seed = a.getLong("adan.train.seed");
+        allReduce = a.getString("adan.train.allreduce").trim().toLowerCase(Locale.ROOT);
         if (!allReduce.equals("sharded") && !allReduce.equals("tree")) {
             throw new IllegalArgumentException("adan.train.allreduce must be sharded or tree, got '" + allReduce + "'");
         }
-        evaluateEveryEpoch = a.getBoolean("train.evaluate-every-epoch");
-        progressInterval = a.getDuration("train.progress-interval");
-        checkpointDir = blankToNull(a.getString("checkpoint.dir"));
-        checkpointEvery = a.getLong("checkpoint.every");
+        evaluateEveryEpoch = a.getBoolean("adan.train.evaluate-every-epoch");
+        progressInterval = a.getDuration("adan.train.progress-interval");
+        checkpointDir = blankToNull(a.getString("adan.checkpoint.dir"));
+        checkpointEvery = a.getLong("adan.checkpoint.every");
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("adan.checkpoint.every must be >= 0, got " + checkpointEvery);
         }
-        checkpointKeep = atLeast(a, "checkpoint.keep", 1);
-        resume = a.getBoolean("checkpoint.resume");
+        checkpointKeep = atLeast(a, "adan.checkpoint.keep", 1);
+        resume = a.getBoolean("adan.checkpoint.resume");
         if (resume && checkpointDir == null) {
             throw new IllegalArgumentException("adan.checkpoint.resume (--resume) needs adan.checkpoint.dir (--checkpoint-dir)");
         }
-        metricsOut = blankToNull(a.getString("output.metrics"));
-        saveModel = blankToNull(a.getString("output.model"));
-        master = blankToNull(a.getString("spark.master"));
-        appName = a.getString("spark.app-name");
-        failSteps = new HashSet<>(a.getLongList("debug.fail-first-attempt-at-steps"));
+        metricsOut = blankToNull(a.getString("adan.output.metrics"));
+        saveModel = blankToNull(a.getString("adan.output.model"));
+        master = blankToNull(a.getString("adan.spark.master"));
+        appName = a.getString("adan.spark.app-name");
+        failSteps = new HashSet<>(a.getLongList("adan.debug.fail-first-attempt-at-steps"));
     }
 
     /**
@@ -157,7 +161,7 @@ public final class TrainSettings implements Serializable {
     private static int atLeast(Config a, String key, int min) {
         int v = a.getInt(key);
         if (v < min) {
-            throw new IllegalArgumentException("adan." + key + " must be >= " + min + ", got " + v);
+            throw new IllegalArgumentException(key + " must be >= " + min + ", got " + v);
         }
         return v;
     }

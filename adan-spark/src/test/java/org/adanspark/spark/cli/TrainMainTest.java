@@ -1,0 +1,65 @@
+package org.adanspark.spark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end: flags, metrics file, saved model, exit statuses. */
+class TrainMainTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRunWritesStepEpochAndFinalMetricsAndTheModel() throws IOException {
+        Path metrics = tmp.resolve("out/metrics.jsonl");
+        Path model = tmp.resolve("model");
+        int status = TrainMain.run(new String[] {"--data", "mnist", "--model", "mlp:32", "--optimizer", "adan",
+            "--global-batch", "1000", "--micro-batch", "250", "--epochs", "2", "--master", "local[2,4]",
+            "--conf", "adan.data.train-limit=3000", "--conf", "adan.data.test-limit=1000",
+            "--metrics-out", metrics.toString(), "--save-model", model.toString()});
+        assertEquals(0, status);
+        List<String> lines = Files.readAllLines(metrics);
+        assertEquals(6 + 2 + 1, lines.size(), String.join("\n", lines)); // 6 steps, 2 epoch lines, final
+        Config step = ConfigFactory.parseString(lines.get(0));
+        for (String key : List.of("step", "epoch", "loss", "lr", "examples", "examples_per_sec", "compute_ms",
+                "reduce_ms", "update_ms", "broadcast_ms")) {
+            assertTrue(step.hasPath(key), key + " in " + lines.get(0));
+        }
+        assertEquals(1, step.getInt("step"));
+        assertEquals(1000, step.getInt("examples"));
+        Config last = ConfigFactory.parseString(lines.get(lines.size() - 1));
+        assertEquals("final", last.getString("event"));
+        assertEquals(6, last.getInt("steps"));
+        assertTrue(last.getDouble("test_accuracy") > 0.7, lines.get(lines.size() - 1));
+        assertTrue(last.getDouble("wall_s") > 0);
+        String sha = last.getString("params_sha256");
+        assertTrue(sha.matches("[0-9a-f]{64}"), sha);
+        assertTrue(Files.size(model.resolve("model.zip")) > 0);
+        assertEquals(sha, Files.readString(model.resolve("params.sha256")).trim());
+    }
+
+    @Test
+    void badFlagsAndConfigurationExitWithTwoBeforeSparkStarts() throws IOException {
+        assertEquals(2, TrainMain.run(new String[] {"--epoch", "3"}));
+        Path conf = tmp.resolve("bad.conf");
+        Files.writeString(conf, "adan.optimizer.adan.lr = -1\n");
+        assertEquals(2, TrainMain.run(new String[] {"--config", conf.toString()}));
+        assertEquals(0, TrainMain.run(new String[] {"--help"}));
+    }
+
+    @Test
+    void badDataExitsWithThree() throws IOException {
+        Path csv = tmp.resolve("bad.csv");
+        Files.writeString(csv, "label,a\n0,1\n-3,2\n");
+        assertEquals(3, TrainMain.run(new String[] {"--data", "csv:" + csv, "--model", "linear", "--master", "local[2]"}));
+    }
+}

@@ -1,0 +1,90 @@
+package org.adanspark.spark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Model presets, user JSON, and the DL4J gradient convention the trainer relies on. */
+class ModelSpecTest {
+
+    @TempDir
+    Path tmp;
+
+    private static long params(ModelSpec spec, int inputs, int classes) {
+        MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration(inputs, classes, 1));
+        net.init();
+        return net.numParams();
+    }
+
+    @Test
+    void presetsHaveTheExpectedParameterCounts() {
+        assertEquals(784 * 10 + 10, params(ModelSpec.parse("linear"), 784, 10));
+        assertEquals(784 * 256 + 256 + 256 * 10 + 10, params(ModelSpec.parse("mlp:256"), 784, 10));
+        assertEquals(20 + 123 * 64 + 64 + 64 * 32 + 32 + 32 * 2 + 2 - 20,
+                params(ModelSpec.parse("mlp:64,32:activation=tanh:dropout=0.2"), 123, 2));
+        // conv 5x5x1x20 + 20, conv 5x5x20x50 + 50, dense 800x500 + 500, out 500x10 + 10
+        assertEquals(520 + 25050 + 400500 + 5010, params(ModelSpec.parse("lenet"), 784, 10));
+    }
+
+    @Test
+    void badSpecsAreRefusedNamingThePart() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("mlp"))
+                .getMessage().contains("mlp needs hidden widths"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("mlp:64:dropout=1.5"))
+                .getMessage().contains("dropout must be in [0, 1), got 1.5"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("mlp:64:activation=cube"))
+                .getMessage().contains("unknown activation 'cube'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("resnet"))
+                .getMessage().contains("unknown kind 'resnet'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("lenet").configuration(123, 2, 1))
+                .getMessage().contains("'lenet' needs 28×28"));
+    }
+
+    @Test
+    void aUserConfigurationIsReadWithItsWidths() throws IOException {
+        MultiLayerConfiguration conf = ModelSpec.parse("mlp:16").configuration(20, 4, 3);
+        Path json = tmp.resolve("net.json");
+        Files.writeString(json, conf.toJson());
+        ModelSpec spec = ModelSpec.parse("json:" + json);
+        assertArrayEquals(new int[] {20, 4}, spec.jsonWidths());
+        assertEquals(conf, spec.configuration(0, 0, 0));
+    }
+
+    @Test
+    void dl4jGradientsAreSummedOverTheMicroBatchAndTheScoreIsTheMean() {
+        // PartitionGradient adds DL4J's gradients micro-batch by micro-batch and weights the score by size.
+        MultiLayerNetwork net = new MultiLayerNetwork(ModelSpec.parse("mlp:8").configuration(5, 3, 1));
+        net.init();
+        float[] x = {0.1f, -0.4f, 0.3f, 0.9f, -0.2f};
+        float[] y = {0, 1, 0};
+        net.setInput(Nd4j.create(x, new long[] {1, 5}, 'c'));
+        net.setLabels(Nd4j.create(y, new long[] {1, 3}, 'c'));
+        net.computeGradientAndScore();
+        float[] one = net.getFlattenedGradients().toFloatVector();
+        double scoreOne = net.score();
+        float[] x2 = new float[10];
+        float[] y2 = new float[6];
+        for (int r = 0; r < 2; r++) {
+            System.arraycopy(x, 0, x2, 5 * r, 5);
+            System.arraycopy(y, 0, y2, 3 * r, 3);
+        }
+        net.setInput(Nd4j.create(x2, new long[] {2, 5}, 'c'));
+        net.setLabels(Nd4j.create(y2, new long[] {2, 3}, 'c'));
+        net.computeGradientAndScore();
+        float[] two = net.getFlattenedGradients().toFloatVector();
+        assertEquals(scoreOne, net.score(), 1e-6 * Math.abs(scoreOne));
+        for (int i = 0; i < one.length; i++) {
+            assertEquals(2 * one[i], two[i], 1e-6f * Math.max(1, Math.abs(two[i])), "gradient " + i);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.adanspark.spark.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.adanspark.optim.Lookahead;
+import org.adanspark.optim.Optimizer;
+import org.adanspark.spark.cli.CommandLine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Configuration precedence, flag mapping, and refusal of unknown keys and bad values by name. */
+class TrainSettingsTest {
+
+    @TempDir
+    Path tmp;
+
+    private static TrainSettings settings(String hocon) {
+        return TrainSettings.from(ConfigFactory.parseString(hocon));
+    }
+
+    @Test
+    void defaultsComeFromReferenceConf() {
+        TrainSettings s = settings("");
+        assertEquals("fashion-mnist", s.data().toString());
+        assertEquals(4096, s.globalBatch());
+        assertEquals("adan", s.optimizer().name());
+        assertEquals(0.01, s.optimizer().lr());
+        assertEquals("sharded", s.allReduce());
+        Optimizer adan = s.optimizer().build(0.01);
+        assertEquals(0.02, (Double) adan.hyperparameters().get("weight_decay"), 0.0, adan.hyperparameters().toString());
+    }
+
+    @Test
+    void flagsOverrideTheFileWhichOverridesReferenceConf() throws IOException {
+        Path file = tmp.resolve("run.conf");
+        Files.writeString(file, "adan.train { global-batch = 8192, epochs = 7 }\nadan.optimizer.name = lamb\n");
+        Config user = CommandLine.parse(new String[] {"--config", file.toString(), "--global-batch", "16384",
+            "--lr", "0.02", "--resume", "--checkpoint-dir", "/tmp/x", "--conf", "adan.schedule.kind=warmup-linear"});
+        TrainSettings s = TrainSettings.from(user);
+        assertEquals(16384, s.globalBatch());
+        assertEquals(7, s.epochs());
+        assertEquals("lamb", s.optimizer().name());
+        assertEquals(0.02, s.optimizer().lr(), "--lr sets the chosen optimizer's learning rate");
+        assertTrue(s.resume());
+        assertEquals("/tmp/x", s.checkpointDir());
+    }
+
+    @Test
+    void lookaheadWrapsTheNamedOptimizerWithItsSettings() {
+        TrainSettings s = TrainSettings.from(CommandLine.parse(new String[] {"--optimizer", "lookahead-adan", "--lr", "0.05"}));
+        Optimizer o = s.optimizer().build(s.optimizer().lr());
+        assertTrue(o instanceof Lookahead, o.toString());
+        assertEquals("lookahead-adan", o.name());
+        assertEquals(0.05, s.optimizer().lr());
+    }
+
+    @Test
+    void everyOptimizerOfAdanCoreIsSelectableByName() {
+        for (String name : OptimizerSpec.NAMES) {
+            Optimizer o = settings("adan.optimizer.name = " + name).optimizer().build(1e-3);
+            assertEquals(name, o.name());
+        }
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedByName() throws IOException {
+        Path file = tmp.resolve("typo.conf");
+        Files.writeString(file, "adan.train.glbal-batch = 4096\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainSettings.from(CommandLine.parse(new String[] {"--config", file.toString()})));
+        assertTrue(e.getMessage().contains("adan.train.glbal-batch"), e.getMessage());
+        assertTrue(e.getMessage().contains("typo.conf"), e.getMessage());
+    }
+
+    @Test
+    void badValuesAreRefusedByKeyAndValue() {
+        assertMessage("adan.train.global-batch = 0", "adan.train.global-batch must be >= 1, got 0");
+        assertMessage("adan.train.epochs = many", "adan.train.epochs");
+        assertMessage("adan.train.allreduce = ring", "adan.train.allreduce must be sharded or tree, got 'ring'");
+        assertMessage("adan.optimizer.name = adagrad", "got 'adagrad'");
+        assertMessage("adan.optimizer.adan.betas = [0.98, 1.2, 0.99]", "betas[1] must be in [0, 1), got 1.2");
+        assertMessage("adan.optimizer.adan.betas = [0.9, 0.9]", "adan.optimizer.adan.betas must have 3 values");
+        assertMessage("adan.schedule.kind = step", "adan.schedule.kind must be constant, warmup-cosine or warmup-linear");
+        assertMessage("adan.model.spec = \"mlp:0\"", "adan.model.spec: model 'mlp:0': hidden width '0'");
+        assertMessage("adan.data.source = cifar", "adan.data.source: data 'cifar'");
+        assertMessage("adan.checkpoint.resume = true", "--resume) needs adan.checkpoint.dir");
+    }
+
+    @Test
+    void unknownFlagsAndMissingValuesAreRefused() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {"--epoch", "3"}))
+                .getMessage().contains("unknown flag '--epoch'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {"--epochs"}))
+                .getMessage().contains("--epochs needs a value"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {"--config", "/no/such.conf"}))
+                .getMessage().contains("/no/such.conf"));
+    }
+
+    private static void assertMessage(String hocon, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings(hocon), hocon);
+        assertTrue(e.getMessage().contains(expected), "for '" + hocon + "': " + e.getMessage());
+    }
+}
