@@ -139,7 +139,7 @@ public final class SyncTrainer {
                 state = r.state();
                 step = r.position().step();
                 skipped = r.position().skippedSteps();
-                LOG.info("resumed from {} at step {} with {} optimizer shards", r.location(), step, spec.shards());
+                LOG.debug("resumed from {} at step {} with {} optimizer shards", r.location(), step, spec.shards());
                 long resumedAt = step;
                 listeners.forEach(l -> l.onResume(r.location(), resumedAt));
             } else {
