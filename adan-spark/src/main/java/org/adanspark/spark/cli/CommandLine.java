@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import java.io.File;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.adanspark.spark.train.OptimizerSpec;
 
@@ -154,10 +153,5 @@ public final class CommandLine {
         } catch (RuntimeException e) {
             return raw;
         }
-    }
-
-    /** @return the flags that take a value */
-    public static List<String> valueFlags() {
-        return List.copyOf(KEYS.keySet());
     }
 }

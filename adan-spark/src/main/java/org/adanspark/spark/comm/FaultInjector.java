@@ -25,11 +25,6 @@ public final class FaultInjector implements Serializable {
         this.steps = new TreeSet<>(steps);
     }
 
-    /** @return whether any failure is injected */
-    public boolean active() {
-        return !steps.isEmpty();
-    }
-
     /**
      * Throws when this is the first attempt of a task at a chosen step.
      *
