@@ -27,14 +27,14 @@ public final class Adam extends AdamFamily {
     }
 
     /** Builder for {@link Adam}. */
-    public static final class Builder extends AdamFamily.Builder<Builder, Adam> {
+    public static final class Builder extends TwoMomentBuilder<Builder, Adam> {
         Builder() {
-            super(1e-3, 0.0);
+            super(1e-3, 0.0, 1e-8);
         }
 
         @Override
         public Adam build() {
-            validate();
+            validateMoments();
             return new Adam(this);
         }
     }

@@ -16,7 +16,7 @@ abstract class AdamFamily extends AbstractOptimizer {
     final double eps;
     private final boolean decoupled;
 
-    AdamFamily(Builder<?, ?> b, boolean decoupled) {
+    AdamFamily(TwoMomentBuilder<?, ?> b, boolean decoupled) {
         super(b);
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;
@@ -59,49 +59,5 @@ abstract class AdamFamily extends AbstractOptimizer {
     @Override
     void apply32(OptimizerState state, float[] params, float[] grads, double clip) {
         AdamKernels.apply32(this, state, params, grads, clip, beta1, beta2, eps, decoupled);
-    }
-
-    /**
-     * Builder settings shared by Adam and AdamW; values are checked in {@code build()}.
-     *
-     * @param <B> the concrete builder
-     * @param <O> the optimizer it builds
-     */
-    public abstract static class Builder<B extends Builder<B, O>, O extends AdamFamily>
-            extends AbstractOptimizer.Builder<B, O> {
-        double beta1 = 0.9;
-        double beta2 = 0.999;
-        double eps = 1e-8;
-
-        Builder(double lr, double weightDecay) {
-            super(lr, weightDecay);
-        }
-
-        /**
-         * @param beta1 first-moment decay, in [0, 1)
-         * @param beta2 second-moment decay, in [0, 1)
-         * @return this builder
-         */
-        public B betas(double beta1, double beta2) {
-            this.beta1 = beta1;
-            this.beta2 = beta2;
-            return self();
-        }
-
-        /**
-         * @param eps added to the bias-corrected root of v, &gt; 0
-         * @return this builder
-         */
-        public B eps(double eps) {
-            this.eps = eps;
-            return self();
-        }
-
-        void validate() {
-            validateCommon();
-            Hyperparameters.unitInterval("betas[0]", beta1);
-            Hyperparameters.unitInterval("betas[1]", beta2);
-            Hyperparameters.positive("eps", eps);
-        }
     }
 }

@@ -27,14 +27,14 @@ public final class AdamW extends AdamFamily {
     }
 
     /** Builder for {@link AdamW}. */
-    public static final class Builder extends AdamFamily.Builder<Builder, AdamW> {
+    public static final class Builder extends TwoMomentBuilder<Builder, AdamW> {
         Builder() {
-            super(1e-3, 0.01);
+            super(1e-3, 0.01, 1e-8);
         }
 
         @Override
         public AdamW build() {
-            validate();
+            validateMoments();
             if (lr * weightDecay >= 1) {
                 throw new IllegalArgumentException("lr * weightDecay must be < 1, got " + lr * weightDecay);
             }

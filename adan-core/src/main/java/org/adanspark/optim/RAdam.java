@@ -125,34 +125,11 @@ public final class RAdam extends AbstractOptimizer {
     }
 
     /** Builder for {@link RAdam}; values are checked in {@link #build()}. */
-    public static final class Builder extends AbstractOptimizer.Builder<Builder, RAdam> {
-        private double beta1 = 0.9;
-        private double beta2 = 0.999;
-        private double eps = 1e-8;
+    public static final class Builder extends TwoMomentBuilder<Builder, RAdam> {
         private boolean decoupledWeightDecay;
 
         Builder() {
-            super(1e-3, 0.0);
-        }
-
-        /**
-         * @param beta1 first-moment decay, in [0, 1)
-         * @param beta2 second-moment decay, in [0, 1)
-         * @return this builder
-         */
-        public Builder betas(double beta1, double beta2) {
-            this.beta1 = beta1;
-            this.beta2 = beta2;
-            return this;
-        }
-
-        /**
-         * @param eps added to the root of v, &gt; 0
-         * @return this builder
-         */
-        public Builder eps(double eps) {
-            this.eps = eps;
-            return this;
+            super(1e-3, 0.0, 1e-8);
         }
 
         /**
@@ -166,10 +143,7 @@ public final class RAdam extends AbstractOptimizer {
 
         @Override
         public RAdam build() {
-            validateCommon();
-            Hyperparameters.unitInterval("betas[0]", beta1);
-            Hyperparameters.unitInterval("betas[1]", beta2);
-            Hyperparameters.positive("eps", eps);
+            validateMoments();
             return new RAdam(this);
         }
     }
