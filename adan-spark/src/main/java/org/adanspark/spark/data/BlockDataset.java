@@ -26,13 +26,16 @@ public final class BlockDataset implements Serializable {
     private final transient JavaRDD<FeatureBlock> blocks;
     private final int[] partitionRows;
     private final int dim;
+    private final LabelKind labelKind;
     private final int numClasses;
 
-    private BlockDataset(String name, JavaRDD<FeatureBlock> blocks, int[] partitionRows, int dim, int numClasses) {
+    private BlockDataset(String name, JavaRDD<FeatureBlock> blocks, int[] partitionRows, int dim, LabelKind labelKind,
+                         int numClasses) {
         this.name = name;
         this.blocks = blocks;
         this.partitionRows = partitionRows;
         this.dim = dim;
+        this.labelKind = labelKind;
         this.numClasses = numClasses;
     }
 
@@ -43,14 +46,16 @@ public final class BlockDataset implements Serializable {
      *     names the file of a bad row in errors
      * @param name what to call the data in messages (a path or data-set name)
      * @param featuresCol the features column
-     * @param labelCol the label column (class indices 0, 1, …)
-     * @param numClasses labels must be below this; 0 infers it as the largest label + 1
+     * @param labelCol the label column: class indices 0, 1, … or real targets, as {@code labelKind} says
+     * @param labelKind what the label column holds
+     * @param numClasses class indices must be below this; 0 infers it as the largest label + 1 (ignored for
+     *     real targets)
      * @param partitions partitions (= blocks) to train on; the input is repartitioned when it differs
      * @return the cached, validated blocks
      * @throws DataValidationException naming the file/column and showing a row, if the data is unusable
      */
     public static BlockDataset fromDataFrame(Dataset<Row> df, String name, String featuresCol, String labelCol,
-                                             int numClasses, int partitions) {
+                                             LabelKind labelKind, int numClasses, int partitions) {
         for (String c : new String[] {featuresCol, labelCol}) {
             if (!Arrays.asList(df.columns()).contains(c)) {
                 throw new DataValidationException(name + ": no column '" + c + "'; columns are "
@@ -66,12 +71,12 @@ public final class BlockDataset implements Serializable {
             selected = selected.repartition(partitions);
         }
         JavaRDD<FeatureBlock> blocks = selected.javaRDD()
-                .mapPartitionsWithIndex(new RowPacker(name, featuresCol, labelCol, numClasses), true);
-        return validate(name, blocks, numClasses);
+                .mapPartitionsWithIndex(new RowPacker(name, featuresCol, labelCol, labelKind, numClasses), true);
+        return validate(name, blocks, labelKind, numClasses);
     }
 
     /**
-     * Distributes blocks already packed on the driver (the IDX path), one partition each.
+     * Distributes classification blocks already packed on the driver (the IDX path), one partition each.
      *
      * @param jsc the Spark context
      * @param name what to call the data in messages
@@ -86,10 +91,10 @@ public final class BlockDataset implements Serializable {
         JavaRDD<FeatureBlock> blocks = jsc.parallelize(packed, packed.size());
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
         blocks.rdd().localCheckpoint();
-        return validate(name, blocks, numClasses);
+        return validate(name, blocks, LabelKind.CLASS_INDEX, numClasses);
     }
 
-    private static BlockDataset validate(String name, JavaRDD<FeatureBlock> blocks, int numClasses) {
+    private static BlockDataset validate(String name, JavaRDD<FeatureBlock> blocks, LabelKind labelKind, int numClasses) {
         blocks.setName("adan blocks: " + name);
         if (blocks.getStorageLevel().equals(StorageLevel.NONE())) {
             blocks.persist(StorageLevel.MEMORY_ONLY());
@@ -127,13 +132,16 @@ public final class BlockDataset implements Serializable {
             blocks.unpersist(false);
             throw new DataValidationException(name + ": the input has no rows");
         }
+        if (labelKind == LabelKind.REAL) {
+            return new BlockDataset(name, blocks, rows, dim, labelKind, 0);
+        }
         int classes = numClasses > 0 ? numClasses : maxLabel + 1;
         if (classes < 2) {
             blocks.unpersist(false);
             throw new DataValidationException(name + ": every label is " + maxLabel
                     + "; a classifier needs at least two classes");
         }
-        return new BlockDataset(name, blocks, rows, dim, classes);
+        return new BlockDataset(name, blocks, rows, dim, labelKind, classes);
     }
 
     /** @return what the data is called in messages */
@@ -170,9 +178,19 @@ public final class BlockDataset implements Serializable {
         return dim;
     }
 
-    /** @return number of classes (labels lie in {@code [0, numClasses)}) */
+    /** @return number of classes (labels lie in {@code [0, numClasses)}); 0 for real targets */
     public int numClasses() {
         return numClasses;
+    }
+
+    /** @return what the labels are */
+    public LabelKind labelKind() {
+        return labelKind;
+    }
+
+    /** @return width of a training target: the number of classes, or 1 for a real target */
+    public int numOutputs() {
+        return labelKind == LabelKind.REAL ? 1 : numClasses;
     }
 
     /** Drops the cached blocks. */
@@ -185,7 +203,8 @@ public final class BlockDataset implements Serializable {
     /** @return a one-line summary */
     @Override
     public String toString() {
-        return name + ": " + rows() + " rows × " + dim + " features, " + numClasses + " classes, "
+        return name + ": " + rows() + " rows × " + dim + " features, "
+                + (labelKind == LabelKind.REAL ? "real targets, " : numClasses + " classes, ")
                 + partitionRows.length + " partitions";
     }
 

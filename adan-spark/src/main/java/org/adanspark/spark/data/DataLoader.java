@@ -107,7 +107,7 @@ public final class DataLoader {
             int from = (int) ((long) n * p / partitions);
             int to = (int) ((long) n * (p + 1) / partitions);
             float[] x = new float[(to - from) * dim];
-            int[] y = new int[to - from];
+            float[] y = new float[to - from];
             byte[] px = images.data();
             for (int i = from; i < to; i++) {
                 int src = i * dim;
@@ -117,7 +117,7 @@ public final class DataLoader {
                 }
                 y[i - from] = labels.data()[i] & 0xFF;
             }
-            blocks.add(new FeatureBlock(p, to - from, dim, x, y, null));
+            blocks.add(new FeatureBlock(p, to - from, dim, x, y, LabelKind.CLASS_INDEX, null));
         }
         return BlockDataset.fromBlocks(JavaSparkContext.fromSparkContext(spark.sparkContext()), name, blocks, numClasses);
     }
@@ -194,7 +194,7 @@ public final class DataLoader {
     private BlockDataset fromFrame(Dataset<Row> df, String name, int numClasses) {
         Dataset<Row> withSource = df.withColumn("_source", functions.input_file_name());
         return BlockDataset.fromDataFrame(withSource, name, settings.featuresColumn(), settings.labelColumn(),
-                numClasses, settings.partitions());
+                LabelKind.CLASS_INDEX, numClasses, settings.partitions());
     }
 
     private static Dataset<Row> limit(Dataset<Row> df, int limit) {

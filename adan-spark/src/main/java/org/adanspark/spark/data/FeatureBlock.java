@@ -4,8 +4,8 @@ import java.io.Serializable;
 
 /**
  * One partition's examples packed into flat primitive arrays: {@code rows × dim} float features,
- * row-major, and one integer class label per row. Built once per partition and cached, so a training
- * step touches no per-row objects.
+ * row-major, and one label per row, a class index or a real target ({@link LabelKind}). Built once per
+ * partition and cached, so a training step touches no per-row objects.
  *
  * <p>A block that failed validation carries its first {@link #problem()} and only the rows before it;
  * {@link BlockDataset} refuses to train on it.
@@ -18,7 +18,8 @@ public final class FeatureBlock implements Serializable {
     private final int rows;
     private final int dim;
     private final float[] features;
-    private final int[] labels;
+    private final float[] labels;
+    private final LabelKind labelKind;
     private final String problem;
 
     /**
@@ -26,10 +27,12 @@ public final class FeatureBlock implements Serializable {
      * @param rows number of examples
      * @param dim features per example
      * @param features {@code rows × dim} values, row-major (not copied)
-     * @param labels {@code rows} class indices (not copied)
+     * @param labels {@code rows} labels (not copied): class indices, exact in float below 2^24, or targets
+     * @param labelKind what the labels are
      * @param problem the first invalid row found, described with its source, or null when valid
      */
-    public FeatureBlock(int partition, int rows, int dim, float[] features, int[] labels, String problem) {
+    public FeatureBlock(int partition, int rows, int dim, float[] features, float[] labels, LabelKind labelKind,
+                        String problem) {
         if (features.length < (long) rows * dim || labels.length < rows) {
             throw new IllegalArgumentException("block of " + rows + " rows × " + dim + " needs " + (long) rows * dim
                     + " features and " + rows + " labels, got " + features.length + " and " + labels.length);
@@ -39,6 +42,7 @@ public final class FeatureBlock implements Serializable {
         this.dim = dim;
         this.features = features;
         this.labels = labels;
+        this.labelKind = labelKind;
         this.problem = problem;
     }
 
@@ -62,9 +66,14 @@ public final class FeatureBlock implements Serializable {
         return features;
     }
 
-    /** @return the labels; do not modify */
-    public int[] labels() {
+    /** @return the labels (class indices or targets); do not modify */
+    public float[] labels() {
         return labels;
+    }
+
+    /** @return what the labels are */
+    public LabelKind labelKind() {
+        return labelKind;
     }
 
     /** @return the first invalid row, described, or null */
@@ -72,33 +81,42 @@ public final class FeatureBlock implements Serializable {
         return problem;
     }
 
-    /** @return the largest label in the block, or -1 when empty */
+    /** @return the largest class index in the block, or -1 when empty or not a classification block */
     public int maxLabel() {
         int max = -1;
-        for (int i = 0; i < rows; i++) {
-            max = Math.max(max, labels[i]);
+        if (labelKind == LabelKind.CLASS_INDEX) {
+            for (int i = 0; i < rows; i++) {
+                max = Math.max(max, (int) labels[i]);
+            }
         }
         return max;
     }
 
     /**
-     * Copies the rows {@code order[from..to)} into {@code x} (row-major) and their one-hot labels into
-     * {@code y}.
+     * Copies the rows {@code order[from..to)} into {@code x} (row-major) and their training targets into
+     * {@code y}: one-hot rows of width {@code outputs} for class indices, the value itself for real targets.
      *
      * @param order row indices of this block
      * @param from first position in {@code order}
      * @param to end position in {@code order}, exclusive
-     * @param numClasses width of a one-hot label
+     * @param outputs width of a target row: the number of classes, or 1 for a real target
      * @param x destination, at least {@code (to - from) × dim}
-     * @param y destination, at least {@code (to - from) × numClasses}; overwritten
+     * @param y destination, at least {@code (to - from) × outputs}; overwritten
      */
-    public void gather(int[] order, int from, int to, int numClasses, float[] x, float[] y) {
+    public void gather(int[] order, int from, int to, int outputs, float[] x, float[] y) {
         int n = to - from;
-        java.util.Arrays.fill(y, 0, n * numClasses, 0f);
+        if (labelKind == LabelKind.REAL && outputs != 1) {
+            throw new IllegalArgumentException("a real-valued target has 1 output, asked for " + outputs);
+        }
+        java.util.Arrays.fill(y, 0, n * outputs, 0f);
         for (int r = 0; r < n; r++) {
             int row = order[from + r];
             System.arraycopy(features, row * dim, x, r * dim, dim);
-            y[r * numClasses + labels[row]] = 1f;
+            if (labelKind == LabelKind.CLASS_INDEX) {
+                y[r * outputs + (int) labels[row]] = 1f;
+            } else {
+                y[r] = labels[row];
+            }
         }
     }
 

@@ -20,26 +20,29 @@ final class RowPacker implements Function2<Integer, Iterator<Row>, Iterator<Feat
     private final String dataName;
     private final String featuresCol;
     private final String labelCol;
+    private final LabelKind labelKind;
     private final int numClasses;
 
     /**
      * @param dataName what the user called the data (file or data-set name), for messages
      * @param featuresCol name of the features column, for messages
      * @param labelCol name of the label column, for messages
-     * @param numClasses labels must lie in {@code [0, numClasses)}; 0 checks only that they are
+     * @param labelKind class indices or real targets
+     * @param numClasses class indices must lie in {@code [0, numClasses)}; 0 checks only that they are
      *     non-negative integers
      */
-    RowPacker(String dataName, String featuresCol, String labelCol, int numClasses) {
+    RowPacker(String dataName, String featuresCol, String labelCol, LabelKind labelKind, int numClasses) {
         this.dataName = dataName;
         this.featuresCol = featuresCol;
         this.labelCol = labelCol;
+        this.labelKind = labelKind;
         this.numClasses = numClasses;
     }
 
     @Override
     public Iterator<FeatureBlock> call(Integer partition, Iterator<Row> rows) {
         FloatBuffer features = new FloatBuffer();
-        IntBuffer labels = new IntBuffer();
+        LabelBuffer labels = new LabelBuffer();
         int dim = -1;
         int n = 0;
         String problem = null;
@@ -69,18 +72,30 @@ final class RowPacker implements Function2<Integer, Iterator<Row>, Iterator<Feat
                         + (l == null ? "null" : "'" + l + "', not a number"));
                 break;
             }
-            double label = num.doubleValue();
-            if (!(label >= 0) || label != Math.rint(label) || (numClasses > 0 && label >= numClasses)) {
-                problem = describe(partition, n, row, "column '" + labelCol + "' is " + label
-                        + ", not a class index in [0, " + (numClasses > 0 ? numClasses : "∞") + ")");
+            String badLabel = checkLabel(num.doubleValue());
+            if (badLabel != null) {
+                problem = describe(partition, n, row, "column '" + labelCol + "' is " + badLabel);
                 break;
             }
-            labels.add((int) label);
+            labels.add((float) num.doubleValue());
             n++;
         }
         int rowsKept = labels.size();
         return List.of(new FeatureBlock(partition, rowsKept, Math.max(dim, 0),
-                features.toArray(rowsKept * (long) Math.max(dim, 0)), labels.toArray(), problem)).iterator();
+                features.toArray(rowsKept * (long) Math.max(dim, 0)), labels.toArray(), labelKind, problem)).iterator();
+    }
+
+    /** Returns what is wrong with a label, or null when it is usable. */
+    private String checkLabel(double label) {
+        if (labelKind == LabelKind.REAL) {
+            return Double.isFinite(label) ? null : label + ", not a finite regression target";
+        }
+        // float holds every integer below 2^24 exactly, far beyond any class count
+        boolean index = label >= 0 && label == Math.rint(label) && label < (1 << 24);
+        if (index && (numClasses == 0 || label < numClasses)) {
+            return null;
+        }
+        return label + ", not a class index in [0, " + (numClasses > 0 ? numClasses : "∞") + ")";
     }
 
     /** Appends the vector's values; returns a description of the first non-finite one, or null. */
@@ -177,23 +192,23 @@ final class RowPacker implements Function2<Integer, Iterator<Row>, Iterator<Feat
         }
     }
 
-    /** A growable int array. */
-    private static final class IntBuffer {
-        private int[] data = new int[1 << 10];
+    /** A growable float array of labels. */
+    private static final class LabelBuffer {
+        private float[] data = new float[1 << 10];
         private int size;
 
         int size() {
             return size;
         }
 
-        void add(int x) {
+        void add(float x) {
             if (size == data.length) {
                 data = java.util.Arrays.copyOf(data, 2 * data.length);
             }
             data[size++] = x;
         }
 
-        int[] toArray() {
+        float[] toArray() {
             return java.util.Arrays.copyOf(data, size);
         }
     }

@@ -49,7 +49,7 @@ public final class Evaluator {
                 INDArray out = net.output(Nd4j.create(x, new long[] {m, dim}, 'c'), false);
                 INDArray predicted = out.argMax(1);
                 for (int i = 0; i < m; i++) {
-                    if (predicted.getInt(i) == block.labels()[from + i]) {
+                    if (predicted.getInt(i) == (int) block.labels()[from + i]) {
                         correct++;
                     }
                 }

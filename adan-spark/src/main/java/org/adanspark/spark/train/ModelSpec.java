@@ -20,7 +20,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * A network from a short spec ({@code --model}):
@@ -36,8 +35,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * (default relu) and {@code dropout=P}, the probability of dropping a hidden unit (default 0), e.g.
  * {@code mlp:512,256:activation=tanh:dropout=0.2}.
  *
- * <p>Every preset ends in softmax with multi-class cross-entropy, uses float32 and has no DL4J updater
- * or regularisation: the optimizer, including weight decay, runs on the driver.
+ * <p>Every preset ends in the output layer of its {@link Objective} (softmax with multi-class
+ * cross-entropy for the CLI's classifiers), uses float32 and has no DL4J updater or regularisation: the
+ * optimizer, including weight decay, runs on the driver.
  *
  * @param spec the spec as given
  * @param kind {@code linear}, {@code mlp}, {@code lenet} or {@code json}
@@ -157,10 +157,23 @@ public record ModelSpec(String spec, String kind, int[] hidden, Activation activ
      * @param inputs features per example
      * @param classes number of classes
      * @param seed weight-initialisation seed
-     * @return the configuration, float32
+     * @return the configuration, float32, ending in softmax cross-entropy
      * @throws IllegalArgumentException when the spec does not fit the data (e.g. lenet on non-28×28 input)
      */
     public MultiLayerConfiguration configuration(int inputs, int classes, long seed) {
+        return isJson() ? readJson() : configuration(inputs, Objective.classification(classes), seed);
+    }
+
+    /**
+     * Builds the network configuration.
+     *
+     * @param inputs features per example
+     * @param objective the output layer and loss of a preset (a {@code json:} model keeps its own)
+     * @param seed weight-initialisation seed
+     * @return the configuration, float32
+     * @throws IllegalArgumentException when the spec does not fit the data (e.g. lenet on non-28×28 input)
+     */
+    public MultiLayerConfiguration configuration(int inputs, Objective objective, long seed) {
         if (isJson()) {
             return readJson();
         }
@@ -180,14 +193,14 @@ public record ModelSpec(String spec, String kind, int[] hidden, Activation activ
                     .layer(new ConvolutionLayer.Builder(5, 5).nOut(50).stride(1, 1).activation(Activation.IDENTITY).build())
                     .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
                     .layer(dense(500, 1.0))
-                    .layer(output(classes, retain))
+                    .layer(output(objective, retain))
                     .setInputType(InputType.convolutionalFlat(28, 28, 1));
             return list.build();
         }
         for (int i = 0; i < hidden.length; i++) {
             list.layer(dense(hidden[i], i == 0 ? 1.0 : retain));
         }
-        list.layer(output(classes, hidden.length == 0 ? 1.0 : retain)).setInputType(InputType.feedForward(inputs));
+        list.layer(output(objective, hidden.length == 0 ? 1.0 : retain)).setInputType(InputType.feedForward(inputs));
         return list.build();
     }
 
@@ -201,9 +214,9 @@ public record ModelSpec(String spec, String kind, int[] hidden, Activation activ
         return b.build();
     }
 
-    private static OutputLayer output(int classes, double retainInputs) {
-        OutputLayer.Builder b = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                .activation(Activation.SOFTMAX);
+    private static OutputLayer output(Objective objective, double retainInputs) {
+        OutputLayer.Builder b = new OutputLayer.Builder().lossFunction(objective.loss()).nOut(objective.outputs())
+                .activation(objective.activation());
         if (retainInputs < 1.0) {
             b.dropOut(retainInputs);
         }

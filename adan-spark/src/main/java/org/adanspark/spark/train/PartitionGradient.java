@@ -26,7 +26,7 @@ final class PartitionGradient implements GradientSource {
     private final Broadcast<float[]> theta;
     private final int numParams;
     private final String modelJson;
-    private final int numClasses;
+    private final int numOutputs;
     private final int microBatch;
     private final long seed;
     private final int epoch;
@@ -35,12 +35,12 @@ final class PartitionGradient implements GradientSource {
     private final EpochPlan plan;
     private final FaultInjector faults;
 
-    PartitionGradient(Broadcast<float[]> theta, int numParams, String modelJson, int numClasses, int microBatch,
+    PartitionGradient(Broadcast<float[]> theta, int numParams, String modelJson, int numOutputs, int microBatch,
                       long seed, int epoch, int stepInEpoch, long globalStep, EpochPlan plan, FaultInjector faults) {
         this.theta = theta;
         this.numParams = numParams;
         this.modelJson = modelJson;
-        this.numClasses = numClasses;
+        this.numOutputs = numOutputs;
         this.microBatch = microBatch;
         this.seed = seed;
         this.epoch = epoch;
@@ -78,11 +78,11 @@ final class PartitionGradient implements GradientSource {
                     int to = Math.min(from + microBatch, range[1]);
                     int m = to - from;
                     float[] x = new float[m * dim];
-                    float[] y = new float[m * numClasses];
-                    block.gather(order, from, to, numClasses, x, y);
+                    float[] y = new float[m * numOutputs];
+                    block.gather(order, from, to, numOutputs, x, y);
                     Nd4j.getRandom().setSeed(EpochPlan.mix(seed, globalStep, p, mb));
                     net.setInput(Nd4j.create(x, new long[] {m, dim}, 'c'));
-                    net.setLabels(Nd4j.create(y, new long[] {m, numClasses}, 'c'));
+                    net.setLabels(Nd4j.create(y, new long[] {m, numOutputs}, 'c'));
                     net.computeGradientAndScore();
                     loss += net.score() * m;
                     INDArray g = net.getFlattenedGradients();

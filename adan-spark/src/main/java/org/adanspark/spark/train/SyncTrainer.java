@@ -97,19 +97,33 @@ public final class SyncTrainer {
     }
 
     /**
-     * Trains on prepared data.
+     * Trains a classifier on prepared data (softmax cross-entropy over the data's classes).
      *
      * @param data training blocks and optional test blocks
      * @return the result
      */
     public TrainResult fit(TrainTestData data) {
+        return fit(data, Objective.classification(data.train().numClasses()));
+    }
+
+    /**
+     * Trains on prepared data for an objective: a classifier's or a regressor's output layer and loss.
+     *
+     * @param data training blocks and optional test blocks (test accuracy is reported for classifiers)
+     * @param objective the output layer and loss; its width must match the data's labels
+     * @return the result
+     */
+    public TrainResult fit(TrainTestData data, Objective objective) {
         long wallStart = System.nanoTime();
         BlockDataset train = data.train();
         if (data.test() != null && data.test().dim() != train.dim()) {
             throw new DataValidationException(data.test().name() + " has " + data.test().dim()
                     + " features per row, the training data " + train.dim());
         }
-        MultiLayerConfiguration conf = settings.model().configuration(train.dim(), train.numClasses(), settings.seed());
+        if (objective.outputs() != train.numOutputs() || objective.isClassification() != (train.numClasses() > 0)) {
+            throw new IllegalArgumentException("objective " + objective + " does not fit " + train);
+        }
+        MultiLayerConfiguration conf = settings.model().configuration(train.dim(), objective, settings.seed());
         String modelJson = conf.toJson();
         MultiLayerNetwork driverNet = new MultiLayerNetwork(conf);
         driverNet.init();
@@ -156,6 +170,7 @@ public final class SyncTrainer {
         List<Double> losses = new ArrayList<>();
         double lastLoss = Double.NaN;
         double testAccuracy = Double.NaN;
+        BlockDataset test = objective.isClassification() ? data.test() : null;
         for (; step < totalSteps; step++) {
             int epoch = (int) (step / plan.stepsPerEpoch());
             int stepInEpoch = (int) (step % plan.stepsPerEpoch());
@@ -164,7 +179,7 @@ public final class SyncTrainer {
             long t0 = System.nanoTime();
             Broadcast<float[]> broadcast = jsc.broadcast(theta.clone());
             long t1 = System.nanoTime();
-            PartitionGradient source = new PartitionGradient(broadcast, theta.length, modelJson, train.numClasses(),
+            PartitionGradient source = new PartitionGradient(broadcast, theta.length, modelJson, train.numOutputs(),
                     settings.microBatch(), settings.seed(), epoch, stepInEpoch, step, plan, faults);
             AllReduce.Reduced reduced = allReduce.allReduce(train.blocks(), source, step, faults);
             long t2 = System.nanoTime();
@@ -210,16 +225,16 @@ public final class SyncTrainer {
             if (checkpoints != null && settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0) {
                 save(checkpoints, done, plan, modelSha, optimizer, theta, state, train, skipped);
             }
-            if (epochEnd && data.test() != null && settings.evaluateEveryEpoch() && done < totalSteps) {
-                double acc = Evaluator.accuracy(jsc, data.test(), modelJson, theta);
+            if (epochEnd && test != null && settings.evaluateEveryEpoch() && done < totalSteps) {
+                double acc = Evaluator.accuracy(jsc, test, modelJson, theta);
                 listeners.forEach(l -> l.onEpoch(epoch, done, acc));
             }
         }
         if (checkpoints != null) {
             save(checkpoints, step, plan, modelSha, optimizer, theta, state, train, skipped);
         }
-        if (data.test() != null) {
-            testAccuracy = Evaluator.accuracy(jsc, data.test(), modelJson, theta);
+        if (test != null) {
+            testAccuracy = Evaluator.accuracy(jsc, test, modelJson, theta);
             int lastEpoch = (int) ((step - 1) / plan.stepsPerEpoch());
             double acc = testAccuracy;
             long done = step;

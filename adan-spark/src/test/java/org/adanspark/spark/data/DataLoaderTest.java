@@ -100,7 +100,7 @@ class DataLoaderTest {
         StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType);
         List<Row> rows = List.of(RowFactory.create(Vectors.dense(1, 2), 1.0), RowFactory.create(Vectors.dense(3, 4), 5.0));
         DataValidationException e = assertThrows(DataValidationException.class, () -> BlockDataset.fromDataFrame(
-                spark.createDataFrame(rows, schema), "in-memory frame", "features", "label", 3, 1));
+                spark.createDataFrame(rows, schema), "in-memory frame", "features", "label", LabelKind.CLASS_INDEX, 3, 1));
         assertTrue(e.getMessage().contains("in-memory frame: row 1 of partition 0: column 'label' is 5.0, not a class index in [0, 3)"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("features=(2)[3.0, 4.0]"), e.getMessage());

@@ -1,0 +1,11 @@
+package org.adanspark.spark.data;
+
+/** What a label column holds, which decides how rows are checked and how a label becomes a training target. */
+public enum LabelKind {
+
+    /** A class index 0, 1, …, stored as a number (as {@code StringIndexer} writes it); trained one-hot. */
+    CLASS_INDEX,
+
+    /** A real-valued regression target; trained as is. */
+    REAL
+}

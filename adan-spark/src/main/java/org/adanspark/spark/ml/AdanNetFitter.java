@@ -1,0 +1,139 @@
+package org.adanspark.spark.ml;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import com.typesafe.config.ConfigFactory;
+import org.adanspark.spark.data.BlockDataset;
+import org.adanspark.spark.data.LabelKind;
+import org.adanspark.spark.data.TrainTestData;
+import org.adanspark.spark.metrics.LogProgress;
+import org.adanspark.spark.train.ModelSpec;
+import org.adanspark.spark.train.Objective;
+import org.adanspark.spark.train.OptimizerSpec;
+import org.adanspark.spark.train.SyncTrainer;
+import org.adanspark.spark.train.TrainResult;
+import org.adanspark.spark.train.TrainSettings;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The training both AdanNet estimators share: pack the DataFrame into validated blocks, turn the params
+ * into the CLI's {@link TrainSettings} (so the same defaults and checks apply), and run the
+ * {@link SyncTrainer}. Only the label kind and the objective differ between classifier and regressor.
+ */
+final class AdanNetFitter {
+
+    /** A fitted network and how it was trained. */
+    record Fitted(TrainedNetwork network, AdanNetTrainingSummary summary) {
+    }
+
+    private AdanNetFitter() {
+    }
+
+    /**
+     * @param stage the estimator, for its params and uid
+     * @param dataset the training data, label already cast to double
+     * @param featuresCol the features column
+     * @param labelCol the label column
+     * @param labelKind class indices or real targets
+     * @param numClasses classes from the label's metadata, 0 to take the largest label + 1 (classifiers only)
+     * @param objectiveOf the output layer and loss for the packed data
+     * @return the fitted network and its summary
+     */
+    static Fitted fit(AdanNetParams stage, Dataset<?> dataset, String featuresCol, String labelCol, LabelKind labelKind,
+                      int numClasses, Function<BlockDataset, Objective> objectiveOf) {
+        SparkSession spark = dataset.sparkSession();
+        int partitions = Math.max(1, spark.sparkContext().defaultParallelism());
+        @SuppressWarnings("unchecked")
+        Dataset<Row> rows = (Dataset<Row>) dataset.select(featuresCol, labelCol);
+        String name = stage.uid() + " input";
+        BlockDataset blocks = BlockDataset.fromDataFrame(rows, name, featuresCol, labelCol, labelKind, numClasses,
+                partitions);
+        try {
+            Objective objective = objectiveOf.apply(blocks);
+            TrainSettings settings = settings(stage, blocks.rows());
+            String spec = settings.model().toString();
+            if (settings.model().isJson()) {
+                int[] widths = settings.model().jsonWidths();
+                if ((widths[0] >= 0 && widths[0] != blocks.dim()) || widths[1] != objective.outputs()) {
+                    throw new IllegalArgumentException(stage.uid() + ": modelSpec " + spec + " takes " + widths[0]
+                            + " inputs and has " + widths[1] + " outputs; the data has " + blocks.dim()
+                            + " features and needs " + objective.outputs() + " outputs (" + objective + ")");
+                }
+            }
+            SyncTrainer trainer = new SyncTrainer(spark, settings,
+                    List.of(new LogProgress(stage.uid(), settings.progressInterval())));
+            TrainResult result = trainer.fit(new TrainTestData(blocks, null), objective);
+            double[] losses = result.losses().stream().mapToDouble(Double::doubleValue).toArray();
+            TrainedNetwork network = new TrainedNetwork(result.modelJson(), result.params(), blocks.dim(),
+                    objective.outputs());
+            AdanNetTrainingSummary summary = new AdanNetTrainingSummary(losses, result.summary().steps(),
+                    result.summary().wallSeconds(), settings.optimizer().toString(), result.summary().paramsSha256());
+            return new Fitted(network, summary);
+        } finally {
+            blocks.release();
+        }
+    }
+
+    /**
+     * The params as CLI settings: {@code adan.*} keys over reference.conf.
+     *
+     * @param stage the estimator
+     * @param rows training rows, to checkpoint once per epoch
+     * @return the validated settings
+     * @throws IllegalArgumentException naming the param when the combination is invalid
+     */
+    static TrainSettings settings(AdanNetParams stage, long rows) {
+        String optimizer = stage.getOptimizer();
+        String base = OptimizerSpec.baseName(optimizer);
+        double[] betas = stage.getBetas();
+        int wantBetas = base.equals("adan") ? 3 : base.equals("sgd") ? 0 : 2;
+        if (stage.isSet(stage.betas()) && betas.length != wantBetas) {
+            throw new IllegalArgumentException(stage.uid() + ": param betas has " + betas.length + " values; optimizer "
+                    + optimizer + " takes " + wantBetas);
+        }
+        String spec = stage.getModelSpec().isBlank() ? presetSpec(stage.getHiddenLayers()) : stage.getModelSpec().trim();
+        Map<String, Object> c = new HashMap<>();
+        c.put("adan.model.spec", spec);
+        c.put("adan.optimizer.name", optimizer);
+        c.put("adan.optimizer.shards", stage.getNumShards());
+        c.put("adan.optimizer.max-grad-norm", stage.getMaxGradNorm());
+        c.put("adan.optimizer." + base + ".lr", stage.getLearningRate());
+        c.put("adan.optimizer." + base + ".weight-decay", stage.getWeightDecay());
+        if (wantBetas > 0) {
+            c.put("adan.optimizer." + base + ".betas", java.util.Arrays.stream(betas).boxed().toList());
+        }
+        c.put("adan.schedule.warmup-steps", stage.getWarmupSteps());
+        c.put("adan.train.global-batch", stage.getGlobalBatchSize());
+        c.put("adan.train.micro-batch", stage.getMicroBatchSize());
+        c.put("adan.train.epochs", stage.getMaxEpochs());
+        c.put("adan.train.seed", stage.getSeed());
+        c.put("adan.train.allreduce", stage.getAllReduce());
+        c.put("adan.train.evaluate-every-epoch", false);
+        if (!stage.getCheckpointDir().isBlank()) {
+            c.put("adan.checkpoint.dir", stage.getCheckpointDir());
+            c.put("adan.checkpoint.every", Math.max(1, (rows + stage.getGlobalBatchSize() - 1) / stage.getGlobalBatchSize()));
+        }
+        try {
+            return TrainSettings.from(ConfigFactory.parseMap(c, stage.uid() + " params"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(stage.uid() + ": the params do not form a valid training run: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String presetSpec(int[] hidden) {
+        if (hidden.length == 0) {
+            return "linear";
+        }
+        StringBuilder sb = new StringBuilder("mlp:");
+        for (int i = 0; i < hidden.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(hidden[i]);
+        }
+        ModelSpec.parse(sb.toString());
+        return sb.toString();
+    }
+}

@@ -1,0 +1,196 @@
+package org.adanspark.spark.ml;
+
+import com.typesafe.config.Config;
+import org.apache.spark.ml.param.DoubleArrayParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The params every AdanNet stage has — network, optimizer and training loop — with their getters. The
+ * defaults are those of the CLI ({@code reference.conf}); the learning rate, weight decay and betas default
+ * to the chosen optimizer's settings there, so {@code setOptimizer("adamw")} alone gives AdamW's
+ * recommended values.
+ */
+public interface AdanNetParams extends Params {
+
+    /** @return the stage's param objects */
+    AdanNetParamSet adanNetParamSet();
+
+    /** @return hidden layer widths of an MLP; empty for a linear model */
+    default IntArrayParam hiddenLayers() {
+        return adanNetParamSet().hiddenLayers;
+    }
+
+    /** @return a {@code --model} spec or DL4J JSON path, overriding {@link #hiddenLayers()} when non-empty */
+    default Param<String> modelSpec() {
+        return adanNetParamSet().modelSpec;
+    }
+
+    /** @return the optimizer name */
+    default Param<String> optimizer() {
+        return adanNetParamSet().optimizer;
+    }
+
+    /** @return the peak learning rate */
+    default DoubleParam learningRate() {
+        return adanNetParamSet().learningRate;
+    }
+
+    /** @return the weight decay */
+    default DoubleParam weightDecay() {
+        return adanNetParamSet().weightDecay;
+    }
+
+    /** @return the optimizer's betas */
+    default DoubleArrayParam betas() {
+        return adanNetParamSet().betas;
+    }
+
+    /** @return the gradient-norm clipping threshold */
+    default DoubleParam maxGradNorm() {
+        return adanNetParamSet().maxGradNorm;
+    }
+
+    /** @return examples per step */
+    default IntParam globalBatchSize() {
+        return adanNetParamSet().globalBatchSize;
+    }
+
+    /** @return examples per forward/backward pass */
+    default IntParam microBatchSize() {
+        return adanNetParamSet().microBatchSize;
+    }
+
+    /** @return passes over the data */
+    default IntParam maxEpochs() {
+        return adanNetParamSet().maxEpochs;
+    }
+
+    /** @return warm-up steps */
+    default IntParam warmupSteps() {
+        return adanNetParamSet().warmupSteps;
+    }
+
+    /** @return the seed */
+    default LongParam seed() {
+        return adanNetParamSet().seed;
+    }
+
+    /** @return optimizer state shards */
+    default IntParam numShards() {
+        return adanNetParamSet().numShards;
+    }
+
+    /** @return the checkpoint directory */
+    default Param<String> checkpointDir() {
+        return adanNetParamSet().checkpointDir;
+    }
+
+    /** @return the all-reduce mode */
+    default Param<String> allReduce() {
+        return adanNetParamSet().allReduce;
+    }
+
+    /** @return hidden layer widths */
+    default int[] getHiddenLayers() {
+        return ((int[]) getOrDefault(hiddenLayers())).clone();
+    }
+
+    /** @return the model spec, empty when {@link #getHiddenLayers()} decides */
+    default String getModelSpec() {
+        return getOrDefault(modelSpec());
+    }
+
+    /** @return the optimizer name */
+    default String getOptimizer() {
+        return getOrDefault(optimizer());
+    }
+
+    /** @return the learning rate set, or the optimizer's default */
+    default double getLearningRate() {
+        return isSet(learningRate()) ? (Double) getOrDefault(learningRate())
+                : ReferenceDefaults.optimizer(getOptimizer()).getDouble("lr");
+    }
+
+    /** @return the weight decay set, or the optimizer's default */
+    default double getWeightDecay() {
+        return isSet(weightDecay()) ? (Double) getOrDefault(weightDecay())
+                : ReferenceDefaults.optimizer(getOptimizer()).getDouble("weight-decay");
+    }
+
+    /** @return the betas set, or the optimizer's defaults (empty for SGD) */
+    default double[] getBetas() {
+        if (isSet(betas())) {
+            return ((double[]) getOrDefault(betas())).clone();
+        }
+        Config c = ReferenceDefaults.optimizer(getOptimizer());
+        return c.hasPath("betas") ? c.getDoubleList("betas").stream().mapToDouble(Double::doubleValue).toArray()
+                : new double[0];
+    }
+
+    /** @return the clipping threshold */
+    default double getMaxGradNorm() {
+        return (Double) getOrDefault(maxGradNorm());
+    }
+
+    /** @return examples per step */
+    default int getGlobalBatchSize() {
+        return (Integer) getOrDefault(globalBatchSize());
+    }
+
+    /** @return examples per forward/backward pass */
+    default int getMicroBatchSize() {
+        return (Integer) getOrDefault(microBatchSize());
+    }
+
+    /** @return passes over the data */
+    default int getMaxEpochs() {
+        return (Integer) getOrDefault(maxEpochs());
+    }
+
+    /** @return warm-up steps */
+    default int getWarmupSteps() {
+        return (Integer) getOrDefault(warmupSteps());
+    }
+
+    /** @return the seed */
+    default long getSeed() {
+        return (Long) getOrDefault(seed());
+    }
+
+    /** @return optimizer state shards */
+    default int getNumShards() {
+        return (Integer) getOrDefault(numShards());
+    }
+
+    /** @return the checkpoint directory, empty for none */
+    default String getCheckpointDir() {
+        return getOrDefault(checkpointDir());
+    }
+
+    /** @return {@code sharded} or {@code tree} */
+    default String getAllReduce() {
+        return getOrDefault(allReduce());
+    }
+
+    /** Sets every default from reference.conf; each stage's constructor calls it once. */
+    default void setAdanNetDefaults() {
+        Config a = ReferenceDefaults.adan();
+        setDefault(hiddenLayers(), new int[] {256});
+        setDefault(modelSpec(), "");
+        setDefault(optimizer(), a.getString("optimizer.name"));
+        setDefault(maxGradNorm(), a.getDouble("optimizer.max-grad-norm"));
+        setDefault(globalBatchSize(), a.getInt("train.global-batch"));
+        setDefault(microBatchSize(), a.getInt("train.micro-batch"));
+        setDefault(maxEpochs(), a.getInt("train.epochs"));
+        setDefault(warmupSteps(), a.getInt("schedule.warmup-steps"));
+        setDefault(seed(), a.getLong("train.seed"));
+        setDefault(numShards(), a.getInt("optimizer.shards"));
+        setDefault(checkpointDir(), "");
+        setDefault(allReduce(), a.getString("train.allreduce"));
+    }
+}
