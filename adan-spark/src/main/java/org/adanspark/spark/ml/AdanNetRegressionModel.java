@@ -1,0 +1,123 @@
+package org.adanspark.spark.ml;
+
+import java.util.Locale;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.regression.RegressionModel;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+
+/**
+ * A regressor fitted by {@link AdanNetRegressor}: {@code transform} adds the network's output as the
+ * {@code prediction} column. Saved and loaded like {@link AdanNetClassificationModel}.
+ */
+public final class AdanNetRegressionModel extends RegressionModel<Vector, AdanNetRegressionModel>
+        implements AdanNetRegressionParams, MLWritable {
+
+    private static final long serialVersionUID = 1L;
+
+    private String uid;
+    private AdanNetParamSet paramSet;
+    private final TrainedNetwork network;
+    private AdanNetTrainingSummary summary;
+
+    /**
+     * @param uid the uid of the estimator that fitted it
+     * @param network the trained network, with one linear output
+     */
+    public AdanNetRegressionModel(String uid, TrainedNetwork network) {
+        this(StageUid.stash(uid), network);
+    }
+
+    private AdanNetRegressionModel(StageUid.Stashed stashed, TrainedNetwork network) {
+        uid();
+        paramSet = new AdanNetParamSet(this);
+        setAdanNetDefaults();
+        setRegressionDefaults();
+        this.network = network;
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) {
+            uid = StageUid.take("adanNetRegressor");
+        }
+        return uid;
+    }
+
+    @Override
+    public AdanNetParamSet adanNetParamSet() {
+        return paramSet;
+    }
+
+    /** @return the trained network (configuration and parameters) */
+    public TrainedNetwork network() {
+        return network;
+    }
+
+    @Override
+    public int numFeatures() {
+        return network.numFeatures();
+    }
+
+    /**
+     * @param features one example
+     * @return the network's output
+     */
+    @Override
+    public double predict(Vector features) {
+        return network.output(features)[0];
+    }
+
+    void setSummary(AdanNetTrainingSummary trainingSummary) {
+        this.summary = trainingSummary;
+    }
+
+    /** @return whether the model was fitted in this session (a loaded model has no summary) */
+    public boolean hasSummary() {
+        return summary != null;
+    }
+
+    /**
+     * @return loss history, steps and wall time of the training
+     * @throws IllegalStateException for a loaded model
+     */
+    public AdanNetTrainingSummary summary() {
+        if (summary == null) {
+            throw new IllegalStateException("no training summary available for " + uid() + ": it was loaded, not fitted");
+        }
+        return summary;
+    }
+
+    @Override
+    public AdanNetRegressionModel copy(ParamMap extra) {
+        AdanNetRegressionModel copy = copyValues(new AdanNetRegressionModel(uid(), network), extra);
+        copy.summary = summary;
+        return copy.setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        return AdanNetModelIO.writer(this, network);
+    }
+
+    /** @return a reader of saved models */
+    public static MLReader<AdanNetRegressionModel> read() {
+        return AdanNetModelIO.reader(AdanNetRegressionModel.class, AdanNetRegressionModel::new);
+    }
+
+    /**
+     * @param path where {@code write().save(path)} put a model
+     * @return the model
+     */
+    public static AdanNetRegressionModel load(String path) {
+        return read().load(path);
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "AdanNetRegressionModel: uid=%s, numFeatures=%d, params=%d", uid(),
+                numFeatures(), network.params().length);
+    }
+}
