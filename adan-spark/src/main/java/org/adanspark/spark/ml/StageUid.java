@@ -9,7 +9,8 @@ import org.apache.spark.ml.util.Identifiable$;
  * superclass constructors with {@code this.uid} as their parent, before a Java subclass's constructor body
  * can store a uid. A Scala subclass avoids this with a constructor {@code val}; a Java one cannot. So a
  * constructor taking a uid first {@linkplain #stash stashes} it on its thread, and the stage's
- * {@code uid()} {@linkplain #take takes} it on the first call, which Spark makes during construction.
+ * {@code uid()} {@linkplain #take takes} it on the first call, which Spark makes during construction
+ * (each constructor also calls {@code uid()} itself, so nothing is ever left stashed).
  */
 final class StageUid {
 
@@ -43,10 +44,5 @@ final class StageUid {
         String uid = PENDING.get();
         PENDING.remove();
         return uid != null ? uid : Identifiable$.MODULE$.randomUID(prefix);
-    }
-
-    /** Clears what a constructor stashed, in case Spark never asked for the uid. */
-    static void clear() {
-        PENDING.remove();
     }
 }
