@@ -9,7 +9,6 @@ import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.metrics.LogProgress;
-import org.adanspark.spark.train.ModelSpec;
 import org.adanspark.spark.train.Objective;
 import org.adanspark.spark.train.OptimizerSpec;
 import org.adanspark.spark.train.SyncTrainer;
@@ -133,7 +132,6 @@ final class AdanNetFitter {
         for (int i = 0; i < hidden.length; i++) {
             sb.append(i == 0 ? "" : ",").append(hidden[i]);
         }
-        ModelSpec.parse(sb.toString());
         return sb.toString();
     }
 }

@@ -52,6 +52,7 @@ public final class TrainedNetwork implements Serializable {
     private final float[] params;
     private final int numFeatures;
     private final int numOutputs;
+    private final String paramsSha256;
     private final String key;
 
     /**
@@ -65,7 +66,8 @@ public final class TrainedNetwork implements Serializable {
         this.params = params;
         this.numFeatures = numFeatures;
         this.numOutputs = numOutputs;
-        this.key = ParamsCodec.sha256(params) + ":" + modelJson.hashCode();
+        this.paramsSha256 = ParamsCodec.sha256(params);
+        this.key = paramsSha256 + ":" + modelJson.hashCode();
     }
 
     /** @return the DL4J configuration JSON */
@@ -90,7 +92,7 @@ public final class TrainedNetwork implements Serializable {
 
     /** @return SHA-256 of θ as float32 little-endian, as the trainer reports it */
     public String paramsSha256() {
-        return key.substring(0, key.indexOf(':'));
+        return paramsSha256;
     }
 
     /**
