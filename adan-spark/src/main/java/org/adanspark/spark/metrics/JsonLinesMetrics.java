@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.adanspark.spark.train.Evaluator;
 
 /**
  * Writes {@code --metrics-out}: one JSON object per line, flushed as written so a crashed run keeps its
@@ -46,8 +47,9 @@ public final class JsonLinesMetrics implements TrainingListener {
     }
 
     @Override
-    public void onEpoch(int epoch, long step, double testAccuracy) {
-        write(new JsonLine().put("event", "epoch").put("epoch", epoch).put("step", step).put("test_accuracy", testAccuracy));
+    public void onEvaluation(int epoch, long step, Evaluator.Result test) {
+        write(new JsonLine().put("event", "epoch").put("epoch", epoch).put("step", step)
+                .put("test_accuracy", test.accuracy()).put("test_log_loss", test.logLoss()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.adanspark.spark.metrics;
 
+import org.adanspark.spark.train.Evaluator;
+
 /**
  * Receives a run's progress on the driver: console progress and the JSON-lines file are two of these.
  */
@@ -29,6 +31,18 @@ public interface TrainingListener extends AutoCloseable {
      * @param testAccuracy accuracy on the test split
      */
     default void onEpoch(int epoch, long step, double testAccuracy) {
+    }
+
+    /**
+     * After an evaluation on the test split at the end of an epoch, with the test log-loss as well; the
+     * trainer calls this, and by default it passes the accuracy on to {@link #onEpoch}.
+     *
+     * @param epoch 0-based epoch just finished
+     * @param step steps done
+     * @param test accuracy and mean log-loss on the test split
+     */
+    default void onEvaluation(int epoch, long step, Evaluator.Result test) {
+        onEpoch(epoch, step, test.accuracy());
     }
 
     /**

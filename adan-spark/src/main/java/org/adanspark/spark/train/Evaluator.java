@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import java.io.Serializable;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.FeatureBlock;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -8,10 +9,28 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Classification accuracy of parameters θ on a cached data set, computed where the blocks live. */
+/**
+ * A classifier's accuracy and mean log-loss on a cached data set, computed where the blocks live: each
+ * partition runs its rows through a pooled network and sends back two numbers.
+ */
 public final class Evaluator {
 
     private static final int BATCH = 1024;
+    /** Probabilities are floored here before the log, so a confident miss costs ln(1e-30) ≈ 69 nats, not ∞. */
+    private static final double MIN_PROBABILITY = 1e-30;
+
+    /**
+     * What an evaluation measured.
+     *
+     * @param accuracy the fraction of rows whose arg-max prediction equals the label
+     * @param logLoss the mean of −ln p(label) over the rows, in nats (divide by ln 2 for bits)
+     */
+    public record Result(double accuracy, double logLoss) implements Serializable {
+        /** @return the mean log-loss in bits, e.g. bits per character for a character model */
+        public double bits() {
+            return logLoss / Math.log(2);
+        }
+    }
 
     private Evaluator() {
     }
@@ -24,24 +43,38 @@ public final class Evaluator {
      * @return the fraction of rows whose arg-max prediction equals the label
      */
     public static double accuracy(JavaSparkContext jsc, BlockDataset data, String modelJson, float[] params) {
+        return evaluate(jsc, data, modelJson, params).accuracy();
+    }
+
+    /**
+     * @param jsc the Spark context
+     * @param data a classification data set
+     * @param modelJson the network configuration; its output layer gives class probabilities
+     * @param params θ
+     * @return accuracy and mean log-loss over all rows
+     */
+    public static Result evaluate(JavaSparkContext jsc, BlockDataset data, String modelJson, float[] params) {
         Broadcast<float[]> theta = jsc.broadcast(params.clone());
         try {
-            long correct = data.blocks().map(block -> correct(block, modelJson, theta.value())).reduce(Long::sum);
-            return (double) correct / data.rows();
+            double[] sums = data.blocks().map(block -> sums(block, modelJson, theta.value()))
+                    .reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+            return new Result(sums[0] / data.rows(), sums[1] / data.rows());
         } finally {
             theta.destroy();
         }
     }
 
-    private static long correct(FeatureBlock block, String modelJson, float[] params) {
+    /** @return {correct predictions, summed −ln p(label)} over the block */
+    private static double[] sums(FeatureBlock block, String modelJson, float[] params) {
         if (block.rows() == 0) {
-            return 0L;
+            return new double[2];
         }
         MultiLayerNetwork net = NetworkPool.borrow(modelJson);
         try {
             net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
             int dim = block.dim();
             long correct = 0;
+            double logLoss = 0;
             for (int from = 0; from < block.rows(); from += BATCH) {
                 int m = Math.min(BATCH, block.rows() - from);
                 float[] x = new float[m * dim];
@@ -49,12 +82,14 @@ public final class Evaluator {
                 INDArray out = net.output(Nd4j.create(x, new long[] {m, dim}, 'c'), false);
                 INDArray predicted = out.argMax(1);
                 for (int i = 0; i < m; i++) {
-                    if (predicted.getInt(i) == (int) block.labels()[from + i]) {
+                    int label = (int) block.labels()[from + i];
+                    if (predicted.getInt(i) == label) {
                         correct++;
                     }
+                    logLoss -= Math.log(Math.max(out.getDouble(i, label), MIN_PROBABILITY));
                 }
             }
-            return correct;
+            return new double[] {correct, logLoss};
         } finally {
             NetworkPool.release(modelJson, net);
         }

@@ -226,19 +226,19 @@ public final class SyncTrainer {
                 save(checkpoints, done, plan, modelSha, optimizer, theta, state, train, skipped);
             }
             if (epochEnd && test != null && settings.evaluateEveryEpoch() && done < totalSteps) {
-                double acc = Evaluator.accuracy(jsc, test, modelJson, theta);
-                listeners.forEach(l -> l.onEpoch(epoch, done, acc));
+                Evaluator.Result eval = Evaluator.evaluate(jsc, test, modelJson, theta);
+                listeners.forEach(l -> l.onEvaluation(epoch, done, eval));
             }
         }
         if (checkpoints != null) {
             save(checkpoints, step, plan, modelSha, optimizer, theta, state, train, skipped);
         }
         if (test != null) {
-            testAccuracy = Evaluator.accuracy(jsc, test, modelJson, theta);
+            Evaluator.Result eval = Evaluator.evaluate(jsc, test, modelJson, theta);
+            testAccuracy = eval.accuracy();
             int lastEpoch = (int) ((step - 1) / plan.stepsPerEpoch());
-            double acc = testAccuracy;
             long done = step;
-            listeners.forEach(l -> l.onEpoch(lastEpoch, done, acc));
+            listeners.forEach(l -> l.onEvaluation(lastEpoch, done, eval));
         }
         if (settings.saveModel() != null) {
             saveModel(driverNet, theta, settings.saveModel());

@@ -36,6 +36,10 @@ class TrainMainTest {
         }
         assertEquals(1, step.getInt("step"));
         assertEquals(1000, step.getInt("examples"));
+        Config epoch = ConfigFactory.parseString(lines.get(lines.size() - 2));
+        assertEquals("epoch", epoch.getString("event"));
+        double logLoss = epoch.getDouble("test_log_loss");
+        assertTrue(logLoss > 0 && logLoss < Math.log(10), "test log-loss below chance: " + lines.get(lines.size() - 2));
         Config last = ConfigFactory.parseString(lines.get(lines.size() - 1));
         assertEquals("final", last.getString("event"));
         assertEquals(6, last.getInt("steps"));

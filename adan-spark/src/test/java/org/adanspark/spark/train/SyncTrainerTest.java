@@ -10,21 +10,28 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.adanspark.spark.data.DataLoader;
+import org.adanspark.spark.data.FeatureBlock;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.metrics.RunSummary;
 import org.adanspark.spark.metrics.StepMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
 import org.adanspark.spark.testing.SparkTestSession;
 import org.adanspark.spark.testing.TestConfigs;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The trainer's guarantees on real MNIST: bit-identical parameters across repeated runs, all-reduce
@@ -62,6 +69,36 @@ class SyncTrainerTest {
         TrainResult again = train("");
         assertEquals(cleanSha, again.summary().paramsSha256());
         assertEquals(8, again.summary().steps());
+    }
+
+    @Test
+    void theEvaluationMatchesALocalForwardPass() {
+        TrainResult r = train("");
+        Evaluator.Result distributed = Evaluator.evaluate(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                data.test(), r.modelJson(), r.params());
+        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(r.modelJson()));
+        net.init(Nd4j.create(r.params(), new long[] {1, r.params().length}, 'c'), true);
+        long correct = 0;
+        double logLoss = 0;
+        long rows = 0;
+        for (FeatureBlock block : data.test().blocks().collect()) {
+            for (int from = 0; from < block.rows(); from += 1024) { // the evaluator's batches: the same GEMMs
+                int m = Math.min(1024, block.rows() - from);
+                float[] x = Arrays.copyOfRange(block.features(), from * block.dim(), (from + m) * block.dim());
+                INDArray out = net.output(Nd4j.create(x, new long[] {m, block.dim()}, 'c'), false);
+                for (int i = 0; i < m; i++) {
+                    int label = (int) block.labels()[from + i];
+                    correct += out.getRow(i).argMax().getInt(0) == label ? 1 : 0;
+                    logLoss -= Math.log(Math.max(out.getDouble(i, label), 1e-30));
+                }
+            }
+            rows += block.rows();
+        }
+        assertEquals((double) correct / rows, distributed.accuracy(), 0.0);
+        // The same probabilities summed in double, per partition there and in one running sum here: only the
+        // order of the additions differs, which moves the mean by a few double ulps.
+        assertEquals(logLoss / rows, distributed.logLoss(), 1e-12 * logLoss / rows);
+        assertEquals(distributed.logLoss() / Math.log(2), distributed.bits(), 1e-15);
     }
 
     @Test
