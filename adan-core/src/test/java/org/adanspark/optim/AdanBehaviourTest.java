@@ -165,6 +165,100 @@ class AdanBehaviourTest {
         assertArrayEquals(s1.slot32(Adan.SLOT_N), s2.slot32(Adan.SLOT_N));
     }
 
+    @Test
+    void chunkedKernelEqualsTheOneLoopFormBitForBit() {
+        // Long enough to cross the kernel's 1024-element chunks inside uneven shards, in both decay modes.
+        int size = 5 * 1024 + 37;
+        for (boolean noProx : new boolean[] {false, true}) {
+            Adan adan = Adan.builder().lr(0.01).weightDecay(0.02).noProx(noProx).build();
+            OptimizerState s32 = adan.init(ParamLayout.of(size), Precision.FLOAT32, 3);
+            OptimizerState s64 = adan.init(ParamLayout.of(size), Precision.FLOAT64, 3);
+            SplittableRandom rnd = new SplittableRandom(11);
+            float[] p32 = new float[size];
+            double[] p64 = new double[size];
+            for (int i = 0; i < size; i++) {
+                p32[i] = (float) rnd.nextGaussian();
+                p64[i] = rnd.nextGaussian();
+            }
+            float[] r32 = p32.clone();
+            double[] r64 = p64.clone();
+            float[][] slots32 = new float[4][size];
+            double[][] slots64 = new double[4][size];
+            for (int t = 1; t <= 4; t++) {
+                float[] g32 = new float[size];
+                double[] g64 = new double[size];
+                for (int i = 0; i < size; i++) {
+                    g32[i] = (float) rnd.nextGaussian();
+                    g64[i] = rnd.nextGaussian();
+                }
+                adan.step(s32, p32, g32);
+                adan.step(s64, p64, g64);
+                oneLoop32(r32, g32, slots32, t, noProx);
+                oneLoop64(r64, g64, slots64, t, noProx);
+                assertArrayEquals(r32, p32, "float32 θ, noProx " + noProx + ", step " + t);
+                assertArrayEquals(r64, p64, "float64 θ, noProx " + noProx + ", step " + t);
+            }
+        }
+    }
+
+    /** Adan's float32 step as a single loop over all six arrays (lr 0.01, λ 0.02, default betas, eps). */
+    private static void oneLoop32(float[] p, float[] g, float[][] slots, long t, boolean noProx) {
+        double lr = 0.01;
+        double wd = 0.02;
+        float b1 = 0.98f, b2 = 0.92f, b3 = 0.99f;
+        float omb1 = (float) (1 - 0.98), omb2 = (float) (1 - 0.92), omb3 = (float) (1 - 0.99);
+        float bc3s = (float) Math.sqrt(1 - Math.pow(0.99, t));
+        float ss = (float) -(lr / (1 - Math.pow(0.98, t)));
+        float ssd = (float) -(lr * 0.92 / (1 - Math.pow(0.92, t)));
+        float decay = (float) (1 - lr * wd);
+        float prox = (float) (1 + lr * wd);
+        float[] m = slots[0], v = slots[1], n = slots[2], prev = slots[3];
+        for (int i = 0; i < p.length; i++) {
+            float gi = g[i];
+            float d = t == 1 ? 0f : gi - prev[i];
+            float mi = m[i] * b1 + omb1 * gi;
+            float vi = v[i] * b2 + omb2 * d;
+            float u = d * b2 + gi;
+            float ni = n[i] * b3 + (omb3 * u) * u;
+            float denom = (float) Math.sqrt(ni) / bc3s + 1e-8f;
+            float pi = noProx ? p[i] * decay : p[i];
+            pi = pi + (ss * mi) / denom;
+            pi = pi + (ssd * vi) / denom;
+            p[i] = noProx ? pi : pi / prox;
+            m[i] = mi;
+            v[i] = vi;
+            n[i] = ni;
+            prev[i] = gi;
+        }
+    }
+
+    /** The float64 twin of {@link #oneLoop32}. */
+    private static void oneLoop64(double[] p, double[] g, double[][] slots, long t, boolean noProx) {
+        double lr = 0.01;
+        double wd = 0.02;
+        double bc3s = Math.sqrt(1 - Math.pow(0.99, t));
+        double ss = -(lr / (1 - Math.pow(0.98, t)));
+        double ssd = -(lr * 0.92 / (1 - Math.pow(0.92, t)));
+        double[] m = slots[0], v = slots[1], n = slots[2], prev = slots[3];
+        for (int i = 0; i < p.length; i++) {
+            double gi = g[i];
+            double d = t == 1 ? 0.0 : gi - prev[i];
+            double mi = m[i] * 0.98 + (1 - 0.98) * gi;
+            double vi = v[i] * 0.92 + (1 - 0.92) * d;
+            double u = d * 0.92 + gi;
+            double ni = n[i] * 0.99 + ((1 - 0.99) * u) * u;
+            double denom = Math.sqrt(ni) / bc3s + 1e-8;
+            double pi = noProx ? p[i] * (1 - lr * wd) : p[i];
+            pi = pi + (ss * mi) / denom;
+            pi = pi + (ssd * vi) / denom;
+            p[i] = noProx ? pi : pi / (1 + lr * wd);
+            m[i] = mi;
+            v[i] = vi;
+            n[i] = ni;
+            prev[i] = gi;
+        }
+    }
+
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertEquals(expected, e.getMessage());
