@@ -1,0 +1,129 @@
+package org.adanspark.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every benchmark's quick mode, end to end on the real data sets: each writes its CSV with the documented
+ * header and finite figures, its machine notes, and a readable PNG. The figures themselves are checked
+ * where they have a meaning independent of the machine (accuracies in range, floors below kernels).
+ */
+class BenchmarksSmokeTest {
+
+    @TempDir
+    Path out;
+
+    private String[] quick() {
+        return new String[] {"--quick", "--out-dir", out.toString()};
+    }
+
+    @Test
+    void kernels() throws Exception {
+        KernelsReport.main(quick());
+        List<String[]> rows = csv("kernels.csv", "kernel,optimizer,params,shards_or_threads,ms_per_step,ms_error,"
+                + "ns_per_param,floor_bytes_per_param,effective_gbs,floor_ms,ratio_to_floor");
+        assertEquals(2 + 1 + 3 * 2, rows.size(), "2 copy, 1 naive, 3 optimizers x 2 shard counts");
+        for (String[] r : rows) {
+            double ratio = Double.parseDouble(r[10]);
+            assertTrue(ratio > 0.5 && Double.isFinite(ratio), String.join(",", r)); // nothing beats copying by 2x
+        }
+        png("kernels.png");
+    }
+
+    @Test
+    void largeBatch() throws Exception {
+        LargeBatchBenchmark.main(quick());
+        String header = "workload,optimizer,global_batch,epochs,lr,metric,value";
+        List<String[]> all = csv("large-batch.csv", header);
+        assertEquals(2 * 2 * 2, all.size(), "2 workloads x 2 optimizers x 2 batches x 1 lr");
+        for (String[] r : all) {
+            double v = Double.parseDouble(r[6]);
+            if (r[5].equals("test_accuracy")) {
+                assertTrue(v > 0.1 && v <= 1, String.join(",", r)); // better than chance after one epoch
+            } else {
+                assertEquals("validation_bpc", r[5]);
+                assertTrue(v > 0 && v < Math.log(65) / Math.log(2) + 1, String.join(",", r));
+            }
+        }
+        assertEquals(8, csv("large-batch-best.csv", header).size(), "one lr per cell in quick mode");
+        assertFalse(csv("large-batch-curves.csv", "workload,optimizer,global_batch,lr,kind,step,epoch,wall_s,value")
+                .isEmpty());
+        png("large-batch.png");
+        png("large-batch-fashion-mnist.png");
+        png("large-batch-tinyshakespeare.png");
+    }
+
+    @Test
+    void stepAnatomy() throws Exception {
+        StepAnatomyBenchmark.main(quick());
+        List<String[]> rows = csv("step-anatomy.csv", "model,global_batch,allreduce,measured_steps,step_ms,compute_ms,"
+                + "reduce_ms,update_ms,broadcast_ms,driver_in_mb,driver_out_mb,spark_jobs_per_step,examples_per_sec,"
+                + "dl4j_examples_per_sec,parallel_efficiency");
+        assertEquals(2 * 2 * 2, rows.size(), "2 models x 2 batches x 2 all-reduce modes");
+        for (String[] r : rows) {
+            if (r[0].equals("mlp:256")) { // 203,530 parameters: the driver receives one float32 vector a step
+                assertEquals(4 * 203_530 / 1e6, Double.parseDouble(r[9]), 0.01, String.join(",", r));
+            }
+            assertTrue(Double.parseDouble(r[11]) >= 1, "at least one Spark job per step: " + String.join(",", r));
+        }
+        png("step-anatomy.png");
+    }
+
+    @Test
+    void versusMlpc() throws Exception {
+        MlpcBenchmark.main(quick());
+        List<String[]> rows = csv("vs-mlpc.csv", "kind,estimator,solver,budget,wall_s,test_accuracy,target_accuracy,"
+                + "ratio_to_mlpc_wall");
+        assertEquals(2 + 2 + 2, rows.size(), "2 MLPC fits, 2 AdanNet fits, 2 time-to-accuracy rows");
+        for (String[] r : rows) {
+            if (r[0].equals("fit")) {
+                double acc = Double.parseDouble(r[5]);
+                assertTrue(acc > 0.1 && acc <= 1, String.join(",", r));
+            }
+        }
+        png("vs-mlpc.png");
+    }
+
+    @Test
+    void versusDl4jSpark() throws Exception {
+        Dl4jSparkBenchmark.main(quick());
+        List<String[]> rows = csv("vs-dl4j-spark.csv", "system,config,epochs,examples,wall_s,examples_per_sec,test_accuracy");
+        assertEquals(3, rows.size());
+        for (String[] r : rows) {
+            assertEquals("8000", r[3], "one epoch of the quick mode's 8,000 rows");
+            double acc = Double.parseDouble(r[6]);
+            assertTrue(acc > 0.1 && acc <= 1, String.join(",", r)); // above chance; two steps say no more
+        }
+        png("vs-dl4j-spark.png");
+    }
+
+    @Test
+    void unknownArgumentsAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BenchOptions.parse("kernels", new String[] {"--qiuck"}));
+        assertEquals("kernels: unknown argument '--qiuck'; expected --quick (or -Dquick) and --out-dir DIR", e.getMessage());
+        assertEquals(BenchOptions.QUICK_RESULTS, BenchOptions.parse("kernels", new String[] {"--quick"}).outDir());
+    }
+
+    private List<String[]> csv(String name, String header) throws IOException {
+        List<String> lines = Files.readAllLines(out.resolve(name));
+        assertEquals(header, lines.get(0), name);
+        assertTrue(Files.readString(out.resolve(name.replace(".csv", ".txt"))).contains("machine: "), name + " notes");
+        return lines.subList(1, lines.size()).stream().map(l -> l.split(",", -1)).toList();
+    }
+
+    private void png(String name) throws IOException {
+        var image = ImageIO.read(out.resolve(name).toFile());
+        assertTrue(image != null && image.getWidth() >= Charts.PANEL_WIDTH, name + " is not a readable PNG");
+    }
+}
