@@ -88,13 +88,15 @@ public final class Dl4jSparkBenchmark {
                         b.setIUpdater(new AdanUpdater(LR));
                     }
                 }
-                JavaRDD<DataSet> minibatches = data.train().blocks()
-                        .flatMap(block -> minibatches(block, batch, data.train().numClasses()));
-                minibatches.persist(StorageLevel.MEMORY_ONLY());
+                int classes = data.train().numClasses();
+                JavaRDD<DataSet> minibatches = data.train().blocks().flatMap(block -> minibatches(block, batch, classes));
+                // Built and cached before the clock starts, at the level dl4j-spark itself persists with.
+                minibatches.persist(StorageLevel.MEMORY_ONLY_SER());
                 minibatches.count();
                 ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(batch)
                         .batchSizePerWorker(batch).averagingFrequency(frequency).workerPrefetchNumBatches(0)
-                        .rddTrainingApproach(RDDTrainingApproach.Direct).build();
+                        .rddTrainingApproach(RDDTrainingApproach.Direct).storageLevel(StorageLevel.MEMORY_ONLY_SER())
+                        .build();
                 SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(jsc, conf, master);
                 long t = System.nanoTime();
                 for (int e = 0; e < epochs; e++) {
