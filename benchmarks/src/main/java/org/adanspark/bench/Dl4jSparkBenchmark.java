@@ -1,27 +1,19 @@
 package org.adanspark.bench;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.adanspark.optim.dl4j.AdanUpdater;
-import org.adanspark.spark.data.FeatureBlock;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.train.Evaluator;
-import org.adanspark.spark.train.ModelSpec;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.knowm.xchart.CategoryChart;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Benchmark 5, against DL4J's incumbent: dl4j-spark's {@code ParameterAveragingTrainingMaster} against
@@ -81,15 +73,10 @@ public final class Dl4jSparkBenchmark {
             for (int[] setting : new int[][] {{512, 4}, {64, 5}}) {
                 int batch = setting[0];
                 int frequency = setting[1];
-                MultiLayerConfiguration conf = ModelSpec.parse(MODEL).configuration(data.train().dim(),
-                        data.train().numClasses(), 42);
-                for (NeuralNetConfiguration layer : conf.getConfs()) {
-                    if (layer.getLayer() instanceof BaseLayer b) {
-                        b.setIUpdater(new AdanUpdater(LR));
-                    }
-                }
                 int classes = data.train().numClasses();
-                JavaRDD<DataSet> minibatches = data.train().blocks().flatMap(block -> minibatches(block, batch, classes));
+                MultiLayerConfiguration conf = Dl4jBaseline.withAdan(MODEL, data.train().dim(), classes, LR);
+                JavaRDD<DataSet> minibatches = data.train().blocks()
+                        .flatMap(block -> Dl4jBaseline.minibatches(block, batch, classes));
                 // Built and cached before the clock starts, at the level dl4j-spark itself persists with.
                 minibatches.persist(StorageLevel.MEMORY_ONLY_SER());
                 minibatches.count();
@@ -117,23 +104,6 @@ public final class Dl4jSparkBenchmark {
                 + " epochs, seed 42. wall_s: adan-spark's run wall time (training and its final evaluation); "
                 + "dl4j-spark: the SparkDl4jMultiLayer.fit calls. Test accuracy by the same Evaluator for both.");
         plot(table, options);
-    }
-
-    /** A block cut into DL4J minibatches of {@code batch} rows (the last one shorter), in row order. */
-    private static Iterator<DataSet> minibatches(FeatureBlock block, int batch, int classes) {
-        List<DataSet> out = new ArrayList<>();
-        for (int from = 0; from < block.rows(); from += batch) {
-            int m = Math.min(batch, block.rows() - from);
-            int[] order = new int[m];
-            for (int i = 0; i < m; i++) {
-                order[i] = from + i;
-            }
-            float[] x = new float[m * block.dim()];
-            float[] y = new float[m * classes];
-            block.gather(order, 0, m, classes, x, y);
-            out.add(new DataSet(Nd4j.create(x, new long[] {m, block.dim()}, 'c'), Nd4j.create(y, new long[] {m, classes}, 'c')));
-        }
-        return out.iterator();
     }
 
     private static void plot(ResultTable table, BenchOptions options) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.adanspark.spark.data.TrainTestData;
+import org.adanspark.spark.train.EpochPlan;
 import org.adanspark.spark.train.TrainingException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -155,8 +156,7 @@ public final class LargeBatchBenchmark {
     }
 
     private static Run run(SparkSession spark, Workload w, String optimizer, int batch, double lr) {
-        long rows = w.data().train().rows();
-        int stepsPerEpoch = (int) ((rows + batch - 1) / batch);
+        int stepsPerEpoch = new EpochPlan(w.data().train().partitionRows(), batch).stepsPerEpoch();
         Map<String, Object> keys = new HashMap<>();
         keys.put("adan.model.spec", w.model());
         keys.put("adan.optimizer.name", optimizer);

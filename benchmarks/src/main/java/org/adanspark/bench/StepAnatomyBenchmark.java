@@ -1,26 +1,21 @@
 package org.adanspark.bench;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.adanspark.optim.dl4j.AdanUpdater;
 import org.adanspark.spark.data.FeatureBlock;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.metrics.StepMetrics;
-import org.adanspark.spark.train.ModelSpec;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.style.Styler;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Benchmark 2, distributed step anatomy: where a step's time goes, what it costs the driver, and how the
@@ -146,27 +141,17 @@ public final class StepAnatomyBenchmark {
 
     /** DL4J's own {@code fit} over {@code minibatches} minibatches of the training rows, after 3 warm-up ones. */
     static double dl4jExamplesPerSecond(TrainTestData data, String model, int minibatches) {
-        MultiLayerConfiguration conf = ModelSpec.parse(model).configuration(data.train().dim(), data.train().numClasses(), 42);
-        for (NeuralNetConfiguration layer : conf.getConfs()) {
-            if (layer.getLayer() instanceof BaseLayer b) {
-                b.setIUpdater(new AdanUpdater(0.01)); // the trainer's presets carry no DL4J updater
-            }
-        }
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        int classes = data.train().numClasses();
+        MultiLayerNetwork net = new MultiLayerNetwork(Dl4jBaseline.withAdan(model, data.train().dim(), classes, 0.01));
         net.init();
         List<DataSet> batches = new ArrayList<>();
-        int classes = data.train().numClasses();
         for (FeatureBlock block : data.train().blocks().collect()) {
-            for (int from = 0; from + MICRO_BATCH <= block.rows() && batches.size() < minibatches + 3; from += MICRO_BATCH) {
-                int[] order = new int[MICRO_BATCH];
-                for (int i = 0; i < MICRO_BATCH; i++) {
-                    order[i] = from + i;
+            Iterator<DataSet> it = Dl4jBaseline.minibatches(block, MICRO_BATCH, classes);
+            while (it.hasNext() && batches.size() < minibatches + 3) {
+                DataSet d = it.next();
+                if (d.numExamples() == MICRO_BATCH) { // full minibatches only: a block's short tail is not timed
+                    batches.add(d);
                 }
-                float[] x = new float[MICRO_BATCH * block.dim()];
-                float[] y = new float[MICRO_BATCH * classes];
-                block.gather(order, 0, MICRO_BATCH, classes, x, y);
-                batches.add(new DataSet(Nd4j.create(x, new long[] {MICRO_BATCH, block.dim()}, 'c'),
-                        Nd4j.create(y, new long[] {MICRO_BATCH, classes}, 'c')));
             }
         }
         for (int i = 0; i < 3; i++) {
