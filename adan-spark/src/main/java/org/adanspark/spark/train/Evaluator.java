@@ -69,7 +69,8 @@ public final class Evaluator {
         if (block.rows() == 0) {
             return new double[2];
         }
-        MultiLayerNetwork net = NetworkPool.borrow(modelJson);
+        int device = TaskDevice.bindCurrentTask();
+        MultiLayerNetwork net = NetworkPool.borrow(modelJson, device);
         try {
             net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
             int dim = block.dim();
@@ -91,7 +92,7 @@ public final class Evaluator {
             }
             return new double[] {correct, logLoss};
         } finally {
-            NetworkPool.release(modelJson, net);
+            NetworkPool.release(modelJson, device, net);
         }
     }
 }

@@ -17,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * micro-batch (its updater divides by the batch size later) and the <em>mean</em> loss as the score,
  * so gradients are added as they come and the score is weighted by the micro-batch size. Dropout draws
  * from ND4J's per-thread generator, reseeded from (seed, step, partition, micro-batch) each time, so a
- * retried task reproduces its masks.
+ * retried task reproduces its masks. Under Spark GPU scheduling the task first binds its thread to the
+ * GPU it was assigned ({@link TaskDevice}), and borrows a network that lives on that device.
  */
 final class PartitionGradient implements GradientSource {
 
@@ -68,7 +69,8 @@ final class PartitionGradient implements GradientSource {
         } else {
             int[] order = EpochPlan.order(seed, epoch, p, block.rows());
             int dim = block.dim();
-            MultiLayerNetwork net = NetworkPool.borrow(modelJson);
+            int device = TaskDevice.bindCurrentTask();
+            MultiLayerNetwork net = NetworkPool.borrow(modelJson, device);
             try {
                 float[] params = theta.value();
                 net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
@@ -94,7 +96,7 @@ final class PartitionGradient implements GradientSource {
                 }
                 sum = acc.toFloatVector();
             } finally {
-                NetworkPool.release(modelJson, net);
+                NetworkPool.release(modelJson, device, net);
             }
         }
         faults.maybeFail("gradient", globalStep);

@@ -1,0 +1,97 @@
+package org.adanspark.spark.train;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds a Spark task's thread to the GPU Spark's resource scheduler assigned it
+ * ({@code spark.task.resource.gpu.amount}), so that ND4J's CUDA backend allocates that task's network
+ * and micro-batches on that device. Without GPU scheduling — the CPU backend, local mode, or a cluster
+ * with no {@code gpu} resource — a task has no assignment and nothing is bound.
+ *
+ * <p>Spark hands out GPU <em>addresses</em> (the strings the discovery script printed, here CUDA
+ * ordinals); with a fractional task amount several tasks share one address. A task with more than one
+ * address uses the first: one task computes on one device.
+ */
+public final class TaskDevice {
+
+    /** The task resource name Spark's GPU scheduling uses. */
+    public static final String GPU = "gpu";
+
+    /** No device assigned: the task runs on the backend's default device (the CPU for nd4j-native). */
+    public static final int NONE = -1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskDevice.class);
+    private static final AtomicBoolean WARNED_CPU = new AtomicBoolean();
+
+    private TaskDevice() {
+    }
+
+    /**
+     * Binds the calling task thread to its assigned GPU, if any.
+     *
+     * @return the bound device ordinal, or {@link #NONE}
+     */
+    public static int bindCurrentTask() {
+        TaskContext context = TaskContext.get();
+        if (context == null) {
+            return NONE;
+        }
+        boolean cpuBackend = Nd4j.getEnvironment().isCPU();
+        return bind(context.resourcesJMap(), cpuBackend, device -> Nd4j.getAffinityManager().unsafeSetDevice(device));
+    }
+
+    /**
+     * The binding decision, apart from Spark's and ND4J's singletons.
+     *
+     * @param resources the task's resources, as {@link TaskContext#resourcesJMap()}
+     * @param cpuBackend whether ND4J's backend is the CPU one (then an assigned GPU cannot be used)
+     * @param binder sets the calling thread's device
+     * @return the bound device ordinal, or {@link #NONE}
+     * @throws IllegalStateException when the assigned address is not a CUDA ordinal
+     */
+    static int bind(Map<String, ResourceInformation> resources, boolean cpuBackend, IntConsumer binder) {
+        int device = assignedGpu(resources);
+        if (device == NONE) {
+            return NONE;
+        }
+        if (cpuBackend) {
+            if (WARNED_CPU.compareAndSet(false, true)) {
+                LOG.warn("Spark assigned GPU {} to this task, but ND4J's backend is the CPU one; the task runs on "
+                        + "the CPU. Build the submit jar with mvn -Pcuda to use the GPU (docs/GPU.md).", device);
+            }
+            return NONE;
+        }
+        binder.accept(device);
+        return device;
+    }
+
+    /**
+     * @param resources a task's resources
+     * @return the first GPU address as an ordinal, or {@link #NONE} when no GPU was assigned
+     * @throws IllegalStateException when the address is not a non-negative integer
+     */
+    static int assignedGpu(Map<String, ResourceInformation> resources) {
+        ResourceInformation gpu = resources == null ? null : resources.get(GPU);
+        if (gpu == null || gpu.addresses().length == 0) {
+            return NONE;
+        }
+        String address = gpu.addresses()[0].trim();
+        try {
+            int ordinal = Integer.parseInt(address);
+            if (ordinal >= 0) {
+                return ordinal;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException("Spark resource 'gpu' address '" + address + "' is not a CUDA device "
+                + "ordinal (0, 1, ...); check the discovery script (spark.executor.resource.gpu.discoveryScript)");
+    }
+}

@@ -1,0 +1,97 @@
+package org.adanspark.spark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.resource.ResourceInformation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code conf/gpu-discovery.sh} prints what Spark's own parser accepts, for the GPUs a stub
+ * {@code nvidia-smi} reports or {@code CUDA_VISIBLE_DEVICES} allows, and fails loudly with none; and
+ * {@code conf/spark-gpu.conf} asks for what {@link TaskDevice} binds.
+ */
+class GpuDiscoveryScriptTest {
+
+    private static final Path CONF = Path.of("..", "conf");
+
+    @TempDir
+    Path bin;
+
+    /** The script's exit status, stdout and stderr, run with PATH = only the stub directory. */
+    private record Run(int status, String out, String err) {
+    }
+
+    private Run run(Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", CONF.resolve("gpu-discovery.sh").toString());
+        pb.environment().clear();
+        pb.environment().put("PATH", bin.toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "gpu-discovery.sh did not finish");
+        try (InputStream out = p.getInputStream(); InputStream err = p.getErrorStream()) {
+            return new Run(p.exitValue(), new String(out.readAllBytes(), StandardCharsets.UTF_8).trim(),
+                    new String(err.readAllBytes(), StandardCharsets.UTF_8).trim());
+        }
+    }
+
+    private void stubNvidiaSmi(String output) throws IOException {
+        Path stub = bin.resolve("nvidia-smi");
+        Files.writeString(stub, "#!/bin/bash\nprintf '" + output + "'\n");
+        Files.setPosixFilePermissions(stub, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Test
+    void reportsEveryGpuNvidiaSmiListsInSparksFormat() throws Exception {
+        stubNvidiaSmi("0\\n1\\n2\\n3\\n");
+        Run r = run(Map.of());
+        assertEquals(0, r.status(), r.err());
+        ResourceInformation info = ResourceInformation.parseJson(r.out());
+        assertEquals("gpu", info.name());
+        assertArrayEquals(new String[] {"0", "1", "2", "3"}, info.addresses());
+    }
+
+    @Test
+    void cudaVisibleDevicesRenumbersFromZero() throws Exception {
+        stubNvidiaSmi("0\\n1\\n2\\n3\\n");
+        Run r = run(Map.of("CUDA_VISIBLE_DEVICES", "2,3"));
+        assertEquals(0, r.status(), r.err());
+        assertArrayEquals(new String[] {"0", "1"}, ResourceInformation.parseJson(r.out()).addresses());
+    }
+
+    @Test
+    void noGpuIsAFailureWithAMessage() throws Exception {
+        Run r = run(Map.of());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("nvidia-smi not found"), r.err());
+        assertEquals("", r.out());
+
+        stubNvidiaSmi("");
+        Run empty = run(Map.of());
+        assertEquals(1, empty.status());
+        assertTrue(empty.err().contains("no GPU found"), empty.err());
+    }
+
+    @Test
+    void theGpuPropertiesFileRequestsOneGpuPerTaskAndNamesTheScript() throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(CONF.resolve("spark-gpu.conf"))) {
+            p.load(in);
+        }
+        assertEquals("1", p.getProperty("spark.executor.resource.gpu.amount"));
+        assertEquals("1", p.getProperty("spark.task.resource.gpu.amount"));
+        assertTrue(p.getProperty("spark.executor.resource.gpu.discoveryScript").endsWith("/conf/gpu-discovery.sh"));
+        assertTrue(Files.isExecutable(CONF.resolve("gpu-discovery.sh")), "conf/gpu-discovery.sh must be executable");
+    }
+}

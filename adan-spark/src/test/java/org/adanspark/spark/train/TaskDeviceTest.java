@@ -1,0 +1,62 @@
+package org.adanspark.spark.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.resource.ResourceInformation;
+import org.junit.jupiter.api.Test;
+
+/** The GPU a task binds, from the resources Spark's scheduler gave it. */
+class TaskDeviceTest {
+
+    private static Map<String, ResourceInformation> gpus(String... addresses) {
+        return Map.of(TaskDevice.GPU, new ResourceInformation(TaskDevice.GPU, addresses));
+    }
+
+    @Test
+    void aTaskWithAnAssignedGpuBindsThatOrdinal() {
+        List<Integer> bound = new ArrayList<>();
+        assertEquals(3, TaskDevice.bind(gpus("3"), false, bound::add));
+        assertEquals(List.of(3), bound);
+    }
+
+    @Test
+    void aTaskWithSeveralAddressesUsesTheFirst() {
+        List<Integer> bound = new ArrayList<>();
+        assertEquals(1, TaskDevice.bind(gpus("1", "0"), false, bound::add));
+        assertEquals(List.of(1), bound);
+    }
+
+    @Test
+    void noGpuResourceBindsNothing() {
+        List<Integer> bound = new ArrayList<>();
+        assertEquals(TaskDevice.NONE, TaskDevice.bind(Map.of(), false, bound::add));
+        assertEquals(TaskDevice.NONE, TaskDevice.bind(null, false, bound::add));
+        assertEquals(TaskDevice.NONE, TaskDevice.bind(gpus(), false, bound::add));
+        assertTrue(bound.isEmpty());
+    }
+
+    @Test
+    void theCpuBackendIgnoresAnAssignedGpu() {
+        List<Integer> bound = new ArrayList<>();
+        assertEquals(TaskDevice.NONE, TaskDevice.bind(gpus("0"), true, bound::add));
+        assertTrue(bound.isEmpty());
+    }
+
+    @Test
+    void anAddressThatIsNotAnOrdinalIsNamedInTheError() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> TaskDevice.bind(gpus("GPU-5f1c"), false, d -> { }));
+        assertTrue(e.getMessage().contains("'GPU-5f1c'"), e.getMessage());
+        assertTrue(e.getMessage().contains("discoveryScript"), e.getMessage());
+    }
+
+    @Test
+    void outsideASparkTaskNothingIsBound() {
+        assertEquals(TaskDevice.NONE, TaskDevice.bindCurrentTask());
+    }
+}
