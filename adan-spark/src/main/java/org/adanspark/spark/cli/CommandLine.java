@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import java.io.File;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.adanspark.spark.train.OptimizerSpec;
 
@@ -17,54 +18,46 @@ import org.adanspark.spark.train.OptimizerSpec;
  */
 public final class CommandLine {
 
-    /** Flags that take a value, and the configuration key each sets. */
-    private static final Map<String, String> KEYS = new LinkedHashMap<>();
+    /** Every flag, in the order {@code --help} lists them: the one definition parsing and docs share. */
+    public static final List<Flag> FLAGS = List.of(
+            new Flag("--data", "SOURCE", "adan.data.source",
+                    "training data: fashion-mnist | mnist | libsvm:PATH | csv:PATH | parquet:PATH (test split: t10k, PATH.t)"),
+            new Flag("--data-dir", "DIR", "adan.data.dir", "where to look for IDX data sets first"),
+            new Flag("--model", "SPEC", "adan.model.spec",
+                    "linear | mlp:256,256[:activation=relu][:dropout=0.1] | lenet | json:PATH"),
+            new Flag("--optimizer", "NAME", "adan.optimizer.name",
+                    "adan | adamw | adam | lamb | sgd | radam | lookahead-<name>"),
+            new Flag("--lr", "X", "adan.optimizer.<name>.lr", "the chosen optimizer's peak learning rate"),
+            new Flag("--weight-decay", "X", "adan.optimizer.<name>.weight-decay", "the chosen optimizer's weight decay"),
+            new Flag("--global-batch", "N", "adan.train.global-batch", "examples per step over all partitions (256 … 32768)"),
+            new Flag("--micro-batch", "N", "adan.train.micro-batch", "examples per forward/backward pass on an executor"),
+            new Flag("--epochs", "N", "adan.train.epochs", "passes over the training data"),
+            new Flag("--max-steps", "N", "adan.train.max-steps", "stop after this many steps (0 = no limit)"),
+            new Flag("--warmup-steps", "N", "adan.schedule.warmup-steps", "linear learning-rate warm-up steps"),
+            new Flag("--seed", "N", "adan.train.seed", "weights, sampling and dropout"),
+            new Flag("--shards", "N", "adan.optimizer.shards", "optimizer state shards (and reduce-scatter partitions)"),
+            new Flag("--allreduce", "MODE", "adan.train.allreduce", "how gradients are summed: sharded | tree"),
+            new Flag("--master", "URL", "adan.spark.master", "Spark master (default: spark-submit's, else local[*,4])"),
+            new Flag("--config", "FILE", "", "a Typesafe Config file over reference.conf (see conf/application.conf)"),
+            new Flag("--conf", "KEY=VALUE", "", "any configuration key, e.g. --conf adan.schedule.kind=constant"),
+            new Flag("--checkpoint-dir", "DIR", "adan.checkpoint.dir", "checkpoints on any Hadoop file system"),
+            new Flag("--checkpoint-every", "N", "adan.checkpoint.every", "steps between checkpoints (0 = only at the end)"),
+            new Flag("--resume", "", "adan.checkpoint.resume", "continue from the newest valid checkpoint in --checkpoint-dir"),
+            new Flag("--metrics-out", "FILE", "adan.output.metrics", "JSON lines: one per step, one per epoch, a final one"),
+            new Flag("--save-model", "DIR", "adan.output.model", "write the trained DL4J model (model.zip) there"),
+            new Flag("--help", "", "", "print this list and exit"));
+
+    private static final Map<String, Flag> BY_NAME = new LinkedHashMap<>();
 
     static {
-        KEYS.put("--data", "adan.data.source");
-        KEYS.put("--data-dir", "adan.data.dir");
-        KEYS.put("--model", "adan.model.spec");
-        KEYS.put("--optimizer", "adan.optimizer.name");
-        KEYS.put("--lr", null);
-        KEYS.put("--weight-decay", null);
-        KEYS.put("--global-batch", "adan.train.global-batch");
-        KEYS.put("--micro-batch", "adan.train.micro-batch");
-        KEYS.put("--epochs", "adan.train.epochs");
-        KEYS.put("--max-steps", "adan.train.max-steps");
-        KEYS.put("--warmup-steps", "adan.schedule.warmup-steps");
-        KEYS.put("--seed", "adan.train.seed");
-        KEYS.put("--shards", "adan.optimizer.shards");
-        KEYS.put("--allreduce", "adan.train.allreduce");
-        KEYS.put("--master", "adan.spark.master");
-        KEYS.put("--config", null);
-        KEYS.put("--checkpoint-dir", "adan.checkpoint.dir");
-        KEYS.put("--checkpoint-every", "adan.checkpoint.every");
-        KEYS.put("--metrics-out", "adan.output.metrics");
-        KEYS.put("--save-model", "adan.output.model");
-        KEYS.put("--conf", null);
+        for (Flag f : FLAGS) {
+            BY_NAME.put(f.name(), f);
+        }
+        BY_NAME.put("-h", BY_NAME.get("--help"));
     }
 
-    /** The usage text of {@code --help}. */
-    public static final String USAGE = String.join("\n",
-            "usage: adan-train [flags]      (spark-submit --class org.adanspark.spark.cli.TrainMain <jar> [flags])",
-            "  --data fashion-mnist|mnist|libsvm:PATH|csv:PATH|parquet:PATH   training data (test split: t10k, PATH.t)",
-            "  --data-dir DIR            where to look for IDX data sets first",
-            "  --model SPEC              linear | mlp:256,256[:activation=relu][:dropout=0.1] | lenet | json:PATH",
-            "  --optimizer NAME          adan | adamw | adam | lamb | sgd | radam | lookahead-<name>",
-            "  --lr X, --weight-decay X  the chosen optimizer's peak learning rate and weight decay",
-            "  --global-batch N          examples per step over all partitions (256 … 32768)",
-            "  --micro-batch N           examples per forward/backward pass on an executor",
-            "  --epochs N, --max-steps N, --warmup-steps N, --seed N",
-            "  --shards N                optimizer state shards (and reduce-scatter partitions)",
-            "  --allreduce sharded|tree  how gradients are summed",
-            "  --master URL              Spark master (default: spark-submit's, else local[*,4])",
-            "  --config FILE             a Typesafe Config file over reference.conf (see conf/application.conf)",
-            "  --conf KEY=VALUE          any configuration key, e.g. --conf adan.schedule.kind=constant",
-            "  --checkpoint-dir DIR      checkpoints on any Hadoop file system; --checkpoint-every N steps",
-            "  --resume                  continue from the newest valid checkpoint in --checkpoint-dir",
-            "  --metrics-out FILE        JSON lines: one per step, one per epoch, a final one",
-            "  --save-model DIR          write the trained DL4J model (model.zip) there",
-            "Precedence: flags > --config FILE > reference.conf.");
+    /** The usage text of {@code --help}, generated from {@link #FLAGS}. */
+    public static final String USAGE = usage();
 
     private CommandLine() {
     }
@@ -82,13 +75,6 @@ public final class CommandLine {
         String weightDecay = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                return null;
-            }
-            if (arg.equals("--resume")) {
-                flags.put("adan.checkpoint.resume", true);
-                continue;
-            }
             String flag = arg;
             String value;
             int eq = arg.indexOf('=');
@@ -98,8 +84,19 @@ public final class CommandLine {
             } else {
                 value = null;
             }
-            if (!KEYS.containsKey(flag)) {
+            Flag def = BY_NAME.get(flag);
+            if (def == null) {
                 throw new IllegalArgumentException("unknown flag '" + arg + "'; see --help");
+            }
+            if (def.name().equals("--help")) {
+                return null;
+            }
+            if (!def.takesValue()) {
+                if (value != null) {
+                    throw new IllegalArgumentException("flag " + flag + " takes no value, got '" + arg + "'");
+                }
+                flags.put(def.key(), true);
+                continue;
             }
             if (value == null) {
                 if (i + 1 >= args.length) {
@@ -118,7 +115,7 @@ public final class CommandLine {
                     }
                     flags.put(value.substring(0, kv).trim(), parseValue(value.substring(kv + 1)));
                 }
-                default -> flags.put(KEYS.get(flag), value);
+                default -> flags.put(def.key(), value);
             }
         }
         Config user = ConfigFactory.parseMap(flags, "command-line flags");
@@ -143,6 +140,15 @@ public final class CommandLine {
             user = ConfigFactory.parseMap(opt, "command-line flags").withFallback(user);
         }
         return user;
+    }
+
+    private static String usage() {
+        StringBuilder b = new StringBuilder(
+                "usage: adan-train [flags]      (spark-submit --class org.adanspark.spark.cli.TrainMain <jar> [flags])\n");
+        for (Flag f : FLAGS) {
+            b.append(String.format("  %-26s %s\n", f.synopsis(), f.help()));
+        }
+        return b.append("Precedence: flags > --config FILE > reference.conf. Every key: docs/CONFIGURATION.md.").toString();
     }
 
     /** A {@code --conf} value: a HOCON value when it parses as one (number, list, boolean), else a string. */

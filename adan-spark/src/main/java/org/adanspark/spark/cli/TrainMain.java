@@ -23,6 +23,15 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class TrainMain {
 
+    /** Exit status: the run finished (or {@code --help} was printed). */
+    public static final int EXIT_DONE = 0;
+    /** Exit status: training failed (a non-finite gradient, a lost checkpoint, a Spark failure). */
+    public static final int EXIT_FAILED = 1;
+    /** Exit status: bad flags or configuration, reported before Spark starts. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit status: the data is unusable (a bad row, a missing file), reported before any step runs. */
+    public static final int EXIT_BAD_DATA = 3;
+
     private TrainMain() {
     }
 
@@ -48,12 +57,12 @@ public final class TrainMain {
             Config user = CommandLine.parse(args);
             if (user == null) {
                 System.out.println(CommandLine.USAGE);
-                return 0;
+                return EXIT_DONE;
             }
             settings = TrainSettings.from(user);
         } catch (IllegalArgumentException e) {
             System.err.println("adan-train: " + e.getMessage());
-            return 2;
+            return EXIT_USAGE;
         }
         SparkSession spark = session(settings);
         List<TrainingListener> listeners = new ArrayList<>();
@@ -63,13 +72,13 @@ public final class TrainMain {
                 listeners.add(new JsonLinesMetrics(Path.of(settings.metricsOut())));
             }
             TrainResult result = new SyncTrainer(spark, settings, listeners).run();
-            return result == null ? 1 : 0;
+            return result == null ? EXIT_FAILED : EXIT_DONE;
         } catch (DataValidationException e) {
             System.err.println("adan-train: bad data: " + e.getMessage());
-            return 3;
+            return EXIT_BAD_DATA;
         } catch (TrainingException | UncheckedIOException | IllegalArgumentException e) {
             System.err.println("adan-train: " + e.getMessage());
-            return 1;
+            return EXIT_FAILED;
         } finally {
             listeners.forEach(TrainingListener::close);
             spark.stop();
