@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every benchmark's quick mode, end to end on the real data sets: each writes its CSV with the documented
+ * Every benchmark's quick mode, end to end on the real data sets and through {@code bin/adan-bench} as the
+ * README runs it: each writes its CSV with the documented
  * header and finite figures, its machine notes, and a readable PNG. The figures themselves are checked
  * where they have a meaning independent of the machine (accuracies in range, floors below kernels).
  */
@@ -23,13 +25,24 @@ class BenchmarksSmokeTest {
     @TempDir
     Path out;
 
-    private String[] quick() {
-        return new String[] {"--quick", "--out-dir", out.toString()};
+    /** Runs {@code bin/adan-bench NAME --quick --out-dir OUT}, the documented command at its smoke size. */
+    private void bench(String name) throws IOException, InterruptedException {
+        Path log = out.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder("../bin/adan-bench", name, "--quick", "--out-dir", out.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("ADAN_SKIP_BUILD", "1"); // this build is the one under test
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process p = pb.start();
+        boolean finished = p.waitFor(10, TimeUnit.MINUTES);
+        String output = Files.readString(log);
+        System.out.print(output);
+        assertTrue(finished, "bin/adan-bench " + name + " --quick did not finish");
+        assertEquals(0, p.exitValue(), "bin/adan-bench " + name + " --quick failed:\n" + output);
     }
 
     @Test
     void kernels() throws Exception {
-        KernelsReport.main(quick());
+        bench("kernels");
         List<String[]> rows = csv("kernels.csv", "kernel,optimizer,params,shards_or_threads,ms_per_step,ms_error,"
                 + "ns_per_param,floor_bytes_per_param,effective_gbs,floor_ms,ratio_to_floor");
         assertEquals(2 + 1 + 3 * 2, rows.size(), "2 copy, 1 naive, 3 optimizers x 2 shard counts");
@@ -42,7 +55,7 @@ class BenchmarksSmokeTest {
 
     @Test
     void largeBatch() throws Exception {
-        LargeBatchBenchmark.main(quick());
+        bench("large-batch");
         String header = "workload,optimizer,global_batch,epochs,lr,metric,value";
         List<String[]> all = csv("large-batch.csv", header);
         assertEquals(2 * 2 * 2, all.size(), "2 workloads x 2 optimizers x 2 batches x 1 lr");
@@ -65,7 +78,7 @@ class BenchmarksSmokeTest {
 
     @Test
     void stepAnatomy() throws Exception {
-        StepAnatomyBenchmark.main(quick());
+        bench("step-anatomy");
         List<String[]> rows = csv("step-anatomy.csv", "model,global_batch,allreduce,measured_steps,step_ms,compute_ms,"
                 + "reduce_ms,update_ms,broadcast_ms,driver_in_mb,driver_out_mb,spark_jobs_per_step,examples_per_sec,"
                 + "dl4j_examples_per_sec,parallel_efficiency");
@@ -81,7 +94,7 @@ class BenchmarksSmokeTest {
 
     @Test
     void versusMlpc() throws Exception {
-        MlpcBenchmark.main(quick());
+        bench("vs-mlpc");
         List<String[]> rows = csv("vs-mlpc.csv", "kind,estimator,solver,budget,wall_s,test_accuracy,target_accuracy,"
                 + "ratio_to_mlpc_wall");
         assertEquals(2, rows.stream().filter(r -> r[1].equals("MultilayerPerceptronClassifier")).count(), "l-bfgs, gd");
@@ -99,7 +112,7 @@ class BenchmarksSmokeTest {
 
     @Test
     void versusDl4jSpark() throws Exception {
-        Dl4jSparkBenchmark.main(quick());
+        bench("vs-dl4j-spark");
         List<String[]> rows = csv("vs-dl4j-spark.csv", "system,config,epochs,examples,wall_s,examples_per_sec,test_accuracy");
         assertEquals(3, rows.size());
         for (String[] r : rows) {

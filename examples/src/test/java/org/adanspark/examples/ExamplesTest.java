@@ -1,47 +1,48 @@
 package org.adanspark.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs both examples end to end, briefly, as {@code bin/adan-example} would. */
+/** Runs both examples end to end, briefly, through {@code bin/adan-example} as the README does. */
 class ExamplesTest {
 
-    private static String run(ThrowingMain main) throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            main.run();
-        } finally {
-            System.setOut(original);
-        }
-        String out = captured.toString(StandardCharsets.UTF_8);
-        original.print(out);
+    /** Runs {@code bin/adan-example ARGS} as the README does, and returns what it printed. */
+    private static String example(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("../bin/adan-example"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("ADAN_SKIP_BUILD", "1"); // this build is the one under test
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().put("ADAN_JAVA_OPTS", "-Xmx3g");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), String.join(" ", command) + " did not finish");
+        System.out.print(out);
+        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + out);
         return out;
     }
 
-    private interface ThrowingMain {
-        void run() throws Exception;
-    }
-
     @Test
-    void theJavaPipelineExampleTrainsSavesAndReloads(@TempDir Path tmp) throws Exception {
+    void theJavaPipelineExampleTrainsSavesAndReloads(@TempDir Path tmp) throws IOException, InterruptedException {
         Path model = tmp.resolve("model");
-        String out = run(() -> A9aPipelineExample.main(new String[] {"1", model.toString()}));
+        String out = example("java", "1", model.toString());
         assertTrue(out.matches("(?s).*a9a test accuracy 0\\.8\\d+; saved to .*; reloaded: 0\\.8\\d+.*"), out);
         assertTrue(Files.isDirectory(model.resolve("stages")), "the pipeline was saved");
     }
 
     @Test
-    void theScalaTuningExampleCrossValidatesTheGrid() throws Exception {
-        String out = run(() -> OptimizerTuningExample.main(new String[] {"1", "4000"}));
+    void theScalaTuningExampleCrossValidatesTheGrid() throws IOException, InterruptedException {
+        String out = example("scala", "1", "4000");
         assertTrue(out.contains("adan   lr 0.002"), out);
         assertTrue(out.contains("adamw  lr 0.02"), out);
         assertTrue(out.matches("(?s).*best: \\w+ lr [0-9.]+; a9a test accuracy 0\\.\\d+.*"), out);
