@@ -114,6 +114,15 @@ public final class SyncTrainer {
      * @return the result
      */
     public TrainResult fit(TrainTestData data, Objective objective) {
+        String callersDescription = jsc.getLocalProperty("spark.job.description");
+        try {
+            return train(data, objective);
+        } finally {
+            jsc.setJobDescription(callersDescription); // each step's job was described in the Spark UI
+        }
+    }
+
+    private TrainResult train(TrainTestData data, Objective objective) {
         long wallStart = System.nanoTime();
         BlockDataset train = data.train();
         if (data.test() != null && data.test().dim() != train.dim()) {
@@ -176,6 +185,7 @@ public final class SyncTrainer {
             int stepInEpoch = (int) (step % plan.stepsPerEpoch());
             double lr = schedule.at(step);
 
+            jsc.setJobDescription("adan-train step " + (step + 1) + "/" + totalSteps + " (epoch " + (epoch + 1) + ")");
             long t0 = System.nanoTime();
             Broadcast<float[]> broadcast = jsc.broadcast(theta.clone());
             long t1 = System.nanoTime();
@@ -226,6 +236,7 @@ public final class SyncTrainer {
                 save(checkpoints, done, plan, modelSha, optimizer, theta, state, train, skipped);
             }
             if (epochEnd && test != null && settings.evaluateEveryEpoch() && done < totalSteps) {
+                jsc.setJobDescription("adan-train evaluation after epoch " + (epoch + 1));
                 Evaluator.Result eval = Evaluator.evaluate(jsc, test, modelJson, theta);
                 listeners.forEach(l -> l.onEvaluation(epoch, done, eval));
             }
@@ -234,6 +245,7 @@ public final class SyncTrainer {
             save(checkpoints, step, plan, modelSha, optimizer, theta, state, train, skipped);
         }
         if (test != null) {
+            jsc.setJobDescription("adan-train final evaluation");
             Evaluator.Result eval = Evaluator.evaluate(jsc, test, modelJson, theta);
             testAccuracy = eval.accuracy();
             int lastEpoch = (int) ((step - 1) / plan.stepsPerEpoch());
