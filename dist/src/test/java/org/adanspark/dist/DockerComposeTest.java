@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -111,10 +110,11 @@ class DockerComposeTest {
         Path jar = hostPath("train", submit.get(jarAt));
         assertEquals(Build.submitJar().toRealPath(), jar.toRealPath(), "train submits the jar dist builds");
 
-        String[] flags = submit.subList(jarAt + 1, submit.size()).toArray(String[]::new);
-        Config user = CommandLine.parse(flags);
-        TrainSettings settings = TrainSettings.from(user);
+        List<String> flags = new ArrayList<>(submit.subList(jarAt + 1, submit.size()));
+        TrainSettings settings = TrainSettings.from(CommandLine.parse(flags.toArray(String[]::new)));
         assertNotNull(settings);
+        flags.add("--resume"); // what ADAN_TRAIN_FLAGS=--resume adds
+        assertTrue(TrainSettings.from(CommandLine.parse(flags.toArray(String[]::new))).resume());
         assertTrue(Files.isDirectory(hostPath("train", after(submit, "--data-dir")).resolve("fashion-mnist")),
                 "the data the job reads is mounted");
         for (String conf : submit) {
@@ -148,11 +148,14 @@ class DockerComposeTest {
         }
     }
 
-    /** The service's command, split on white space (Compose splits a string command the same way). */
+    /**
+     * The service's command as Compose runs it with no variables set (as in CI), split on white space
+     * (Compose splits a string command the same way).
+     */
     private static List<String> command(String service) {
         Object c = services.get(service).get("command");
         return c instanceof List<?> l ? l.stream().map(Object::toString).toList()
-                : Arrays.asList(((String) c).trim().split("\\s+"));
+                : Arrays.asList(defaulted((String) c).trim().split("\\s+"));
     }
 
     private static String after(List<String> args, String flag) {

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -54,10 +56,15 @@ class SubmitJarTest {
         for (String required : List.of("org/adanspark/spark/cli/TrainMain.class",
                 "org/adanspark/optim/Adan.class", "org/deeplearning4j/nn/multilayer/MultiLayerNetwork.class",
                 "org/nd4j/linalg/factory/Nd4j.class", "com/typesafe/config/ConfigFactory.class",
-                "reference.conf", "META-INF/services/org.nd4j.linalg.factory.Nd4jBackend",
-                "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64/libnd4jcpu.so")) {
+                "reference.conf", "META-INF/services/org.nd4j.linalg.factory.Nd4jBackend")) {
             assertTrue(entries.contains(required), "submit jar lacks " + required);
         }
+        String backend = Build.property("adan.nd4jBackend");
+        String classifier = Build.property("adan.nd4jClassifier");
+        String natives = (backend.equals("nd4j-native") ? "org/nd4j/linalg/cpu/nativecpu/bindings/"
+                : "org/nd4j/linalg/jcublas/bindings/") + classifier + "/";
+        assertTrue(entries.stream().anyMatch(e -> e.startsWith(natives) && e.contains("libnd4j")),
+                "submit jar lacks " + backend + "'s " + classifier + " natives under " + natives);
         for (String entry : entries) {
             assertTrue(!entry.startsWith("org/apache/spark/") && !entry.startsWith("scala/"),
                     "Spark and Scala are the cluster's, but the jar holds " + entry);
@@ -70,11 +77,26 @@ class SubmitJarTest {
             }
             assertEquals(Build.property("adan.version"), build.getProperty("version"));
             assertEquals(Build.property("adan.sparkVersion"), build.getProperty("spark.version"));
-            assertEquals("nd4j-native", build.getProperty("nd4j.backend"));
-            assertEquals("linux-x86_64", build.getProperty("nd4j.classifier"));
+            assertEquals(backend, build.getProperty("nd4j.backend"));
+            assertEquals(classifier, build.getProperty("nd4j.classifier"));
             String reference = new String(jar.getInputStream(jar.getEntry("reference.conf")).readAllBytes());
             assertTrue(reference.contains("global-batch"), "adan-spark's reference.conf was lost in the merge");
         }
+    }
+
+    @Test
+    void everyBundledArtifactIsInTheLicenceTableAndTheJarCarriesIt() throws IOException {
+        String page = Files.readString(Build.ROOT.resolve("docs/DEPENDENCIES.md"));
+        List<String> missing = new ArrayList<>();
+        Pattern resolved = Pattern.compile("^\\s+([^:\\s]+):([^:\\s]+):jar:(?:[^:\\s]+:)?([^:\\s]+):(compile|runtime)");
+        for (String line : Files.readAllLines(Build.ROOT.resolve("dist/target/bundled-artifacts.txt"))) {
+            Matcher m = resolved.matcher(line);
+            if (m.find() && !page.contains("| `" + m.group(1) + ":" + m.group(2) + "` | " + m.group(3))) {
+                missing.add(m.group(1) + ":" + m.group(2) + ":" + m.group(3));
+            }
+        }
+        assertTrue(missing.isEmpty(), "bundled but not in docs/DEPENDENCIES.md's licence table: " + missing);
+        assertTrue(entries.contains("META-INF/adan-spark/DEPENDENCIES.md"), "the jar carries its licence table");
     }
 
     @Test

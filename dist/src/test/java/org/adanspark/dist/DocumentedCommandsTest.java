@@ -1,0 +1,334 @@
+package org.adanspark.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.adanspark.spark.cli.CommandLine;
+import org.adanspark.spark.train.TrainSettings;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Every command the README and {@code docs/*.md} show, exercised: each line of a {@code bash} block, and
+ * each inline code span that is a whole command (no placeholders such as {@code FILE} or {@code [flags]}).
+ * One dynamic test per distinct command, in document order:
+ * <ul>
+ *   <li>{@code bin/adan-train …} runs here through the script; the README's main job in full, checked
+ *       against the {@code params_sha256} the README prints; any other run stops after two steps (four
+ *       for {@code --resume}), with {@code /tmp/} moved into a temporary directory;</li>
+ *   <li>{@code bin/adan-docs}, {@code docker-compose config}, {@code mvn -version} and read-only shell
+ *       commands ({@code java}, {@code ls}, {@code unzip}, …) run as written;</li>
+ *   <li>{@code mvn -Pcuda …} and {@code mvn -Dnd4j.classifier=… …} must resolve that backend's dependency
+ *       tree (their natives are hundreds of MB; the full 650 MB CUDA build is recorded in docs/GPU.md);
+ *       {@code mvn -B verify} is what {@code .ci/run} runs, and every other {@code mvn … package} is part
+ *       of it;</li>
+ *   <li>{@code bin/adan-bench NAME} and {@code bin/adan-example java|scala} run through the same scripts
+ *       in BenchmarksSmokeTest (at {@code --quick} size) and ExamplesTest;</li>
+ *   <li>{@code spark-submit …} (no Spark installation here) must name TrainMain, the jar dist builds and
+ *       existing files, and its job flags must pass the CLI's validation; SubmitJarTest runs the same jar
+ *       through Spark's own SparkSubmit;</li>
+ *   <li>{@code docker-compose up|run|logs|ps|down …} (no Docker engine here) must name services the
+ *       compose file defines; DockerComposeTest checks what those services run.</li>
+ * </ul>
+ * A command that fits none of these fails the test, naming the file and line.
+ */
+class DocumentedCommandsTest {
+
+    private static final Pattern FENCE = Pattern.compile("^```\\s*(\\w*)\\s*$");
+    private static final Pattern INLINE = Pattern.compile("`([^`]+)`");
+    private static final Pattern COMMAND_START =
+            Pattern.compile("^(bin/|mvn |spark-submit |docker-compose |conf/gpu-discovery\\.sh|\\.ci/run)");
+    /** Placeholders mark a synopsis, not a command: FILE, DIR, NAME, [flags], <jar>, …. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\b[A-Z][A-Z_]{1,}\\b(?![=])|\\[|<|…|\\.\\.\\.");
+    private static final Set<String> READ_ONLY_TOOLS = Set.of("java", "jar", "ls", "unzip", "cat", "head", "tail",
+            "grep", "wc", "sha256sum", "nproc", "free");
+
+    @TempDir
+    static Path tmp;
+
+    /** Each backend's tree is resolved once, however many documented commands build it. */
+    private static final Set<String> resolvedBackends = new HashSet<>();
+
+    /** A command and where the docs show it. */
+    private record Shown(String command, List<String> places) {
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyDocumentedCommandIsExercised() throws IOException {
+        Map<String, Shown> commands = new LinkedHashMap<>();
+        List<Path> pages = new ArrayList<>(List.of(Build.ROOT.resolve("README.md")));
+        try (Stream<Path> docs = Files.list(Build.ROOT.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        for (Path page : pages) {
+            collect(page, commands);
+        }
+        assertTrue(commands.size() > 20, "too few commands found: " + commands.keySet());
+        return commands.values().stream().map(shown -> DynamicTest.dynamicTest(
+                shown.places().get(0) + (shown.places().size() > 1 ? " (+" + (shown.places().size() - 1) + ")" : "")
+                        + ": " + shown.command(),
+                () -> {
+                    try {
+                        exercise(shown);
+                    } catch (AssertionError e) {
+                        throw new AssertionError(shown.places() + " " + shown.command() + ": " + e.getMessage(), e);
+                    }
+                }));
+    }
+
+    /** Adds the page's commands: bash-block lines (continuations joined) and whole-command code spans. */
+    private static void collect(Path page, Map<String, Shown> commands) throws IOException {
+        String name = Build.ROOT.relativize(page).toString();
+        List<String> lines = Files.readAllLines(page);
+        String fence = null;
+        StringBuilder pending = new StringBuilder();
+        int pendingLine = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            Matcher f = FENCE.matcher(line);
+            if (f.matches()) {
+                fence = fence == null ? f.group(1) : null;
+                continue;
+            }
+            if (fence != null) {
+                if (!Set.of("bash", "sh", "shell").contains(fence)) {
+                    continue;
+                }
+                String code = stripComment(line).trim();
+                if (code.isEmpty()) {
+                    continue;
+                }
+                if (pending.length() == 0) {
+                    pendingLine = i + 1;
+                }
+                if (code.endsWith("\\")) {
+                    pending.append(code, 0, code.length() - 1).append(' ');
+                    continue;
+                }
+                pending.append(code);
+                add(commands, pending.toString(), name + ":" + pendingLine);
+                pending.setLength(0);
+            } else {
+                Matcher m = INLINE.matcher(line);
+                while (m.find()) {
+                    String span = m.group(1).trim();
+                    // a bare script name (`bin/adan-train`) names the tool; a command has arguments
+                    if (COMMAND_START.matcher(span).find() && span.contains(" ") && !PLACEHOLDER.matcher(span).find()) {
+                        add(commands, span, name + ":" + (i + 1));
+                    }
+                }
+            }
+        }
+        assertTrue(fence == null, name + ": a code block is not closed");
+    }
+
+    private static void add(Map<String, Shown> commands, String command, String place) {
+        String normalized = command.trim().replaceAll("\\s+", " ");
+        commands.computeIfAbsent(normalized, c -> new Shown(c, new ArrayList<>())).places().add(place);
+    }
+
+    private static String stripComment(String line) {
+        Matcher m = Pattern.compile("(^|\\s)#(\\s|$)").matcher(line);
+        return m.find() ? line.substring(0, m.start()) : line;
+    }
+
+    private static void exercise(Shown shown) throws Exception {
+        String c = shown.command();
+        String[] words = c.split(" ");
+        String head = words[0].contains("=") && words.length > 1 ? words[1] : words[0];
+        switch (head) {
+            case "bin/adan-train" -> train(c);
+            case "bin/adan-docs" -> docs(c);
+            case "bin/adan-bench" -> coveredBy(c, "benchmarks/src/test/java/org/adanspark/bench/BenchmarksSmokeTest.java",
+                    "bench(\"" + words[1] + "\")");
+            case "bin/adan-example" -> coveredBy(c, "examples/src/test/java/org/adanspark/examples/ExamplesTest.java",
+                    "example(\"" + words[1] + "\"");
+            case "conf/gpu-discovery.sh" -> coveredBy(c,
+                    "adan-spark/src/test/java/org/adanspark/spark/train/GpuDiscoveryScriptTest.java", "gpu-discovery.sh");
+            case ".ci/run" -> assertTrue(Files.isExecutable(Build.ROOT.resolve(".ci/run")), ".ci/run");
+            case "mvn" -> maven(c);
+            case "spark-submit" -> sparkSubmit(c);
+            case "docker-compose" -> compose(c);
+            default -> {
+                assertTrue(READ_ONLY_TOOLS.contains(head), shown.places() + ": '" + c + "' is not exercised by any "
+                        + "test; run it in DocumentedCommandsTest or point it at the test that does");
+                ok(run(c));
+            }
+        }
+    }
+
+    // ---- bin/adan-train
+
+    private static void train(String command) throws Exception {
+        String readme = Files.readString(Build.ROOT.resolve("README.md"));
+        Matcher mainJob = Pattern.compile("\\n(bin/adan-train [^\\n#]*?)\\s+# main job").matcher(readme);
+        assertTrue(mainJob.find(), "README.md marks its main job with '# main job'");
+        if (command.equals(mainJob.group(1).trim().replaceAll("\\s+", " "))) {
+            Matcher sha = Pattern.compile("params_sha256 ([0-9a-f]{64})").matcher(readme);
+            assertTrue(sha.find(), "README.md prints the main job's params_sha256");
+            String out = ok(run(command));
+            assertTrue(out.contains("params_sha256 " + sha.group(1)),
+                    "the main job no longer trains the model the README shows:\n" + out);
+            return;
+        }
+        if (command.contains("--help")) {
+            assertTrue(ok(run(command)).contains("usage: adan-train"));
+            return;
+        }
+        String shortened = command + " --max-steps " + (command.contains("--resume") ? 4 : 2);
+        assertTrue(ok(run(shortened)).contains("done: "), shortened);
+    }
+
+    // ---- bin/adan-docs
+
+    private static void docs(String command) throws Exception {
+        Path cli = Build.ROOT.resolve("docs/CLI.md");
+        Path config = Build.ROOT.resolve("docs/CONFIGURATION.md");
+        String before = Files.readString(cli) + Files.readString(config);
+        ok(run(command));
+        assertEquals(before, Files.readString(cli) + Files.readString(config),
+                "bin/adan-docs changed the committed reference pages: commit what it wrote");
+    }
+
+    // ---- mvn
+
+    private static void maven(String command) throws Exception {
+        List<String> words = Arrays.asList(command.split(" "));
+        List<String> backendOptions = words.stream()
+                .filter(w -> w.equals("-Pcuda") || w.startsWith("-Dnd4j.classifier=")).toList();
+        if (words.contains("-version") || words.contains("--version")) {
+            ok(run(command));
+        } else if (!backendOptions.isEmpty()) {
+            resolvesBackend(backendOptions);
+        } else if (command.equals("mvn -B verify")) {
+            assertTrue(Files.readAllLines(Build.ROOT.resolve(".ci/run")).contains(command), ".ci/run runs " + command);
+        } else {
+            assertTrue(words.contains("package") && !words.contains("install") && !words.contains("deploy")
+                    && words.stream().noneMatch(w -> w.startsWith("-P") || w.startsWith("-D") && !w.equals("-DskipTests")),
+                    "'" + command + "' is not part of what CI's 'mvn -B verify' builds");
+        }
+    }
+
+    /**
+     * A build for another ND4J backend or platform (its natives are hundreds of MB, so CI does not build
+     * it): the options must resolve adan-core's dependency tree to that backend's artifacts, and to no
+     * other backend's. The full -Pcuda build is recorded in docs/GPU.md.
+     */
+    private static void resolvesBackend(List<String> options) throws Exception {
+        String key = String.join(" ", options);
+        if (!resolvedBackends.add(key)) {
+            return;
+        }
+        boolean cuda = options.contains("-Pcuda");
+        String classifier = options.stream().filter(o -> o.startsWith("-Dnd4j.classifier="))
+                .map(o -> o.substring(o.indexOf('=') + 1)).findFirst().orElse(Build.property("adan.nd4jClassifier"));
+        Path tree = tmp.resolve("tree-" + resolvedBackends.size() + ".txt");
+        ok(runAsIs("mvn -B -q -Dstyle.color=never " + key + " -pl adan-core dependency:tree -DoutputFile=" + tree));
+        String deps = Files.readString(tree);
+        String backend = cuda ? "nd4j-cuda-11.6" : "nd4j-native";
+        assertTrue(deps.contains("org.nd4j:" + backend + ":jar:" + classifier + ":"), key + " resolves to\n" + deps);
+        assertTrue(deps.contains("org.bytedeco:javacpp:jar:" + classifier + ":"), key + " resolves to\n" + deps);
+        if (cuda) {
+            assertFalse(deps.contains("org.nd4j:nd4j-native:") || deps.contains("org.bytedeco:openblas:"),
+                    "-Pcuda keeps the CPU backend:\n" + deps);
+        } else {
+            assertTrue(deps.contains("org.bytedeco:openblas:jar:" + classifier + ":"), key + " resolves to\n" + deps);
+        }
+    }
+
+    // ---- spark-submit
+
+    private static void sparkSubmit(String command) throws Exception {
+        List<String> words = Arrays.asList(command.split(" "));
+        int cls = words.indexOf("--class");
+        assertTrue(cls > 0, "--class missing: " + command);
+        assertEquals("org.adanspark.spark.cli.TrainMain", words.get(cls + 1));
+        Class.forName(words.get(cls + 1));
+        int jar = cls + 2;
+        while (words.get(jar).startsWith("--")) {
+            jar += 2;
+        }
+        assertEquals(Build.ROOT.relativize(Build.submitJar()).toString(), words.get(jar), "the jar dist builds");
+        int props = words.indexOf("--properties-file");
+        if (props > 0) {
+            assertTrue(Files.isRegularFile(Build.ROOT.resolve(words.get(props + 1))), words.get(props + 1));
+        }
+        String[] flags = words.subList(jar + 1, words.size()).toArray(String[]::new);
+        TrainSettings.from(CommandLine.parse(flags));
+    }
+
+    // ---- docker-compose
+
+    @SuppressWarnings("unchecked")
+    private static void compose(String command) throws Exception {
+        List<String> words = new ArrayList<>(Arrays.asList(command.split(" ")));
+        String env = words.get(0).contains("=") ? words.remove(0) : null;
+        String sub = words.get(1);
+        if (sub.equals("config")) {
+            assumeTrue(Files.isExecutable(Path.of("/usr/bin/docker-compose")) || onPath("docker-compose"),
+                    "docker-compose is not installed");
+            ok(run(command));
+            return;
+        }
+        Map<String, Object> file = new Yaml().load(Files.readString(Build.ROOT.resolve("docker-compose.yml")));
+        Set<String> services = ((Map<String, Object>) file.get("services")).keySet();
+        assertTrue(Set.of("up", "run", "logs", "ps", "down", "stop", "start").contains(sub), "docker-compose " + sub);
+        for (String w : words.subList(2, words.size())) {
+            if (!w.startsWith("-")) {
+                assertTrue(services.contains(w), w + " is not a service of docker-compose.yml " + services);
+            }
+        }
+        if (env != null) {
+            assertTrue(env.startsWith("ADAN_TRAIN_FLAGS="), "unknown variable in " + command);
+            assertTrue(((String) ((Map<String, Object>) ((Map<String, Object>) file.get("services")).get("train"))
+                    .get("command")).contains("${ADAN_TRAIN_FLAGS:-}"), "the train service takes ADAN_TRAIN_FLAGS");
+            String flags = env.substring(env.indexOf('=') + 1).replace("\"", "");
+            CommandLine.parse(flags.trim().split("\\s+"));
+        }
+    }
+
+    // ---- running
+
+    /** Runs a documented command, its {@code /tmp/} paths moved into this test's temporary directory. */
+    private static Build.Result run(String command) throws Exception {
+        return runAsIs(command.replace("/tmp/", tmp + "/"));
+    }
+
+    private static Build.Result runAsIs(String command) throws Exception {
+        return Build.run(List.of("bash", "-c", command), Build.ROOT, Map.of("ADAN_SKIP_BUILD", "1",
+                "SPARK_LOCAL_IP", "127.0.0.1", "ADAN_JAVA_OPTS", "-Xmx3g"), 600);
+    }
+
+    private static String ok(Build.Result r) {
+        assertEquals(0, r.status(), r.output());
+        return r.output();
+    }
+
+    private static void coveredBy(String command, String test, String marker) throws IOException {
+        Path source = Build.ROOT.resolve(test);
+        assertTrue(Files.isRegularFile(source), test + " (which runs '" + command + "') is missing");
+        assertTrue(Files.readString(source).contains(marker), test + " does not run '" + command + "' (" + marker + ")");
+    }
+
+    private static boolean onPath(String tool) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
+    }
+}
