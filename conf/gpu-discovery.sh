@@ -3,14 +3,15 @@
 # spark.worker.resource.gpu.discoveryScript on a standalone worker). Prints the GPUs this host offers,
 # as Spark's ResourceInformation JSON:   {"name": "gpu", "addresses": ["0", "1"]}
 # The addresses are CUDA device ordinals, which is what each task binds (TaskDevice). Where
-# CUDA_VISIBLE_DEVICES restricts the process (a container, a YARN or Kubernetes allocation), the
-# ordinals the process can use are 0..k-1 for its k visible devices, whatever nvidia-smi numbers them.
+# CUDA_VISIBLE_DEVICES restricts the process, the ordinals it can use are 0..k-1 for its k visible
+# devices, whatever nvidia-smi numbers them.
 # Exits 1 with a message on stderr when no GPU can be found: asking Spark for GPUs on a host without
 # them should stop the executor, not run it on the CPU unnoticed.
 set -euo pipefail
 
 addresses=()
-if [[ -n "${CUDA_VISIBLE_DEVICES:-}" && "${CUDA_VISIBLE_DEVICES}" != "all" ]]; then
+if [[ -n "${CUDA_VISIBLE_DEVICES+set}" && "${CUDA_VISIBLE_DEVICES}" != "all" ]]; then
+  # set, even empty: CUDA sees exactly these (none when empty)
   IFS=',' read -r -a visible <<< "${CUDA_VISIBLE_DEVICES}"
   for i in "${!visible[@]}"; do
     [[ -n "${visible[$i]// /}" ]] && addresses+=("$i")

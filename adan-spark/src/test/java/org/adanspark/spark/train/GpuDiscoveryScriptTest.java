@@ -71,6 +71,14 @@ class GpuDiscoveryScriptTest {
     }
 
     @Test
+    void anEmptyCudaVisibleDevicesHidesEveryGpu() throws Exception {
+        stubNvidiaSmi("0\\n1\\n");
+        Run r = run(Map.of("CUDA_VISIBLE_DEVICES", ""));
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.err().contains("no GPU found"), r.err());
+    }
+
+    @Test
     void noGpuIsAFailureWithAMessage() throws Exception {
         Run r = run(Map.of());
         assertEquals(1, r.status());
