@@ -53,8 +53,10 @@ class DocumentedCommandsTest {
 
     private static final Pattern FENCE = Pattern.compile("^```\\s*(\\w*)\\s*$");
     private static final Pattern INLINE = Pattern.compile("`([^`]+)`");
-    private static final Pattern COMMAND_START =
-            Pattern.compile("^(bin/|mvn |spark-submit |docker-compose |conf/gpu-discovery\\.sh|\\.ci/run)");
+    /** Inline spans that begin like a shell command; anything else in backticks is a name or a value. */
+    private static final Pattern COMMAND_START = Pattern.compile("^(bin/|mvn |spark-submit |docker-compose "
+            + "|conf/gpu-discovery\\.sh|\\.ci/run|java |jar |ls |unzip |cat |grep |apt-get |apt |sudo |rm |cd |export "
+            + "|curl |wget |git |docker )");
     /** Placeholders mark a synopsis, not a command: FILE, DIR, NAME, [flags], <jar>, …. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\b[A-Z][A-Z_]{1,}\\b(?![=])|\\[|<|…|\\.\\.\\.");
     private static final Set<String> READ_ONLY_TOOLS = Set.of("java", "jar", "ls", "unzip", "cat", "head", "tail",

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +19,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.adanspark.spark.cli.TrainMain;
@@ -79,8 +80,10 @@ class SubmitJarTest {
             assertEquals(Build.property("adan.sparkVersion"), build.getProperty("spark.version"));
             assertEquals(backend, build.getProperty("nd4j.backend"));
             assertEquals(classifier, build.getProperty("nd4j.classifier"));
-            String reference = new String(jar.getInputStream(jar.getEntry("reference.conf")).readAllBytes());
-            assertTrue(reference.contains("global-batch"), "adan-spark's reference.conf was lost in the merge");
+            try (InputStream in = jar.getInputStream(jar.getEntry("reference.conf"))) {
+                String reference = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(reference.contains("global-batch"), "adan-spark's reference.conf was lost in the merge");
+            }
         }
     }
 
