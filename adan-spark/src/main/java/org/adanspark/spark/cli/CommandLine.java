@@ -71,8 +71,7 @@ public final class CommandLine {
     public static Config parse(String[] args) {
         Map<String, Object> flags = new LinkedHashMap<>();
         String configFile = null;
-        String lr = null;
-        String weightDecay = null;
+        Map<Flag, String> perOptimizer = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String flag = arg;
@@ -104,10 +103,12 @@ public final class CommandLine {
                 }
                 value = args[++i];
             }
+            if (def.perOptimizer()) {
+                perOptimizer.put(def, value);
+                continue;
+            }
             switch (flag) {
                 case "--config" -> configFile = value;
-                case "--lr" -> lr = value;
-                case "--weight-decay" -> weightDecay = value;
                 case "--conf" -> {
                     int kv = value.indexOf('=');
                     if (kv <= 0) {
@@ -126,17 +127,12 @@ public final class CommandLine {
             }
             user = user.withFallback(ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false)));
         }
-        if (lr != null || weightDecay != null) {
+        if (!perOptimizer.isEmpty()) {
             String name = user.hasPath("adan.optimizer.name") ? user.getString("adan.optimizer.name")
                     : ConfigFactory.defaultReference(CommandLine.class.getClassLoader()).getString("adan.optimizer.name");
             String base = OptimizerSpec.baseName(name);
             Map<String, Object> opt = new LinkedHashMap<>();
-            if (lr != null) {
-                opt.put("adan.optimizer." + base + ".lr", lr);
-            }
-            if (weightDecay != null) {
-                opt.put("adan.optimizer." + base + ".weight-decay", weightDecay);
-            }
+            perOptimizer.forEach((def, value) -> opt.put(def.keyFor(base), value));
             user = ConfigFactory.parseMap(opt, "command-line flags").withFallback(user);
         }
         return user;

@@ -7,11 +7,14 @@ package org.adanspark.spark.cli;
  * @param name the flag, e.g. {@code --global-batch}
  * @param value the value's placeholder, e.g. {@code N}; empty for a switch that takes none
  * @param key the configuration key it sets, e.g. {@code adan.train.global-batch}; empty when the flag
- *     sets no single key ({@code --config}, {@code --conf}, {@code --help}); {@code <name>} stands for
- *     the chosen optimizer's name
+ *     sets no single key ({@code --config}, {@code --conf}, {@code --help}); {@value #OPTIMIZER} stands
+ *     for the chosen optimizer's base name
  * @param help one line on what it does
  */
 public record Flag(String name, String value, String key, String help) {
+
+    /** The segment of a per-optimizer key that the chosen optimizer's base name fills. */
+    public static final String OPTIMIZER = "<name>";
 
     /** @return whether the flag takes a value */
     public boolean takesValue() {
@@ -20,7 +23,38 @@ public record Flag(String name, String value, String key, String help) {
 
     /** @return whether the flag sets exactly one fixed configuration key */
     public boolean setsFixedKey() {
-        return !key.isEmpty() && !key.contains("<");
+        return !key.isEmpty() && !perOptimizer();
+    }
+
+    /** @return whether the key it sets belongs to the chosen optimizer ({@code --lr}, {@code --weight-decay}) */
+    public boolean perOptimizer() {
+        return key.contains(OPTIMIZER);
+    }
+
+    /**
+     * @param optimizer an optimizer's base name, e.g. {@code adan}
+     * @return the key this flag sets when that optimizer is chosen
+     */
+    public String keyFor(String optimizer) {
+        return key.replace(OPTIMIZER, optimizer);
+    }
+
+    /**
+     * @param configKey a configuration key
+     * @return whether this flag sets it, for some optimizer if the flag is per-optimizer
+     */
+    public boolean sets(String configKey) {
+        String[] mine = key.split("\\.");
+        String[] theirs = configKey.split("\\.");
+        if (key.isEmpty() || mine.length != theirs.length) {
+            return false;
+        }
+        for (int i = 0; i < mine.length; i++) {
+            if (!mine[i].equals(OPTIMIZER) && !mine[i].equals(theirs[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the flag with its placeholder, e.g. {@code --global-batch N} */

@@ -112,8 +112,7 @@ public final class ReferenceDocs {
                 command line. `conf/application.conf` is a commented example. A key that is not listed here is an
                 error at start-up, naming the key; so is a value of the wrong type or out of range.
                 """);
-        ConfigObject root = ConfigFactory.parseResources(ReferenceDocs.class.getClassLoader(), RESOURCE).root();
-        section(b, root, "", lines);
+        section(b, reference().root(), "", lines);
         return b.toString();
     }
 
@@ -151,18 +150,7 @@ public final class ReferenceDocs {
 
     /** @return the flag that sets {@code key}, as a code span, or empty */
     private static String flagFor(String key) {
-        String[] parts = key.split("\\.");
-        for (Flag f : CommandLine.FLAGS) {
-            String[] pattern = f.key().split("\\.");
-            boolean match = !f.key().isEmpty() && pattern.length == parts.length;
-            for (int i = 0; match && i < parts.length; i++) {
-                match = pattern[i].equals("<name>") || pattern[i].equals(parts[i]);
-            }
-            if (match) {
-                return "`" + f.name() + "`";
-            }
-        }
-        return "";
+        return CommandLine.FLAGS.stream().filter(f -> f.sets(key)).findFirst().map(f -> "`" + f.name() + "`").orElse("");
     }
 
     /** Orders keys defined on one line ({@code adan { lr = …, betas = … }}) as they are written. */
@@ -179,8 +167,8 @@ public final class ReferenceDocs {
         if (f.setsFixedKey() && reference.hasPath(f.key())) {
             return "`" + reference.getValue(f.key()).render(ConfigRenderOptions.concise()) + "`";
         }
-        if (f.key().contains("<name>")) {
-            String adanKey = f.key().replace("<name>", "adan");
+        if (f.perOptimizer()) {
+            String adanKey = f.keyFor("adan");
             return "adan: `" + reference.getValue(adanKey).render(ConfigRenderOptions.concise()) + "`";
         }
         return "";
