@@ -1,7 +1,9 @@
 package org.adanspark.dist;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,10 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.adanspark.spark.cli.CommandLine;
+import org.adanspark.spark.train.TrainSettings;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * What the dist tests share: the project's paths and the build's facts (passed by Maven as system
- * properties), and a way to run a command as a user would, with its output kept.
+ * properties), a way to run a command as a user would, with its output kept, and readings of the
+ * compose file and of spark-submit command lines.
  */
 final class Build {
 
@@ -76,5 +83,65 @@ final class Build {
     /** @return the JVM flags Spark's launcher adds on Java 17, split for a command line */
     static List<String> sparkJvmOpens() {
         return new ArrayList<>(List.of(property("adan.sparkJvmOpens").trim().split("\\s+")));
+    }
+
+    /** @return whether an executable named {@code tool} is on this process's PATH */
+    static boolean onPath(String tool) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, tool)));
+    }
+
+    /** @return {@code docker-compose.yml}'s services, by name, as SnakeYAML reads them (anchors merged) */
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, Object>> composeServices() throws IOException {
+        try (Reader in = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
+            Map<String, Object> compose = new Yaml().load(in);
+            return (Map<String, Map<String, Object>>) compose.get("services");
+        }
+    }
+
+    /**
+     * A spark-submit command split into spark-submit's own options (each followed by its value, as every
+     * option these commands use is), the application jar (the first word that is not an option), and the
+     * job's flags after it.
+     *
+     * @param options spark-submit's options and their values, in order
+     * @param jar the application jar, as written
+     * @param flags TrainMain's flags
+     */
+    record Submission(List<String> options, String jar, List<String> flags) {
+
+        /** @param words the command, {@code spark-submit} (any path to it) first */
+        static Submission of(List<String> words) {
+            int at = 1;
+            while (at < words.size() && words.get(at).startsWith("--")) {
+                at += 2;
+            }
+            if (at >= words.size()) {
+                throw new AssertionError("no application jar in " + words);
+            }
+            return new Submission(words.subList(1, at), words.get(at), words.subList(at + 1, words.size()));
+        }
+
+        /** @return the value of spark-submit option {@code name}, which must be given */
+        String option(String name) {
+            int i = options.indexOf(name);
+            if (i < 0 || i + 1 >= options.size()) {
+                throw new AssertionError(name + " missing in " + options);
+            }
+            return options.get(i + 1);
+        }
+
+        /**
+         * Validates the job's flags (plus any {@code more}) as TrainMain does before Spark starts.
+         *
+         * @return the settings they give
+         * @throws IllegalArgumentException naming a bad flag or value
+         */
+        TrainSettings settings(String... more) {
+            List<String> all = new ArrayList<>(flags);
+            all.addAll(List.of(more));
+            return TrainSettings.from(CommandLine.parse(all.toArray(String[]::new)));
+        }
     }
 }

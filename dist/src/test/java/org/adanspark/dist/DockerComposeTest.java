@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,11 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.adanspark.spark.cli.CommandLine;
-import org.adanspark.spark.train.TrainSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * {@code docker-compose.yml}, without a Docker engine: Compose accepts it ({@code docker-compose config},
@@ -34,18 +30,14 @@ class DockerComposeTest {
     private static Map<String, Map<String, Object>> services;
 
     @BeforeAll
-    @SuppressWarnings("unchecked")
     static void parse() throws IOException {
-        try (Reader in = Files.newBufferedReader(FILE)) {
-            Map<String, Object> compose = new Yaml().load(in);
-            services = (Map<String, Map<String, Object>>) compose.get("services");
-        }
+        services = Build.composeServices();
         assertNotNull(services, "docker-compose.yml has no services");
     }
 
     @Test
     void composeAcceptsTheFile() throws Exception {
-        assumeTrue(onPath("docker-compose"), "docker-compose is not installed (apt-get install docker-compose); "
+        assumeTrue(Build.onPath("docker-compose"), "docker-compose is not installed (apt-get install docker-compose); "
                 + "the structure is still checked by the other tests here");
         Build.Result r = Build.run(List.of("docker-compose", "-f", FILE.toString(), "config", "-q"), Build.ROOT, Map.of(), 60);
         assertEquals(0, r.status(), r.output());
@@ -100,24 +92,21 @@ class DockerComposeTest {
     void theTrainServiceSubmitsTheBuiltJarWithFlagsTheCliAccepts() throws Exception {
         List<String> submit = command("train");
         assertEquals("/opt/spark/bin/spark-submit", submit.get(0));
+        Build.Submission submission = Build.Submission.of(submit);
         List<String> master = command("spark-master");
-        assertEquals("spark://" + after(master, "--host") + ":" + after(master, "--port"), after(submit, "--master"));
-        String main = after(submit, "--class");
+        assertEquals("spark://" + after(master, "--host") + ":" + after(master, "--port"), submission.option("--master"));
+        String main = submission.option("--class");
         assertEquals("org.adanspark.spark.cli.TrainMain", main);
         Class.forName(main);
 
-        int jarAt = submit.indexOf(after(submit, "--class")) + 1;
-        Path jar = hostPath("train", submit.get(jarAt));
+        Path jar = hostPath("train", submission.jar());
         assertEquals(Build.submitJar().toRealPath(), jar.toRealPath(), "train submits the jar dist builds");
 
-        List<String> flags = new ArrayList<>(submit.subList(jarAt + 1, submit.size()));
-        TrainSettings settings = TrainSettings.from(CommandLine.parse(flags.toArray(String[]::new)));
-        assertNotNull(settings);
-        flags.add("--resume"); // what ADAN_TRAIN_FLAGS=--resume adds
-        assertTrue(TrainSettings.from(CommandLine.parse(flags.toArray(String[]::new))).resume());
+        assertNotNull(submission.settings());
+        assertTrue(submission.settings("--resume").resume(), "what ADAN_TRAIN_FLAGS=--resume adds");
         assertTrue(Files.isDirectory(hostPath("train", after(submit, "--data-dir")).resolve("fashion-mnist")),
                 "the data the job reads is mounted");
-        for (String conf : submit) {
+        for (String conf : submission.options()) {
             if (conf.startsWith("spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=")) {
                 assertTrue(Files.isRegularFile(hostPath("train", conf.substring(conf.indexOf("=/") + 1))), conf);
             }
@@ -199,14 +188,5 @@ class DockerComposeTest {
         Object child = parent.get(key);
         assertTrue(child instanceof Map, key + " missing");
         return (Map<String, Object>) child;
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

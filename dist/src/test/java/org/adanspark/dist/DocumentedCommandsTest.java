@@ -19,11 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.adanspark.spark.cli.CommandLine;
-import org.adanspark.spark.train.TrainSettings;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * Every command the README and {@code docs/*.md} show, exercised: each line of a {@code bash} block, and
@@ -59,6 +57,7 @@ class DocumentedCommandsTest {
             + "|curl |wget |git |docker )");
     /** Placeholders mark a synopsis, not a command: FILE, DIR, NAME, [flags], <jar>, …. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\b[A-Z][A-Z_]{1,}\\b(?![=])|\\[|<|…|\\.\\.\\.");
+    private static final Pattern COMMENT = Pattern.compile("(^|\\s)#(\\s|$)");
     private static final Set<String> READ_ONLY_TOOLS = Set.of("java", "jar", "ls", "unzip", "cat", "head", "tail",
             "grep", "wc", "sha256sum", "nproc", "free");
 
@@ -147,7 +146,7 @@ class DocumentedCommandsTest {
     }
 
     private static String stripComment(String line) {
-        Matcher m = Pattern.compile("(^|\\s)#(\\s|$)").matcher(line);
+        Matcher m = COMMENT.matcher(line);
         return m.find() ? line.substring(0, m.start()) : line;
     }
 
@@ -258,39 +257,30 @@ class DocumentedCommandsTest {
     // ---- spark-submit
 
     private static void sparkSubmit(String command) throws Exception {
-        List<String> words = Arrays.asList(command.split(" "));
-        int cls = words.indexOf("--class");
-        assertTrue(cls > 0, "--class missing: " + command);
-        assertEquals("org.adanspark.spark.cli.TrainMain", words.get(cls + 1));
-        Class.forName(words.get(cls + 1));
-        int jar = cls + 2;
-        while (words.get(jar).startsWith("--")) {
-            jar += 2;
+        Build.Submission submission = Build.Submission.of(Arrays.asList(command.split(" ")));
+        assertEquals("org.adanspark.spark.cli.TrainMain", submission.option("--class"));
+        Class.forName(submission.option("--class"));
+        assertEquals(Build.ROOT.relativize(Build.submitJar()).toString(), submission.jar(), "the jar dist builds");
+        if (submission.options().contains("--properties-file")) {
+            String file = submission.option("--properties-file");
+            assertTrue(Files.isRegularFile(Build.ROOT.resolve(file)), file);
         }
-        assertEquals(Build.ROOT.relativize(Build.submitJar()).toString(), words.get(jar), "the jar dist builds");
-        int props = words.indexOf("--properties-file");
-        if (props > 0) {
-            assertTrue(Files.isRegularFile(Build.ROOT.resolve(words.get(props + 1))), words.get(props + 1));
-        }
-        String[] flags = words.subList(jar + 1, words.size()).toArray(String[]::new);
-        TrainSettings.from(CommandLine.parse(flags));
+        submission.settings();
     }
 
     // ---- docker-compose
 
-    @SuppressWarnings("unchecked")
     private static void compose(String command) throws Exception {
         List<String> words = new ArrayList<>(Arrays.asList(command.split(" ")));
         String env = words.get(0).contains("=") ? words.remove(0) : null;
         String sub = words.get(1);
         if (sub.equals("config")) {
-            assumeTrue(Files.isExecutable(Path.of("/usr/bin/docker-compose")) || onPath("docker-compose"),
-                    "docker-compose is not installed");
+            assumeTrue(Build.onPath("docker-compose"), "docker-compose is not installed");
             ok(run(command));
             return;
         }
-        Map<String, Object> file = new Yaml().load(Files.readString(Build.ROOT.resolve("docker-compose.yml")));
-        Set<String> services = ((Map<String, Object>) file.get("services")).keySet();
+        Map<String, Map<String, Object>> byName = Build.composeServices();
+        Set<String> services = byName.keySet();
         assertTrue(Set.of("up", "run", "logs", "ps", "down", "stop", "start").contains(sub), "docker-compose " + sub);
         for (String w : words.subList(2, words.size())) {
             if (!w.startsWith("-")) {
@@ -299,8 +289,8 @@ class DocumentedCommandsTest {
         }
         if (env != null) {
             assertTrue(env.startsWith("ADAN_TRAIN_FLAGS="), "unknown variable in " + command);
-            assertTrue(((String) ((Map<String, Object>) ((Map<String, Object>) file.get("services")).get("train"))
-                    .get("command")).contains("${ADAN_TRAIN_FLAGS:-}"), "the train service takes ADAN_TRAIN_FLAGS");
+            assertTrue(((String) byName.get("train").get("command")).contains("${ADAN_TRAIN_FLAGS:-}"),
+                    "the train service takes ADAN_TRAIN_FLAGS");
             String flags = env.substring(env.indexOf('=') + 1).replace("\"", "");
             CommandLine.parse(flags.trim().split("\\s+"));
         }
@@ -327,10 +317,5 @@ class DocumentedCommandsTest {
         Path source = Build.ROOT.resolve(test);
         assertTrue(Files.isRegularFile(source), test + " (which runs '" + command + "') is missing");
         assertTrue(Files.readString(source).contains(marker), test + " does not run '" + command + "' (" + marker + ")");
-    }
-
-    private static boolean onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }
 }
