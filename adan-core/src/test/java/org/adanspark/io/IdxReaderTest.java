@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +19,10 @@ class IdxReaderTest {
 
     @TempDir
     Path tmp;
+
+    private static Path locate() throws FileNotFoundException {
+        return new DataSetLocator(null).locate("fashion-mnist", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+    }
 
     @Test
     void readsTheRealFashionMnistTestSet() throws IOException {
@@ -32,6 +39,37 @@ class IdxReaderTest {
         assertArrayEquals(new int[] {1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000}, perClass);
         // Fashion-MNIST's first test item is an ankle boot (class 9).
         assertEquals(9, labels.data()[0] & 0xFF);
+    }
+
+    @Test
+    void itemRangesOfPlainAndGzippedFilesEqualTheWholeFilesBytes() throws IOException {
+        Path gz = locate().resolve("t10k-labels-idx1-ubyte.gz");
+        byte[] whole = IdxReader.readUnsignedBytes(gz).data();
+        Path plain = tmp.resolve("t10k-labels-idx1-ubyte");
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+            Files.write(plain, in.readAllBytes());
+        }
+        for (Path file : new Path[] {gz, plain}) {
+            assertEquals(10_000, IdxReader.readHeader(file).count());
+            assertArrayEquals(Arrays.copyOfRange(whole, 0, 3), IdxReader.readItems(file, 0, 3));
+            assertArrayEquals(Arrays.copyOfRange(whole, 4_321, 7_777), IdxReader.readItems(file, 4_321, 7_777));
+            assertArrayEquals(new byte[0], IdxReader.readItems(file, 10_000, 10_000));
+            IOException e = assertThrows(IOException.class, () -> IdxReader.readItems(file, 9_000, 10_001));
+            assertTrue(e.getMessage().contains("items [9000, 10001) asked for, the file holds 10000"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aTruncatedGzipIsNamedNotReportedAsAZlibError() throws IOException {
+        byte[] gz = Files.readAllBytes(locate().resolve("t10k-labels-idx1-ubyte.gz"));
+        Path cut = tmp.resolve("cut-labels-idx1-ubyte.gz");
+        Files.write(cut, Arrays.copyOf(gz, gz.length / 2));
+        IOException whole = assertThrows(IOException.class, () -> IdxReader.readUnsignedBytes(cut));
+        assertTrue(whole.getMessage().matches("\\Q" + cut + "\\E is (damaged|truncated): .*"), whole.getMessage());
+        IOException range = assertThrows(IOException.class, () -> IdxReader.readItems(cut, 9_000, 10_000));
+        assertTrue(range.getMessage().matches("\\Q" + cut + "\\E is (damaged|truncated): .*"), range.getMessage());
+        byte[] head = Arrays.copyOf(IdxReader.readUnsignedBytes(locate().resolve("t10k-labels-idx1-ubyte.gz")).data(), 10);
+        assertArrayEquals(head, IdxReader.readItems(cut, 0, 10), "the intact head of a cut file still reads");
     }
 
     @Test

@@ -76,7 +76,32 @@ public final class BlockDataset implements Serializable {
     }
 
     /**
-     * Distributes classification blocks already packed on the driver (the IDX path), one partition each.
+     * Reads blocks where they are used: partition {@code p} is {@code sources.get(p).read()}, run on the
+     * executor that computes it. The sources are small descriptions, so a block lost with an executor or a
+     * worker is read again from its source on another one; no data is shipped from the driver.
+     *
+     * @param jsc the Spark context
+     * @param name what to call the data in messages
+     * @param sources one per partition, in partition order
+     * @param labelKind what the blocks' labels are
+     * @param numClasses as in {@link #fromDataFrame}
+     * @return the cached, validated blocks
+     * @throws DataValidationException when a source cannot be read on an executor or holds a bad record
+     */
+    public static BlockDataset fromSources(JavaSparkContext jsc, String name, List<? extends BlockSource> sources,
+                                           LabelKind labelKind, int numClasses) {
+        List<BlockSource> list = new ArrayList<>(sources);
+        // one element per slice: ParallelCollectionRDD puts element p in partition p
+        JavaRDD<FeatureBlock> blocks = jsc.parallelize(list, list.size()).map(BlockSource::read);
+        blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        return validate(name, blocks, labelKind, numClasses);
+    }
+
+    /**
+     * Distributes classification blocks already packed on the driver, one partition each. For small data
+     * made in memory (benchmarks, tests): every task carries its block, and a block lost with an executor
+     * cannot be rebuilt, since the blocks are local-checkpointed to keep them out of later tasks. Training
+     * data read from files goes through {@link #fromSources} or {@link #fromDataFrame} instead.
      *
      * @param jsc the Spark context
      * @param name what to call the data in messages
@@ -85,9 +110,6 @@ public final class BlockDataset implements Serializable {
      * @return the cached, validated blocks
      */
     public static BlockDataset fromBlocks(JavaSparkContext jsc, String name, List<FeatureBlock> packed, int numClasses) {
-        // A parallelized collection keeps its data in its partition objects, and every task of every later
-        // stage would carry them; a local checkpoint cuts that lineage once the blocks are cached. Its cost:
-        // blocks lost with an executor cannot be rebuilt from the driver's copy (see docs/TRAINING.md).
         JavaRDD<FeatureBlock> blocks = jsc.parallelize(packed, packed.size());
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
         blocks.rdd().localCheckpoint();

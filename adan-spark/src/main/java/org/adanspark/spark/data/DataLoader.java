@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Reads a {@link DataSpec} into validated {@link BlockDataset}s: IDX data sets (MNIST, Fashion-MNIST)
- * straight into blocks on the driver; LIBSVM, CSV and Parquet through Spark's readers into a
+ * straight into blocks, each partition's byte range read by the executor that computes it ({@link IdxSlice});
+ * LIBSVM, CSV and Parquet through Spark's readers into a
  * {@code features}/{@code label} DataFrame, then into blocks.
  */
 public final class DataLoader {
@@ -86,40 +87,23 @@ public final class DataLoader {
     private BlockDataset idxBlocks(Path dir, String name, String prefix, int numClasses, int limit) throws IOException {
         Path imagesFile = idxFile(dir, prefix + "-images-idx3-ubyte");
         Path labelsFile = idxFile(dir, prefix + "-labels-idx1-ubyte");
-        IdxReader.UnsignedBytes images = IdxReader.readUnsignedBytes(imagesFile);
-        IdxReader.UnsignedBytes labels = IdxReader.readUnsignedBytes(labelsFile);
+        IdxReader.Header images = IdxReader.readHeader(imagesFile);
+        IdxReader.Header labels = IdxReader.readHeader(labelsFile);
         if (images.count() != labels.count()) {
             throw new DataValidationException(imagesFile + " holds " + images.count() + " images but " + labelsFile
                     + " holds " + labels.count() + " labels");
         }
         int n = limit > 0 ? Math.min(limit, images.count()) : images.count();
-        int dim = images.itemSize();
-        for (int i = 0; i < n; i++) {
-            int label = labels.data()[i] & 0xFF;
-            if (label >= numClasses) {
-                throw new DataValidationException(labelsFile + ": label of item " + i + " is " + label
-                        + ", not a class index in [0, " + numClasses + ")");
-            }
-        }
         int partitions = settings.partitions();
-        List<FeatureBlock> blocks = new ArrayList<>(partitions);
+        List<IdxSlice> slices = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++) {
             int from = (int) ((long) n * p / partitions);
             int to = (int) ((long) n * (p + 1) / partitions);
-            float[] x = new float[(to - from) * dim];
-            float[] y = new float[to - from];
-            byte[] px = images.data();
-            for (int i = from; i < to; i++) {
-                int src = i * dim;
-                int dst = (i - from) * dim;
-                for (int j = 0; j < dim; j++) {
-                    x[dst + j] = (px[src + j] & 0xFF) / 255f;
-                }
-                y[i - from] = labels.data()[i] & 0xFF;
-            }
-            blocks.add(new FeatureBlock(p, to - from, dim, x, y, LabelKind.CLASS_INDEX, null));
+            slices.add(new IdxSlice(p, imagesFile.toAbsolutePath().toString(), labelsFile.toAbsolutePath().toString(),
+                    from, to, numClasses));
         }
-        return BlockDataset.fromBlocks(JavaSparkContext.fromSparkContext(spark.sparkContext()), name, blocks, numClasses);
+        return BlockDataset.fromSources(JavaSparkContext.fromSparkContext(spark.sparkContext()), name, slices,
+                LabelKind.CLASS_INDEX, numClasses);
     }
 
     private static Path idxFile(Path dir, String base) {

@@ -1,5 +1,6 @@
 package org.adanspark.spark.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.adanspark.io.DataSetLocator;
+import org.adanspark.io.IdxReader;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
@@ -62,6 +65,52 @@ class DataLoaderTest {
         } finally {
             d.release();
         }
+    }
+
+    @Test
+    void idxPartitionsAreReadOnTheExecutorsAsByteRangesOfTheFiles() throws IOException {
+        Path dir = new DataSetLocator(null).locate("fashion-mnist", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+        IdxReader.UnsignedBytes images = IdxReader.readUnsignedBytes(dir.resolve("t10k-images-idx3-ubyte.gz"));
+        IdxReader.UnsignedBytes labels = IdxReader.readUnsignedBytes(dir.resolve("t10k-labels-idx1-ubyte.gz"));
+        TrainTestData d = load("fashion-mnist", 3);
+        try {
+            BlockDataset test = d.test();
+            assertArrayEquals(new int[] {3333, 3333, 3334}, test.partitionRows());
+            // the RDD's lineage is the file ranges, not data shipped from the driver: its one task is small
+            assertTrue(test.blocks().rdd().toDebugString().contains("ParallelCollectionRDD"), test.blocks().rdd().toDebugString());
+            List<FeatureBlock> blocks = test.blocks().collect();
+            int item = 0;
+            for (FeatureBlock b : blocks) {
+                for (int r = 0; r < b.rows(); r++, item++) {
+                    assertEquals(labels.data()[item] & 0xFF, (int) b.labels()[r], "label of item " + item);
+                    for (int j = 0; j < 784; j += 97) {
+                        assertEquals((images.data()[item * 784 + j] & 0xFF) / 255f, b.features()[r * 784 + j]);
+                    }
+                }
+            }
+            assertEquals(10_000, item);
+        } finally {
+            d.release();
+        }
+    }
+
+    @Test
+    void anIdxFileTheExecutorCannotReadIsNamedWithTheExecutorBeforeTraining() {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String missing = tmp.resolve("elsewhere/train-images-idx3-ubyte").toString();
+        DataValidationException e = assertThrows(DataValidationException.class, () -> BlockDataset.fromSources(jsc,
+                "fashion-mnist/train", List.of(new IdxSlice(0, missing, missing, 0, 10, 10)), LabelKind.CLASS_INDEX, 10));
+        assertTrue(e.getMessage().startsWith("the driver (local mode) cannot read the data: "), e.getMessage());
+        assertTrue(e.getMessage().contains(missing), e.getMessage());
+    }
+
+    @Test
+    void idxLabelsOutsideTheModelsClassesAreRefusedByItem() {
+        DataValidationException e = assertThrows(DataValidationException.class,
+                () -> new DataLoader(spark, new DataSettings(DataSpec.parse("mnist"), null, null, "features", "label",
+                        2, 0, 0)).load(5));
+        assertTrue(e.getMessage().matches(".*train-labels-idx1-ubyte(\\.gz)?: label of item \\d+ is [5-9], not a class index in \\[0, 5\\)"),
+                e.getMessage());
     }
 
     @Test
