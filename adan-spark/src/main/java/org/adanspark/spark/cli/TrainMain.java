@@ -14,6 +14,8 @@ import org.adanspark.spark.train.TrainResult;
 import org.adanspark.spark.train.TrainSettings;
 import org.adanspark.spark.train.TrainingException;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code adan-train} command: {@code bin/adan-train [flags]} in embedded {@code local[*]}, or
@@ -31,6 +33,8 @@ public final class TrainMain {
     public static final int EXIT_USAGE = 2;
     /** Exit status: the data is unusable (a bad row, a missing file), reported before any step runs. */
     public static final int EXIT_BAD_DATA = 3;
+
+    private static final Logger FAILURE_LOG = LoggerFactory.getLogger("org.adanspark.failure");
 
     private TrainMain() {
     }
@@ -74,15 +78,25 @@ public final class TrainMain {
             TrainResult result = new SyncTrainer(spark, settings, listeners).run();
             return result == null ? EXIT_FAILED : EXIT_DONE;
         } catch (DataValidationException e) {
-            System.err.println("adan-train: bad data: " + e.getMessage());
-            return EXIT_BAD_DATA;
+            return fail("bad data: " + e.getMessage(), e, EXIT_BAD_DATA);
         } catch (TrainingException | UncheckedIOException | IllegalArgumentException e) {
-            System.err.println("adan-train: " + e.getMessage());
-            return EXIT_FAILED;
+            return fail(e.getMessage(), e, EXIT_FAILED);
+        } catch (Exception e) { // anything else, e.g. a Spark job that failed outside a step
+            return fail("training failed: " + e, e, EXIT_FAILED);
         } finally {
             listeners.forEach(TrainingListener::close);
             spark.stop();
         }
+    }
+
+    /**
+     * Reports a failure as one {@code adan-train:} line on stderr; its full trace goes to the log only
+     * (the {@code org.adanspark.failure} logger, which conf/log4j2.properties sends to the log file).
+     */
+    private static int fail(String message, Exception e, int status) {
+        FAILURE_LOG.error("adan-train: {}", message, e);
+        System.err.println("adan-train: " + message);
+        return status;
     }
 
     /**

@@ -54,9 +54,22 @@ public final class Evaluator {
      * @return accuracy and mean log-loss over all rows
      */
     public static Result evaluate(JavaSparkContext jsc, BlockDataset data, String modelJson, float[] params) {
+        return evaluate(jsc, data, modelJson, params, ComputeThreads.resolve(0, jsc.getConf()));
+    }
+
+    /**
+     * @param jsc the Spark context
+     * @param data a classification data set
+     * @param modelJson the network configuration; its output layer gives class probabilities
+     * @param params θ
+     * @param computeThreads ND4J threads per task ({@link ComputeThreads})
+     * @return accuracy and mean log-loss over all rows
+     */
+    public static Result evaluate(JavaSparkContext jsc, BlockDataset data, String modelJson, float[] params,
+                                  int computeThreads) {
         Broadcast<float[]> theta = jsc.broadcast(params.clone());
         try {
-            double[] sums = data.blocks().map(block -> sums(block, modelJson, theta.value()))
+            double[] sums = data.blocks().map(block -> sums(block, modelJson, theta.value(), computeThreads))
                     .reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
             return new Result(sums[0] / data.rows(), sums[1] / data.rows());
         } finally {
@@ -65,10 +78,11 @@ public final class Evaluator {
     }
 
     /** @return {correct predictions, summed −ln p(label)} over the block */
-    private static double[] sums(FeatureBlock block, String modelJson, float[] params) {
+    private static double[] sums(FeatureBlock block, String modelJson, float[] params, int computeThreads) {
         if (block.rows() == 0) {
             return new double[2];
         }
+        ComputeThreads.apply(computeThreads);
         int device = TaskDevice.bindCurrentTask();
         MultiLayerNetwork net = NetworkPool.borrow(modelJson, device);
         try {

@@ -17,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * micro-batch (its updater divides by the batch size later) and the <em>mean</em> loss as the score,
  * so gradients are added as they come and the score is weighted by the micro-batch size. Dropout draws
  * from ND4J's per-thread generator, reseeded from (seed, step, partition, micro-batch) each time, so a
- * retried task reproduces its masks. Under Spark GPU scheduling the task first binds its thread to the
+ * retried task reproduces its masks. ND4J computes with the run's fixed thread count
+ * ({@link ComputeThreads}), so the sum's bits do not depend on the executor's cores. Under Spark GPU scheduling the task first binds its thread to the
  * GPU it was assigned ({@link TaskDevice}), and borrows a network that lives on that device.
  */
 final class PartitionGradient implements GradientSource {
@@ -35,9 +36,11 @@ final class PartitionGradient implements GradientSource {
     private final long globalStep;
     private final EpochPlan plan;
     private final FaultInjector faults;
+    private final int computeThreads;
 
     PartitionGradient(Broadcast<float[]> theta, int numParams, String modelJson, int numOutputs, int microBatch,
-                      long seed, int epoch, int stepInEpoch, long globalStep, EpochPlan plan, FaultInjector faults) {
+                      long seed, int epoch, int stepInEpoch, long globalStep, EpochPlan plan, FaultInjector faults,
+                      int computeThreads) {
         this.theta = theta;
         this.numParams = numParams;
         this.modelJson = modelJson;
@@ -49,6 +52,7 @@ final class PartitionGradient implements GradientSource {
         this.globalStep = globalStep;
         this.plan = plan;
         this.faults = faults;
+        this.computeThreads = computeThreads;
     }
 
     @Override
@@ -59,6 +63,9 @@ final class PartitionGradient implements GradientSource {
     @Override
     public PartialSum compute(FeatureBlock block) {
         long start = System.nanoTime();
+        if (block.problem() != null) { // rebuilt on an executor that could not read the source
+            throw new IllegalStateException(block.problem());
+        }
         int p = block.partition();
         int[] range = plan.range(p, stepInEpoch);
         int n = range[1] - range[0];
@@ -69,6 +76,7 @@ final class PartitionGradient implements GradientSource {
         } else {
             int[] order = EpochPlan.order(seed, epoch, p, block.rows());
             int dim = block.dim();
+            ComputeThreads.apply(computeThreads);
             int device = TaskDevice.bindCurrentTask();
             MultiLayerNetwork net = NetworkPool.borrow(modelJson, device);
             try {

@@ -149,6 +149,8 @@ public final class SyncTrainer {
         Optimizer optimizer = spec.build(spec.lr());
         OptimizerState state = optimizer.init(layout, Precision.FLOAT32, spec.shards());
         String modelSha = sha256(modelJson);
+        int threads = ComputeThreads.resolve(settings.computeThreads(), jsc.getConf());
+        ComputeThreads.apply(threads);
 
         CheckpointStore checkpoints = openCheckpoints();
         long step = 0;
@@ -157,7 +159,7 @@ public final class SyncTrainer {
             Optional<CheckpointStore.Restored> restored = restore(checkpoints, optimizer, spec.shards());
             if (restored.isPresent()) {
                 CheckpointStore.Restored r = restored.get();
-                checkCompatible(r, modelSha, optimizer, theta.length, train);
+                checkCompatible(r, modelSha, optimizer, theta.length, train, threads);
                 theta = r.params();
                 state = r.state();
                 step = r.position().step();
@@ -185,13 +187,16 @@ public final class SyncTrainer {
             int stepInEpoch = (int) (step % plan.stepsPerEpoch());
             double lr = schedule.at(step);
 
-            jsc.setJobDescription("adan-train step " + (step + 1) + "/" + totalSteps + " (epoch " + (epoch + 1) + ")");
+            String stepName = "step " + (step + 1) + "/" + totalSteps + " (epoch " + (epoch + 1) + ")";
+            jsc.setJobDescription("adan-train " + stepName);
             long t0 = System.nanoTime();
             Broadcast<float[]> broadcast = jsc.broadcast(theta.clone());
             long t1 = System.nanoTime();
             PartitionGradient source = new PartitionGradient(broadcast, theta.length, modelJson, train.numOutputs(),
-                    settings.microBatch(), settings.seed(), epoch, stepInEpoch, step, plan, faults);
-            AllReduce.Reduced reduced = allReduce.allReduce(train.blocks(), source, step, faults);
+                    settings.microBatch(), settings.seed(), epoch, stepInEpoch, step, plan, faults, threads);
+            long stepIndex = step;
+            AllReduce.Reduced reduced = SparkFailure.during(stepName, checkpoints,
+                    () -> allReduce.allReduce(train.blocks(), source, stepIndex, faults));
             long t2 = System.nanoTime();
             broadcast.destroy();
             long t3 = System.nanoTime();
@@ -233,20 +238,24 @@ public final class SyncTrainer {
             long done = step + 1;
             boolean epochEnd = stepInEpoch == plan.stepsPerEpoch() - 1;
             if (checkpoints != null && settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0) {
-                save(checkpoints, done, plan, modelSha, optimizer, theta, state, train, skipped);
+                save(checkpoints, done, plan, modelSha, optimizer, theta, state, train, skipped, threads);
             }
             if (epochEnd && test != null && settings.evaluateEveryEpoch() && done < totalSteps) {
                 jsc.setJobDescription("adan-train evaluation after epoch " + (epoch + 1));
-                Evaluator.Result eval = Evaluator.evaluate(jsc, test, modelJson, theta);
+                float[] evaluated = theta;
+                Evaluator.Result eval = SparkFailure.during("the evaluation after epoch " + (epoch + 1), checkpoints,
+                        () -> Evaluator.evaluate(jsc, test, modelJson, evaluated, threads));
                 listeners.forEach(l -> l.onEvaluation(epoch, done, eval));
             }
         }
         if (checkpoints != null) {
-            save(checkpoints, step, plan, modelSha, optimizer, theta, state, train, skipped);
+            save(checkpoints, step, plan, modelSha, optimizer, theta, state, train, skipped, threads);
         }
         if (test != null) {
             jsc.setJobDescription("adan-train final evaluation");
-            Evaluator.Result eval = Evaluator.evaluate(jsc, test, modelJson, theta);
+            float[] evaluated = theta;
+            Evaluator.Result eval = SparkFailure.during("the final evaluation", checkpoints,
+                    () -> Evaluator.evaluate(jsc, test, modelJson, evaluated, threads));
             testAccuracy = eval.accuracy();
             int lastEpoch = (int) ((step - 1) / plan.stepsPerEpoch());
             long done = step;
@@ -297,7 +306,7 @@ public final class SyncTrainer {
     }
 
     private void checkCompatible(CheckpointStore.Restored r, String modelSha, Optimizer optimizer, int numParams,
-                                 BlockDataset train) {
+                                 BlockDataset train, int threads) {
         TrainingCheckpoint p = r.position();
         List<String> diffs = new ArrayList<>();
         if (!p.modelSha256().equals(modelSha)) {
@@ -315,6 +324,10 @@ public final class SyncTrainer {
         if (p.numParams() != numParams) {
             diffs.add("the model had " + p.numParams() + " parameters, has " + numParams);
         }
+        if (p.computeThreads() != 0 && p.computeThreads() != threads) {
+            diffs.add("adan.train.compute-threads was " + p.computeThreads() + ", is " + threads
+                    + " (the thread count changes the bits; pass --compute-threads " + p.computeThreads() + ")");
+        }
         if (p.dataRows() != train.rows()) {
             diffs.add("the training data had " + p.dataRows() + " rows, has " + train.rows());
         }
@@ -324,10 +337,10 @@ public final class SyncTrainer {
     }
 
     private void save(CheckpointStore store, long done, EpochPlan plan, String modelSha, Optimizer optimizer, float[] theta,
-                      OptimizerState state, BlockDataset train, long skipped) {
+                      OptimizerState state, BlockDataset train, long skipped, int threads) {
         TrainingCheckpoint position = new TrainingCheckpoint(done, (int) (done / plan.stepsPerEpoch()),
                 (int) (done % plan.stepsPerEpoch()), settings.seed(), settings.globalBatch(), modelSha, optimizer.name(),
-                theta.length, settings.data().toString(), train.rows(), skipped);
+                theta.length, settings.data().toString(), train.rows(), skipped, threads);
         try {
             long t = System.nanoTime();
             String where = store.save(position, theta, optimizer, state);

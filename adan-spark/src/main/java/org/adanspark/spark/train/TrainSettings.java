@@ -44,6 +44,7 @@ public final class TrainSettings implements Serializable {
     private final long maxSteps;
     private final long seed;
     private final String allReduce;
+    private final int computeThreads;
     private final boolean evaluateEveryEpoch;
     private final Duration progressInterval;
     private final String checkpointDir;
@@ -90,6 +91,7 @@ public final class TrainSettings implements Serializable {
         if (!allReduce.equals("sharded") && !allReduce.equals("tree")) {
             throw new IllegalArgumentException("adan.train.allreduce must be sharded or tree, got '" + allReduce + "'");
         }
+        computeThreads = atLeast(a, "adan.train.compute-threads", 0);
         evaluateEveryEpoch = a.getBoolean("adan.train.evaluate-every-epoch");
         progressInterval = a.getDuration("adan.train.progress-interval");
         checkpointDir = blankToNull(a.getString("adan.checkpoint.dir"));
@@ -230,6 +232,14 @@ public final class TrainSettings implements Serializable {
     /** @return {@code sharded} or {@code tree} */
     public String allReduce() {
         return allReduce;
+    }
+
+    /**
+     * @return ND4J threads per gradient/evaluation task, 0 = {@code spark.task.cpus}
+     *     ({@link ComputeThreads#resolve})
+     */
+    public int computeThreads() {
+        return computeThreads;
     }
 
     /** @return whether to evaluate after each epoch */

@@ -16,7 +16,10 @@ package org.adanspark.spark.train;
  * @param data the data source, as given
  * @param dataRows training rows
  * @param skippedSteps updates skipped so far for a non-finite loss
+ * @param computeThreads ND4J threads per task the run computed with ({@link ComputeThreads}); 0 when the
+ *     checkpoint predates the setting and the count is unknown
  */
 public record TrainingCheckpoint(long step, int epoch, int stepInEpoch, long seed, int globalBatch, String modelSha256,
-                                 String optimizer, int numParams, String data, long dataRows, long skippedSteps) {
+                                 String optimizer, int numParams, String data, long dataRows, long skippedSteps,
+                                 int computeThreads) {
 }

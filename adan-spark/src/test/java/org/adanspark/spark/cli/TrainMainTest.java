@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +52,34 @@ class TrainMainTest {
         assertTrue(sha.matches("[0-9a-f]{64}"), sha);
         assertTrue(Files.size(model.resolve("model.zip")) > 0);
         assertEquals(sha, Files.readString(model.resolve("params.sha256")).trim());
+    }
+
+    @Test
+    void aJobSparkGivesUpOnEndsInOneLineNamingTheStepAndTheCheckpointToResumeFrom() {
+        Path checkpoints = tmp.resolve("ck");
+        // local[2]: one attempt per task, so the injected failure at step 3 (0-based 2) is final
+        String[] args = {"--data", "mnist", "--model", "mlp:16", "--global-batch", "1000", "--epochs", "1",
+            "--master", "local[2]", "--conf", "adan.data.train-limit=3000", "--conf", "adan.data.test-limit=500",
+            "--checkpoint-dir", checkpoints.toString(), "--checkpoint-every", "1",
+            "--conf", "adan.debug.fail-first-attempt-at-steps=[2]"};
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        int status;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            status = TrainMain.run(args);
+        } finally {
+            System.setErr(original);
+        }
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, status, printed);
+        List<String> lines = printed.lines().toList();
+        assertEquals(1, lines.size(), printed);
+        String line = lines.get(0);
+        assertTrue(line.startsWith("adan-train: step 3/3 (epoch 1) failed: Job aborted due to stage failure"), line);
+        assertTrue(line.contains("injected failure"), line);
+        assertTrue(line.endsWith("Run the same command with --resume to continue from the newest checkpoint, "
+                + "file:" + checkpoints.resolve("step-000000002")), line);
     }
 
     @Test

@@ -1,0 +1,70 @@
+package org.adanspark.spark.train;
+
+import org.apache.spark.SparkConf;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The number of threads ND4J uses inside one gradient or evaluation task — part of a run's definition,
+ * not an accident of the host.
+ *
+ * <p>A GEMM or a reduction split over more threads adds its partial sums in another order, so the bits
+ * of a gradient depend on the thread count. Left alone, ND4J takes its count from {@code OMP_NUM_THREADS}
+ * at start-up: Spark sets that to {@code spark.task.cpus} on a cluster's executors (one thread), while an
+ * embedded {@code local[*]} run inherits the host's cores. Every task therefore sets the count explicitly,
+ * for ND4J's own thread pool and for OpenBLAS, before it computes; the driver and every executor then
+ * compute the same bits whatever the topology (docs/TRAINING.md, "Reproducibility").
+ *
+ * <p>The setting is process-wide in ND4J, so all tasks of an executor must agree on it; they do, since
+ * it is one value per run.
+ */
+public final class ComputeThreads {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeThreads.class);
+    private static final Object LOCK = new Object();
+    private static volatile int applied;
+
+    private ComputeThreads() {
+    }
+
+    /**
+     * Resolves the configured count against Spark's configuration.
+     *
+     * @param configured {@code adan.train.compute-threads}: a positive count, or 0 for {@code spark.task.cpus}
+     * @param conf the application's Spark configuration
+     * @return the threads each task computes with, ≥ 1
+     */
+    public static int resolve(int configured, SparkConf conf) {
+        if (configured > 0) {
+            return configured;
+        }
+        return Math.max(1, conf.getInt("spark.task.cpus", 1));
+    }
+
+    /**
+     * Makes ND4J (its thread pool and OpenBLAS) in this JVM compute with {@code threads} threads. Cheap
+     * when the count is already set, so every task calls it before computing.
+     *
+     * @param threads the thread count, ≥ 1
+     * @throws IllegalArgumentException when {@code threads < 1}
+     */
+    public static void apply(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("compute threads must be >= 1, got " + threads);
+        }
+        if (applied == threads) {
+            return;
+        }
+        synchronized (LOCK) {
+            if (applied == threads) {
+                return;
+            }
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            Nd4j.factory().blas().setMaxThreads(threads);
+            LOG.debug("ND4J computes with {} thread(s) in this JVM (was {})", threads, applied);
+            applied = threads;
+        }
+    }
+}
