@@ -80,6 +80,18 @@ final class Build {
         return new Result(p.exitValue(), new String(out[0], StandardCharsets.UTF_8));
     }
 
+    /** Deletes {@code dir} and everything under it, if it exists (symbolic links are removed, not followed). */
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /** @return the JVM flags Spark's launcher adds on Java 17, split for a command line */
     static List<String> sparkJvmOpens() {
         return new ArrayList<>(List.of(property("adan.sparkJvmOpens").trim().split("\\s+")));

@@ -68,7 +68,12 @@ public final class TrainMain {
             System.err.println("adan-train: " + e.getMessage());
             return EXIT_USAGE;
         }
-        SparkSession spark = session(settings);
+        SparkSession spark;
+        try {
+            spark = session(settings);
+        } catch (Exception e) { // e.g. an unknown master URL, or a driver without enough memory
+            return fail("cannot start Spark: " + firstLine(e), e, EXIT_FAILED);
+        }
         List<TrainingListener> listeners = new ArrayList<>();
         try {
             listeners.add(new ConsoleProgress(System.out, settings.progressInterval(), settings.epochs()));
@@ -82,7 +87,7 @@ public final class TrainMain {
         } catch (TrainingException | UncheckedIOException | IllegalArgumentException e) {
             return fail(e.getMessage(), e, EXIT_FAILED);
         } catch (Exception e) { // anything else, e.g. a Spark job that failed outside a step
-            return fail("training failed: " + e, e, EXIT_FAILED);
+            return fail("training failed: " + e.getClass().getSimpleName() + ": " + firstLine(e), e, EXIT_FAILED);
         } finally {
             listeners.forEach(TrainingListener::close);
             spark.stop();
@@ -97,6 +102,11 @@ public final class TrainMain {
         FAILURE_LOG.error("adan-train: {}", message, e);
         System.err.println("adan-train: " + message);
         return status;
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getName() : m.strip().lines().findFirst().orElse("");
     }
 
     /**

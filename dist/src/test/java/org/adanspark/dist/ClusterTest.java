@@ -1,0 +1,173 @@
+package org.adanspark.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.adanspark.io.DataSetLocator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The submit jar on a real standalone cluster — a master and two one-core workers, separate JVMs — against
+ * {@code bin/adan-train} in embedded {@code local[*]}: the same flags and partition count give the same
+ * {@code params_sha256}, and a run survives {@code kill -9} of an executor, of a worker, and (with
+ * {@code --resume}) of the driver, ending on the undisturbed run's bits. Small models keep each run to
+ * seconds; the cluster is started once for the class.
+ */
+class ClusterTest {
+
+    /** Fashion-MNIST (IDX files, read by the executors): 20 steps, long enough to kill something mid-run. */
+    private static final List<String> IDX_RUN = List.of("--data", "fashion-mnist", "--model", "mlp:32",
+            "--optimizer", "adan", "--global-batch", "2000", "--micro-batch", "500", "--epochs", "2", "--seed", "7",
+            "--conf", "adan.data.train-limit=20000", "--conf", "adan.data.test-limit=2000",
+            "--conf", "adan.data.partitions=2");
+    /** Steps IDX_RUN takes. */
+    private static final int IDX_STEPS = 20;
+
+    /** Kept after the run: each process's console log, the drivers' metrics, the executors' logs. */
+    private static Path dir;
+
+    private static StandaloneCluster cluster;
+    private static String idxLocalSha;
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        dir = Build.ROOT.resolve("dist/target/cluster-test");
+        Build.deleteRecursively(dir);
+        Files.createDirectories(dir);
+        cluster = StandaloneCluster.start(dir.resolve("cluster"), 2, 1, "2g");
+        idxLocalSha = localSha(IDX_RUN);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void idxDataOnTheClusterGivesTheEmbeddedLaunchersBits() throws Exception {
+        assertEquals(idxLocalSha, clusterSha(IDX_RUN, List.of()));
+    }
+
+    @Test
+    void libsvmDataOnTheClusterGivesTheEmbeddedLaunchersBits() throws Exception {
+        Path a9a = new DataSetLocator(null).locate("a9a", "a9a", "a9a.t").resolve("a9a");
+        List<String> run = List.of("--data", "libsvm:" + a9a, "--model", "mlp:16", "--global-batch", "4096",
+                "--epochs", "1", "--max-steps", "4", "--conf", "adan.data.partitions=2");
+        assertEquals(localSha(run), clusterSha(run, List.of()));
+    }
+
+    @Test
+    void killingAnExecutorMidRunEndsOnTheUndisturbedBits() throws Exception {
+        Path metrics = dir.resolve("executor-kill.jsonl");
+        StandaloneCluster.Driver driver = cluster.submit("executor-kill", withMetrics(IDX_RUN, metrics));
+        awaitStep(driver, metrics, 4);
+        long pid = cluster.killExecutorOf(1);
+        assertEquals(0, driver.await(300), driver.output());
+        assertEquals(idxLocalSha, finalSha(metrics), "after kill -9 of executor pid " + pid);
+        assertTrue(driver.output().contains("params_sha256 " + idxLocalSha), driver.output());
+    }
+
+    @Test
+    void killingAWorkerMidRunEndsOnTheUndisturbedBits() throws Exception {
+        Path metrics = dir.resolve("worker-kill.jsonl");
+        StandaloneCluster.Driver driver = cluster.submit("worker-kill", withMetrics(IDX_RUN, metrics));
+        try {
+            awaitStep(driver, metrics, 4);
+            cluster.killWorker(2);
+            assertEquals(0, driver.await(300), driver.output());
+            assertEquals(idxLocalSha, finalSha(metrics), "after kill -9 of worker 2");
+        } finally {
+            cluster.startWorker(2); // the next test gets two workers again
+        }
+    }
+
+    @Test
+    void killingTheDriverAndResumingEndsOnTheUndisturbedBits() throws Exception {
+        Path checkpoints = dir.resolve("driver-kill-ck");
+        List<String> run = new ArrayList<>(IDX_RUN);
+        run.addAll(List.of("--checkpoint-dir", checkpoints.toString(), "--checkpoint-every", "3"));
+        Path metrics = dir.resolve("driver-kill.jsonl");
+        StandaloneCluster.Driver driver = cluster.submit("driver-kill", withMetrics(run, metrics));
+        StandaloneCluster.await("a checkpoint at step 6", Duration.ofSeconds(180),
+                () -> Files.isDirectory(checkpoints.resolve("step-000000006")) || !driver.process().isAlive());
+        driver.process().destroyForcibly();
+        driver.process().waitFor();
+        assertFalse(Files.exists(checkpoints.resolve(String.format("step-%09d", IDX_STEPS))),
+                "the driver was killed before it finished:\n" + driver.output());
+
+        run.add("--resume");
+        Path resumed = dir.resolve("driver-kill-resumed.jsonl");
+        StandaloneCluster.Driver again = cluster.submit("driver-kill-resumed", withMetrics(run, resumed));
+        assertEquals(0, again.await(300), again.output());
+        assertTrue(again.output().contains("resumed from "), again.output());
+        assertEquals(idxLocalSha, finalSha(resumed));
+    }
+
+    private static String clusterSha(List<String> flags, List<String> more) throws Exception {
+        Path metrics = dir.resolve("cluster-" + RUNS.incrementAndGet() + ".jsonl");
+        List<String> all = new ArrayList<>(withMetrics(flags, metrics));
+        all.addAll(more);
+        StandaloneCluster.Driver driver = cluster.submit("cluster-run-" + RUNS.get(), all);
+        assertEquals(0, driver.await(300), driver.output());
+        return finalSha(metrics);
+    }
+
+    /** @return the sha {@code bin/adan-train} (embedded {@code local[*]}) prints for these flags */
+    private static String localSha(List<String> flags) throws Exception {
+        Path metrics = dir.resolve("local-" + RUNS.incrementAndGet() + ".jsonl");
+        List<String> command = new ArrayList<>(List.of(Build.ROOT.resolve("bin/adan-train").toString()));
+        command.addAll(withMetrics(flags, metrics));
+        Build.Result r = Build.run(command, Build.ROOT,
+                Map.of("ADAN_SKIP_BUILD", "1", "ADAN_JAVA_OPTS", "-Xmx2g"), 300);
+        assertEquals(0, r.status(), r.output());
+        return finalSha(metrics);
+    }
+
+    private static List<String> withMetrics(List<String> flags, Path metrics) {
+        List<String> all = new ArrayList<>(flags);
+        all.addAll(List.of("--metrics-out", metrics.toString()));
+        return all;
+    }
+
+    /** Waits until the driver's metrics file has {@code step} step lines. */
+    private static void awaitStep(StandaloneCluster.Driver driver, Path metrics, int step) throws InterruptedException {
+        StandaloneCluster.await("step " + step + " of " + driver.name(), Duration.ofSeconds(180), () -> {
+            if (!driver.process().isAlive()) {
+                throw new AssertionError(driver.name() + " ended before step " + step + ":\n" + driver.output());
+            }
+            return stepLines(metrics) >= step;
+        });
+    }
+
+    private static long stepLines(Path metrics) {
+        try {
+            return Files.exists(metrics) ? Files.readAllLines(metrics).stream().filter(l -> l.startsWith("{\"step\"")).count() : 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String finalSha(Path metrics) throws IOException {
+        List<String> lines = Files.readAllLines(metrics);
+        Config last = ConfigFactory.parseString(lines.get(lines.size() - 1));
+        assertEquals("final", last.getString("event"), metrics + " ends with " + lines.get(lines.size() - 1));
+        return last.getString("params_sha256");
+    }
+}
