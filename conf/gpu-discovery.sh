@@ -6,20 +6,62 @@
 # CUDA_VISIBLE_DEVICES restricts the process, the ordinals it can use are 0..k-1 for its k visible
 # devices, whatever nvidia-smi numbers them.
 # Exits 1 with a message on stderr when no GPU can be found: asking Spark for GPUs on a host without
-# them should stop the executor, not run it on the CPU unnoticed.
+# them should stop the executor, not run it on the CPU unnoticed. Likewise for a GPU the bundled ND4J
+# CUDA backend cannot run on: nd4j-cuda-11.6 1.0.0-M2.1 carries machine code for compute capability
+# 3.7 and 5.0-8.6 and no PTX, so it runs on 3.7 and 5.0-8.x and on nothing newer (no Hopper, 9.0, or
+# later) -- docs/GPU.md.
 set -euo pipefail
+
+# supported MAJOR MINOR: whether the backend's machine code runs on a device of that compute capability
+supported() {
+  local major=$1 minor=$2
+  (( (major == 3 && minor >= 7) || (major >= 5 && major <= 8) ))
+}
+
+# check INDEX UUID CAP: exits 1 naming the device when its compute capability is not supported
+check() {
+  local index=$1 uuid=$2 cap=$3
+  if [[ ! "$cap" =~ ^([0-9]+)\.([0-9]+)$ ]]; then
+    echo "gpu-discovery.sh: cannot read the compute capability of GPU $index ($uuid): '$cap'; not checked" >&2
+    return 0
+  fi
+  if ! supported "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"; then
+    echo "gpu-discovery.sh: GPU $index ($uuid) on ${HOSTNAME:-this host} has compute capability $cap;" \
+      "adan-spark's CUDA backend (nd4j-cuda-11.6 1.0.0-M2.1) runs only on 3.7 and 5.0-8.x (docs/GPU.md)" >&2
+    exit 1
+  fi
+}
+
+indices=() uuids=() caps=()
+if command -v nvidia-smi > /dev/null 2>&1; then
+  # compute_cap needs a recent driver; without it the devices are listed unchecked
+  rows="$(nvidia-smi --query-gpu=index,uuid,compute_cap --format=csv,noheader 2> /dev/null)" \
+    || rows="$(nvidia-smi --query-gpu=index,uuid --format=csv,noheader)"
+  while IFS=',' read -r index uuid cap; do
+    [[ -z "${index// /}" ]] && continue
+    indices+=("${index// /}") uuids+=("${uuid// /}") caps+=("${cap// /}")
+  done <<< "$rows"
+fi
 
 addresses=()
 if [[ -n "${CUDA_VISIBLE_DEVICES+set}" && "${CUDA_VISIBLE_DEVICES}" != "all" ]]; then
-  # set, even empty: CUDA sees exactly these (none when empty)
+  # set, even empty: CUDA sees exactly these (none when empty), by nvidia-smi index or UUID
   IFS=',' read -r -a visible <<< "${CUDA_VISIBLE_DEVICES}"
   for i in "${!visible[@]}"; do
-    [[ -n "${visible[$i]// /}" ]] && addresses+=("$i")
+    device="${visible[$i]// /}"
+    [[ -z "$device" ]] && continue
+    addresses+=("$i")
+    for j in "${!indices[@]}"; do
+      if [[ "${indices[$j]}" == "$device" || "${uuids[$j]}" == "$device" ]]; then
+        check "${indices[$j]}" "${uuids[$j]}" "${caps[$j]}"
+      fi
+    done
   done
 elif command -v nvidia-smi > /dev/null 2>&1; then
-  while read -r index; do
-    [[ -n "$index" ]] && addresses+=("${index// /}")
-  done < <(nvidia-smi --query-gpu=index --format=csv,noheader)
+  for j in "${!indices[@]}"; do
+    check "${indices[$j]}" "${uuids[$j]}" "${caps[$j]}"
+    addresses+=("${indices[$j]}")
+  done
 else
   echo "gpu-discovery.sh: nvidia-smi not found and CUDA_VISIBLE_DEVICES not set: no GPU on ${HOSTNAME:-this host}" >&2
   exit 1

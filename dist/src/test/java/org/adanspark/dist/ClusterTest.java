@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterTest {
 
-    /** Fashion-MNIST (IDX files, read by the executors): 20 steps, long enough to kill something mid-run. */
+    /** Fashion-MNIST (IDX files, read by the executors): 12 steps, long enough to kill something mid-run. */
     private static final List<String> IDX_RUN = List.of("--data", "fashion-mnist", "--model", "mlp:32",
             "--optimizer", "adan", "--global-batch", "2000", "--micro-batch", "500", "--epochs", "2", "--seed", "7",
-            "--conf", "adan.data.train-limit=20000", "--conf", "adan.data.test-limit=2000",
+            "--conf", "adan.data.train-limit=12000", "--conf", "adan.data.test-limit=2000",
             "--conf", "adan.data.partitions=2");
     /** Steps IDX_RUN takes. */
-    private static final int IDX_STEPS = 20;
+    private static final int IDX_STEPS = 12;
 
     /** Kept after the run: each process's console log, the drivers' metrics, the executors' logs. */
     private static Path dir;
@@ -77,7 +77,7 @@ class ClusterTest {
     void killingAnExecutorMidRunEndsOnTheUndisturbedBits() throws Exception {
         Path metrics = dir.resolve("executor-kill.jsonl");
         StandaloneCluster.Driver driver = cluster.submit("executor-kill", withMetrics(IDX_RUN, metrics));
-        awaitStep(driver, metrics, 4);
+        awaitStep(driver, metrics, 3);
         long pid = cluster.killExecutorOf(1);
         assertEquals(0, driver.await(300), driver.output());
         assertEquals(idxLocalSha, finalSha(metrics), "after kill -9 of executor pid " + pid);
@@ -89,7 +89,7 @@ class ClusterTest {
         Path metrics = dir.resolve("worker-kill.jsonl");
         StandaloneCluster.Driver driver = cluster.submit("worker-kill", withMetrics(IDX_RUN, metrics));
         try {
-            awaitStep(driver, metrics, 4);
+            awaitStep(driver, metrics, 3);
             cluster.killWorker(2);
             assertEquals(0, driver.await(300), driver.output());
             assertEquals(idxLocalSha, finalSha(metrics), "after kill -9 of worker 2");

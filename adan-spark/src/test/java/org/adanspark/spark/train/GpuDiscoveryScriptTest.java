@@ -54,7 +54,7 @@ class GpuDiscoveryScriptTest {
 
     @Test
     void reportsEveryGpuNvidiaSmiListsInSparksFormat() throws Exception {
-        stubNvidiaSmi("0\\n1\\n2\\n3\\n");
+        stubNvidiaSmi(gpus("8.6", "8.6", "7.5", "8.0"));
         Run r = run(Map.of());
         assertEquals(0, r.status(), r.err());
         ResourceInformation info = ResourceInformation.parseJson(r.out());
@@ -64,7 +64,7 @@ class GpuDiscoveryScriptTest {
 
     @Test
     void cudaVisibleDevicesRenumbersFromZero() throws Exception {
-        stubNvidiaSmi("0\\n1\\n2\\n3\\n");
+        stubNvidiaSmi(gpus("8.6", "8.6", "7.5", "8.0"));
         Run r = run(Map.of("CUDA_VISIBLE_DEVICES", "2,3"));
         assertEquals(0, r.status(), r.err());
         assertArrayEquals(new String[] {"0", "1"}, ResourceInformation.parseJson(r.out()).addresses());
@@ -72,10 +72,45 @@ class GpuDiscoveryScriptTest {
 
     @Test
     void anEmptyCudaVisibleDevicesHidesEveryGpu() throws Exception {
-        stubNvidiaSmi("0\\n1\\n");
+        stubNvidiaSmi(gpus("8.6", "8.6"));
         Run r = run(Map.of("CUDA_VISIBLE_DEVICES", ""));
         assertEquals(1, r.status(), r.out());
         assertTrue(r.err().contains("no GPU found"), r.err());
+    }
+
+    @Test
+    void aGpuTheBackendHasNoMachineCodeForIsRefusedNamingItsComputeCapability() throws Exception {
+        stubNvidiaSmi(gpus("8.6", "9.0"));
+        Run hopper = run(Map.of());
+        assertEquals(1, hopper.status(), hopper.out());
+        assertEquals("", hopper.out());
+        assertTrue(hopper.err().contains("GPU 1 (GPU-0001) on") && hopper.err().contains("compute capability 9.0"),
+                hopper.err());
+        assertTrue(hopper.err().contains("runs only on 3.7 and 5.0-8.x"), hopper.err());
+
+        Run onlyTheAmpere = run(Map.of("CUDA_VISIBLE_DEVICES", "GPU-0000"));
+        assertEquals(0, onlyTheAmpere.status(), onlyTheAmpere.err());
+        assertArrayEquals(new String[] {"0"}, ResourceInformation.parseJson(onlyTheAmpere.out()).addresses());
+        assertEquals(1, run(Map.of("CUDA_VISIBLE_DEVICES", "1")).status(), "Hopper chosen by index");
+
+        for (String refused : new String[] {"3.5", "10.0", "12.0"}) {
+            stubNvidiaSmi(gpus(refused));
+            assertEquals(1, run(Map.of()).status(), refused);
+        }
+        for (String accepted : new String[] {"3.7", "5.0", "6.1", "7.0", "8.9"}) {
+            stubNvidiaSmi(gpus(accepted));
+            Run r = run(Map.of());
+            assertEquals(0, r.status(), accepted + ": " + r.err());
+        }
+    }
+
+    /** nvidia-smi's {@code --query-gpu=index,uuid,compute_cap --format=csv,noheader} for these devices. */
+    private static String gpus(String... computeCapabilities) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < computeCapabilities.length; i++) {
+            sb.append(i).append(", GPU-000").append(i).append(", ").append(computeCapabilities[i]).append("\\n");
+        }
+        return sb.toString();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.adanspark.spark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,5 +59,18 @@ class TaskDeviceTest {
     @Test
     void outsideASparkTaskNothingIsBound() {
         assertEquals(TaskDevice.NONE, TaskDevice.bindCurrentTask());
+    }
+
+    @Test
+    void theBackendsComputeCapabilitiesAreAcceptedAndNewerOrOlderGpusRefusedByName() {
+        for (int[] ok : new int[][] {{3, 7}, {5, 0}, {5, 2}, {6, 1}, {7, 0}, {7, 5}, {8, 0}, {8, 6}, {8, 9}}) {
+            assertTrue(TaskDevice.supported(ok[0], ok[1]), ok[0] + "." + ok[1]);
+        }
+        for (int[] no : new int[][] {{3, 5}, {2, 1}, {9, 0}, {10, 0}, {12, 0}}) {
+            assertFalse(TaskDevice.supported(no[0], no[1]), no[0] + "." + no[1]);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TaskDevice.requireSupported(1, 9, 0));
+        assertEquals("GPU 1 has compute capability 9.0; adan-spark's CUDA backend (nd4j-cuda-11.6 1.0.0-M2.1) runs "
+                + "only on 3.7 and 5.0-8.x (docs/GPU.md)", e.getMessage());
     }
 }
