@@ -72,23 +72,44 @@ public final class CheckpointStore {
     }
 
     /**
-     * Writes a checkpoint atomically and prunes old ones.
+     * What {@link #save} did.
+     *
+     * @param location the checkpoint's directory
+     * @param written whether this call wrote it; false when a valid checkpoint of that step was there already
+     */
+    public record Saved(String location, boolean written) {
+    }
+
+    /**
+     * Writes a checkpoint atomically and prunes old ones. A valid checkpoint of the same step is left as it
+     * is (a resumed run re-trains that step to the same bits); a damaged one — the reason a resume fell back
+     * past it — is replaced, so the next resume finds it whole.
      *
      * @param position where the run stands
      * @param params the parameters
      * @param optimizer the optimizer (its name and hyperparameters go in the manifest)
      * @param state its state
-     * @return the checkpoint's location
+     * @return where the checkpoint is and whether it was written
      * @throws IOException if writing fails; no partial checkpoint is left under a {@code step-} name
      */
-    public String save(TrainingCheckpoint position, float[] params, Optimizer optimizer, OptimizerState state) throws IOException {
+    public Saved save(TrainingCheckpoint position, float[] params, Optimizer optimizer, OptimizerState state)
+            throws IOException {
         String name = String.format("step-%09d", position.step());
         Path target = new Path(dir, name);
+        boolean damaged = false;
         if (fs.exists(target)) {
-            return target.toString();
+            try {
+                read(target, optimizer, 1);
+                return new Saved(target.toString(), false);
+            } catch (CorruptCheckpointException e) {
+                LOG.warn("checkpoint {} is damaged ({}); writing it again", target, e.getMessage());
+                damaged = true;
+            }
         }
         java.nio.file.Path local = Files.createTempDirectory("adan-ckpt-");
-        Path tmp = new Path(dir, "." + name + ".tmp-" + UUID.randomUUID());
+        String unique = UUID.randomUUID().toString();
+        Path tmp = new Path(dir, "." + name + ".tmp-" + unique);
+        Path old = new Path(dir, "." + name + ".damaged-" + unique);
         try {
             java.nio.file.Path content = local.resolve(name);
             Files.createDirectories(content);
@@ -101,8 +122,15 @@ public final class CheckpointStore {
                     manifest(position, Files.size(content.resolve("params.bin")), paramsSha), StandardCharsets.UTF_8);
             fs.mkdirs(dir);
             fs.copyFromLocalFile(false, true, new Path(content.toUri()), tmp);
+            // the damaged copy moves aside first: a step- name only ever holds a whole checkpoint
+            if (damaged && !fs.rename(target, old)) {
+                throw new IOException("could not move the damaged " + target + " aside to " + old);
+            }
             if (!fs.rename(tmp, target)) {
                 throw new IOException("could not rename " + tmp + " to " + target);
+            }
+            if (damaged) {
+                fs.delete(old, true);
             }
         } catch (IOException | RuntimeException e) {
             fs.delete(tmp, true);
@@ -111,7 +139,7 @@ public final class CheckpointStore {
             deleteLocal(local);
         }
         prune();
-        return target.toString();
+        return new Saved(target.toString(), true);
     }
 
     /**

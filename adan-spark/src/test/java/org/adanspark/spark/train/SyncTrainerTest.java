@@ -179,6 +179,25 @@ class SyncTrainerTest {
     }
 
     @Test
+    void aDamagedCheckpointIsWrittenAgainSoTheNextResumeLandsOnIt() throws IOException {
+        String ckpt = tmp.resolve("ckpt").toString();
+        train("adan.checkpoint { dir = \"" + ckpt + "\", every = 4 }");
+        Path shard = Path.of(ckpt, "step-000000008", "optimizer", "shard-00001.bin");
+        truncate(shard);
+        long damagedSize = Files.size(shard);
+        TrainResult first = train("adan.checkpoint { dir = \"" + ckpt + "\", resume = true }");
+        assertEquals(4, first.summary().stepsThisRun(), "fell back to step 4 past the damaged step 8");
+        assertEquals(damagedSize + 8, Files.size(shard), "step 8 was written again, whole");
+        TrainResult second = train("adan.checkpoint { dir = \"" + ckpt + "\", resume = true }");
+        assertEquals(0, second.summary().stepsThisRun(), "the second resume starts from step 8, the newest");
+        assertEquals(cleanSha, second.summary().paramsSha256());
+        try (Stream<Path> left = Files.list(Path.of(ckpt))) {
+            assertEquals(List.of("step-000000004", "step-000000008"),
+                    left.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary or damaged copy is left");
+        }
+    }
+
+    @Test
     void whenEveryCheckpointIsDamagedResumeFailsNamingTheFiles() throws IOException {
         String ckpt = tmp.resolve("ckpt").toString();
         train("adan.checkpoint { dir = \"" + ckpt + "\", every = 4 }");
