@@ -30,7 +30,7 @@ import org.nd4j.linalg.dataset.DataSet;
  *
  * <p>Usage: {@code bin/adan-bench step-anatomy [--quick] [--out-dir DIR]}. Full: all of the above, the
  * first steps of each configuration discarded (JIT, network pools); about 8 minutes on 2 cores. Quick:
- * 8,000 rows, batches 1k and 4k, one measured step.
+ * 8,000 rows, batches 512 and 1,024, one measured step (a smoke test: the figures mean little).
  */
 public final class StepAnatomyBenchmark {
 
@@ -47,7 +47,7 @@ public final class StepAnatomyBenchmark {
         Machine machine = Machine.current();
         System.out.println("step-anatomy (" + options.mode() + ") on " + machine);
         boolean quick = options.quick();
-        int[] batches = quick ? new int[] {1024, 4096} : new int[] {1024, 4096, 32768};
+        int[] batches = quick ? new int[] {512, 1024} : new int[] {1024, 4096, 32768};
         SparkSession spark = BenchSpark.session("adan-bench-step-anatomy");
         AtomicLong jobs = new AtomicLong();
         spark.sparkContext().addSparkListener(new SparkListener() {

@@ -6,11 +6,15 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.adanspark.spark.cli.CommandLine;
 import org.adanspark.spark.train.TrainSettings;
@@ -80,13 +84,44 @@ final class Build {
         return new Result(p.exitValue(), new String(out[0], StandardCharsets.UTF_8));
     }
 
+    /**
+     * The README's main job, the line its set-up block marks {@code # main job}, and the
+     * {@code params_sha256} the README shows it printing.
+     *
+     * @param command the command, whitespace collapsed
+     * @param paramsSha256 the fingerprint the README prints
+     */
+    record MainJob(String command, String paramsSha256) {
+
+        /** @return the job's flags, the words after {@code bin/adan-train} */
+        List<String> flags() {
+            List<String> words = List.of(command.split(" "));
+            return words.subList(1, words.size());
+        }
+    }
+
+    /** @return the README's main job */
+    static MainJob readmeMainJob() throws IOException {
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        Matcher job = Pattern.compile("\\n(bin/adan-train [^\\n#]*?)\\s+# main job")
+                .matcher(readme);
+        if (!job.find()) {
+            throw new AssertionError("README.md marks its main job with '# main job'");
+        }
+        Matcher sha = Pattern.compile("params_sha256 ([0-9a-f]{64})").matcher(readme);
+        if (!sha.find()) {
+            throw new AssertionError("README.md prints the main job's params_sha256");
+        }
+        return new MainJob(job.group(1).trim().replaceAll("\\s+", " "), sha.group(1));
+    }
+
     /** Deletes {@code dir} and everything under it, if it exists (symbolic links are removed, not followed). */
     static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

@@ -13,17 +13,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.adanspark.io.DataSetLocator;
+import org.adanspark.spark.cli.TrainMain;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The submit jar on a real standalone cluster — a master and two one-core workers, separate JVMs — against
- * {@code bin/adan-train} in embedded {@code local[*]}: the same flags and partition count give the same
- * {@code params_sha256}, and a run survives {@code kill -9} of an executor, of a worker, and (with
+ * the embedded {@code local[*]} launcher: the same flags and partition count give the same
+ * {@code params_sha256} (the README's main job gives the README's), and a run survives {@code kill -9} of an executor, of a worker, and (with
  * {@code --resume}) of the driver, ending on the undisturbed run's bits. Small models keep each run to
  * seconds; the cluster is started once for the class.
  */
@@ -61,8 +61,11 @@ class ClusterTest {
     }
 
     @Test
-    void idxDataOnTheClusterGivesTheEmbeddedLaunchersBits() throws Exception {
-        assertEquals(idxLocalSha, clusterSha(IDX_RUN, List.of()));
+    void theReadmesMainJobOnTwoWorkersPrintsTheReadmesParamsSha256() throws Exception {
+        // Fashion-MNIST from IDX files; two one-core workers give Spark's default two partitions, as
+        // bin/adan-train's local[*] does on the two-core machines the README's figure comes from
+        Build.MainJob job = Build.readmeMainJob();
+        assertEquals(job.paramsSha256(), clusterSha(job.flags(), List.of()));
     }
 
     @Test
@@ -129,14 +132,16 @@ class ClusterTest {
         return finalSha(metrics);
     }
 
-    /** @return the sha {@code bin/adan-train} (embedded {@code local[*]}) prints for these flags */
+    /**
+     * @return the sha an embedded {@code local[*]} run of these flags gives: TrainMain in this JVM, as
+     *     {@code bin/adan-train} runs it (the README's main job is checked through the script itself, by
+     *     DocumentedCommandsTest, against the same README figure the cluster run is checked against)
+     */
     private static String localSha(List<String> flags) throws Exception {
         Path metrics = dir.resolve("local-" + RUNS.incrementAndGet() + ".jsonl");
-        List<String> command = new ArrayList<>(List.of(Build.ROOT.resolve("bin/adan-train").toString()));
-        command.addAll(withMetrics(flags, metrics));
-        Build.Result r = Build.run(command, Build.ROOT,
-                Map.of("ADAN_SKIP_BUILD", "1", "ADAN_JAVA_OPTS", "-Xmx2g"), 300);
-        assertEquals(0, r.status(), r.output());
+        List<String> all = new ArrayList<>(withMetrics(flags, metrics));
+        all.addAll(List.of("--master", "local[*]"));
+        assertEquals(0, TrainMain.run(all.toArray(String[]::new)), "embedded run of " + flags);
         return finalSha(metrics);
     }
 

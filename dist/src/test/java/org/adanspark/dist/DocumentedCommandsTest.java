@@ -178,14 +178,10 @@ class DocumentedCommandsTest {
     // ---- bin/adan-train
 
     private static void train(String command) throws Exception {
-        String readme = Files.readString(Build.ROOT.resolve("README.md"));
-        Matcher mainJob = Pattern.compile("\\n(bin/adan-train [^\\n#]*?)\\s+# main job").matcher(readme);
-        assertTrue(mainJob.find(), "README.md marks its main job with '# main job'");
-        if (command.equals(mainJob.group(1).trim().replaceAll("\\s+", " "))) {
-            Matcher sha = Pattern.compile("params_sha256 ([0-9a-f]{64})").matcher(readme);
-            assertTrue(sha.find(), "README.md prints the main job's params_sha256");
+        Build.MainJob mainJob = Build.readmeMainJob();
+        if (command.equals(mainJob.command())) {
             String out = ok(run(command));
-            assertTrue(out.contains("params_sha256 " + sha.group(1)),
+            assertTrue(out.contains("params_sha256 " + mainJob.paramsSha256()),
                     "the main job no longer trains the model the README shows:\n" + out);
             return;
         }

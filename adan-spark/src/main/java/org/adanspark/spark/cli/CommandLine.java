@@ -29,6 +29,8 @@ public final class CommandLine {
                     "adan | adamw | adam | lamb | sgd | radam | lookahead-<name>"),
             new Flag("--lr", "X", "adan.optimizer.<name>.lr", "the chosen optimizer's peak learning rate"),
             new Flag("--weight-decay", "X", "adan.optimizer.<name>.weight-decay", "the chosen optimizer's weight decay"),
+            new Flag("--partitions", "N", "adan.data.partitions",
+                    "partitions to train on (0 = Spark's default parallelism); changes the bits"),
             new Flag("--global-batch", "N", "adan.train.global-batch", "examples per step over all partitions (256 … 32768)"),
             new Flag("--micro-batch", "N", "adan.train.micro-batch", "examples per forward/backward pass on an executor"),
             new Flag("--epochs", "N", "adan.train.epochs", "passes over the training data"),

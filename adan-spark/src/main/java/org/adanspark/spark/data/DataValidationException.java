@@ -15,4 +15,12 @@ public final class DataValidationException extends RuntimeException {
     public DataValidationException(String message) {
         super(message);
     }
+
+    /**
+     * @param message what is wrong, naming the input
+     * @param cause the failure that revealed it
+     */
+    public DataValidationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -84,7 +84,7 @@ public final class SyncTrainer {
             inputs = widths[0];
             classes = widths[1];
         }
-        TrainTestData data = new DataLoader(spark, settings.dataSettings(jsc.defaultParallelism())).load(classes);
+        TrainTestData data = readData(classes);
         try {
             if (inputs >= 0 && inputs != data.train().dim()) {
                 throw new DataValidationException(data.train().name() + " has " + data.train().dim()
@@ -93,6 +93,22 @@ public final class SyncTrainer {
             return fit(data);
         } finally {
             data.release();
+        }
+    }
+
+    /**
+     * Reads the training data. A Spark job of the reading that fails on every attempt (a file an executor
+     * cannot open, a record Spark's own reader rejects) is a data problem: it becomes a
+     * {@link DataValidationException} naming the source and Spark's reason, not a raw stack trace.
+     */
+    private TrainTestData readData(int classes) {
+        DataLoader loader = new DataLoader(spark, settings.dataSettings(jsc.defaultParallelism()));
+        try {
+            return loader.load(classes);
+        } catch (DataValidationException | UncheckedIOException e) {
+            throw e;
+        } catch (Exception e) { // SparkException is thrown undeclared from Scala
+            throw new DataValidationException("reading " + settings.data() + " failed: " + SparkFailure.reason(e), e);
         }
     }
 
@@ -343,8 +359,12 @@ public final class SyncTrainer {
                 theta.length, settings.data().toString(), train.rows(), skipped, threads);
         try {
             long t = System.nanoTime();
-            String where = store.save(position, theta, optimizer, state);
-            LOG.info("checkpoint {} written in {} ms", where, (System.nanoTime() - t) / 1_000_000);
+            CheckpointStore.Saved saved = store.save(position, theta, optimizer, state);
+            if (saved.written()) {
+                LOG.info("checkpoint {} written in {} ms", saved.location(), (System.nanoTime() - t) / 1_000_000);
+            } else {
+                LOG.info("checkpoint {} is already there and valid; kept", saved.location());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint at step " + done + " to " + store + ": " + e.getMessage(), e);
         }

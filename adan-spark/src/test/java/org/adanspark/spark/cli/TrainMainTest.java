@@ -62,24 +62,39 @@ class TrainMainTest {
             "--master", "local[2]", "--conf", "adan.data.train-limit=3000", "--conf", "adan.data.test-limit=500",
             "--checkpoint-dir", checkpoints.toString(), "--checkpoint-every", "1",
             "--conf", "adan.debug.fail-first-attempt-at-steps=[2]"};
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        int status;
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            status = TrainMain.run(args);
-        } finally {
-            System.setErr(original);
-        }
-        String printed = err.toString(StandardCharsets.UTF_8);
-        assertEquals(1, status, printed);
-        List<String> lines = printed.lines().toList();
-        assertEquals(1, lines.size(), printed);
-        String line = lines.get(0);
+        String line = onlyErrorLine(args, 1);
         assertTrue(line.startsWith("adan-train: step 3/3 (epoch 1) failed: Job aborted due to stage failure"), line);
         assertTrue(line.contains("injected failure"), line);
         assertTrue(line.endsWith("Run the same command with --resume to continue from the newest checkpoint, "
                 + "file:" + checkpoints.resolve("step-000000002")), line);
+    }
+
+    @Test
+    void aReadingJobSparkGivesUpOnIsBadDataInOneLine() throws IOException {
+        Path libsvm = tmp.resolve("nan.libsvm");
+        Files.writeString(libsvm, "1 1:0.5 2:1\n0 1:nan 2:3\n");
+        String line = onlyErrorLine(new String[] {"--data", "libsvm:" + libsvm, "--model", "linear",
+            "--master", "local[2]"}, 3);
+        assertTrue(line.startsWith("adan-train: bad data: reading libsvm:" + libsvm + " failed: "), line);
+        assertTrue(line.contains("nan"), line);
+    }
+
+    /** Runs TrainMain, expects {@code status}, and returns the one line it printed on stderr. */
+    private static String onlyErrorLine(String[] args, int status) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        int actual;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            actual = TrainMain.run(args);
+        } finally {
+            System.setErr(original);
+        }
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertEquals(status, actual, printed);
+        List<String> lines = printed.lines().toList();
+        assertEquals(1, lines.size(), printed);
+        return lines.get(0);
     }
 
     @Test
