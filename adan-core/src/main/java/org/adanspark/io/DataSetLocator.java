@@ -41,18 +41,24 @@ public final class DataSetLocator {
     /**
      * @param name the data set's directory name, e.g. {@code "fashion-mnist"}
      * @param requiredFiles files that must all be present, e.g. {@code "train-images-idx3-ubyte.gz"}
-     * @return the first candidate directory that holds them all
+     * @return the first candidate directory that holds them all; with an explicit directory, only it (or
+     *     its {@code name} subdirectory) is tried
      * @throws FileNotFoundException listing every candidate tried
      */
     public Path locate(String name, String... requiredFiles) throws FileNotFoundException {
+        if (explicitDir != null) { // asked for by the user: no silent fall-back to other places
+            for (Path candidate : List.of(explicitDir.resolve(name), explicitDir)) {
+                if (holdsAll(candidate, requiredFiles)) {
+                    return candidate;
+                }
+            }
+            throw new FileNotFoundException("--data-dir " + explicitDir + " holds no '" + name + "' data set: looked for "
+                    + String.join(", ", requiredFiles) + " in " + explicitDir.resolve(name) + " and in " + explicitDir);
+        }
         List<Path> tried = new ArrayList<>();
         for (Path candidate : candidates(name)) {
             tried.add(candidate);
-            boolean complete = Files.isDirectory(candidate);
-            for (String f : requiredFiles) {
-                complete &= Files.isRegularFile(candidate.resolve(f));
-            }
-            if (complete) {
+            if (holdsAll(candidate, requiredFiles)) {
                 return candidate;
             }
         }
@@ -65,12 +71,16 @@ public final class DataSetLocator {
         throw new FileNotFoundException(msg.toString());
     }
 
+    private static boolean holdsAll(Path dir, String... files) {
+        boolean complete = Files.isDirectory(dir);
+        for (String f : files) {
+            complete &= Files.isRegularFile(dir.resolve(f));
+        }
+        return complete;
+    }
+
     private List<Path> candidates(String name) {
         List<Path> c = new ArrayList<>();
-        if (explicitDir != null) {
-            c.add(explicitDir.resolve(name));
-            c.add(explicitDir);
-        }
         if (envDir != null && !envDir.isBlank()) {
             c.add(Path.of(envDir).resolve(name));
         }

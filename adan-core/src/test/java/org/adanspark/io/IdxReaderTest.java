@@ -92,10 +92,22 @@ class IdxReaderTest {
 
     @Test
     void locatorListsEveryPlaceItLooked() {
-        DataSetLocator locator = new DataSetLocator(tmp, null, tmp);
+        DataSetLocator locator = new DataSetLocator(null, null, tmp);
         FileNotFoundException e = assertThrows(FileNotFoundException.class, () -> locator.locate("no-such-set", "x.gz"));
-        assertTrue(e.getMessage().contains(tmp.resolve("no-such-set").toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(tmp.resolve("shared/data/no-such-set").toString()), e.getMessage());
         assertTrue(e.getMessage().contains("/usr/share/datasets/no-such-set"), e.getMessage());
         assertTrue(e.getMessage().contains("--data-dir"), e.getMessage());
+    }
+
+    @Test
+    void anExplicitDataDirWithoutTheSetIsAnErrorNotAFallBack() throws IOException {
+        Path elsewhere = Files.createDirectories(tmp.resolve("shared/data/some-set"));
+        Files.writeString(elsewhere.resolve("x.gz"), "found by walking up from the working directory");
+        Path given = Files.createDirectories(tmp.resolve("given"));
+        assertEquals(elsewhere, new DataSetLocator(null, null, tmp).locate("some-set", "x.gz"));
+        FileNotFoundException e = assertThrows(FileNotFoundException.class,
+                () -> new DataSetLocator(given, null, tmp).locate("some-set", "x.gz"));
+        assertEquals("--data-dir " + given + " holds no 'some-set' data set: looked for x.gz in "
+                + given.resolve("some-set") + " and in " + given, e.getMessage());
     }
 }

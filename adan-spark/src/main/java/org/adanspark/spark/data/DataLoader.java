@@ -2,7 +2,6 @@ package org.adanspark.spark.data;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,7 +45,7 @@ public final class DataLoader {
      * @param numClasses labels must be below this (a model's output width), or 0 to infer
      * @return train and (when there is one) test blocks
      * @throws DataValidationException on unusable data, naming file, column and row
-     * @throws UncheckedIOException when a file cannot be found or read, naming it
+     *     and also when a file cannot be found or read, naming it
      */
     public TrainTestData load(int numClasses) {
         DataSpec spec = settings.spec();
@@ -56,8 +55,8 @@ public final class DataLoader {
                 case LIBSVM -> loadLibsvm(spec.path(), numClasses);
                 case CSV, PARQUET -> loadTable(spec, numClasses);
             };
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
+        } catch (IOException e) { // a missing, unreadable, truncated or foreign file: the data is unusable
+            throw new DataValidationException(e.getMessage(), e);
         }
     }
 
@@ -113,6 +112,7 @@ public final class DataLoader {
 
     private TrainTestData loadLibsvm(String path, int numClasses) throws IOException {
         requireExists(path);
+        TextCheck.check(jsc(), path, TextRecords.Format.LIBSVM, null, numClasses);
         Dataset<Row> train = spark.read().format("libsvm").load(path);
         String testPath = settings.testPath();
         if (testPath == null && exists(path + ".t")) {
@@ -123,6 +123,7 @@ public final class DataLoader {
         BlockDataset testBlocks = null;
         if (testPath != null) {
             requireExists(testPath);
+            TextCheck.check(jsc(), testPath, TextRecords.Format.LIBSVM, null, trainBlocks.numClasses());
             Dataset<Row> test = spark.read().format("libsvm")
                     .option("numFeatures", Integer.toString(trainBlocks.dim())).load(testPath);
             testBlocks = fromFrame(relabel(limit(test, settings.testLimit()), plusMinusOne), testPath, trainBlocks.numClasses());
@@ -132,14 +133,27 @@ public final class DataLoader {
 
     private TrainTestData loadTable(DataSpec spec, int numClasses) throws IOException {
         requireExists(spec.path());
+        checkText(spec.format(), spec.path(), numClasses);
         BlockDataset train = fromFrame(limit(table(spec.format(), spec.path()), settings.trainLimit()), spec.path(), numClasses);
         BlockDataset test = null;
         if (settings.testPath() != null) {
             requireExists(settings.testPath());
+            checkText(spec.format(), settings.testPath(), train.numClasses());
             test = fromFrame(limit(table(spec.format(), settings.testPath()), settings.testLimit()),
                     settings.testPath(), train.numClasses());
         }
         return new TrainTestData(train, test);
+    }
+
+    /** CSV is text, checked line by line before Spark's reader sees it; Parquet is typed, and checked by row. */
+    private void checkText(DataSpec.Format format, String path, int numClasses) throws IOException {
+        if (format == DataSpec.Format.CSV) {
+            TextCheck.check(jsc(), path, TextRecords.Format.CSV, settings.labelColumn(), numClasses);
+        }
+    }
+
+    private JavaSparkContext jsc() {
+        return JavaSparkContext.fromSparkContext(spark.sparkContext());
     }
 
     private Dataset<Row> table(DataSpec.Format format, String path) {
