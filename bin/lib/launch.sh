@@ -4,9 +4,19 @@
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 # build MODULE: package MODULE and the modules it needs. ADAN_SKIP_BUILD=1 skips it when the build is
-# current, as in the tests, which run the launchers after packaging.
+# current, as in the tests, which run the launchers after packaging. Maven's output (which carries terminal
+# colour codes even when quiet) is shown only when the build fails.
 build() {
-  [[ -n "${ADAN_SKIP_BUILD:-}" ]] || ( cd "$root" && mvn -B -q -Dstyle.color=never -pl "$1" -am -DskipTests package )
+  [[ -n "${ADAN_SKIP_BUILD:-}" ]] && return 0
+  local log
+  log="$(mktemp)"
+  if ! ( cd "$root" && mvn -B -q -Dstyle.color=never -pl "$1" -am -DskipTests package ) > "$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "$(basename "$0"): building $1 failed (mvn -pl $1 -am -DskipTests package)" >&2
+    exit 1
+  fi
+  rm -f "$log"
 }
 
 # classpath MODULE: its classes and the dependency classpath Maven wrote for the launchers.

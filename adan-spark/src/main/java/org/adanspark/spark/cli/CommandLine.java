@@ -1,6 +1,7 @@
 package org.adanspark.spark.cli;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import java.io.File;
@@ -129,7 +130,11 @@ public final class CommandLine {
             if (!f.isFile()) {
                 throw new IllegalArgumentException("--config " + configFile + ": no such file");
             }
-            user = user.withFallback(ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false)));
+            try {
+                user = user.withFallback(ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false)));
+            } catch (ConfigException e) { // a syntax error: the message gives the file and line
+                throw new IllegalArgumentException("--config " + configFile + ": " + e.getMessage(), e);
+            }
         }
         if (!perOptimizer.isEmpty()) {
             String name = user.hasPath("adan.optimizer.name") ? user.getString("adan.optimizer.name")

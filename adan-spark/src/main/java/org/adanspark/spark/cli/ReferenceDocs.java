@@ -92,11 +92,19 @@ public final class ReferenceDocs {
                 |---|---|
                 """);
         b.append("| ").append(TrainMain.EXIT_DONE).append(" | the run finished, or `--help` was printed |\n");
-        b.append("| ").append(TrainMain.EXIT_FAILED)
-                .append(" | training failed: a non-finite gradient, an unusable checkpoint, a Spark failure |\n");
-        b.append("| ").append(TrainMain.EXIT_USAGE).append(" | bad flags or configuration, reported before Spark starts |\n");
-        b.append("| ").append(TrainMain.EXIT_BAD_DATA)
-                .append(" | unusable data (a bad row, a missing file), reported before the first step |\n");
+        b.append("| ").append(TrainMain.EXIT_FAILED).append(" | training failed: a non-finite gradient, an unusable "
+                + "checkpoint, a Spark job that failed on every attempt, a Spark session that cannot start |\n");
+        b.append("| ").append(TrainMain.EXIT_USAGE).append(" | bad flags or configuration: reported before Spark starts, "
+                + "or, for a model that cannot run, an output path that is not writable or a global batch larger than "
+                + "the data, before the first step |\n");
+        b.append("| ").append(TrainMain.EXIT_BAD_DATA).append(" | unusable data (a bad line, named by file and line; a "
+                + "missing or damaged file; data a preset model does not fit), reported before the first step |\n");
+        b.append("""
+
+                Every failure ends in one `adan-train:` line on stderr; its stack trace goes to the log file
+                (`$TMPDIR/adan-train.log` for `bin/adan-train`). Each case and its message:
+                [TROUBLESHOOTING.md](TROUBLESHOOTING.md#bad-input-every-case).
+                """);
         return b.toString();
     }
 

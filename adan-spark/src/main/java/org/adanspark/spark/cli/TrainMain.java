@@ -9,6 +9,7 @@ import org.adanspark.spark.data.DataValidationException;
 import org.adanspark.spark.metrics.ConsoleProgress;
 import org.adanspark.spark.metrics.JsonLinesMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.train.ConfigurationException;
 import org.adanspark.spark.train.SyncTrainer;
 import org.adanspark.spark.train.TrainResult;
 import org.adanspark.spark.train.TrainSettings;
@@ -68,22 +69,28 @@ public final class TrainMain {
             System.err.println("adan-train: " + e.getMessage());
             return EXIT_USAGE;
         }
+        List<TrainingListener> listeners = new ArrayList<>();
+        listeners.add(new ConsoleProgress(System.out, settings.progressInterval(), settings.epochs()));
+        if (settings.metricsOut() != null) {
+            try {
+                listeners.add(new JsonLinesMetrics(Path.of(settings.metricsOut())));
+            } catch (UncheckedIOException | java.nio.file.InvalidPathException e) {
+                return fail("--metrics-out " + settings.metricsOut() + ": " + e.getMessage(), e, EXIT_USAGE);
+            }
+        }
         SparkSession spark;
         try {
             spark = session(settings);
         } catch (Exception e) { // e.g. an unknown master URL, or a driver without enough memory
             return fail("cannot start Spark: " + firstLine(e), e, EXIT_FAILED);
         }
-        List<TrainingListener> listeners = new ArrayList<>();
         try {
-            listeners.add(new ConsoleProgress(System.out, settings.progressInterval(), settings.epochs()));
-            if (settings.metricsOut() != null) {
-                listeners.add(new JsonLinesMetrics(Path.of(settings.metricsOut())));
-            }
             TrainResult result = new SyncTrainer(spark, settings, listeners).run();
             return result == null ? EXIT_FAILED : EXIT_DONE;
         } catch (DataValidationException e) {
             return fail("bad data: " + e.getMessage(), e, EXIT_BAD_DATA);
+        } catch (ConfigurationException e) {
+            return fail(e.getMessage(), e, EXIT_USAGE);
         } catch (TrainingException | UncheckedIOException | IllegalArgumentException e) {
             return fail(e.getMessage(), e, EXIT_FAILED);
         } catch (Exception e) { // anything else, e.g. a Spark job that failed outside a step

@@ -57,8 +57,11 @@ public final class ConsoleProgress implements TrainingListener {
 
     @Override
     public void onFinish(RunSummary s) {
-        out.printf(Locale.ROOT, "done: %d steps (%d this run, %d skipped) in %.1f s, final loss %.4f%s%n  params_sha256 %s%n",
-                s.steps(), s.stepsThisRun(), s.skippedSteps(), s.wallSeconds(), s.finalLoss(),
+        // a resumed run that was already complete trained nothing, so it has no loss of its own to show
+        String loss = s.stepsThisRun() == 0 ? ", nothing left to train"
+                : String.format(Locale.ROOT, ", final loss %.4f", s.finalLoss());
+        out.printf(Locale.ROOT, "done: %d steps (%d this run, %d skipped) in %.1f s%s%s%n  params_sha256 %s%n",
+                s.steps(), s.stepsThisRun(), s.skippedSteps(), s.wallSeconds(), loss,
                 Double.isNaN(s.testAccuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", s.testAccuracy()),
                 s.paramsSha256());
     }

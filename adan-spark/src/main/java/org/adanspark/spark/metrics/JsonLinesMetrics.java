@@ -18,23 +18,36 @@ import org.adanspark.spark.train.Evaluator;
 public final class JsonLinesMetrics implements TrainingListener {
 
     private final Path file;
-    private final BufferedWriter out;
+    private BufferedWriter out;
 
     /**
-     * @param file the file; its parent directories are created, an existing file is replaced
-     * @throws UncheckedIOException naming the file when it cannot be created
+     * Checks that the file can be written — without creating it, so a run that fails before its first step
+     * leaves no empty metrics file behind; the file (and its missing parent directories) is created at the
+     * first line, replacing an existing one.
+     *
+     * @param file the file
+     * @throws UncheckedIOException "cannot write metrics to FILE: …" when it cannot be created there
      */
     public JsonLinesMetrics(Path file) {
         this.file = file;
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
+        Path target = file.toAbsolutePath();
+        if (Files.isDirectory(target)) {
+            throw unwritable("it is a directory");
         }
+        Path existing = target.getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)
+                || (Files.exists(target) && !Files.isWritable(target))) {
+            throw unwritable(existing == null ? "no existing parent directory"
+                    : !Files.isDirectory(existing) ? existing + " is a file, not a directory" : "not writable");
+        }
+    }
+
+    private UncheckedIOException unwritable(String why) {
+        String message = "cannot write metrics to " + file + ": " + why;
+        return new UncheckedIOException(message, new IOException(message));
     }
 
     @Override
@@ -65,6 +78,13 @@ public final class JsonLinesMetrics implements TrainingListener {
 
     private void write(JsonLine line) {
         try {
+            if (out == null) {
+                Path parent = file.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            }
             out.write(line.toString());
             out.newLine();
             out.flush();
@@ -75,6 +95,9 @@ public final class JsonLinesMetrics implements TrainingListener {
 
     @Override
     public void close() {
+        if (out == null) {
+            return;
+        }
         try {
             out.close();
         } catch (IOException e) {

@@ -208,7 +208,8 @@ public final class CheckpointStore {
                 position = new TrainingCheckpoint(m.getLong("step"), m.getInt("epoch"), m.getInt("step_in_epoch"),
                         m.getLong("seed"), m.getInt("global_batch"), m.getString("model_sha256"), m.getString("optimizer"),
                         m.getInt("num_params"), m.getString("data"), m.getLong("data_rows"), m.getLong("skipped_steps"),
-                        m.hasPath("compute_threads") ? m.getInt("compute_threads") : 0);
+                        m.hasPath("compute_threads") ? m.getInt("compute_threads") : 0,
+                        m.hasPath("partitions") ? m.getInt("partitions") : 0);
             } catch (ConfigException e) {
                 throw new CorruptCheckpointException(new Path(remote, "training.json") + ": " + e.getMessage());
             }
@@ -247,6 +248,7 @@ public final class CheckpointStore {
         m.put("data_rows", p.dataRows());
         m.put("skipped_steps", p.skippedSteps());
         m.put("compute_threads", p.computeThreads());
+        m.put("partitions", p.partitions());
         m.put("params_file", "params.bin");
         m.put("params_bytes", paramsBytes);
         m.put("params_sha256", paramsSha);

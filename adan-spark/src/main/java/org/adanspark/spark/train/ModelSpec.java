@@ -1,7 +1,6 @@
 package org.adanspark.spark.train;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,8 +140,8 @@ public record ModelSpec(String spec, String kind, int[] hidden, Activation activ
         Layer firstLayer = conf.getConf(0).getLayer();
         Layer lastLayer = conf.getConf(conf.getConfs().size() - 1).getLayer();
         if (!(lastLayer instanceof FeedForwardLayer out)) {
-            throw new IllegalArgumentException(jsonPath + ": the last layer (" + lastLayer.getClass().getSimpleName()
-                    + ") is not an output layer with nOut");
+            throw new ConfigurationException("model configuration " + jsonPath + ": the last layer ("
+                    + lastLayer.getClass().getSimpleName() + ") is not an output layer with nOut", null);
         }
         long in = firstLayer instanceof FeedForwardLayer ff ? ff.getNIn() : -1;
         if (conf.getInputPreProcess(0) != null || !(firstLayer instanceof FeedForwardLayer)) {
@@ -224,15 +223,37 @@ public record ModelSpec(String spec, String kind, int[] hidden, Activation activ
     }
 
     private MultiLayerConfiguration readJson() {
+        String json;
         try {
-            String json = Files.readString(Path.of(jsonPath), StandardCharsets.UTF_8);
-            return MultiLayerConfiguration.fromJson(json);
+            json = Files.readString(Path.of(jsonPath), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("model configuration " + jsonPath + " cannot be read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("model configuration " + jsonPath + " is not a DL4J MultiLayerConfiguration: "
+            throw new ConfigurationException("model configuration " + jsonPath + " cannot be read: "
                     + e.getMessage(), e);
         }
+        MultiLayerConfiguration conf;
+        try {
+            conf = MultiLayerConfiguration.fromJson(json);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("model configuration " + jsonPath + " is not a DL4J "
+                    + "MultiLayerConfiguration JSON: " + (json.contains("\"confs\"") ? firstLine(e)
+                    : "it has no \"confs\" list of layers"), e);
+        }
+        if (conf == null || conf.getConfs() == null || conf.getConfs().isEmpty()) {
+            throw new ConfigurationException("model configuration " + jsonPath + " is not a DL4J "
+                    + "MultiLayerConfiguration JSON: it has no \"confs\" list of layers", null);
+        }
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            if (conf.getConf(i) == null || conf.getConf(i).getLayer() == null) {
+                throw new ConfigurationException("model configuration " + jsonPath + ": layer " + i
+                        + " has no \"layer\" definition", null);
+            }
+        }
+        return conf;
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.strip().lines().findFirst().orElse(m);
     }
 
     /** @return the spec as given */

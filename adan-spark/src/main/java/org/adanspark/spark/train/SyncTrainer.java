@@ -11,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.adanspark.optim.NonFiniteGradientException;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
@@ -34,9 +36,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +89,8 @@ public final class SyncTrainer {
             inputs = widths[0];
             classes = widths[1];
         }
+        OutputProbe.writableDirectory(settings.checkpointDir(), jsc.hadoopConfiguration(), "--checkpoint-dir");
+        OutputProbe.writableDirectory(settings.saveModel(), jsc.hadoopConfiguration(), "--save-model");
         TrainTestData data = readData(classes);
         try {
             if (inputs >= 0 && inputs != data.train().dim()) {
@@ -148,19 +155,33 @@ public final class SyncTrainer {
         if (objective.outputs() != train.numOutputs() || objective.isClassification() != (train.numClasses() > 0)) {
             throw new IllegalArgumentException("objective " + objective + " does not fit " + train);
         }
-        MultiLayerConfiguration conf = settings.model().configuration(train.dim(), objective, settings.seed());
-        String modelJson = conf.toJson();
-        MultiLayerNetwork driverNet = new MultiLayerNetwork(conf);
-        driverNet.init();
+        MultiLayerNetwork driverNet = buildNetwork(train, objective);
+        String modelJson = driverNet.getLayerWiseConfigurations().toJson();
         ParamLayout layout = layoutOf(driverNet);
         float[] theta = driverNet.params().toFloatVector();
 
+        if (settings.globalBatch() > train.rows()) {
+            throw new ConfigurationException("adan.train.global-batch (--global-batch) is " + settings.globalBatch()
+                    + " but " + train.name() + " has " + train.rows() + " rows; a step cannot use an example twice, so "
+                    + "give at most " + train.rows(), null);
+        }
+        int microBatch = settings.microBatch();
+        if (microBatch > settings.globalBatch()) {
+            LOG.warn("adan.train.micro-batch (--micro-batch) {} is larger than the global batch {}; each partition's "
+                    + "share of a step runs as one micro-batch", microBatch, settings.globalBatch());
+            microBatch = settings.globalBatch();
+        }
         EpochPlan plan = new EpochPlan(train.partitionRows(), settings.globalBatch());
         long totalSteps = (long) settings.epochs() * plan.stepsPerEpoch();
         if (settings.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, settings.maxSteps());
         }
         LearningRateSchedule schedule = settings.schedule(totalSteps);
+        if (settings.warmupSteps() > 0 && settings.warmupSteps() >= totalSteps) {
+            LOG.warn("adan.schedule.warmup-steps (--warmup-steps) {} covers the whole run of {} steps: the learning "
+                    + "rate never reaches its peak {}; use fewer warm-up steps", settings.warmupSteps(), totalSteps,
+                    settings.optimizer().lr());
+        }
         OptimizerSpec spec = settings.optimizer();
         Optimizer optimizer = spec.build(spec.lr());
         OptimizerState state = optimizer.init(layout, Precision.FLOAT32, spec.shards());
@@ -209,7 +230,7 @@ public final class SyncTrainer {
             Broadcast<float[]> broadcast = jsc.broadcast(theta.clone());
             long t1 = System.nanoTime();
             PartitionGradient source = new PartitionGradient(broadcast, theta.length, modelJson, train.numOutputs(),
-                    settings.microBatch(), settings.seed(), epoch, stepInEpoch, step, plan, faults, threads);
+                    microBatch, settings.seed(), epoch, stepInEpoch, step, plan, faults, threads);
             long stepIndex = step;
             AllReduce.Reduced reduced = SparkFailure.during(stepName, checkpoints,
                     () -> allReduce.allReduce(train.blocks(), source, stepIndex, faults));
@@ -287,6 +308,50 @@ public final class SyncTrainer {
     }
 
     /**
+     * Builds the network on the driver and runs one example through it, so a model that cannot work is
+     * refused before any Spark job: a preset that does not fit the data ({@code lenet} on 123 features) is
+     * a data error, a configuration whose layers do not fit each other a configuration error. A
+     * {@code json:} model's own updater is ignored — the chosen optimizer trains it — and a notice says so.
+     */
+    private MultiLayerNetwork buildNetwork(BlockDataset train, Objective objective) {
+        ModelSpec spec = settings.model();
+        MultiLayerConfiguration conf;
+        try {
+            conf = spec.configuration(train.dim(), objective, settings.seed());
+        } catch (ConfigurationException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new DataValidationException(train.name() + " does not fit model " + spec + ": " + e.getMessage(), e);
+        }
+        if (spec.isJson()) {
+            noticeIgnoredUpdaters(conf);
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        try {
+            net.init();
+            net.output(Nd4j.zeros(DataType.FLOAT, 1, train.dim()), false);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("model " + spec + " cannot run on " + train.dim()
+                    + " features per row: " + SparkFailure.reason(e), e);
+        }
+        return net;
+    }
+
+    private void noticeIgnoredUpdaters(MultiLayerConfiguration conf) {
+        Set<String> updaters = new TreeSet<>();
+        for (int i = 0; i < conf.getConfs().size(); i++) {
+            if (conf.getConf(i).getLayer() instanceof BaseLayer layer && layer.getIUpdater() != null
+                    && !(layer.getIUpdater() instanceof NoOp)) {
+                updaters.add(layer.getIUpdater().getClass().getSimpleName());
+            }
+        }
+        if (!updaters.isEmpty()) {
+            LOG.warn("model {} sets updater {} on its layers; adan-train ignores it and trains with {}",
+                    settings.model(), String.join(", ", updaters), settings.optimizer().name());
+        }
+    }
+
+    /**
      * The network's parameter tensors in its flat order ({@code 0_W}, {@code 0_b}, …).
      *
      * @param net an initialised network
@@ -344,6 +409,10 @@ public final class SyncTrainer {
             diffs.add("adan.train.compute-threads was " + p.computeThreads() + ", is " + threads
                     + " (the thread count changes the bits; pass --compute-threads " + p.computeThreads() + ")");
         }
+        if (p.partitions() != 0 && p.partitions() != train.numPartitions()) {
+            diffs.add("adan.data.partitions was " + p.partitions() + ", is " + train.numPartitions()
+                    + " (the partition count changes the bits; pass --partitions " + p.partitions() + ")");
+        }
         if (p.dataRows() != train.rows()) {
             diffs.add("the training data had " + p.dataRows() + " rows, has " + train.rows());
         }
@@ -356,7 +425,7 @@ public final class SyncTrainer {
                       OptimizerState state, BlockDataset train, long skipped, int threads) {
         TrainingCheckpoint position = new TrainingCheckpoint(done, (int) (done / plan.stepsPerEpoch()),
                 (int) (done % plan.stepsPerEpoch()), settings.seed(), settings.globalBatch(), modelSha, optimizer.name(),
-                theta.length, settings.data().toString(), train.rows(), skipped, threads);
+                theta.length, settings.data().toString(), train.rows(), skipped, threads, train.numPartitions());
         try {
             long t = System.nanoTime();
             CheckpointStore.Saved saved = store.save(position, theta, optimizer, state);

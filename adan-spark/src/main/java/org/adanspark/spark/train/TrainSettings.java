@@ -24,6 +24,10 @@ import org.adanspark.spark.data.DataSpec;
 public final class TrainSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;
+    /** The master URLs Spark 4 accepts: local modes, standalone (with standby masters), YARN, Kubernetes. */
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local|local\\[(\\*|[1-9]\\d*)(,[1-9]\\d*)?]|local-cluster\\[\\d+,\\d+,\\d+]"
+                    + "|spark://[^\\s/]+(:\\d+)?(,[^\\s/]+(:\\d+)?)*|yarn|k8s://\\S+");
 
     private final DataSpec data;
     private final String dataDir;
@@ -107,6 +111,10 @@ public final class TrainSettings implements Serializable {
         metricsOut = blankToNull(a.getString("adan.output.metrics"));
         saveModel = blankToNull(a.getString("adan.output.model"));
         master = blankToNull(a.getString("adan.spark.master"));
+        if (master != null && !MASTER.matcher(master).matches()) {
+            throw new IllegalArgumentException("adan.spark.master (--master) '" + master + "' is not a Spark master URL: "
+                    + "use local, local[N], local[*], local[N,F], spark://HOST:PORT, yarn or k8s://URL");
+        }
         appName = a.getString("adan.spark.app-name");
         failSteps = new HashSet<>(a.getLongList("adan.debug.fail-first-attempt-at-steps"));
     }
@@ -202,6 +210,11 @@ public final class TrainSettings implements Serializable {
     /** @return the optimizer */
     public OptimizerSpec optimizer() {
         return optimizer;
+    }
+
+    /** @return linear warm-up steps of the schedule, 0 = none */
+    public long warmupSteps() {
+        return warmupSteps;
     }
 
     /** @return examples per step */

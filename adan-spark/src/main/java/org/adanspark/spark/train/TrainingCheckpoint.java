@@ -18,8 +18,10 @@ package org.adanspark.spark.train;
  * @param skippedSteps updates skipped so far for a non-finite loss
  * @param computeThreads ND4J threads per task the run computed with ({@link ComputeThreads}); 0 when the
  *     checkpoint predates the setting and the count is unknown
+ * @param partitions the training data's partition count, which fixes the sampling and the summation shape;
+ *     0 when the checkpoint predates the field
  */
 public record TrainingCheckpoint(long step, int epoch, int stepInEpoch, long seed, int globalBatch, String modelSha256,
                                  String optimizer, int numParams, String data, long dataRows, long skippedSteps,
-                                 int computeThreads) {
+                                 int computeThreads, int partitions) {
 }

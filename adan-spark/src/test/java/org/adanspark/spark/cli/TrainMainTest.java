@@ -69,16 +69,6 @@ class TrainMainTest {
                 + "file:" + checkpoints.resolve("step-000000002")), line);
     }
 
-    @Test
-    void aReadingJobSparkGivesUpOnIsBadDataInOneLine() throws IOException {
-        Path libsvm = tmp.resolve("nan.libsvm");
-        Files.writeString(libsvm, "1 1:0.5 2:1\n0 1:nan 2:3\n");
-        String line = onlyErrorLine(new String[] {"--data", "libsvm:" + libsvm, "--model", "linear",
-            "--master", "local[2]"}, 3);
-        assertTrue(line.startsWith("adan-train: bad data: reading libsvm:" + libsvm + " failed: "), line);
-        assertTrue(line.contains("nan"), line);
-    }
-
     /** Runs TrainMain, expects {@code status}, and returns the one line it printed on stderr. */
     private static String onlyErrorLine(String[] args, int status) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -219,6 +219,21 @@ class SyncTrainerTest {
     }
 
     @Test
+    void resumingWithAnotherPartitionCountIsRefusedNamingTheFlag() {
+        String ckpt = tmp.resolve("ckpt").toString();
+        train("adan.checkpoint { dir = \"" + ckpt + "\" }");
+        TrainTestData three = new DataLoader(spark, TestConfigs.mnist("adan.data.partitions = 3").dataSettings(2)).load(0);
+        try {
+            TrainingException e = assertThrows(TrainingException.class, () -> new SyncTrainer(spark,
+                    TestConfigs.mnist("adan.checkpoint { dir = \"" + ckpt + "\", resume = true }"), List.of()).fit(three));
+            assertTrue(e.getMessage().contains("adan.data.partitions was 4, is 3 (the partition count changes the bits; "
+                    + "pass --partitions 4)"), e.getMessage());
+        } finally {
+            three.release();
+        }
+    }
+
+    @Test
     void aNonFiniteLossFailsNamingTheStepOrIsSkippedAndCounted() {
         String diverge = "adan.optimizer.name = sgd\nadan.optimizer.sgd.lr = 1e30\nadan.optimizer.max-grad-norm = 0\n";
         TrainingException e = assertThrows(TrainingException.class, () -> train(diverge));

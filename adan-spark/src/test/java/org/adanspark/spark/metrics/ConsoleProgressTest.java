@@ -1,0 +1,31 @@
+package org.adanspark.spark.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The final console line, for a run that trained and for a resumed run that had nothing left to train. */
+class ConsoleProgressTest {
+
+    private static String finish(RunSummary s) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), Duration.ofSeconds(2), 3).onFinish(s);
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aRunThatTrainedShowsItsFinalLoss() {
+        assertEquals("done: 45 steps (45 this run, 0 skipped) in 10.3 s, final loss 0.4816, test accuracy 0.8225\n"
+                + "  params_sha256 abc\n", finish(new RunSummary(45, 45, 0, 0.8225, 0.48161, 10.31, "abc", 7)));
+    }
+
+    @Test
+    void aResumedRunThatWasAlreadyCompleteSaysSoInsteadOfAFinalLossOfNaN() {
+        assertEquals("done: 45 steps (0 this run, 0 skipped) in 2.0 s, nothing left to train, test accuracy 0.8225\n"
+                + "  params_sha256 abc\n", finish(new RunSummary(45, 0, 0, 0.8225, Double.NaN, 2.0, "abc", 7)));
+    }
+}
