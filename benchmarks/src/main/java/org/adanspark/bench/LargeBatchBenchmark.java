@@ -36,7 +36,7 @@ import org.knowm.xchart.XYChart;
  * summary plot {@code large-batch.png} and per-workload curves {@code large-batch-WORKLOAD.png}.
  *
  * <p>Usage: {@code bin/adan-bench large-batch [--quick] [--out-dir DIR]}. Full: about 30 minutes on 2 cores.
- * Quick: 4,000 rows, batches 1k and 4k, one epoch, Adan and AdamW at their base lr (about a minute).
+ * Quick: 4,096 rows (a step may not be larger than the data), batches 1k and 4k, one epoch, Adan and AdamW at their base lr (about a minute).
  */
 public final class LargeBatchBenchmark {
 
@@ -90,9 +90,9 @@ public final class LargeBatchBenchmark {
             CharCorpus corpus = CharCorpus.tinyShakespeare();
             List<Workload> workloads = List.of(
                     new Workload("fashion-mnist", "mlp:128", "test_accuracy", true, epochs,
-                            BenchSpark.fashionMnist(spark, quick ? 4000 : 0, quick ? 2000 : 0)),
+                            BenchSpark.fashionMnist(spark, quick ? 4096 : 0, quick ? 2000 : 0)),
                     new Workload("tinyshakespeare", "mlp:128", "validation_bpc", false, epochs,
-                            corpus.windows(jsc, CONTEXT, quick ? 4000 : 60_000, quick ? 2000 : 20_000, cores)));
+                            corpus.windows(jsc, CONTEXT, quick ? 4096 : 60_000, quick ? 2000 : 20_000, cores)));
             ResultTable all = new ResultTable("workload", "optimizer", "global_batch", "epochs", "lr", "metric", "value");
             System.out.println(all.header());
             for (Workload w : workloads) {

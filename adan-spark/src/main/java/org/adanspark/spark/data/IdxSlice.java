@@ -3,7 +3,6 @@ package org.adanspark.spark.data;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.adanspark.io.IdxReader;
-import org.apache.spark.SparkEnv;
 
 /**
  * Items {@code [from, to)} of an IDX images file and its labels file (MNIST, Fashion-MNIST): one
@@ -32,7 +31,7 @@ public record IdxSlice(int partition, String imagesFile, String labelsFile, int 
             images = IdxReader.readItems(Path.of(imagesFile), from, to);
             labels = IdxReader.readItems(Path.of(labelsFile), from, to);
         } catch (IOException e) {
-            return failed(executor() + " cannot read the data: " + e.getMessage());
+            return failed(ExecutorName.current() + " cannot read the data: " + e.getMessage());
         }
         int rows = to - from;
         float[] x = new float[rows * dim];
@@ -54,14 +53,5 @@ public record IdxSlice(int partition, String imagesFile, String labelsFile, int 
 
     private FeatureBlock failed(String problem) {
         return new FeatureBlock(partition, 0, 0, new float[0], new float[0], LabelKind.CLASS_INDEX, problem);
-    }
-
-    /** @return which JVM is reading: "executor 3 on host h" on a cluster, "the driver" in local mode */
-    private static String executor() {
-        SparkEnv env = SparkEnv.get();
-        if (env == null || "driver".equals(env.executorId())) {
-            return "the driver (local mode)";
-        }
-        return "executor " + env.executorId() + " on " + env.blockManager().blockManagerId().host();
     }
 }

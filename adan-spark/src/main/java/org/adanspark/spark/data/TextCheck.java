@@ -121,7 +121,7 @@ final class TextCheck {
                 records++;
             }
         } catch (RuntimeException e) { // a truncated or corrupt compressed file, an unreadable one
-            return new SplitReport(file, records, "cannot be read to its end: " + message(e));
+            return new SplitReport(file, records, ExecutorName.current() + " cannot read it to its end: " + message(e));
         }
         return new SplitReport(file, records, null);
     }

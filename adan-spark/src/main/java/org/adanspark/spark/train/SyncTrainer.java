@@ -155,6 +155,9 @@ public final class SyncTrainer {
         if (objective.outputs() != train.numOutputs() || objective.isClassification() != (train.numClasses() > 0)) {
             throw new IllegalArgumentException("objective " + objective + " does not fit " + train);
         }
+        // ND4J's thread count is process-wide: the driver computes with the tasks' count too (ComputeThreads)
+        int threads = ComputeThreads.resolve(settings.computeThreads(), jsc.getConf());
+        ComputeThreads.apply(threads);
         MultiLayerNetwork driverNet = buildNetwork(train, objective);
         String modelJson = driverNet.getLayerWiseConfigurations().toJson();
         ParamLayout layout = layoutOf(driverNet);
@@ -186,8 +189,6 @@ public final class SyncTrainer {
         Optimizer optimizer = spec.build(spec.lr());
         OptimizerState state = optimizer.init(layout, Precision.FLOAT32, spec.shards());
         String modelSha = sha256(modelJson);
-        int threads = ComputeThreads.resolve(settings.computeThreads(), jsc.getConf());
-        ComputeThreads.apply(threads);
 
         CheckpointStore checkpoints = openCheckpoints();
         long step = 0;
