@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The submit jar on a real standalone cluster — a master and two one-core workers, separate JVMs — against
  * the embedded {@code local[*]} launcher: the same flags and partition count give the same
- * {@code params_sha256} (the README's main job gives the README's), and a run survives {@code kill -9} of an executor, of a worker, and (with
- * {@code --resume}) of the driver, ending on the undisturbed run's bits. Small models keep each run to
+ * {@code params_sha256} (the README's main job gives the README's), and a run survives {@code kill -9} of
+ * an executor, of a worker, and (with {@code --resume}) of the driver, ending on the undisturbed run's bits. Small models keep each run to
  * seconds; the cluster is started once for the class.
  */
 class ClusterTest {
@@ -33,7 +33,7 @@ class ClusterTest {
     private static final List<String> IDX_RUN = List.of("--data", "fashion-mnist", "--model", "mlp:32",
             "--optimizer", "adan", "--global-batch", "2000", "--micro-batch", "500", "--epochs", "2", "--seed", "7",
             "--conf", "adan.data.train-limit=12000", "--conf", "adan.data.test-limit=2000",
-            "--conf", "adan.data.partitions=2");
+            "--partitions", "2");
     /** Steps IDX_RUN takes. */
     private static final int IDX_STEPS = 12;
 
@@ -65,15 +65,15 @@ class ClusterTest {
         // Fashion-MNIST from IDX files; two one-core workers give Spark's default two partitions, as
         // bin/adan-train's local[*] does on the two-core machines the README's figure comes from
         Build.MainJob job = Build.readmeMainJob();
-        assertEquals(job.paramsSha256(), clusterSha(job.flags(), List.of()));
+        assertEquals(job.paramsSha256(), clusterSha(job.flags()));
     }
 
     @Test
     void libsvmDataOnTheClusterGivesTheEmbeddedLaunchersBits() throws Exception {
         Path a9a = new DataSetLocator(null).locate("a9a", "a9a", "a9a.t").resolve("a9a");
         List<String> run = List.of("--data", "libsvm:" + a9a, "--model", "mlp:16", "--global-batch", "4096",
-                "--epochs", "1", "--max-steps", "4", "--conf", "adan.data.partitions=2");
-        assertEquals(localSha(run), clusterSha(run, List.of()));
+                "--epochs", "1", "--max-steps", "4", "--partitions", "2");
+        assertEquals(localSha(run), clusterSha(run));
     }
 
     @Test
@@ -123,11 +123,9 @@ class ClusterTest {
         assertEquals(idxLocalSha, finalSha(resumed));
     }
 
-    private static String clusterSha(List<String> flags, List<String> more) throws Exception {
+    private static String clusterSha(List<String> flags) throws Exception {
         Path metrics = dir.resolve("cluster-" + RUNS.incrementAndGet() + ".jsonl");
-        List<String> all = new ArrayList<>(withMetrics(flags, metrics));
-        all.addAll(more);
-        StandaloneCluster.Driver driver = cluster.submit("cluster-run-" + RUNS.get(), all);
+        StandaloneCluster.Driver driver = cluster.submit("cluster-run-" + RUNS.get(), withMetrics(flags, metrics));
         assertEquals(0, driver.await(300), driver.output());
         return finalSha(metrics);
     }
