@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * compute the same bits whatever the topology (docs/TRAINING.md, "Reproducibility").
  *
  * <p>The setting is process-wide in ND4J, so all tasks of an executor must agree on it; they do, since
- * it is one value per run.
+ * it is one value per run. The driver holds the run's count for the length of the run ({@link #hold}) and
+ * gives the JVM its earlier counts back afterwards, so that a user's own ND4J work in the same JVM — an
+ * ML model's {@code transform}, a DL4J fit — is not left single-threaded by a fit in {@code local} mode.
  */
 public final class ComputeThreads {
 
@@ -40,6 +42,33 @@ public final class ComputeThreads {
             return configured;
         }
         return Math.max(1, conf.getInt("spark.task.cpus", 1));
+    }
+
+    /**
+     * Sets the run's count in this JVM until the returned handle is closed, which restores the counts ND4J
+     * had before.
+     *
+     * @param threads the thread count, ≥ 1
+     * @return closes to restore the earlier counts
+     */
+    public static AutoCloseable hold(int threads) {
+        int maxThreads;
+        int masterThreads;
+        int blasThreads;
+        synchronized (LOCK) {
+            maxThreads = Nd4j.getEnvironment().maxThreads();
+            masterThreads = Nd4j.getEnvironment().maxMasterThreads();
+            blasThreads = Nd4j.factory().blas().getMaxThreads();
+        }
+        apply(threads);
+        return () -> {
+            synchronized (LOCK) {
+                Nd4j.getEnvironment().setMaxThreads(maxThreads);
+                Nd4j.getEnvironment().setMaxMasterThreads(masterThreads);
+                Nd4j.factory().blas().setMaxThreads(blasThreads);
+                applied = 0; // the next apply sets its count again
+            }
+        };
     }
 
     /**
