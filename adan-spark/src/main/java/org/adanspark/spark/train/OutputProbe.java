@@ -47,10 +47,9 @@ final class OutputProbe {
                     fs.delete(dir, false);
                 }
             }
+        } catch (ConfigurationException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof ConfigurationException c) {
-                throw c;
-            }
             throw new ConfigurationException(flag + " " + uri + " is not writable: " + SparkFailure.reason(e), e);
         }
     }

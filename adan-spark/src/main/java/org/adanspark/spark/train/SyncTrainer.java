@@ -138,20 +138,21 @@ public final class SyncTrainer {
      */
     public TrainResult fit(TrainTestData data, Objective objective) {
         String callersDescription = jsc.getLocalProperty("spark.job.description");
-        AutoCloseable threads = ComputeThreads.hold(ComputeThreads.resolve(settings.computeThreads(), jsc.getConf()));
+        int threads = ComputeThreads.resolve(settings.computeThreads(), jsc.getConf());
+        AutoCloseable held = ComputeThreads.hold(threads);
         try {
-            return train(data, objective);
+            return train(data, objective, threads);
         } finally {
             jsc.setJobDescription(callersDescription); // each step's job was described in the Spark UI
             try {
-                threads.close(); // the caller's JVM gets its ND4J thread counts back
+                held.close(); // the caller's JVM gets its ND4J thread counts back
             } catch (Exception e) {
                 LOG.debug("could not restore ND4J's thread counts", e);
             }
         }
     }
 
-    private TrainResult train(TrainTestData data, Objective objective) {
+    private TrainResult train(TrainTestData data, Objective objective, int threads) {
         long wallStart = System.nanoTime();
         BlockDataset train = data.train();
         if (data.test() != null && data.test().dim() != train.dim()) {
@@ -161,8 +162,6 @@ public final class SyncTrainer {
         if (objective.outputs() != train.numOutputs() || objective.isClassification() != (train.numClasses() > 0)) {
             throw new IllegalArgumentException("objective " + objective + " does not fit " + train);
         }
-        // ND4J's thread count is process-wide: the driver computes with the tasks' count too (held in fit)
-        int threads = ComputeThreads.resolve(settings.computeThreads(), jsc.getConf());
         MultiLayerNetwork driverNet = buildNetwork(train, objective);
         String modelJson = driverNet.getLayerWiseConfigurations().toJson();
         ParamLayout layout = layoutOf(driverNet);
