@@ -27,8 +27,11 @@ import org.yaml.snakeyaml.Yaml;
  */
 final class Build {
 
-    /** The project root (the tests run in {@code dist/}). */
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    /**
+     * The project root: Maven runs these tests there ({@code adan.root}, surefire's working directory), so
+     * a documented command's relative paths mean in a test what they mean to a user at the root.
+     */
+    static final Path ROOT = Path.of(System.getProperty("adan.root", "..")).toAbsolutePath().normalize();
 
     private Build() {
     }

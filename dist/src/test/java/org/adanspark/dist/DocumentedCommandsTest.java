@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.adanspark.spark.cli.CommandLine;
+import org.adanspark.spark.cli.TrainMain;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,9 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * each inline code span that is a whole command (no placeholders such as {@code FILE} or {@code [flags]}).
  * One dynamic test per distinct command, in document order:
  * <ul>
- *   <li>{@code bin/adan-train …} runs here through the script; the README's main job in full, checked
- *       against the {@code params_sha256} the README prints; any other run stops after two steps (four
- *       for {@code --resume}), with {@code /tmp/} moved into a temporary directory;</li>
+ *   <li>{@code bin/adan-train …}: the README's main job runs through the script in full, checked against
+ *       the {@code params_sha256} the README prints, and so does {@code --help}; every other run stops
+ *       after two steps (four for {@code --resume}) and runs TrainMain in this JVM with the arguments the
+ *       shell gives the script (one JVM start instead of one per command), with {@code /tmp/} moved into
+ *       a temporary directory;</li>
  *   <li>{@code bin/adan-docs}, {@code docker-compose config}, {@code mvn -version} and read-only shell
  *       commands ({@code java}, {@code ls}, {@code unzip}, …) run as written;</li>
  *   <li>{@code mvn -Pcuda …} and {@code mvn -Dnd4j.classifier=… …} must resolve that backend's dependency
@@ -190,7 +196,39 @@ class DocumentedCommandsTest {
             return;
         }
         String shortened = command + " --max-steps " + (command.contains("--resume") ? 4 : 2);
-        assertTrue(ok(run(shortened)).contains("done: "), shortened);
+        Build.Result r = trainHere(shortened);
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("done: "), shortened + ":\n" + r.output());
+    }
+
+    /**
+     * Runs a {@code bin/adan-train} command's TrainMain in this JVM, with the arguments the shell would give
+     * the script (bash splits the line, {@code /tmp/} moved as in {@link #run}) and the repository root as
+     * working directory, as the script's {@code exec java … TrainMain "$@"} would: the launcher itself is
+     * run by the main job and {@code --help}, and the other commands skip its JVM start.
+     *
+     * @return TrainMain's exit status and what it printed to stdout and stderr
+     */
+    private static Build.Result trainHere(String command) throws Exception {
+        Build.Result words = run(command.replaceFirst("(^|\\s)bin/adan-train(\\s|$)", "$1printf '%s\\\\0'$2"));
+        assertEquals(0, words.status(), words.output());
+        String[] args = words.output().isEmpty() ? new String[0] : words.output().split("\0");
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        System.setOut(both);
+        System.setErr(both);
+        int status;
+        try {
+            status = TrainMain.run(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        String printed = captured.toString(StandardCharsets.UTF_8);
+        out.print(printed);
+        return new Build.Result(status, printed);
     }
 
     // ---- bin/adan-docs

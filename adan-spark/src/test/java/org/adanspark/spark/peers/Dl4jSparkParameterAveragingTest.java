@@ -75,15 +75,15 @@ class Dl4jSparkParameterAveragingTest {
     @Test
     void adanTrainsThroughParameterAveraging() throws Exception {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<DataSet> train = mnist("train-images-idx3-ubyte", "train-labels-idx1-ubyte", 8000, 32);
+        List<DataSet> train = mnist("train-images-idx3-ubyte", "train-labels-idx1-ubyte", 8000, 64);
         List<DataSet> test = mnist("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 2000, 500);
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(12).dataType(DataType.FLOAT)
                 .weightInit(WeightInit.XAVIER).updater(new AdanUpdater(1e-2)).list()
                 .layer(new DenseLayer.Builder().nIn(784).nOut(64).activation(Activation.RELU).build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX).build())
                 .build();
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(32)
-                .batchSizePerWorker(32).averagingFrequency(5).workerPrefetchNumBatches(0)
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(64)
+                .batchSizePerWorker(64).averagingFrequency(5).workerPrefetchNumBatches(0)
                 // Direct: no export of the data set to the default file system (a local one in tests)
                 .rddTrainingApproach(RDDTrainingApproach.Direct).build();
         SparkDl4jMultiLayer net = new SparkDl4jMultiLayer(jsc, conf, master);
