@@ -19,7 +19,7 @@ import org.apache.spark.sql.SparkSession;
  * A Spark ML pipeline in Java: StringIndexer → VectorAssembler → AdanNetClassifier on the a9a (Adult
  * income) LIBSVM data, evaluated on its test file, saved, reloaded and evaluated again.
  *
- * <pre>bin/adan-example java [EPOCHS] [MODEL_DIR]</pre>
+ * <pre>bin/adan-example java [EPOCHS] [MODEL_DIR] [ROWS]</pre>
  */
 public final class A9aPipelineExample {
 
@@ -27,20 +27,22 @@ public final class A9aPipelineExample {
     }
 
     /**
-     * @param args optional: epochs (default 3) and where to save the pipeline (default a temp directory)
+     * @param args optional: epochs (default 3), where to save the pipeline (default a temp directory), and
+     *     how many training rows to use (default all 32,561)
      * @throws Exception if the data cannot be found or the model cannot be saved
      */
     public static void main(String[] args) throws Exception {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         String modelDir = args.length > 1 ? args[1]
                 : java.nio.file.Files.createTempDirectory("a9a-pipeline").resolve("model").toString();
+        int rows = args.length > 2 ? Integer.parseInt(args[2]) : Integer.MAX_VALUE;
         Path dir = new DataSetLocator(null).locate("a9a", "a9a", "a9a.t");
         SparkSession spark = SparkSession.builder().master("local[*]").appName("a9a-pipeline-example")
                 .config("spark.ui.enabled", "false").getOrCreate();
         try {
             // a9a has 123 features; its test file never uses the last, so the width is given explicitly
             Dataset<Row> train = spark.read().format("libsvm").option("numFeatures", "123")
-                    .load(dir.resolve("a9a").toString());
+                    .load(dir.resolve("a9a").toString()).limit(rows);
             Dataset<Row> test = spark.read().format("libsvm").option("numFeatures", "123")
                     .load(dir.resolve("a9a.t").toString());
 

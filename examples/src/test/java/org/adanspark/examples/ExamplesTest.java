@@ -35,14 +35,14 @@ class ExamplesTest {
     @Test
     void theJavaPipelineExampleTrainsSavesAndReloads(@TempDir Path tmp) throws IOException, InterruptedException {
         Path model = tmp.resolve("model");
-        String out = example("java", "1", model.toString());
+        String out = example("java", "1", model.toString(), "12000");
         assertTrue(out.matches("(?s).*a9a test accuracy 0\\.8\\d+; saved to .*; reloaded: 0\\.8\\d+.*"), out);
         assertTrue(Files.isDirectory(model.resolve("stages")), "the pipeline was saved");
     }
 
     @Test
     void theScalaTuningExampleCrossValidatesTheGrid() throws IOException, InterruptedException {
-        String out = example("scala", "1", "4000");
+        String out = example("scala", "1", "3000");
         assertTrue(out.contains("adan   lr 0.002"), out);
         assertTrue(out.contains("adamw  lr 0.02"), out);
         assertTrue(out.matches("(?s).*best: \\w+ lr [0-9.]+; a9a test accuracy 0\\.\\d+.*"), out);
