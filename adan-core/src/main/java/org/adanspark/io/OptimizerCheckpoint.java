@@ -22,9 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +31,7 @@ import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.optim.Precision;
 import org.adanspark.optim.ShardPlan;
+import org.adanspark.optim.ShardState;
 
 /**
  * Writes and reads optimizer state as a checkpoint directory.
@@ -103,7 +102,7 @@ public final class OptimizerCheckpoint {
             List<Object> shards = new ArrayList<>();
             for (int s = 0; s < plan.numShards(); s++) {
                 String file = String.format("shard-%05d.bin", s);
-                String sha = writeShard(tmp.resolve(file), state, s);
+                String sha = writeShard(tmp.resolve(file), state.shard(s));
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("index", s);
                 entry.put("offset", plan.shardOffset(s));
@@ -220,32 +219,42 @@ public final class OptimizerCheckpoint {
         return m;
     }
 
-    private static String writeShard(Path file, OptimizerState state, int shard) throws IOException {
-        ShardPlan plan = state.plan();
-        int offset = plan.shardOffset(shard);
-        int length = plan.shardLength(shard);
-        int bytes = state.precision().bytes();
-        MessageDigest sha = sha256();
+    private static String writeShard(Path file, ShardState shard) throws IOException {
+        MessageDigest sha = Sha256.digest();
         try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), sha)) {
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            header.put(MAGIC).putInt(FORMAT_VERSION).putInt(shard).putInt(offset).putInt(length)
-                    .putInt(state.slotNames().size()).putInt(bytes);
-            out.write(header.array());
-            ByteBuffer buf = ByteBuffer.allocate(IO_CHUNK_ELEMENTS * bytes).order(ByteOrder.LITTLE_ENDIAN);
-            for (String slot : state.slotNames()) {
-                for (int from = offset; from < offset + length; from += IO_CHUNK_ELEMENTS) {
-                    int n = Math.min(IO_CHUNK_ELEMENTS, offset + length - from);
-                    buf.clear();
-                    if (state.precision() == Precision.FLOAT32) {
-                        buf.asFloatBuffer().put(state.slot32(slot), from, n);
-                    } else {
-                        buf.asDoubleBuffer().put(state.slot64(slot), from, n);
-                    }
-                    out.write(buf.array(), 0, n * bytes);
+            writeShard(out, shard);
+        }
+        return Sha256.hex(sha);
+    }
+
+    /**
+     * Writes one shard's state in the shard-file format above: what an owner of a single shard (an
+     * executor in the barrier execution) saves, with no other shard's state at hand.
+     *
+     * @param out where to write; not closed
+     * @param shard the shard's state
+     * @throws IOException if writing fails
+     */
+    public static void writeShard(OutputStream out, ShardState shard) throws IOException {
+        int bytes = shard.precision().bytes();
+        int length = shard.length();
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        header.put(MAGIC).putInt(FORMAT_VERSION).putInt(shard.shard()).putInt(shard.offset()).putInt(length)
+                .putInt(shard.slotNames().size()).putInt(bytes);
+        out.write(header.array());
+        ByteBuffer buf = ByteBuffer.allocate(IO_CHUNK_ELEMENTS * bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (String slot : shard.slotNames()) {
+            for (int from = 0; from < length; from += IO_CHUNK_ELEMENTS) {
+                int n = Math.min(IO_CHUNK_ELEMENTS, length - from);
+                buf.clear();
+                if (shard.precision() == Precision.FLOAT32) {
+                    buf.asFloatBuffer().put(shard.slot32(slot), from, n);
+                } else {
+                    buf.asDoubleBuffer().put(shard.slot64(slot), from, n);
                 }
+                out.write(buf.array(), 0, n * bytes);
             }
         }
-        return HexFormat.of().formatHex(sha.digest());
     }
 
     /** Reads one shard file into the matching range of every slot; returns the element count. */
@@ -268,7 +277,7 @@ public final class OptimizerCheckpoint {
             throw new CorruptCheckpointException(file + ": range [" + offset + ", " + (offset + length)
                     + ") lies outside the layout of " + state.layout().totalLength() + " parameters");
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.digest();
         try (InputStream in = Files.newInputStream(file)) {
             ByteBuffer header = ByteBuffer.wrap(readFully(in, HEADER_BYTES, sha, file)).order(ByteOrder.LITTLE_ENDIAN);
             byte[] magic = new byte[MAGIC.length];
@@ -279,19 +288,23 @@ public final class OptimizerCheckpoint {
                 throw new CorruptCheckpointException(file + ": header " + new String(magic, StandardCharsets.ISO_8859_1)
                         + java.util.Arrays.toString(fields) + " does not match the manifest's ADANSHRD" + java.util.Arrays.toString(expected));
             }
-            for (String slot : state.slotNames()) {
+            float[] chunk32 = new float[IO_CHUNK_ELEMENTS];
+            double[] chunk64 = new double[IO_CHUNK_ELEMENTS];
+            for (int slot = 0; slot < slots; slot++) {
                 for (int from = offset; from < offset + length; from += IO_CHUNK_ELEMENTS) {
                     int n = Math.min(IO_CHUNK_ELEMENTS, offset + length - from);
                     ByteBuffer buf = ByteBuffer.wrap(readFully(in, n * bytes, sha, file)).order(ByteOrder.LITTLE_ENDIAN);
                     if (state.precision() == Precision.FLOAT32) {
-                        buf.asFloatBuffer().get(state.slot32(slot), from, n);
+                        buf.asFloatBuffer().get(chunk32, 0, n);
+                        state.scatter(slot, from, chunk32, n);
                     } else {
-                        buf.asDoubleBuffer().get(state.slot64(slot), from, n);
+                        buf.asDoubleBuffer().get(chunk64, 0, n);
+                        state.scatter(slot, from, chunk64, n);
                     }
                 }
             }
         }
-        String actual = HexFormat.of().formatHex(sha.digest());
+        String actual = Sha256.hex(sha);
         if (!actual.equals(entry.getString("sha256"))) {
             throw new CorruptCheckpointException(file + ": SHA-256 " + actual + " differs from the manifest's "
                     + entry.getString("sha256") + ": the file was altered");
@@ -308,13 +321,6 @@ public final class OptimizerCheckpoint {
         return b;
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides SHA-256", e);
-        }
-    }
 
     private static List<Integer> toList(int[] values) {
         List<Integer> list = new ArrayList<>(values.length);

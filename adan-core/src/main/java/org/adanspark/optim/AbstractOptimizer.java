@@ -4,19 +4,21 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
 /**
- * The machinery shared by the element-wise optimizers: argument checks, the screening pass that finds
- * non-finite gradients and the global gradient norm, clipping, and the step counter.
+ * The machinery shared by the element-wise optimizers: the screening phase that finds non-finite
+ * gradients and sums squares per segment, the combining phase that turns those sums into the global
+ * norm, the clip factor and the skip decision, and the per-step scalars each optimizer adds.
  *
- * <p>A step runs in two parallel passes over the shards. The screening pass reads the gradient once and
- * writes one sum of squares per {@link ShardPlan segment}; the sums are added in segment order, so the
- * norm does not depend on the shard count. Only when the gradient is finite does the apply pass, the
- * optimizer's fused kernel, touch parameters and state.
+ * <p>The screening phase reads a shard's gradient slice once and reports one sum of squares per
+ * {@link ShardPlan segment}; {@link #combine} adds them in segment order, so the norm does not depend on
+ * the shard count. Only when the gradient is finite does the apply phase, the optimizer's fused kernel,
+ * touch parameters and state.
  */
 abstract class AbstractOptimizer implements Optimizer {
 
-    /** Index of the per-segment sum of squared gradients in {@link OptimizerState#segmentStats(int)}. */
+    /** Index of the per-segment sum of squared gradients in the screening statistics. */
     static final int GRAD_SUM_SQ = 0;
 
     final double lr;
@@ -31,7 +33,8 @@ abstract class AbstractOptimizer implements Optimizer {
         this.nonFinitePolicy = b.nonFinitePolicy;
     }
 
-    /** @return the learning rate */
+    /** @return the learning rate the builder was given */
+    @Override
     public double lr() {
         return lr;
     }
@@ -56,71 +59,130 @@ abstract class AbstractOptimizer implements Optimizer {
         return 1e-6;
     }
 
-    /** Per-segment statistics slots the optimizer needs; the first is always the gradient sum of squares. */
-    int segmentStatCount() {
-        return 1;
-    }
-
     /** Optimizer-specific hyperparameters, appended after the common ones. */
     abstract void describe(Map<String, Object> into);
 
-    abstract void apply64(OptimizerState state, double[] params, double[] grads, double clip);
-
-    abstract void apply32(OptimizerState state, float[] params, float[] grads, double clip);
-
-    @Override
-    public final OptimizerState init(ParamLayout layout, Precision precision, int shards) {
-        return newState(name(), List.of(), layout, precision, shards);
+    /**
+     * The optimizer's scalars for step {@code t} at learning rate {@code lr}, computed once per step in
+     * {@link #combine} and read by every shard's apply.
+     */
+    double[] scalars(long t, double lr) {
+        return new double[0];
     }
 
-    /** State named {@code owner} with this optimizer's slots followed by {@code extraSlots} (for wrappers). */
-    final OptimizerState newState(String owner, List<String> extraSlots, ParamLayout layout, Precision precision,
-                                  int shards) {
-        List<String> all = new java.util.ArrayList<>(slotNames());
-        all.addAll(extraSlots);
-        return new OptimizerState(owner, new ShardPlan(layout, shards), precision, all, segmentStatCount());
-    }
-
-    @Override
-    public final void step(OptimizerState state, double[] params, double[] grads) {
-        checkOwner(state);
-        advance(state, params, grads);
-    }
-
-    @Override
-    public final void step(OptimizerState state, float[] params, float[] grads) {
-        checkOwner(state);
-        advance(state, params, grads);
-    }
-
-    /** Checks the arrays, screens the gradient and applies the step; false when the step was skipped. */
-    final boolean advance(OptimizerState state, double[] params, double[] grads) {
-        checkArrays(state, Precision.FLOAT64, params.length, grads.length);
-        double clip = screen(state, grads, null);
-        if (Double.isNaN(clip)) {
-            return false;
+    /**
+     * Checks a step's learning rate; optimizers with a bound that involves it (decoupled decay needs
+     * {@code lr·λ < 1}) override this and call it first.
+     *
+     * @throws IllegalArgumentException naming the value
+     */
+    void checkLr(double lr) {
+        if (!(lr >= 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException(name() + ": a step's learning rate must be finite and >= 0, got " + lr);
         }
-        state.incrementStep();
-        apply64(state, params, grads, clip);
-        return true;
-    }
-
-    /** Float32 twin of {@link #advance(OptimizerState, double[], double[])}. */
-    final boolean advance(OptimizerState state, float[] params, float[] grads) {
-        checkArrays(state, Precision.FLOAT32, params.length, grads.length);
-        double clip = screen(state, null, grads);
-        if (Double.isNaN(clip)) {
-            return false;
-        }
-        state.incrementStep();
-        apply32(state, params, grads, clip);
-        return true;
     }
 
     @Override
-    public void restart(OptimizerState state) {
-        checkOwner(state);
-        state.zeroSlotsAndStep();
+    public final ShardStatistics screen(ShardState shard, float[] grads, int gradsOffset) {
+        return screen(shard, gradsOffset, (from, to) -> Kernels.sumOfSquares(grads, from, to),
+                (from, to) -> Kernels.firstNonFinite(grads, from, to), at -> grads[at]);
+    }
+
+    @Override
+    public final ShardStatistics screen(ShardState shard, double[] grads, int gradsOffset) {
+        return screen(shard, gradsOffset, (from, to) -> Kernels.sumOfSquares(grads, from, to),
+                (from, to) -> Kernels.firstNonFinite(grads, from, to), at -> grads[at]);
+    }
+
+    /** A function of a range {@code [from, to)} of the gradient array. */
+    @FunctionalInterface
+    private interface RangeFunction<T> {
+        T of(int from, int to);
+    }
+
+    /** Phase 1 over either precision: sums of squares per segment; the first non-finite element if any. */
+    private static ShardStatistics screen(ShardState shard, int gradsOffset, RangeFunction<Double> sumOfSquares,
+                                          RangeFunction<Integer> firstNonFinite, IntToDoubleFunction value) {
+        ShardPlan plan = shard.plan();
+        int s = shard.shard();
+        int first = plan.firstSegment(s);
+        int shift = gradsOffset - plan.shardOffset(s);
+        double[] sumSq = new double[plan.endSegment(s) - first];
+        double shardSum = 0.0;
+        for (int k = first; k < plan.endSegment(s); k++) {
+            sumSq[k - first] = sumOfSquares.of(plan.segmentStart(k) + shift, plan.segmentEnd(k) + shift);
+            shardSum += sumSq[k - first];
+        }
+        int bad = -1;
+        double badValue = Double.NaN;
+        if (!Double.isFinite(shardSum)) { // a shard whose sum is finite has no non-finite element
+            int at = firstNonFinite.of(gradsOffset, gradsOffset + shard.length());
+            if (at >= 0) {
+                bad = at - shift;
+                badValue = value.applyAsDouble(at);
+            }
+        }
+        return new ShardStatistics(s, shard.step(), new double[][] {sumSq}, bad, badValue);
+    }
+
+    /**
+     * The global squared norm (per-segment sums added in segment order), the non-finite policy, the clip
+     * factor {@code min(maxGradNorm / (‖g‖ + eps), 1)} and the optimizer's {@link #scalars}.
+     */
+    @Override
+    public final StepDecision combine(ShardPlan plan, ShardStatistics[] stats, double lr) {
+        checkLr(lr);
+        long t = agreedStep(plan, stats) + 1;
+        double total = 0.0;
+        for (ShardStatistics st : stats) {
+            for (double sumSq : st.perSegment(GRAD_SUM_SQ)) {
+                total += sumSq;
+            }
+        }
+        if (!Double.isFinite(total)) {
+            if (nonFinitePolicy == NonFinitePolicy.SKIP) {
+                return StepDecision.skipped(t, lr);
+            }
+            throw nonFinite(plan, stats, t, total);
+        }
+        double clip = maxGradNorm > 0 ? Math.min(maxGradNorm / (Math.sqrt(total) + clipEpsilon()), 1.0) : 1.0;
+        return new StepDecision(t, lr, false, clip, scalars(t, lr), new double[0]);
+    }
+
+    /** @return the step count every shard reports, checking that they agree and come in shard order */
+    static long agreedStep(ShardPlan plan, ShardStatistics[] stats) {
+        if (stats.length != plan.numShards()) {
+            throw new IllegalArgumentException(stats.length + " shards' statistics for " + plan.numShards() + " shards");
+        }
+        for (int s = 0; s < stats.length; s++) {
+            if (stats[s].shard() != s) {
+                throw new IllegalArgumentException("statistics #" + s + " come from shard " + stats[s].shard()
+                        + "; combine takes them in shard order");
+            }
+            if (stats[s].step() != stats[0].step()) {
+                throw new IllegalStateException("shard " + s + " is at step " + stats[s].step() + ", shard 0 at "
+                        + stats[0].step() + ": the shards' states do not belong to one run");
+            }
+        }
+        return stats[0].step();
+    }
+
+    private NonFiniteGradientException nonFinite(ShardPlan plan, ShardStatistics[] stats, long step, double total) {
+        ShardStatistics at = null;
+        for (ShardStatistics st : stats) {
+            if (st.firstNonFinite() >= 0 && (at == null || st.firstNonFinite() < at.firstNonFinite())) {
+                at = st;
+            }
+        }
+        if (at == null) {
+            return new NonFiniteGradientException(name() + " step " + step + ": the squared gradient norm overflows to "
+                    + total + " although every element is finite; scale the loss down", step, -1, total);
+        }
+        int index = at.firstNonFinite();
+        double value = at.firstNonFiniteValue();
+        return new NonFiniteGradientException(name() + " step " + step + ": gradient " + plan.layout().describe(index)
+                + " is " + value + "; parameters and state are unchanged (set NonFinitePolicy.SKIP to skip such steps)",
+                step, index, value);
     }
 
     @Override
@@ -153,72 +215,6 @@ abstract class AbstractOptimizer implements Optimizer {
     @Override
     public int hashCode() {
         return getClass().hashCode() * 31 + hyperparameters().hashCode();
-    }
-
-    final void checkOwner(OptimizerState state) {
-        if (!state.optimizerName().equals(name())) {
-            throw new IllegalArgumentException("state was made by '" + state.optimizerName() + "', not by '" + name() + "'");
-        }
-        state.ensureCurrent();
-    }
-
-    static void checkArrays(OptimizerState state, Precision precision, int paramsLength, int gradsLength) {
-        state.ensureCurrent();
-        if (state.precision() != precision) {
-            throw new IllegalArgumentException("state is " + state.precision() + " but step was called with "
-                    + precision + " arrays; init the state with Precision." + precision);
-        }
-        int n = state.layout().totalLength();
-        if (paramsLength != n) {
-            throw new IllegalArgumentException("params has length " + paramsLength + ", layout expects " + n);
-        }
-        if (gradsLength != n) {
-            throw new IllegalArgumentException("grads has length " + gradsLength + ", layout expects " + n);
-        }
-    }
-
-    /**
-     * The screening pass: per-segment sums of squares, the non-finite check, and the clip factor.
-     *
-     * @return the clip factor in (0, 1], or NaN when the step is to be skipped
-     */
-    private double screen(OptimizerState state, double[] g64, float[] g32) {
-        ShardPlan plan = state.plan();
-        double[] sumSq = state.segmentStats(GRAD_SUM_SQ);
-        ShardRunner.forEachShard(plan, shard -> {
-            for (int k = plan.firstSegment(shard); k < plan.endSegment(shard); k++) {
-                sumSq[k] = g64 != null
-                        ? Kernels.sumOfSquares(g64, plan.segmentStart(k), plan.segmentEnd(k))
-                        : Kernels.sumOfSquares(g32, plan.segmentStart(k), plan.segmentEnd(k));
-            }
-        });
-        double total = 0.0;
-        for (double s : sumSq) {
-            total += s;
-        }
-        if (!Double.isFinite(total)) {
-            return refuse(state, total, g64 != null ? Kernels.firstNonFinite(g64) : Kernels.firstNonFinite(g32), g64, g32);
-        }
-        if (maxGradNorm > 0) {
-            return Math.min(maxGradNorm / (Math.sqrt(total) + clipEpsilon()), 1.0);
-        }
-        return 1.0;
-    }
-
-    private double refuse(OptimizerState state, double total, int index, double[] g64, float[] g32) {
-        if (nonFinitePolicy == NonFinitePolicy.SKIP) {
-            state.countSkippedStep();
-            return Double.NaN;
-        }
-        long step = state.step() + 1;
-        if (index < 0) {
-            throw new NonFiniteGradientException(name() + " step " + step + ": the squared gradient norm overflows to "
-                    + total + " although every element is finite; scale the loss down", step, -1, total);
-        }
-        double value = g64 != null ? g64[index] : g32[index];
-        throw new NonFiniteGradientException(name() + " step " + step + ": gradient " + state.layout().describe(index)
-                + " is " + value + "; parameters and state are unchanged (set NonFinitePolicy.SKIP to skip such steps)",
-                step, index, value);
     }
 
     /**

@@ -52,12 +52,30 @@ abstract class AdamFamily extends AbstractOptimizer {
     }
 
     @Override
-    void apply64(OptimizerState state, double[] params, double[] grads, double clip) {
-        AdamKernels.apply64(this, state, params, grads, clip, beta1, beta2, eps, decoupled);
+    void checkLr(double lr) {
+        super.checkLr(lr);
+        if (decoupled && lr * weightDecay >= 1) {
+            throw new IllegalArgumentException(name() + ": lr * weightDecay must be < 1, got " + lr * weightDecay
+                    + " at lr " + lr);
+        }
     }
 
     @Override
-    void apply32(OptimizerState state, float[] params, float[] grads, double clip) {
-        AdamKernels.apply32(this, state, params, grads, clip, beta1, beta2, eps, decoupled);
+    double[] scalars(long t, double lr) {
+        return AdamKernels.scalars(t, lr, beta1, beta2, weightDecay, decoupled);
+    }
+
+    @Override
+    public void apply(ShardState shard, double[] params, int paramsOffset, double[] grads, int gradsOffset,
+                      StepDecision decision) {
+        AdamKernels.apply64(shard, params, paramsOffset, grads, gradsOffset, decision, beta1, beta2, eps, weightDecay,
+                decoupled);
+    }
+
+    @Override
+    public void apply(ShardState shard, float[] params, int paramsOffset, float[] grads, int gradsOffset,
+                      StepDecision decision) {
+        AdamKernels.apply32(shard, params, paramsOffset, grads, gradsOffset, decision, beta1, beta2, eps, weightDecay,
+                decoupled);
     }
 }

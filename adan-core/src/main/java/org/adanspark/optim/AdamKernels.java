@@ -17,57 +17,64 @@ final class AdamKernels {
     private AdamKernels() {
     }
 
-    static void apply64(AbstractOptimizer o, OptimizerState state, double[] p, double[] g, double clip,
-                        double beta1, double beta2, double eps, boolean decoupled) {
-        long t = state.step();
-        double negStepSize = -(o.lr / AbstractOptimizer.biasCorrection(beta1, t));
-        double bc2Sqrt = Math.sqrt(AbstractOptimizer.biasCorrection(beta2, t));
-        double l2 = decoupled ? 0.0 : o.weightDecay;
-        double decay = decoupled ? 1 - o.lr * o.weightDecay : 1.0;
-        double omb1 = 1 - beta1;
-        double omb2 = 1 - beta2;
-        double[] m = state.slot64(M);
-        double[] v = state.slot64(V);
-        ShardPlan plan = state.plan();
-        ShardRunner.forEachShard(plan, shard -> {
-            int to = plan.shardOffset(shard) + plan.shardLength(shard);
-            for (int i = plan.shardOffset(shard); i < to; i++) {
-                double pi = p[i];
-                double gi = g[i] * clip + l2 * pi;
-                double mi = beta1 * m[i] + omb1 * gi;
-                double vi = beta2 * v[i] + omb2 * gi * gi;
-                double denom = Math.sqrt(vi) / bc2Sqrt + eps;
-                p[i] = pi * decay + negStepSize * mi / denom;
-                m[i] = mi;
-                v[i] = vi;
-            }
-        });
+    /** Indices of the per-step scalars in a decision. */
+    static final int NEG_STEP = 0;
+    static final int BC2_SQRT = 1;
+    static final int DECAY = 2;
+
+    /** The per-step scalars: {@code -lr / c1}, {@code sqrt(c2)}, and the decoupled decay factor. */
+    static double[] scalars(long t, double lr, double beta1, double beta2, double weightDecay, boolean decoupled) {
+        return new double[] {
+            -(lr / AbstractOptimizer.biasCorrection(beta1, t)),
+            Math.sqrt(AbstractOptimizer.biasCorrection(beta2, t)),
+            decoupled ? 1 - lr * weightDecay : 1.0
+        };
     }
 
-    static void apply32(AbstractOptimizer o, OptimizerState state, float[] p, float[] g, double clip,
-                        double beta1, double beta2, double eps, boolean decoupled) {
-        long t = state.step();
-        float negStepSize = (float) -(o.lr / AbstractOptimizer.biasCorrection(beta1, t));
-        float bc2Sqrt = (float) Math.sqrt(AbstractOptimizer.biasCorrection(beta2, t));
-        float l2 = (float) (decoupled ? 0.0 : o.weightDecay);
-        float decay = (float) (decoupled ? 1 - o.lr * o.weightDecay : 1.0);
+    static void apply64(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d,
+                        double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+        double clip = d.clip();
+        double negStepSize = d.scalar(NEG_STEP);
+        double bc2Sqrt = d.scalar(BC2_SQRT);
+        double l2 = decoupled ? 0.0 : weightDecay;
+        double decay = d.scalar(DECAY);
+        double omb1 = 1 - beta1;
+        double omb2 = 1 - beta2;
+        double[] m = shard.slot64(M);
+        double[] v = shard.slot64(V);
+        int len = shard.length();
+        for (int i = 0; i < len; i++) {
+            double pi = p[po + i];
+            double gi = g[go + i] * clip + l2 * pi;
+            double mi = beta1 * m[i] + omb1 * gi;
+            double vi = beta2 * v[i] + omb2 * gi * gi;
+            double denom = Math.sqrt(vi) / bc2Sqrt + eps;
+            p[po + i] = pi * decay + negStepSize * mi / denom;
+            m[i] = mi;
+            v[i] = vi;
+        }
+    }
+
+    static void apply32(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d,
+                        double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+        float negStepSize = (float) d.scalar(NEG_STEP);
+        float bc2Sqrt = (float) d.scalar(BC2_SQRT);
+        float l2 = (float) (decoupled ? 0.0 : weightDecay);
+        float decay = (float) d.scalar(DECAY);
         float b1 = (float) beta1, b2 = (float) beta2, e = (float) eps;
-        float omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2), c = (float) clip;
-        float[] m = state.slot32(M);
-        float[] v = state.slot32(V);
-        ShardPlan plan = state.plan();
-        ShardRunner.forEachShard(plan, shard -> {
-            int to = plan.shardOffset(shard) + plan.shardLength(shard);
-            for (int i = plan.shardOffset(shard); i < to; i++) {
-                float pi = p[i];
-                float gi = g[i] * c + l2 * pi;
-                float mi = b1 * m[i] + omb1 * gi;
-                float vi = b2 * v[i] + omb2 * gi * gi;
-                float denom = (float) Math.sqrt(vi) / bc2Sqrt + e;
-                p[i] = pi * decay + negStepSize * mi / denom;
-                m[i] = mi;
-                v[i] = vi;
-            }
-        });
+        float omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2), c = (float) d.clip();
+        float[] m = shard.slot32(M);
+        float[] v = shard.slot32(V);
+        int len = shard.length();
+        for (int i = 0; i < len; i++) {
+            float pi = p[po + i];
+            float gi = g[go + i] * c + l2 * pi;
+            float mi = b1 * m[i] + omb1 * gi;
+            float vi = b2 * v[i] + omb2 * gi * gi;
+            float denom = (float) Math.sqrt(vi) / bc2Sqrt + e;
+            p[po + i] = pi * decay + negStepSize * mi / denom;
+            m[i] = mi;
+            v[i] = vi;
+        }
     }
 }

@@ -123,65 +123,58 @@ public final class Adan extends AbstractOptimizer {
     }
 
     @Override
-    void apply64(OptimizerState state, double[] p, double[] g, double clip) {
-        long t = state.step();
-        StepScalars c = new StepScalars(t);
-        double[] m = state.slot64(M);
-        double[] v = state.slot64(V);
-        double[] n = state.slot64(N);
-        double[] prev = state.slot64(PREV);
-        ShardPlan plan = state.plan();
-        ShardRunner.forEachShard(plan, shard -> {
-            int from = plan.shardOffset(shard);
-            int to = from + plan.shardLength(shard);
-            if (t == 1) {
-                for (int i = from; i < to; i++) {
-                    prev[i] = g[i] * clip;
-                }
-            }
-            step64(p, g, m, v, n, prev, from, to, clip, c);
-        });
+    void checkLr(double lr) {
+        super.checkLr(lr);
+        if (noProx && lr * weightDecay >= 1) {
+            throw new IllegalArgumentException("adan: lr * weightDecay must be < 1 with noProx, got " + lr * weightDecay
+                    + " at lr " + lr);
+        }
+    }
+
+    /** Indices of the per-step scalars: computed in float64 as Python does, once per step. */
+    private static final int BC3_SQRT = 0;
+    private static final int NEG_STEP = 1;
+    private static final int NEG_STEP_DIFF = 2;
+    private static final int DECAY = 3;
+    private static final int PROX = 4;
+
+    @Override
+    double[] scalars(long t, double lr) {
+        double bc1 = biasCorrection(beta1, t);
+        double bc2 = biasCorrection(beta2, t);
+        return new double[] {
+            Math.sqrt(biasCorrection(beta3, t)), // sqrt(c3)
+            -(lr / bc1),                         // -lr / c1
+            -(lr * beta2 / bc2),                 // -lr β2 / c2
+            1 - lr * weightDecay,                // decoupled decay factor
+            1 + lr * weightDecay                 // proximal divisor
+        };
     }
 
     @Override
-    void apply32(OptimizerState state, float[] p, float[] g, double clip) {
-        long t = state.step();
-        StepScalars c = new StepScalars(t);
-        float[] m = state.slot32(M);
-        float[] v = state.slot32(V);
-        float[] n = state.slot32(N);
-        float[] prev = state.slot32(PREV);
-        ShardPlan plan = state.plan();
-        float clip32 = (float) clip;
-        ShardRunner.forEachShard(plan, shard -> {
-            int from = plan.shardOffset(shard);
-            int to = from + plan.shardLength(shard);
-            if (t == 1) {
-                for (int i = from; i < to; i++) {
-                    prev[i] = g[i] * clip32;
-                }
+    public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        double clip = d.clip();
+        double[] prev = shard.slot64(PREV);
+        int len = shard.length();
+        if (d.step() == 1) { // g_{k-1} = g_k: the first difference is zero
+            for (int i = 0; i < len; i++) {
+                prev[i] = g[go + i] * clip;
             }
-            step32(p, g, m, v, n, prev, from, to, clip32, c);
-        });
+        }
+        step64(p, po, g, go, shard.slot64(M), shard.slot64(V), shard.slot64(N), prev, len, clip, d);
     }
 
-    /** The per-step scalars of the reference, computed in float64 as Python does. */
-    private final class StepScalars {
-        final double bc3Sqrt;
-        final double negStepSize;
-        final double negStepSizeDiff;
-        final double decay;
-        final double proxDivisor;
-
-        StepScalars(long t) {
-            double bc1 = biasCorrection(beta1, t);
-            double bc2 = biasCorrection(beta2, t);
-            bc3Sqrt = Math.sqrt(biasCorrection(beta3, t));
-            negStepSize = -(lr / bc1);
-            negStepSizeDiff = -(lr * beta2 / bc2);
-            decay = 1 - lr * weightDecay;
-            proxDivisor = 1 + lr * weightDecay;
+    @Override
+    public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        float clip = (float) d.clip();
+        float[] prev = shard.slot32(PREV);
+        int len = shard.length();
+        if (d.step() == 1) {
+            for (int i = 0; i < len; i++) {
+                prev[i] = g[go + i] * clip;
+            }
         }
+        step32(p, po, g, go, shard.slot32(M), shard.slot32(V), shard.slot32(N), prev, len, clip, d);
     }
 
     /*
@@ -195,18 +188,18 @@ public final class Adan extends AbstractOptimizer {
      */
     private static final int CHUNK = 1024;
 
-    private void step64(double[] p, double[] g, double[] m, double[] v, double[] n, double[] prev,
-                        int from, int to, double clip, StepScalars c) {
+    private void step64(double[] p, int po, double[] g, int go, double[] m, double[] v, double[] n, double[] prev,
+                        int len, double clip, StepDecision c) {
         final double b1 = beta1, b2 = beta2, b3 = beta3;
         final double omb1 = 1 - beta1, omb2 = 1 - beta2, omb3 = 1 - beta3;
-        final double bc3s = c.bc3Sqrt, e = eps, ss = c.negStepSize, ssd = c.negStepSizeDiff;
-        final double decay = c.decay, prox = c.proxDivisor;
+        final double bc3s = c.scalar(BC3_SQRT), e = eps, ss = c.scalar(NEG_STEP), ssd = c.scalar(NEG_STEP_DIFF);
+        final double decay = c.scalar(DECAY), prox = c.scalar(PROX);
         final boolean decoupled = noProx;
-        for (int start = from; start < to; start += CHUNK) {
-            int end = Math.min(to, start + CHUNK);
+        for (int start = 0; start < len; start += CHUNK) {
+            int end = Math.min(len, start + CHUNK);
             // eq. 1: m_k and v_k; u = g_k + β2 (g_k − g_{k−1}) parked in g_prev
             for (int i = start; i < end; i++) {
-                double gi = g[i] * clip;
+                double gi = g[go + i] * clip;
                 double d = gi - prev[i];
                 m[i] = m[i] * b1 + omb1 * gi;
                 v[i] = v[i] * b2 + omb2 * d;
@@ -218,9 +211,9 @@ public final class Adan extends AbstractOptimizer {
                     double u = prev[i];
                     double ni = n[i] * b3 + (omb3 * u) * u;
                     double denom = Math.sqrt(ni) / bc3s + e;
-                    double pi = p[i] * decay;
+                    double pi = p[po + i] * decay;
                     pi = pi + (ss * m[i]) / denom;
-                    p[i] = pi + (ssd * v[i]) / denom;
+                    p[po + i] = pi + (ssd * v[i]) / denom;
                     n[i] = ni;
                 }
             } else { // θ ← (θ − η_k ∘ (m_k + β2 v_k)) / (1 + lr λ)
@@ -228,30 +221,30 @@ public final class Adan extends AbstractOptimizer {
                     double u = prev[i];
                     double ni = n[i] * b3 + (omb3 * u) * u;
                     double denom = Math.sqrt(ni) / bc3s + e;
-                    double pi = p[i] + (ss * m[i]) / denom;
+                    double pi = p[po + i] + (ss * m[i]) / denom;
                     pi = pi + (ssd * v[i]) / denom;
-                    p[i] = pi / prox;
+                    p[po + i] = pi / prox;
                     n[i] = ni;
                 }
             }
             for (int i = start; i < end; i++) {
-                prev[i] = g[i] * clip;
+                prev[i] = g[go + i] * clip;
             }
         }
     }
 
-    private void step32(float[] p, float[] g, float[] m, float[] v, float[] n, float[] prev,
-                        int from, int to, float clip, StepScalars c) {
+    private void step32(float[] p, int po, float[] g, int go, float[] m, float[] v, float[] n, float[] prev,
+                        int len, float clip, StepDecision c) {
         final float b1 = (float) beta1, b2 = (float) beta2, b3 = (float) beta3;
         final float omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2), omb3 = (float) (1 - beta3);
-        final float bc3s = (float) c.bc3Sqrt, e = (float) eps;
-        final float ss = (float) c.negStepSize, ssd = (float) c.negStepSizeDiff;
-        final float decay = (float) c.decay, prox = (float) c.proxDivisor;
+        final float bc3s = (float) c.scalar(BC3_SQRT), e = (float) eps;
+        final float ss = (float) c.scalar(NEG_STEP), ssd = (float) c.scalar(NEG_STEP_DIFF);
+        final float decay = (float) c.scalar(DECAY), prox = (float) c.scalar(PROX);
         final boolean decoupled = noProx;
-        for (int start = from; start < to; start += CHUNK) {
-            int end = Math.min(to, start + CHUNK);
+        for (int start = 0; start < len; start += CHUNK) {
+            int end = Math.min(len, start + CHUNK);
             for (int i = start; i < end; i++) {
-                float gi = g[i] * clip;
+                float gi = g[go + i] * clip;
                 float d = gi - prev[i];
                 m[i] = m[i] * b1 + omb1 * gi;
                 v[i] = v[i] * b2 + omb2 * d;
@@ -262,9 +255,9 @@ public final class Adan extends AbstractOptimizer {
                     float u = prev[i];
                     float ni = n[i] * b3 + (omb3 * u) * u;
                     float denom = (float) Math.sqrt(ni) / bc3s + e;
-                    float pi = p[i] * decay;
+                    float pi = p[po + i] * decay;
                     pi = pi + (ss * m[i]) / denom;
-                    p[i] = pi + (ssd * v[i]) / denom;
+                    p[po + i] = pi + (ssd * v[i]) / denom;
                     n[i] = ni;
                 }
             } else { // θ ← (θ − η_k ∘ (m_k + β2 v_k)) / (1 + lr λ)
@@ -272,14 +265,14 @@ public final class Adan extends AbstractOptimizer {
                     float u = prev[i];
                     float ni = n[i] * b3 + (omb3 * u) * u;
                     float denom = (float) Math.sqrt(ni) / bc3s + e;
-                    float pi = p[i] + (ss * m[i]) / denom;
+                    float pi = p[po + i] + (ss * m[i]) / denom;
                     pi = pi + (ssd * v[i]) / denom;
-                    p[i] = pi / prox;
+                    p[po + i] = pi / prox;
                     n[i] = ni;
                 }
             }
             for (int i = start; i < end; i++) {
-                prev[i] = g[i] * clip;
+                prev[i] = g[go + i] * clip;
             }
         }
     }

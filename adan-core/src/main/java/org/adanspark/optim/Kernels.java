@@ -52,8 +52,9 @@ final class Kernels {
         return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
-    static int firstNonFinite(double[] x) {
-        for (int i = 0; i < x.length; i++) {
+    /** @return the first index in {@code [from, to)} whose value is NaN or infinite, or -1 */
+    static int firstNonFinite(double[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (!Double.isFinite(x[i])) {
                 return i;
             }
@@ -61,23 +62,13 @@ final class Kernels {
         return -1;
     }
 
-    static int firstNonFinite(float[] x) {
-        for (int i = 0; i < x.length; i++) {
+    /** @return the first index in {@code [from, to)} whose value is NaN or infinite, or -1 */
+    static int firstNonFinite(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (!Float.isFinite(x[i])) {
                 return i;
             }
         }
         return -1;
-    }
-
-    /** Sum of {@code stats[k]} over the segments of {@code tensor}, in segment order. */
-    static double tensorSum(ShardPlan plan, double[] stats, int tensor) {
-        double sum = 0.0;
-        for (int k = 0; k < plan.numSegments(); k++) {
-            if (plan.segmentTensor(k) == tensor) {
-                sum += stats[k];
-            }
-        }
-        return sum;
     }
 }

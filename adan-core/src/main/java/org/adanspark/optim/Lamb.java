@@ -13,9 +13,12 @@ import java.util.Map;
  * </pre>
  * The trust ratio is 1 where either norm is zero, as in the reference implementations.
  *
- * <p>A step is two parallel passes: the first updates m and v and accumulates per-segment sums of θ² and
- * r²; the second recomputes r from the new moments (bit-identical, and no wider in memory traffic than
- * storing it) and applies the trust-scaled update.
+ * <p>In the per-shard protocol LAMB takes a second round: after {@code combine} has fixed the clip factor,
+ * {@link #prepare} updates m and v and reports per-segment sums of θ² and r², {@link #refine} turns all
+ * shards' sums into per-tensor trust-scaled learning rates, and {@link #apply} recomputes r from the new
+ * moments (bit-identical, and no wider in memory traffic than storing it) and applies the update. The
+ * norms of r cannot be screened with the gradient: r depends on the clipped gradient, and the clip factor
+ * needs every shard's gradient norm first.
  *
  * <p>Builder defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-6, weightDecay 0.01 (the paper's settings).
  */
@@ -27,8 +30,9 @@ public final class Lamb extends AbstractOptimizer {
     private static final List<String> SLOTS = slots("m", "v");
     private static final int M = 0;
     private static final int V = 1;
-    private static final int PARAM_SUM_SQ = 1;
-    private static final int UPDATE_SUM_SQ = 2;
+    /** Indices of the second round's per-segment statistics. */
+    private static final int PARAM_SUM_SQ = 0;
+    private static final int UPDATE_SUM_SQ = 1;
 
     private final double beta1;
     private final double beta2;
@@ -57,115 +61,156 @@ public final class Lamb extends AbstractOptimizer {
     }
 
     @Override
-    int segmentStatCount() {
-        return 3;
-    }
-
-    @Override
     void describe(Map<String, Object> into) {
         into.put("beta1", beta1);
         into.put("beta2", beta2);
         into.put("eps", eps);
     }
 
+    /** The bias corrections {@code c1}, {@code c2} of step t. */
     @Override
-    void apply64(OptimizerState state, double[] p, double[] g, double clip) {
-        long t = state.step();
-        double bc1 = biasCorrection(beta1, t);
-        double bc2 = biasCorrection(beta2, t);
-        double[] m = state.slot64(M);
-        double[] v = state.slot64(V);
-        ShardPlan plan = state.plan();
-        double[] pSq = state.segmentStats(PARAM_SUM_SQ);
-        double[] rSq = state.segmentStats(UPDATE_SUM_SQ);
-        ShardRunner.forEachShard(plan, shard -> {
-            for (int k = plan.firstSegment(shard); k < plan.endSegment(shard); k++) {
-                double sp = 0;
-                double sr = 0;
-                for (int i = plan.segmentStart(k); i < plan.segmentEnd(k); i++) {
-                    double gi = g[i] * clip;
-                    double mi = beta1 * m[i] + (1 - beta1) * gi;
-                    double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-                    m[i] = mi;
-                    v[i] = vi;
-                    double r = (mi / bc1) / (Math.sqrt(vi / bc2) + eps) + weightDecay * p[i];
-                    sp += p[i] * p[i];
-                    sr += r * r;
-                }
-                pSq[k] = sp;
-                rSq[k] = sr;
+    double[] scalars(long t, double lr) {
+        return new double[] {biasCorrection(beta1, t), biasCorrection(beta2, t)};
+    }
+
+    /** LAMB's trust ratios need the norms of the update, which depends on the clipped gradient: a second round. */
+    @Override
+    public boolean refines() {
+        return true;
+    }
+
+    /** Pass 1: moves m and v, and sums θ² and r² per segment (θ is not touched yet). */
+    @Override
+    public ShardStatistics prepare(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        double bc1 = d.scalar(0);
+        double bc2 = d.scalar(1);
+        double clip = d.clip();
+        double[] m = shard.slot64(M);
+        double[] v = shard.slot64(V);
+        ShardPlan plan = shard.plan();
+        int s = shard.shard();
+        int first = plan.firstSegment(s);
+        int base = plan.shardOffset(s);
+        double[] pSq = new double[plan.endSegment(s) - first];
+        double[] rSq = new double[pSq.length];
+        for (int k = first; k < plan.endSegment(s); k++) {
+            double sp = 0;
+            double sr = 0;
+            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
+                double gi = g[go + i] * clip;
+                double mi = beta1 * m[i] + (1 - beta1) * gi;
+                double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+                m[i] = mi;
+                v[i] = vi;
+                double pi = p[po + i];
+                double r = (mi / bc1) / (Math.sqrt(vi / bc2) + eps) + weightDecay * pi;
+                sp += pi * pi;
+                sr += r * r;
             }
-        });
-        double[] scale = trustScaledLr(plan, pSq, rSq);
-        ShardRunner.forEachShard(plan, shard -> {
-            for (int k = plan.firstSegment(shard); k < plan.endSegment(shard); k++) {
-                double s = scale[plan.segmentTensor(k)];
-                for (int i = plan.segmentStart(k); i < plan.segmentEnd(k); i++) {
-                    double r = (m[i] / bc1) / (Math.sqrt(v[i] / bc2) + eps) + weightDecay * p[i];
-                    p[i] = p[i] - s * r;
-                }
-            }
-        });
+            pSq[k - first] = sp;
+            rSq[k - first] = sr;
+        }
+        return new ShardStatistics(s, shard.step(), new double[][] {pSq, rSq}, -1, Double.NaN);
     }
 
     @Override
-    void apply32(OptimizerState state, float[] p, float[] g, double clip) {
-        long t = state.step();
-        float bc1 = (float) biasCorrection(beta1, t);
-        float bc2 = (float) biasCorrection(beta2, t);
+    public ShardStatistics prepare(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        float bc1 = (float) d.scalar(0);
+        float bc2 = (float) d.scalar(1);
         float b1 = (float) beta1, b2 = (float) beta2, omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2);
-        float e = (float) eps, wd = (float) weightDecay, c = (float) clip;
-        float[] m = state.slot32(M);
-        float[] v = state.slot32(V);
-        ShardPlan plan = state.plan();
-        double[] pSq = state.segmentStats(PARAM_SUM_SQ);
-        double[] rSq = state.segmentStats(UPDATE_SUM_SQ);
-        ShardRunner.forEachShard(plan, shard -> {
-            for (int k = plan.firstSegment(shard); k < plan.endSegment(shard); k++) {
-                double sp = 0;
-                double sr = 0;
-                for (int i = plan.segmentStart(k); i < plan.segmentEnd(k); i++) {
-                    float gi = g[i] * c;
-                    float mi = b1 * m[i] + omb1 * gi;
-                    float vi = b2 * v[i] + omb2 * gi * gi;
-                    m[i] = mi;
-                    v[i] = vi;
-                    float r = (mi / bc1) / ((float) Math.sqrt(vi / bc2) + e) + wd * p[i];
-                    sp += (double) p[i] * p[i];
-                    sr += (double) r * r;
-                }
-                pSq[k] = sp;
-                rSq[k] = sr;
+        float e = (float) eps, wd = (float) weightDecay, c = (float) d.clip();
+        float[] m = shard.slot32(M);
+        float[] v = shard.slot32(V);
+        ShardPlan plan = shard.plan();
+        int s = shard.shard();
+        int first = plan.firstSegment(s);
+        int base = plan.shardOffset(s);
+        double[] pSq = new double[plan.endSegment(s) - first];
+        double[] rSq = new double[pSq.length];
+        for (int k = first; k < plan.endSegment(s); k++) {
+            double sp = 0;
+            double sr = 0;
+            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
+                float gi = g[go + i] * c;
+                float mi = b1 * m[i] + omb1 * gi;
+                float vi = b2 * v[i] + omb2 * gi * gi;
+                m[i] = mi;
+                v[i] = vi;
+                float pi = p[po + i];
+                float r = (mi / bc1) / ((float) Math.sqrt(vi / bc2) + e) + wd * pi;
+                sp += (double) pi * pi;
+                sr += (double) r * r;
             }
-        });
-        double[] scale = trustScaledLr(plan, pSq, rSq);
-        ShardRunner.forEachShard(plan, shard -> {
-            for (int k = plan.firstSegment(shard); k < plan.endSegment(shard); k++) {
-                float s = (float) scale[plan.segmentTensor(k)];
-                for (int i = plan.segmentStart(k); i < plan.segmentEnd(k); i++) {
-                    float r = (m[i] / bc1) / ((float) Math.sqrt(v[i] / bc2) + e) + wd * p[i];
-                    p[i] = p[i] - s * r;
-                }
-            }
-        });
+            pSq[k - first] = sp;
+            rSq[k - first] = sr;
+        }
+        return new ShardStatistics(s, shard.step(), new double[][] {pSq, rSq}, -1, Double.NaN);
     }
 
-    /** lr · ‖θ^(l)‖ / ‖r^(l)‖ per tensor, the norms summed over segments in order; lr where a norm is 0. */
-    private double[] trustScaledLr(ShardPlan plan, double[] pSq, double[] rSq) {
+    /**
+     * lr · ‖θ^(l)‖ / ‖r^(l)‖ per tensor, the norms summed over segments in segment order; lr where a norm
+     * is 0.
+     */
+    @Override
+    public StepDecision refine(ShardPlan plan, StepDecision d, ShardStatistics[] stats) {
+        agreedStep(plan, stats);
         int tensors = plan.layout().numTensors();
         double[] pNormSq = new double[tensors];
         double[] rNormSq = new double[tensors];
-        for (int k = 0; k < plan.numSegments(); k++) {
-            pNormSq[plan.segmentTensor(k)] += pSq[k];
-            rNormSq[plan.segmentTensor(k)] += rSq[k];
+        for (ShardStatistics st : stats) {
+            int first = plan.firstSegment(st.shard());
+            double[] pSq = st.perSegment(PARAM_SUM_SQ);
+            double[] rSq = st.perSegment(UPDATE_SUM_SQ);
+            for (int j = 0; j < pSq.length; j++) {
+                pNormSq[plan.segmentTensor(first + j)] += pSq[j];
+                rNormSq[plan.segmentTensor(first + j)] += rSq[j];
+            }
         }
         double[] scale = new double[tensors];
         for (int l = 0; l < tensors; l++) {
             double pNorm = Math.sqrt(pNormSq[l]);
             double rNorm = Math.sqrt(rNormSq[l]);
-            scale[l] = lr * (pNorm > 0 && rNorm > 0 ? pNorm / rNorm : 1.0);
+            scale[l] = d.lr() * (pNorm > 0 && rNorm > 0 ? pNorm / rNorm : 1.0);
         }
-        return scale;
+        return d.withPerTensor(scale);
+    }
+
+    /** Pass 2: recomputes r from the new moments (bit-identical to pass 1's) and applies the trust-scaled step. */
+    @Override
+    public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        double bc1 = d.scalar(0);
+        double bc2 = d.scalar(1);
+        double[] m = shard.slot64(M);
+        double[] v = shard.slot64(V);
+        ShardPlan plan = shard.plan();
+        int s = shard.shard();
+        int base = plan.shardOffset(s);
+        for (int k = plan.firstSegment(s); k < plan.endSegment(s); k++) {
+            double scale = d.perTensor(plan.segmentTensor(k));
+            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
+                double r = (m[i] / bc1) / (Math.sqrt(v[i] / bc2) + eps) + weightDecay * p[po + i];
+                p[po + i] = p[po + i] - scale * r;
+            }
+        }
+    }
+
+    @Override
+    public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        float bc1 = (float) d.scalar(0);
+        float bc2 = (float) d.scalar(1);
+        float e = (float) eps, wd = (float) weightDecay;
+        float[] m = shard.slot32(M);
+        float[] v = shard.slot32(V);
+        ShardPlan plan = shard.plan();
+        int s = shard.shard();
+        int base = plan.shardOffset(s);
+        for (int k = plan.firstSegment(s); k < plan.endSegment(s); k++) {
+            float scale = (float) d.perTensor(plan.segmentTensor(k));
+            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
+                float r = (m[i] / bc1) / ((float) Math.sqrt(v[i] / bc2) + e) + wd * p[po + i];
+                p[po + i] = p[po + i] - scale * r;
+            }
+        }
     }
 
     /** Builder for {@link Lamb}; values are checked in {@link #build()}. */

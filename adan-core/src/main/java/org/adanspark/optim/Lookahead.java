@@ -9,7 +9,8 @@ import java.util.Map;
  * Lookahead (Zhang, Lucas, Hinton and Ba, <i>Lookahead Optimizer: k steps forward, 1 step back</i>,
  * arXiv 1907.08610, Algorithm 1), a decorator over any optimizer of this package. The inner ("fast")
  * optimizer steps as usual; every {@code k} of its steps the slow weights move toward the fast ones and
- * the fast weights restart from them:
+ * the fast weights restart from them (decorating the inner optimizer's per-shard protocol: screening,
+ * combining and the inner update are the inner optimizer's; Lookahead adds its slot and the sync):
  * <pre>
  *   φ ← φ + α (θ - φ)        θ ← φ          (every k inner steps; φ starts at the first step's θ)
  * </pre>
@@ -22,12 +23,12 @@ public final class Lookahead implements Optimizer {
     /** Slot of the slow weights φ. */
     public static final String SLOW_SLOT = "slow_weights";
 
-    private final AbstractOptimizer inner;
+    private final Optimizer inner;
     private final int k;
     private final double alpha;
     private final int slowSlot;
 
-    private Lookahead(AbstractOptimizer inner, int k, double alpha) {
+    private Lookahead(Optimizer inner, int k, double alpha) {
         this.inner = inner;
         this.k = k;
         this.alpha = alpha;
@@ -37,21 +38,21 @@ public final class Lookahead implements Optimizer {
     /**
      * Wraps {@code inner}.
      *
-     * @param inner the fast optimizer: one of this package's, not itself a Lookahead
+     * @param inner the fast optimizer: any optimizer but another Lookahead
      * @param k synchronisation period in inner steps, &ge; 1 (the paper uses 5)
      * @param alpha slow-weight step size, in (0, 1] (the paper uses 0.5)
      * @return the wrapped optimizer
      */
     public static Lookahead wrap(Optimizer inner, int k, double alpha) {
-        if (!(inner instanceof AbstractOptimizer base)) {
-            throw new IllegalArgumentException("Lookahead wraps Adan, AdamW, Adam, Lamb, Sgd or RAdam, got "
-                    + (inner == null ? "null" : inner.getClass().getName()));
+        if (inner == null || inner instanceof Lookahead) {
+            throw new IllegalArgumentException("Lookahead wraps one optimizer that is not itself a Lookahead, got "
+                    + (inner == null ? "null" : inner));
         }
         Hyperparameters.atLeast("k", k, 1);
         if (!(alpha > 0 && alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in (0, 1], got " + alpha);
         }
-        return new Lookahead(base, k, alpha);
+        return new Lookahead(inner, k, alpha);
     }
 
     /** @return the inner (fast) optimizer */
@@ -90,66 +91,87 @@ public final class Lookahead implements Optimizer {
         return Collections.unmodifiableMap(map);
     }
 
+    /** @return the inner optimizer's learning rate */
     @Override
-    public OptimizerState init(ParamLayout layout, Precision precision, int shards) {
-        return inner.newState(name(), List.of(SLOW_SLOT), layout, precision, shards);
+    public double lr() {
+        return inner.lr();
     }
 
     @Override
-    public void step(OptimizerState state, double[] params, double[] grads) {
-        checkOwner(state);
-        AbstractOptimizer.checkArrays(state, Precision.FLOAT64, params.length, grads.length);
-        double[] slow = state.slot64(slowSlot);
-        if (state.step() == 0) {
-            System.arraycopy(params, 0, slow, 0, params.length);
+    public ShardStatistics screen(ShardState shard, float[] grads, int gradsOffset) {
+        return inner.screen(shard, grads, gradsOffset);
+    }
+
+    @Override
+    public ShardStatistics screen(ShardState shard, double[] grads, int gradsOffset) {
+        return inner.screen(shard, grads, gradsOffset);
+    }
+
+    @Override
+    public StepDecision combine(ShardPlan plan, ShardStatistics[] stats, double lr) {
+        return inner.combine(plan, stats, lr);
+    }
+
+    @Override
+    public boolean refines() {
+        return inner.refines();
+    }
+
+    @Override
+    public ShardStatistics prepare(ShardState shard, float[] params, int paramsOffset, float[] grads, int gradsOffset,
+                                   StepDecision decision) {
+        return inner.prepare(shard, params, paramsOffset, grads, gradsOffset, decision);
+    }
+
+    @Override
+    public ShardStatistics prepare(ShardState shard, double[] params, int paramsOffset, double[] grads, int gradsOffset,
+                                   StepDecision decision) {
+        return inner.prepare(shard, params, paramsOffset, grads, gradsOffset, decision);
+    }
+
+    @Override
+    public StepDecision refine(ShardPlan plan, StepDecision decision, ShardStatistics[] stats) {
+        return inner.refine(plan, decision, stats);
+    }
+
+    /**
+     * The inner step on the shard's slice; on the first step φ starts from the slice's θ, and every k-th
+     * step φ ← φ + α (θ − φ), θ ← φ on the slice. The slow weights sit after the inner optimizer's slots,
+     * so the inner kernel finds its own slots where it expects them.
+     */
+    @Override
+    public void apply(ShardState shard, double[] params, int po, double[] grads, int go, StepDecision d) {
+        double[] slow = shard.slot64(slowSlot);
+        int len = shard.length();
+        if (d.step() == 1) {
+            System.arraycopy(params, po, slow, 0, len);
         }
-        if (inner.advance(state, params, grads) && state.step() % k == 0) {
-            ShardPlan plan = state.plan();
-            ShardRunner.forEachShard(plan, shard -> {
-                int to = plan.shardOffset(shard) + plan.shardLength(shard);
-                for (int i = plan.shardOffset(shard); i < to; i++) {
-                    double s = slow[i] + alpha * (params[i] - slow[i]);
-                    slow[i] = s;
-                    params[i] = s;
-                }
-            });
+        inner.apply(shard, params, po, grads, go, d);
+        if (d.step() % k == 0) {
+            for (int i = 0; i < len; i++) {
+                double s = slow[i] + alpha * (params[po + i] - slow[i]);
+                slow[i] = s;
+                params[po + i] = s;
+            }
         }
     }
 
     @Override
-    public void step(OptimizerState state, float[] params, float[] grads) {
-        checkOwner(state);
-        AbstractOptimizer.checkArrays(state, Precision.FLOAT32, params.length, grads.length);
-        float[] slow = state.slot32(slowSlot);
-        if (state.step() == 0) {
-            System.arraycopy(params, 0, slow, 0, params.length);
+    public void apply(ShardState shard, float[] params, int po, float[] grads, int go, StepDecision d) {
+        float[] slow = shard.slot32(slowSlot);
+        int len = shard.length();
+        if (d.step() == 1) {
+            System.arraycopy(params, po, slow, 0, len);
         }
+        inner.apply(shard, params, po, grads, go, d);
         float a = (float) alpha;
-        if (inner.advance(state, params, grads) && state.step() % k == 0) {
-            ShardPlan plan = state.plan();
-            ShardRunner.forEachShard(plan, shard -> {
-                int to = plan.shardOffset(shard) + plan.shardLength(shard);
-                for (int i = plan.shardOffset(shard); i < to; i++) {
-                    float s = slow[i] + a * (params[i] - slow[i]);
-                    slow[i] = s;
-                    params[i] = s;
-                }
-            });
+        if (d.step() % k == 0) {
+            for (int i = 0; i < len; i++) {
+                float s = slow[i] + a * (params[po + i] - slow[i]);
+                slow[i] = s;
+                params[po + i] = s;
+            }
         }
-    }
-
-    /** Zeroes every slot, the slow weights included, and the step; the next step restarts φ from θ. */
-    @Override
-    public void restart(OptimizerState state) {
-        checkOwner(state);
-        state.zeroSlotsAndStep();
-    }
-
-    private void checkOwner(OptimizerState state) {
-        if (!state.optimizerName().equals(name())) {
-            throw new IllegalArgumentException("state was made by '" + state.optimizerName() + "', not by '" + name() + "'");
-        }
-        state.ensureCurrent();
     }
 
     @Override

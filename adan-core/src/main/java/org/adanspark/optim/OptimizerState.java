@@ -3,12 +3,13 @@ package org.adanspark.optim;
 import java.util.List;
 
 /**
- * The mutable state of one optimizer over one {@link ParamLayout}: a step counter and one flat buffer per
- * slot (for Adan: {@code m}, {@code v}, {@code n}, {@code g_prev}), cut into shards by a {@link ShardPlan}.
+ * The mutable state of one optimizer over one {@link ParamLayout}, all shards in one process: one
+ * {@link ShardState} per shard of a {@link ShardPlan}, each owning its slice of every slot (for Adan:
+ * {@code m}, {@code v}, {@code n}, {@code g_prev}) and its copy of the step counters.
  *
  * <p>State is made by {@link Optimizer#init(ParamLayout, Precision, int)} and belongs to the optimizer
- * that made it. It is not thread-safe: one step at a time. Slot buffers are exposed as live arrays for
- * checkpointing and inspection; writing to them between steps changes the optimizer's trajectory.
+ * that made it. It is not thread-safe: one step at a time. {@link #shard(int)} gives each shard's live
+ * state; {@link #slot64(String)} and {@link #slot32(String)} give a whole slot, assembled from the shards.
  */
 public final class OptimizerState {
 
@@ -16,57 +17,56 @@ public final class OptimizerState {
     private final ShardPlan plan;
     private final Precision precision;
     private final List<String> slotNames;
-    private final double[][] slots64;
-    private final float[][] slots32;
-    private final double[][] segmentStats;
-    private long step;
-    private long skippedSteps;
+    private final ShardState[] shards;
     private boolean superseded;
 
+    /**
+     * @param optimizerName the owning optimizer's name
+     * @param plan the shard plan
+     * @param precision the slots' precision
+     * @param slotNames the slots, in storage order
+     * @param shards one state per shard of {@code plan}, in shard order
+     */
     OptimizerState(String optimizerName, ShardPlan plan, Precision precision, List<String> slotNames,
-                   int segmentStatCount) {
+                   ShardState[] shards) {
+        if (shards.length != plan.numShards()) {
+            throw new IllegalArgumentException(shards.length + " shard states for " + plan.numShards() + " shards");
+        }
         this.optimizerName = optimizerName;
         this.plan = plan;
         this.precision = precision;
         this.slotNames = List.copyOf(slotNames);
-        int n = plan.layout().totalLength();
-        if (precision == Precision.FLOAT64) {
-            slots64 = new double[slotNames.size()][n];
-            slots32 = null;
-        } else {
-            slots32 = new float[slotNames.size()][n];
-            slots64 = null;
-        }
-        segmentStats = new double[segmentStatCount][plan.numSegments()];
-    }
-
-    private OptimizerState(OptimizerState from, ShardPlan plan) {
-        this.optimizerName = from.optimizerName;
-        this.plan = plan;
-        this.precision = from.precision;
-        this.slotNames = from.slotNames;
-        this.slots64 = from.slots64;
-        this.slots32 = from.slots32;
-        this.segmentStats = from.segmentStats;
-        this.step = from.step;
-        this.skippedSteps = from.skippedSteps;
+        this.shards = shards.clone();
     }
 
     /**
-     * Re-cuts this state into {@code shards} shards without copying the buffers. The result continues the
-     * same trajectory bit for bit; this object is superseded and refuses further steps.
+     * Re-cuts this state into {@code shards} shards, copying every slot into the new shards' slices. The
+     * result continues the same trajectory bit for bit; this object is superseded and refuses further steps.
      *
      * @param shards the new shard count, at least 1
      * @return the resharded state
      */
     public OptimizerState withShards(int shards) {
         ensureCurrent();
-        OptimizerState next = new OptimizerState(this, new ShardPlan(plan.layout(), shards));
+        ShardPlan next = new ShardPlan(plan.layout(), shards);
+        ShardState[] states = new ShardState[next.numShards()];
+        for (int s = 0; s < states.length; s++) {
+            states[s] = new ShardState(optimizerName, next, s, precision, slotNames);
+            states[s].setCounters(step(), skippedSteps());
+        }
+        OptimizerState resharded = new OptimizerState(optimizerName, next, precision, slotNames, states);
+        for (int slot = 0; slot < slotNames.size(); slot++) {
+            if (precision == Precision.FLOAT64) {
+                resharded.scatter(slot, 0, slot64(slotNames.get(slot)), plan.layout().totalLength());
+            } else {
+                resharded.scatter(slot, 0, slot32(slotNames.get(slot)), plan.layout().totalLength());
+            }
+        }
         superseded = true;
-        return next;
+        return resharded;
     }
 
-    /** @return the {@link Optimizer#name()} of the optimizer that made this state */
+    /** @return the name of the optimizer that made this state */
     public String optimizerName() {
         return optimizerName;
     }
@@ -81,12 +81,20 @@ public final class OptimizerState {
         return plan;
     }
 
-    /** @return the number of shards */
+    /** @return number of shards */
     public int numShards() {
         return plan.numShards();
     }
 
-    /** @return the precision of the slot buffers and of the arrays this state is stepped with */
+    /**
+     * @param shard a shard index
+     * @return that shard's live state
+     */
+    public ShardState shard(int shard) {
+        return shards[shard];
+    }
+
+    /** @return the precision of the slots */
     public Precision precision() {
         return precision;
     }
@@ -96,61 +104,88 @@ public final class OptimizerState {
         return slotNames;
     }
 
-    /**
-     * The number of optimizer steps applied since creation or the last restart (the bias-correction
-     * exponent {@code k} of the paper).
-     *
-     * @return the step counter
-     */
+    /** @return optimizer steps applied so far (skipped steps not counted) */
     public long step() {
-        return step;
+        return shards[0].step();
     }
 
-    /** @return how many steps were skipped for non-finite gradients under {@link NonFinitePolicy#SKIP} */
+    /** @return steps skipped for a non-finite gradient */
     public long skippedSteps() {
-        return skippedSteps;
+        return shards[0].skippedSteps();
     }
 
     /**
-     * Sets the counters, for restoring a checkpoint.
+     * Sets both counters of every shard, as a restored checkpoint records them.
      *
-     * @param step the step counter
-     * @param skippedSteps the skipped-step counter
+     * @param step steps applied, &ge; 0
+     * @param skippedSteps steps skipped, &ge; 0
      */
     public void setCounters(long step, long skippedSteps) {
-        if (step < 0 || skippedSteps < 0) {
-            throw new IllegalArgumentException("counters must be >= 0, got step=" + step + ", skippedSteps=" + skippedSteps);
+        for (ShardState s : shards) {
+            s.setCounters(step, skippedSteps);
         }
-        this.step = step;
-        this.skippedSteps = skippedSteps;
     }
 
     /**
-     * The live float64 buffer of a slot.
-     *
-     * @param name slot name, one of {@link #slotNames()}
-     * @return the buffer, of length {@code layout().totalLength()}
-     * @throws IllegalStateException if this state is {@link Precision#FLOAT32}
+     * @param name a slot name
+     * @return a copy of the whole float64 slot, assembled from the shards
      */
     public double[] slot64(String name) {
-        if (slots64 == null) {
+        if (precision != Precision.FLOAT64) {
             throw new IllegalStateException("state of " + optimizerName + " is " + precision + ", not FLOAT64");
         }
-        return slots64[slotIndex(name)];
+        int slot = slotIndex(name);
+        double[] all = new double[plan.layout().totalLength()];
+        for (ShardState s : shards) {
+            System.arraycopy(s.slot64(slot), 0, all, s.offset(), s.length());
+        }
+        return all;
     }
 
     /**
-     * The live float32 buffer of a slot.
-     *
-     * @param name slot name, one of {@link #slotNames()}
-     * @return the buffer, of length {@code layout().totalLength()}
-     * @throws IllegalStateException if this state is {@link Precision#FLOAT64}
+     * @param name a slot name
+     * @return a copy of the whole float32 slot, assembled from the shards
      */
     public float[] slot32(String name) {
-        if (slots32 == null) {
+        if (precision != Precision.FLOAT32) {
             throw new IllegalStateException("state of " + optimizerName + " is " + precision + ", not FLOAT32");
         }
-        return slots32[slotIndex(name)];
+        int slot = slotIndex(name);
+        float[] all = new float[plan.layout().totalLength()];
+        for (ShardState s : shards) {
+            System.arraycopy(s.slot32(slot), 0, all, s.offset(), s.length());
+        }
+        return all;
+    }
+
+    /**
+     * Copies {@code n} float64 values into slot {@code slot} from flat position {@code from} on, across
+     * whichever shards hold that range (a checkpoint saved with another shard count is read this way).
+     *
+     * @param slot the slot's index in storage order
+     * @param from the flat position of {@code values[0]}
+     * @param values the values
+     * @param n how many
+     */
+    public void scatter(int slot, int from, double[] values, int n) {
+        for (ShardState s : shards) {
+            int lo = Math.max(from, s.offset());
+            int hi = Math.min(from + n, s.offset() + s.length());
+            if (lo < hi) {
+                System.arraycopy(values, lo - from, s.slot64(slot), lo - s.offset(), hi - lo);
+            }
+        }
+    }
+
+    /** Float32 twin of {@link #scatter(int, int, double[], int)}. */
+    public void scatter(int slot, int from, float[] values, int n) {
+        for (ShardState s : shards) {
+            int lo = Math.max(from, s.offset());
+            int hi = Math.min(from + n, s.offset() + s.length());
+            if (lo < hi) {
+                System.arraycopy(values, lo - from, s.slot32(slot), lo - s.offset(), hi - lo);
+            }
+        }
     }
 
     private int slotIndex(String name) {
@@ -161,36 +196,18 @@ public final class OptimizerState {
         return i;
     }
 
-    double[] slot64(int index) {
-        return slots64[index];
-    }
-
-    float[] slot32(int index) {
-        return slots32[index];
-    }
-
-    double[] segmentStats(int index) {
-        return segmentStats[index];
-    }
-
-    void incrementStep() {
-        step++;
-    }
-
-    void countSkippedStep() {
-        skippedSteps++;
-    }
-
-    /** Zeroes every slot and the step counter, as the reference's {@code restart_opt()} does. */
     void zeroSlotsAndStep() {
-        for (int i = 0; i < slotNames.size(); i++) {
-            if (slots64 != null) {
-                java.util.Arrays.fill(slots64[i], 0.0);
-            } else {
-                java.util.Arrays.fill(slots32[i], 0.0f);
-            }
+        for (ShardState s : shards) {
+            s.zeroSlotsAndStep();
         }
-        step = 0;
+    }
+
+    /** @throws IllegalArgumentException unless {@code name} made this state; IllegalStateException if resharded */
+    void checkOwner(String name) {
+        if (!optimizerName.equals(name)) {
+            throw new IllegalArgumentException("state was made by '" + optimizerName + "', not by '" + name + "'");
+        }
+        ensureCurrent();
     }
 
     void ensureCurrent() {
@@ -202,7 +219,7 @@ public final class OptimizerState {
 
     @Override
     public String toString() {
-        return "OptimizerState[" + optimizerName + ", " + precision + ", step=" + step + ", skipped=" + skippedSteps
+        return "OptimizerState[" + optimizerName + ", " + precision + ", step=" + step() + ", skipped=" + skippedSteps()
                 + ", slots=" + slotNames + ", " + plan + "]";
     }
 }

@@ -59,69 +59,68 @@ public final class RAdam extends AbstractOptimizer {
         into.put("decoupled_weight_decay", decoupledWeightDecay);
     }
 
-    /** Step-dependent scalars: [negative step on m, rectified scale, rectified?]. */
-    private double[] scalars(long t) {
+    /**
+     * The step's scalars and RAdam's rectification, decided once per step: the signed step size, whether
+     * the variance is tractable ({@code ρ_t > 5}, Algorithm 2) and the adaptive term applies, and the
+     * decoupled decay factor.
+     */
+    @Override
+    double[] scalars(long t, double lr) {
         double bc1 = biasCorrection(beta1, t);
         double bc2 = biasCorrection(beta2, t);
         double rhoInf = 2 / (1 - beta2) - 1;
         double rhoT = rhoInf - 2 * t * Math.pow(beta2, (double) t) / bc2;
+        double decay = decoupledWeightDecay ? 1 - lr * weightDecay : 1;
         if (rhoT > 5) {
             double rect = Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
-            return new double[] {-lr / bc1 * rect * Math.sqrt(bc2), 1};
+            return new double[] {-lr / bc1 * rect * Math.sqrt(bc2), 1, decay};
         }
-        return new double[] {-lr / bc1, 0};
+        return new double[] {-lr / bc1, 0, decay};
     }
 
     @Override
-    void apply64(OptimizerState state, double[] p, double[] g, double clip) {
-        double[] s = scalars(state.step());
-        double step = s[0];
-        boolean rectified = s[1] != 0;
+    public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        double step = d.scalar(0);
+        boolean rectified = d.scalar(1) != 0;
+        double clip = d.clip();
         double l2 = decoupledWeightDecay ? 0 : weightDecay;
-        double decay = decoupledWeightDecay ? 1 - lr * weightDecay : 1;
-        double[] m = state.slot64(0);
-        double[] v = state.slot64(1);
-        ShardPlan plan = state.plan();
-        ShardRunner.forEachShard(plan, shard -> {
-            int to = plan.shardOffset(shard) + plan.shardLength(shard);
-            for (int i = plan.shardOffset(shard); i < to; i++) {
-                double pi = p[i];
-                double gi = g[i] * clip + l2 * pi;
-                double mi = beta1 * m[i] + (1 - beta1) * gi;
-                double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-                double adaptive = rectified ? 1 / (Math.sqrt(vi) + eps) : 1;
-                p[i] = pi * decay + step * mi * adaptive;
-                m[i] = mi;
-                v[i] = vi;
-            }
-        });
+        double decay = d.scalar(2);
+        double[] m = shard.slot64(0);
+        double[] v = shard.slot64(1);
+        int len = shard.length();
+        for (int i = 0; i < len; i++) {
+            double pi = p[po + i];
+            double gi = g[go + i] * clip + l2 * pi;
+            double mi = beta1 * m[i] + (1 - beta1) * gi;
+            double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+            double adaptive = rectified ? 1 / (Math.sqrt(vi) + eps) : 1;
+            p[po + i] = pi * decay + step * mi * adaptive;
+            m[i] = mi;
+            v[i] = vi;
+        }
     }
 
     @Override
-    void apply32(OptimizerState state, float[] p, float[] g, double clip) {
-        double[] s = scalars(state.step());
-        float step = (float) s[0];
-        boolean rectified = s[1] != 0;
+    public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        float step = (float) d.scalar(0);
+        boolean rectified = d.scalar(1) != 0;
         float l2 = (float) (decoupledWeightDecay ? 0 : weightDecay);
-        float decay = (float) (decoupledWeightDecay ? 1 - lr * weightDecay : 1);
+        float decay = (float) d.scalar(2);
         float b1 = (float) beta1, b2 = (float) beta2, omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2);
-        float e = (float) eps, c = (float) clip;
-        float[] m = state.slot32(0);
-        float[] v = state.slot32(1);
-        ShardPlan plan = state.plan();
-        ShardRunner.forEachShard(plan, shard -> {
-            int to = plan.shardOffset(shard) + plan.shardLength(shard);
-            for (int i = plan.shardOffset(shard); i < to; i++) {
-                float pi = p[i];
-                float gi = g[i] * c + l2 * pi;
-                float mi = b1 * m[i] + omb1 * gi;
-                float vi = b2 * v[i] + omb2 * gi * gi;
-                float adaptive = rectified ? 1 / ((float) Math.sqrt(vi) + e) : 1;
-                p[i] = pi * decay + step * mi * adaptive;
-                m[i] = mi;
-                v[i] = vi;
-            }
-        });
+        float e = (float) eps, c = (float) d.clip();
+        float[] m = shard.slot32(0);
+        float[] v = shard.slot32(1);
+        int len = shard.length();
+        for (int i = 0; i < len; i++) {
+            float pi = p[po + i];
+            float gi = g[go + i] * c + l2 * pi;
+            float mi = b1 * m[i] + omb1 * gi;
+            float vi = b2 * v[i] + omb2 * gi * gi;
+            float adaptive = rectified ? 1 / ((float) Math.sqrt(vi) + e) : 1;
+            p[po + i] = pi * decay + step * mi * adaptive;
+            m[i] = mi;
+            v[i] = vi;
+        }
     }
 
     /** Builder for {@link RAdam}; values are checked in {@link #build()}. */

@@ -56,48 +56,44 @@ public final class Sgd extends AbstractOptimizer {
     }
 
     @Override
-    void apply64(OptimizerState state, double[] p, double[] g, double clip) {
-        boolean first = state.step() == 1;
-        double[] buf = state.slot64(0);
+    public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        boolean first = d.step() == 1;
+        double[] buf = shard.slot64(0);
         double mu = momentum;
         double keep = 1 - dampening;
         double wd = weightDecay;
-        ShardPlan plan = state.plan();
-        ShardRunner.forEachShard(plan, shard -> {
-            int to = plan.shardOffset(shard) + plan.shardLength(shard);
-            for (int i = plan.shardOffset(shard); i < to; i++) {
-                double gi = g[i] * clip + wd * p[i];
-                double d = gi;
-                if (mu != 0) {
-                    double b = first ? gi : mu * buf[i] + keep * gi;
-                    buf[i] = b;
-                    d = nesterov ? gi + mu * b : b;
-                }
-                p[i] = p[i] - lr * d;
+        double clip = d.clip();
+        double rate = d.lr();
+        int len = shard.length();
+        for (int i = 0; i < len; i++) {
+            double gi = g[go + i] * clip + wd * p[po + i];
+            double dir = gi;
+            if (mu != 0) {
+                double b = first ? gi : mu * buf[i] + keep * gi;
+                buf[i] = b;
+                dir = nesterov ? gi + mu * b : b;
             }
-        });
+            p[po + i] = p[po + i] - rate * dir;
+        }
     }
 
     @Override
-    void apply32(OptimizerState state, float[] p, float[] g, double clip) {
-        boolean first = state.step() == 1;
-        float[] buf = state.slot32(0);
+    public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        boolean first = d.step() == 1;
+        float[] buf = shard.slot32(0);
         float mu = (float) momentum, keep = (float) (1 - dampening), wd = (float) weightDecay;
-        float rate = (float) lr, c = (float) clip;
-        ShardPlan plan = state.plan();
-        ShardRunner.forEachShard(plan, shard -> {
-            int to = plan.shardOffset(shard) + plan.shardLength(shard);
-            for (int i = plan.shardOffset(shard); i < to; i++) {
-                float gi = g[i] * c + wd * p[i];
-                float d = gi;
-                if (mu != 0) {
-                    float b = first ? gi : mu * buf[i] + keep * gi;
-                    buf[i] = b;
-                    d = nesterov ? gi + mu * b : b;
-                }
-                p[i] = p[i] - rate * d;
+        float rate = (float) d.lr(), c = (float) d.clip();
+        int len = shard.length();
+        for (int i = 0; i < len; i++) {
+            float gi = g[go + i] * c + wd * p[po + i];
+            float dir = gi;
+            if (mu != 0) {
+                float b = first ? gi : mu * buf[i] + keep * gi;
+                buf[i] = b;
+                dir = nesterov ? gi + mu * b : b;
             }
-        });
+            p[po + i] = p[po + i] - rate * dir;
+        }
     }
 
     /** Builder for {@link Sgd}; values are checked in {@link #build()}. */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The Adan facade of DESIGN.md §4: restart, non-finite gradients, validation, resharding. */
+/** The Adan facade (docs/ARCHITECTURE.md, "The optimizer step, one shard at a time"): restart, non-finite gradients, validation, resharding. */
 class AdanBehaviourTest {
 
     private final ParamLayout layout = ParamLayout.of(17, 5);

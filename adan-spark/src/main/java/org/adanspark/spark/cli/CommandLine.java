@@ -49,7 +49,7 @@ public final class CommandLine {
             new Flag("--checkpoint-every", "N", "adan.checkpoint.every", "steps between checkpoints (0 = only at the end)"),
             new Flag("--resume", "", "adan.checkpoint.resume", "continue from the newest valid checkpoint in --checkpoint-dir"),
             new Flag("--metrics-out", "FILE", "adan.output.metrics", "JSON lines: one per step, one per epoch, a final one"),
-            new Flag("--save-model", "DIR", "adan.output.model", "write the trained DL4J model (model.zip) there"),
+            new Flag("--save-model", "DIR", "adan.output.model", "save the trained model there: AdanNetClassificationModel.load reads it; DL4J's model.zip beside"),
             new Flag("--help", "", "", "print this list and exit"));
 
     private static final Map<String, Flag> BY_NAME = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataValidationException;
 import org.adanspark.spark.metrics.ConsoleProgress;
 import org.adanspark.spark.metrics.JsonLinesMetrics;
@@ -86,7 +87,16 @@ public final class TrainMain {
         }
         try {
             TrainResult result = new SyncTrainer(spark, settings, listeners).run();
-            return result == null ? EXIT_FAILED : EXIT_DONE;
+            if (result == null) {
+                return EXIT_FAILED;
+            }
+            if (settings.saveModel() != null) {
+                DataSettings data = settings.dataSettings(1);
+                ModelExport.save(spark, result, settings.saveModel(), data.featuresColumn(), data.labelColumn());
+                System.out.println("  model saved to " + settings.saveModel()
+                        + " (AdanNetClassificationModel.load; DL4J: model.zip)");
+            }
+            return EXIT_DONE;
         } catch (DataValidationException e) {
             return fail("bad data: " + e.getMessage(), e, EXIT_BAD_DATA);
         } catch (ConfigurationException e) {

@@ -8,7 +8,7 @@ import org.apache.spark.api.java.JavaRDD;
  * Spark job. Implementations differ in how the data moves, never in the result: both evaluate
  * {@link OrderedSum#grouped}, so they agree bit for bit.
  */
-public interface AllReduce {
+public interface GradientReduce {
 
     /** @return the mode's name as configured ({@code sharded}, {@code tree}) */
     String name();
@@ -20,10 +20,10 @@ public interface AllReduce {
      * @param faults injected failures, usually {@link FaultInjector#NONE}
      * @return the summed gradient on the driver
      */
-    Reduced allReduce(JavaRDD<FeatureBlock> blocks, GradientSource source, long step, FaultInjector faults);
+    Reduced reduce(JavaRDD<FeatureBlock> blocks, GradientSource source, long step, FaultInjector faults);
 
     /**
-     * The all-reduced gradient.
+     * The step's summed gradient, on the driver.
      *
      * @param sum gradient summed over the step's examples
      * @param lossSum loss summed over them

@@ -3,7 +3,7 @@ package org.adanspark.spark.comm;
 import java.io.Serializable;
 
 /**
- * A gradient sum over some partitions' examples, or a slice of one: the unit the all-reduce moves.
+ * A gradient sum over some partitions' examples, or a slice of one: the unit a gradient reduction moves.
  *
  * @param key the partition, group or shard this sum belongs to (its meaning depends on the stage)
  * @param values summed gradient values (of the whole vector, or of one shard's slice)

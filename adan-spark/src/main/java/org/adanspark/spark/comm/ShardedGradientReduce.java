@@ -11,13 +11,13 @@ import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple2;
 
 /**
- * Reduce-scatter by optimizer shard, then gather on the driver (DESIGN.md §3). Each partition cuts its
+ * Reduce-scatter by optimizer shard, then gather on the driver (docs/ARCHITECTURE.md, "One step"). Each partition cuts its
  * gradient into the optimizer's shard slices and emits {@code (shardId, slice)}; a shuffle with one
  * reduce partition per shard brings all slices of a shard together, where they are summed in the fixed
  * {@link OrderedSum} shape; the driver receives one summed slice per shard, {@code 4·P} bytes in all,
  * independent of the number of partitions.
  */
-public final class ShardedAllReduce implements AllReduce {
+public final class ShardedGradientReduce implements GradientReduce {
 
     private final int[] offsets;
     private final int[] lengths;
@@ -25,7 +25,7 @@ public final class ShardedAllReduce implements AllReduce {
     /**
      * @param plan the optimizer state's shard plan; its shards are the reduce partitions
      */
-    public ShardedAllReduce(ShardPlan plan) {
+    public ShardedGradientReduce(ShardPlan plan) {
         this.offsets = new int[plan.numShards()];
         this.lengths = new int[plan.numShards()];
         for (int s = 0; s < plan.numShards(); s++) {
@@ -40,7 +40,7 @@ public final class ShardedAllReduce implements AllReduce {
     }
 
     @Override
-    public Reduced allReduce(JavaRDD<FeatureBlock> blocks, GradientSource source, long step, FaultInjector faults) {
+    public Reduced reduce(JavaRDD<FeatureBlock> blocks, GradientSource source, long step, FaultInjector faults) {
         int[] off = offsets;
         int[] len = lengths;
         int groupSize = OrderedSum.groupSize(blocks.getNumPartitions());
@@ -50,7 +50,9 @@ public final class ShardedAllReduce implements AllReduce {
                     List<Tuple2<Integer, PartialSum>> out = new ArrayList<>(off.length);
                     for (int s = 0; s < off.length; s++) {
                         float[] slice = Arrays.copyOfRange(c.values(), off[s], off[s] + len[s]);
-                        out.add(new Tuple2<>(s, new PartialSum(c.key(), slice, c.lossSum(), c.examples(), c.computeNanos())));
+                        // the step's scalars ride with shard 0's slice only: they travel once
+                        out.add(new Tuple2<>(s, s == 0 ? new PartialSum(c.key(), slice, c.lossSum(), c.examples(),
+                                c.computeNanos()) : new PartialSum(c.key(), slice, 0.0, 0, 0)));
                     }
                     return out.iterator();
                 })
@@ -65,12 +67,14 @@ public final class ShardedAllReduce implements AllReduce {
                 .collect();
         float[] sum = new float[source.numParams()];
         long bytes = 0;
-        PartialSum any = null;
+        PartialSum scalars = null;
         for (PartialSum s : shards) {
             System.arraycopy(s.values(), 0, sum, off[s.key()], len[s.key()]);
             bytes += 4L * s.values().length;
-            any = s;
+            if (s.key() == 0) {
+                scalars = s;
+            }
         }
-        return new Reduced(sum, any.lossSum(), any.examples(), any.computeNanos(), bytes);
+        return new Reduced(sum, scalars.lossSum(), scalars.examples(), scalars.computeNanos(), bytes);
     }
 }

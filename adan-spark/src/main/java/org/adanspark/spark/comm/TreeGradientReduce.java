@@ -15,7 +15,7 @@ import scala.Tuple2;
  * arrival order (see {@link OrderedSum}), so the result is reproducible. The driver receives
  * {@code ⌈P/⌈√P⌉⌉ · 4·P} bytes: fine for small models, which is what this mode is for.
  */
-public final class TreeAllReduce implements AllReduce {
+public final class TreeGradientReduce implements GradientReduce {
 
     @Override
     public String name() {
@@ -23,7 +23,7 @@ public final class TreeAllReduce implements AllReduce {
     }
 
     @Override
-    public Reduced allReduce(JavaRDD<FeatureBlock> blocks, GradientSource source, long step, FaultInjector faults) {
+    public Reduced reduce(JavaRDD<FeatureBlock> blocks, GradientSource source, long step, FaultInjector faults) {
         int partitions = blocks.getNumPartitions();
         int groupSize = OrderedSum.groupSize(partitions);
         int groups = (partitions + groupSize - 1) / groupSize;

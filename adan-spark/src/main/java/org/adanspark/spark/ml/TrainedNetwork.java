@@ -5,12 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Properties;
 import org.adanspark.io.CorruptCheckpointException;
+import org.adanspark.io.Sha256;
+import org.adanspark.spark.train.NetworkCache;
 import org.adanspark.spark.train.ParamsCodec;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,21 +30,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@code format=adan-net/1}, {@code numFeatures}, {@code numOutputs}, {@code numParams} and
  * {@code paramsFileSha256}, the SHA-256 of {@code params.bin}, checked on load).
  *
- * <p>The forward pass takes networks from a small per-JVM pool keyed by the parameters' SHA-256, so a
+ * <p>The forward pass takes networks from the JVM's {@link NetworkCache}, keyed by the parameters' SHA-256, so a
  * task neither rebuilds a network per row nor copies the parameters into it again.
  */
 public final class TrainedNetwork implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final String FORMAT = "adan-net/1";
-    private static final int POOLED_MODELS = 16;
-    private static final Map<String, Deque<MultiLayerNetwork>> POOL =
-            new LinkedHashMap<>(POOLED_MODELS, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Deque<MultiLayerNetwork>> eldest) {
-                    return size() > POOLED_MODELS;
-                }
-            };
 
     private final String modelJson;
     private final float[] params;
@@ -67,7 +57,7 @@ public final class TrainedNetwork implements Serializable {
         this.numFeatures = numFeatures;
         this.numOutputs = numOutputs;
         this.paramsSha256 = ParamsCodec.sha256(params);
-        this.key = paramsSha256 + ":" + modelJson.hashCode();
+        this.key = "fitted\n" + paramsSha256 + "\n" + Sha256.ofUtf8(modelJson);
     }
 
     /** @return the DL4J configuration JSON */
@@ -130,22 +120,15 @@ public final class TrainedNetwork implements Serializable {
     }
 
     private MultiLayerNetwork borrow() {
-        synchronized (POOL) {
-            Deque<MultiLayerNetwork> free = POOL.get(key);
-            MultiLayerNetwork net = free == null ? null : free.pollFirst();
-            if (net != null) {
-                return net;
-            }
-        }
-        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(modelJson));
-        net.init(Nd4j.create(params, new long[] {1, params.length}, 'c'), true);
-        return net;
+        return NetworkCache.borrow(key, () -> {
+            MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(modelJson));
+            net.init(Nd4j.create(params, new long[] {1, params.length}, 'c'), true);
+            return net;
+        });
     }
 
     private void release(MultiLayerNetwork net) {
-        synchronized (POOL) {
-            POOL.computeIfAbsent(key, k -> new ArrayDeque<>()).addFirst(net);
-        }
+        NetworkCache.release(key, net);
     }
 
     /**

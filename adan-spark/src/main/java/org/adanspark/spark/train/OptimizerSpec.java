@@ -2,46 +2,31 @@ package org.adanspark.spark.train;
 
 import com.typesafe.config.Config;
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import org.adanspark.optim.Adam;
-import org.adanspark.optim.AdamW;
-import org.adanspark.optim.Adan;
-import org.adanspark.optim.Lamb;
-import org.adanspark.optim.Lookahead;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
-import org.adanspark.optim.RAdam;
-import org.adanspark.optim.Sgd;
+import org.adanspark.optim.OptimizerRegistry;
 
 /**
- * An optimizer chosen by name with its hyperparameters from {@code adan.optimizer.*}. The learning rate
- * changes every step with the schedule, and adan-core optimizers are immutable, so the trainer builds one
- * per step with {@link #build(double)}; the state, kept apart, carries over.
+ * An optimizer chosen by name with its hyperparameters from {@code adan.optimizer.*}, built once through
+ * {@link OptimizerRegistry}. The learning rate the schedule gives changes every step and goes to each
+ * step ({@link org.adanspark.optim.ShardLoop}); the optimizer itself is built once per run.
  */
 public final class OptimizerSpec implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** Names accepted by {@code --optimizer}, besides {@code lookahead-<name>}. */
-    public static final List<String> NAMES = List.of("adan", "adamw", "adam", "lamb", "sgd", "radam");
+    /** Names accepted by {@code --optimizer}, besides {@code lookahead-<name>}: the registry's. */
+    public static final List<String> NAMES = OptimizerRegistry.names();
 
     private final String name;
-    private final String base;
+    private final LinkedHashMap<String, Object> hyperparameters;
     private final double lr;
-    private final double weightDecay;
-    private final double[] betas;
-    private final double eps;
-    private final boolean noProx;
-    private final double momentum;
-    private final double dampening;
-    private final boolean nesterov;
-    private final boolean decoupledWeightDecay;
-    private final int lookaheadK;
-    private final double lookaheadAlpha;
-    private final double maxGradNorm;
     private final NonFinitePolicy nonFinite;
     private final int shards;
+    private transient Optimizer built;
 
     /**
      * Reads the spec from {@code adan.optimizer} and validates it by building the optimizer once.
@@ -51,36 +36,50 @@ public final class OptimizerSpec implements Serializable {
      */
     public OptimizerSpec(Config optimizer) {
         this.name = optimizer.getString("name").trim().toLowerCase(Locale.ROOT);
-        this.base = baseName(name);
+        String base = baseName(name);
         Config c = optimizer.getConfig(base);
         String prefix = "adan.optimizer." + base + ".";
         this.lr = c.getDouble("lr");
-        this.weightDecay = c.getDouble("weight-decay");
-        this.betas = c.hasPath("betas") ? c.getDoubleList("betas").stream().mapToDouble(Double::doubleValue).toArray() : new double[0];
-        this.eps = c.hasPath("eps") ? c.getDouble("eps") : 0;
-        this.noProx = c.hasPath("no-prox") && c.getBoolean("no-prox");
-        this.momentum = c.hasPath("momentum") ? c.getDouble("momentum") : 0;
-        this.dampening = c.hasPath("dampening") ? c.getDouble("dampening") : 0;
-        this.nesterov = c.hasPath("nesterov") && c.getBoolean("nesterov");
-        this.decoupledWeightDecay = c.hasPath("decoupled-weight-decay") && c.getBoolean("decoupled-weight-decay");
-        this.lookaheadK = optimizer.getInt("lookahead.k");
-        this.lookaheadAlpha = optimizer.getDouble("lookahead.alpha");
-        this.maxGradNorm = optimizer.getDouble("max-grad-norm");
+        LinkedHashMap<String, Object> h = new LinkedHashMap<>();
+        h.put("lr", lr);
+        h.put("weight_decay", c.getDouble("weight-decay"));
+        h.put("max_grad_norm", optimizer.getDouble("max-grad-norm"));
+        double[] betas = c.hasPath("betas")
+                ? c.getDoubleList("betas").stream().mapToDouble(Double::doubleValue).toArray() : new double[0];
+        int wantBetas = base.equals("adan") ? 3 : base.equals("sgd") ? 0 : 2;
+        if (betas.length != wantBetas) {
+            throw new IllegalArgumentException(prefix + "betas must have " + wantBetas + " values, got " + betas.length);
+        }
+        for (int i = 0; i < betas.length; i++) {
+            h.put("beta" + (i + 1), betas[i]);
+        }
+        for (String key : List.of("eps", "momentum", "dampening")) {
+            if (c.hasPath(key)) {
+                h.put(key, c.getDouble(key));
+            }
+        }
+        for (String key : List.of("no-prox", "nesterov", "decoupled-weight-decay")) {
+            if (c.hasPath(key)) {
+                h.put(key.replace('-', '_'), c.getBoolean(key));
+            }
+        }
         this.shards = optimizer.getInt("shards");
         String policy = optimizer.getString("non-finite").trim().toLowerCase(Locale.ROOT);
         if (!policy.equals("fail") && !policy.equals("skip")) {
             throw new IllegalArgumentException("adan.optimizer.non-finite must be fail or skip, got '" + policy + "'");
         }
         this.nonFinite = policy.equals("fail") ? NonFinitePolicy.FAIL : NonFinitePolicy.SKIP;
+        h.put("non_finite", nonFinite.name());
+        if (name.startsWith(OptimizerRegistry.LOOKAHEAD_PREFIX)) {
+            h.put("lookahead_k", optimizer.getInt("lookahead.k"));
+            h.put("lookahead_alpha", optimizer.getDouble("lookahead.alpha"));
+        }
+        this.hyperparameters = h;
         if (shards < 1) {
             throw new IllegalArgumentException("adan.optimizer.shards must be >= 1, got " + shards);
         }
-        int wantBetas = base.equals("adan") ? 3 : base.equals("sgd") ? 0 : 2;
-        if (betas.length != wantBetas) {
-            throw new IllegalArgumentException(prefix + "betas must have " + wantBetas + " values, got " + betas.length);
-        }
         try {
-            build(lr);
+            build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("adan.optimizer (" + name + "): " + e.getMessage(), e);
         }
@@ -92,37 +91,23 @@ public final class OptimizerSpec implements Serializable {
      * @throws IllegalArgumentException naming the value when it is not a known optimizer
      */
     public static String baseName(String name) {
-        String n = name.trim().toLowerCase(Locale.ROOT);
-        String inner = n.startsWith("lookahead-") ? n.substring("lookahead-".length()) : n;
-        if (!NAMES.contains(inner)) {
+        try {
+            return OptimizerRegistry.baseName(name);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("adan.optimizer.name must be one of " + String.join(", ", NAMES)
                     + " or lookahead-<one of them>, got '" + name + "'");
         }
-        return inner;
     }
 
     /**
-     * @param stepLr the learning rate for this step
-     * @return the optimizer with every other hyperparameter as configured
+     * @return the optimizer, built once: its learning rate is the peak the schedule scales, and each step
+     *     is given the schedule's rate
      */
-    public Optimizer build(double stepLr) {
-        Optimizer inner = switch (base) {
-            case "adan" -> Adan.builder().lr(stepLr).betas(betas[0], betas[1], betas[2]).eps(eps).noProx(noProx)
-                    .weightDecay(weightDecay).maxGradNorm(maxGradNorm).nonFinitePolicy(nonFinite).build();
-            case "adamw" -> AdamW.builder().lr(stepLr).betas(betas[0], betas[1]).eps(eps)
-                    .weightDecay(weightDecay).maxGradNorm(maxGradNorm).nonFinitePolicy(nonFinite).build();
-            case "adam" -> Adam.builder().lr(stepLr).betas(betas[0], betas[1]).eps(eps)
-                    .weightDecay(weightDecay).maxGradNorm(maxGradNorm).nonFinitePolicy(nonFinite).build();
-            case "lamb" -> Lamb.builder().lr(stepLr).betas(betas[0], betas[1]).eps(eps)
-                    .weightDecay(weightDecay).maxGradNorm(maxGradNorm).nonFinitePolicy(nonFinite).build();
-            case "sgd" -> Sgd.builder().lr(stepLr).momentum(momentum).dampening(dampening).nesterov(nesterov)
-                    .weightDecay(weightDecay).maxGradNorm(maxGradNorm).nonFinitePolicy(nonFinite).build();
-            case "radam" -> RAdam.builder().lr(stepLr).betas(betas[0], betas[1]).eps(eps)
-                    .decoupledWeightDecay(decoupledWeightDecay)
-                    .weightDecay(weightDecay).maxGradNorm(maxGradNorm).nonFinitePolicy(nonFinite).build();
-            default -> throw new IllegalStateException(base);
-        };
-        return name.startsWith("lookahead-") ? Lookahead.wrap(inner, lookaheadK, lookaheadAlpha) : inner;
+    public Optimizer build() {
+        if (built == null) {
+            built = OptimizerRegistry.create(name, hyperparameters);
+        }
+        return built;
     }
 
     /** @return the configured name, e.g. {@code adan} or {@code lookahead-adan} */
@@ -148,6 +133,6 @@ public final class OptimizerSpec implements Serializable {
     /** @return the optimizer at its peak learning rate, e.g. for logs */
     @Override
     public String toString() {
-        return build(lr).toString();
+        return build().toString();
     }
 }

@@ -7,10 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import org.adanspark.io.CorruptCheckpointException;
+import org.adanspark.io.Sha256;
 
 /**
  * Float32 parameter vectors as bytes: the SHA-256 that {@code params_sha256} reports (of the values,
@@ -30,9 +29,9 @@ public final class ParamsCodec {
      * @return hex SHA-256 of their float32 little-endian bytes
      */
     public static String sha256(float[] params) {
-        MessageDigest sha = sha();
+        MessageDigest sha = Sha256.digest();
         sha.update(toBytes(params, 0, params.length));
-        return HexFormat.of().formatHex(sha.digest());
+        return Sha256.hex(sha);
     }
 
     /**
@@ -44,7 +43,7 @@ public final class ParamsCodec {
      * @throws IOException if writing fails
      */
     public static String write(float[] params, OutputStream out) throws IOException {
-        MessageDigest sha = sha();
+        MessageDigest sha = Sha256.digest();
         ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 8).order(ByteOrder.LITTLE_ENDIAN);
         header.put(MAGIC).putInt(VERSION).putInt(params.length);
         out.write(header.array());
@@ -55,7 +54,7 @@ public final class ParamsCodec {
             out.write(b);
             sha.update(b);
         }
-        return HexFormat.of().formatHex(sha.digest());
+        return Sha256.hex(sha);
     }
 
     /**
@@ -71,8 +70,9 @@ public final class ParamsCodec {
      */
     public static float[] read(InputStream in, String name, int expectedCount, String expectedSha256) throws IOException {
         byte[] all = in.readAllBytes();
-        MessageDigest sha = sha();
-        String actual = HexFormat.of().formatHex(sha.digest(all));
+        MessageDigest sha = Sha256.digest();
+        sha.update(all);
+        String actual = Sha256.hex(sha);
         if (!actual.equals(expectedSha256)) {
             throw new CorruptCheckpointException(name + ": SHA-256 " + actual + " does not match the manifest's " + expectedSha256
                     + " (" + all.length + " bytes)");
@@ -103,11 +103,4 @@ public final class ParamsCodec {
         return b.array();
     }
 
-    private static MessageDigest sha() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-    }
 }

@@ -1,28 +1,22 @@
 package org.adanspark.spark.train;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.adanspark.optim.NonFiniteGradientException;
-import org.adanspark.optim.NonFinitePolicy;
+import org.adanspark.io.Sha256;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.optim.Precision;
-import org.adanspark.spark.comm.AllReduce;
 import org.adanspark.spark.comm.FaultInjector;
-import org.adanspark.spark.comm.ShardedAllReduce;
-import org.adanspark.spark.comm.TreeAllReduce;
+import org.adanspark.spark.comm.GradientReduce;
+import org.adanspark.spark.comm.ShardedGradientReduce;
+import org.adanspark.spark.comm.TreeGradientReduce;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.DataLoader;
 import org.adanspark.spark.data.DataValidationException;
@@ -30,15 +24,11 @@ import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.metrics.RunSummary;
 import org.adanspark.spark.metrics.StepMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.NoOp;
@@ -47,13 +37,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Synchronous data-parallel training with a driver-side optimizer over sharded state (DESIGN.md §3).
+ * Synchronous data-parallel training (docs/ARCHITECTURE.md, "One step"), in three parts: the run is set
+ * up once ({@link TrainingRun}: network, step plan, schedule, optimizer and state, restored checkpoint),
+ * a {@link StepExecutor} takes each step (today {@link JobStepExecutor}: a Spark job for the gradient,
+ * the optimizer on the driver), and {@link StepCadence}s checkpoint and evaluate between steps. This
+ * class's loop ties them together and reports every step to the listeners.
  *
- * <p>Each step: broadcast θ; every partition sums the loss gradient over its share of the global batch
- * ({@link EpochPlan}); the {@link AllReduce} brings the sum to the driver; the driver divides by the
- * number of examples and applies the optimizer, whose state is split into shards stepped in parallel;
- * the broadcast is destroyed. Sampling, dropout and summation order are fixed functions of the seed and
- * the step, so a run is reproducible bit for bit, across task retries and across a resume.
+ * <p>Sampling, dropout and summation order are fixed functions of the seed and the step, so a run is
+ * reproducible bit for bit, across task retries and across a resume.
  */
 public final class SyncTrainer {
 
@@ -154,6 +145,62 @@ public final class SyncTrainer {
 
     private TrainResult train(TrainTestData data, Objective objective, int threads) {
         long wallStart = System.nanoTime();
+        TrainingRun run = setUp(data, objective, threads);
+        GradientReduce reduction = settings.allReduce().equals("tree")
+                ? new TreeGradientReduce() : new ShardedGradientReduce(run.state().plan());
+        LOG.info("training {} on {}: {} parameters, {} steps of {} examples ({} per epoch), {}, {} all-reduce, {}",
+                settings.model(), run.train(), run.theta().length, run.totalSteps(), settings.globalBatch(),
+                run.plan().stepsPerEpoch(), settings.optimizer(), reduction.name(), run.schedule());
+        StepExecutor executor = new JobStepExecutor(jsc, run, reduction, new FaultInjector(settings.failSteps()), threads);
+        EvaluationCadence evaluation = new EvaluationCadence(jsc, run,
+                objective.isClassification() ? data.test() : null, settings.evaluateEveryEpoch(), threads, listeners);
+        List<StepCadence> cadences = new ArrayList<>();
+        if (run.checkpoints() != null) {
+            cadences.add(new CheckpointCadence(run, settings, settings.checkpointEvery(), threads));
+        }
+        cadences.add(evaluation);
+
+        float[] theta = run.theta();
+        long skippedLoss = run.skippedBefore();
+        List<Double> losses = new ArrayList<>();
+        double lastLoss = Double.NaN;
+        long step = run.firstStep();
+        int stepsPerEpoch = run.plan().stepsPerEpoch();
+        for (; step < run.totalSteps(); step++) {
+            int epoch = (int) (step / stepsPerEpoch);
+            int stepInEpoch = (int) (step % stepsPerEpoch);
+            double lr = run.schedule().at(step);
+            StepExecutor.StepOutcome o = executor.step(step, epoch, stepInEpoch, lr, theta);
+            if (o.skipped() && !Double.isFinite(o.loss())) {
+                skippedLoss++; // a gradient the optimizer skipped is counted in its state
+            }
+            StepMetrics m = new StepMetrics(step + 1, run.totalSteps(), epoch, o.loss(), lr, o.examples(),
+                    o.examples() / (o.wallNanos() / 1e9), o.computeMs(), o.reduceMs(), o.updateMs(), o.broadcastMs(),
+                    o.driverBytesIn(), o.driverBytesOut(), o.skipped());
+            losses.add(o.loss());
+            lastLoss = o.loss();
+            listeners.forEach(l -> l.onStep(m));
+            for (StepCadence c : cadences) {
+                c.afterStep(step + 1, epoch, stepInEpoch == stepsPerEpoch - 1, theta, skippedLoss);
+            }
+        }
+        for (StepCadence c : cadences) {
+            c.afterRun(step, theta, skippedLoss);
+        }
+        RunSummary summary = new RunSummary(step, step - run.firstStep(), skippedLoss + run.state().skippedSteps(),
+                evaluation.finalAccuracy(), lastLoss, (System.nanoTime() - wallStart) / 1e9, ParamsCodec.sha256(theta),
+                theta.length);
+        listeners.forEach(l -> l.onFinish(summary));
+        return new TrainResult(theta, run.layout(), run.modelJson(), summary, losses, run.train().dim(),
+                run.train().numOutputs());
+    }
+
+    /**
+     * Sets the run up once: builds and checks the network, plans the steps and the schedule, builds the
+     * optimizer and its state, and restores the newest checkpoint when resuming (after checking that it
+     * belongs to this run).
+     */
+    private TrainingRun setUp(TrainTestData data, Objective objective, int threads) {
         BlockDataset train = data.train();
         if (data.test() != null && data.test().dim() != train.dim()) {
             throw new DataValidationException(data.test().name() + " has " + data.test().dim()
@@ -190,9 +237,9 @@ public final class SyncTrainer {
                     settings.optimizer().lr());
         }
         OptimizerSpec spec = settings.optimizer();
-        Optimizer optimizer = spec.build(spec.lr());
+        Optimizer optimizer = spec.build();
         OptimizerState state = optimizer.init(layout, Precision.FLOAT32, spec.shards());
-        String modelSha = sha256(modelJson);
+        String modelSha = Sha256.ofUtf8(modelJson);
 
         CheckpointStore checkpoints = openCheckpoints();
         long step = 0;
@@ -213,103 +260,8 @@ public final class SyncTrainer {
                 LOG.info("no checkpoint in {} yet; starting from step 0", checkpoints);
             }
         }
-        AllReduce allReduce = settings.allReduce().equals("tree") ? new TreeAllReduce() : new ShardedAllReduce(state.plan());
-        FaultInjector faults = new FaultInjector(settings.failSteps());
-        LOG.info("training {} on {}: {} parameters, {} steps of {} examples ({} per epoch), {}, {} all-reduce, {}",
-                settings.model(), train, theta.length, totalSteps, settings.globalBatch(), plan.stepsPerEpoch(),
-                spec, allReduce.name(), schedule);
-
-        long firstStep = step;
-        List<Double> losses = new ArrayList<>();
-        double lastLoss = Double.NaN;
-        double testAccuracy = Double.NaN;
-        BlockDataset test = objective.isClassification() ? data.test() : null;
-        for (; step < totalSteps; step++) {
-            int epoch = (int) (step / plan.stepsPerEpoch());
-            int stepInEpoch = (int) (step % plan.stepsPerEpoch());
-            double lr = schedule.at(step);
-
-            String stepName = "step " + (step + 1) + "/" + totalSteps + " (epoch " + (epoch + 1) + ")";
-            jsc.setJobDescription("adan-train " + stepName);
-            long t0 = System.nanoTime();
-            Broadcast<float[]> broadcast = jsc.broadcast(theta.clone());
-            long t1 = System.nanoTime();
-            PartitionGradient source = new PartitionGradient(broadcast, theta.length, modelJson, train.numOutputs(),
-                    microBatch, settings.seed(), epoch, stepInEpoch, step, plan, faults, threads);
-            long stepIndex = step;
-            AllReduce.Reduced reduced = SparkFailure.during(stepName, checkpoints,
-                    () -> allReduce.allReduce(train.blocks(), source, stepIndex, faults));
-            long t2 = System.nanoTime();
-            broadcast.destroy();
-            long t3 = System.nanoTime();
-
-            float[] grad = reduced.sum();
-            float count = reduced.examples();
-            for (int i = 0; i < grad.length; i++) {
-                grad[i] /= count;
-            }
-            double loss = reduced.lossSum() / reduced.examples();
-            boolean skip = false;
-            if (!Double.isFinite(loss)) {
-                if (spec.nonFinitePolicy() == NonFinitePolicy.FAIL) {
-                    throw new TrainingException("step " + (step + 1) + " (epoch " + (epoch + 1) + "): the mean training loss is "
-                            + loss + "; set adan.optimizer.non-finite = skip to skip such steps", null);
-                }
-                skip = true;
-                skipped++;
-            } else {
-                long before = state.skippedSteps();
-                try {
-                    spec.build(lr).step(state, theta, grad);
-                } catch (NonFiniteGradientException e) {
-                    throw new TrainingException("step " + (step + 1) + " (epoch " + (epoch + 1) + "): " + e.getMessage()
-                            + "; set adan.optimizer.non-finite = skip to skip such steps", e);
-                }
-                skip = state.skippedSteps() > before;
-            }
-            long t4 = System.nanoTime();
-
-            double computeMs = reduced.computeNanos() / 1e6;
-            StepMetrics m = new StepMetrics(step + 1, totalSteps, epoch, loss, lr, reduced.examples(),
-                    reduced.examples() / ((t4 - t0) / 1e9), computeMs, Math.max(0, (t2 - t1) / 1e6 - computeMs),
-                    (t4 - t3) / 1e6, ((t1 - t0) + (t3 - t2)) / 1e6, reduced.bytesToDriver(), 4L * theta.length, skip);
-            losses.add(loss);
-            lastLoss = loss;
-            listeners.forEach(l -> l.onStep(m));
-
-            long done = step + 1;
-            boolean epochEnd = stepInEpoch == plan.stepsPerEpoch() - 1;
-            if (checkpoints != null && settings.checkpointEvery() > 0 && done % settings.checkpointEvery() == 0) {
-                save(checkpoints, done, plan, modelSha, optimizer, theta, state, train, skipped, threads);
-            }
-            if (epochEnd && test != null && settings.evaluateEveryEpoch() && done < totalSteps) {
-                jsc.setJobDescription("adan-train evaluation after epoch " + (epoch + 1));
-                float[] evaluated = theta;
-                Evaluator.Result eval = SparkFailure.during("the evaluation after epoch " + (epoch + 1), checkpoints,
-                        () -> Evaluator.evaluate(jsc, test, modelJson, evaluated, threads));
-                listeners.forEach(l -> l.onEvaluation(epoch, done, eval));
-            }
-        }
-        if (checkpoints != null) {
-            save(checkpoints, step, plan, modelSha, optimizer, theta, state, train, skipped, threads);
-        }
-        if (test != null) {
-            jsc.setJobDescription("adan-train final evaluation");
-            float[] evaluated = theta;
-            Evaluator.Result eval = SparkFailure.during("the final evaluation", checkpoints,
-                    () -> Evaluator.evaluate(jsc, test, modelJson, evaluated, threads));
-            testAccuracy = eval.accuracy();
-            int lastEpoch = (int) ((step - 1) / plan.stepsPerEpoch());
-            long done = step;
-            listeners.forEach(l -> l.onEvaluation(lastEpoch, done, eval));
-        }
-        if (settings.saveModel() != null) {
-            saveModel(driverNet, theta, settings.saveModel());
-        }
-        RunSummary summary = new RunSummary(step, step - firstStep, skipped + state.skippedSteps(), testAccuracy, lastLoss,
-                (System.nanoTime() - wallStart) / 1e9, ParamsCodec.sha256(theta), theta.length);
-        listeners.forEach(l -> l.onFinish(summary));
-        return new TrainResult(theta, layout, modelJson, summary, losses);
+        return new TrainingRun(train, driverNet, modelJson, modelSha, layout, theta, microBatch, settings.seed(), plan,
+                totalSteps, schedule, optimizer, spec.nonFinitePolicy(), state, checkpoints, step, skipped);
     }
 
     /**
@@ -426,47 +378,5 @@ public final class SyncTrainer {
         }
     }
 
-    private void save(CheckpointStore store, long done, EpochPlan plan, String modelSha, Optimizer optimizer, float[] theta,
-                      OptimizerState state, BlockDataset train, long skipped, int threads) {
-        TrainingCheckpoint position = new TrainingCheckpoint(done, (int) (done / plan.stepsPerEpoch()),
-                (int) (done % plan.stepsPerEpoch()), settings.seed(), settings.globalBatch(), modelSha, optimizer.name(),
-                theta.length, settings.data().toString(), train.rows(), skipped, threads, train.numPartitions());
-        try {
-            long t = System.nanoTime();
-            CheckpointStore.Saved saved = store.save(position, theta, optimizer, state);
-            if (saved.written()) {
-                LOG.info("checkpoint {} written in {} ms", saved.location(), (System.nanoTime() - t) / 1_000_000);
-            } else {
-                LOG.info("checkpoint {} is already there and valid; kept", saved.location());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint at step " + done + " to " + store + ": " + e.getMessage(), e);
-        }
-    }
 
-    private void saveModel(MultiLayerNetwork net, float[] theta, String dir) {
-        net.setParams(Nd4j.create(theta, new long[] {1, theta.length}, 'c'));
-        Path target = new Path(dir, "model.zip");
-        try {
-            FileSystem fs = target.getFileSystem(jsc.hadoopConfiguration());
-            fs.mkdirs(target.getParent());
-            try (OutputStream out = fs.create(target, true)) {
-                ModelSerializer.writeModel(net, out, false);
-            }
-            try (OutputStream out = fs.create(new Path(dir, "params.sha256"), true)) {
-                out.write((ParamsCodec.sha256(theta) + "\n").getBytes(StandardCharsets.US_ASCII));
-            }
-            LOG.info("model saved to {}", target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the model to " + target + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

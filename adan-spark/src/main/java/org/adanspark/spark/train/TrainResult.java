@@ -12,6 +12,9 @@ import org.adanspark.spark.metrics.RunSummary;
  * @param modelJson the DL4J configuration the parameters belong to
  * @param summary steps, accuracy, wall time, {@code params_sha256}
  * @param losses this run's training loss per step
+ * @param numFeatures features per example of the training data
+ * @param numOutputs the network's outputs: classes, or 1 for a regressor
  */
-public record TrainResult(float[] params, ParamLayout layout, String modelJson, RunSummary summary, List<Double> losses) {
+public record TrainResult(float[] params, ParamLayout layout, String modelJson, RunSummary summary, List<Double> losses,
+                          int numFeatures, int numOutputs) {
 }

@@ -11,7 +11,24 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import org.adanspark.io.DataSetLocator;
+import org.adanspark.io.IdxReader;
+import org.adanspark.spark.ml.AdanNetClassificationModel;
+import org.adanspark.spark.testing.SparkTestSession;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +69,39 @@ class TrainMainTest {
         assertTrue(sha.matches("[0-9a-f]{64}"), sha);
         assertTrue(Files.size(model.resolve("model.zip")) > 0);
         assertEquals(sha, Files.readString(model.resolve("params.sha256")).trim());
+        assertSparkMlLoadsAndPredicts(model, sha, last.getDouble("test_accuracy"));
+    }
+
+    /**
+     * The --save-model directory is an AdanNetClassificationModel: it loads with {@code load(DIR)}, runs as
+     * a Pipeline stage, and predicts the CLI's 1,000 test rows as well as the CLI's own evaluation did.
+     */
+    private static void assertSparkMlLoadsAndPredicts(Path dir, String sha, double cliAccuracy) throws IOException {
+        SparkSession spark = SparkTestSession.start();
+        try {
+            AdanNetClassificationModel loaded = AdanNetClassificationModel.load(dir.toString());
+            assertEquals(sha, loaded.network().paramsSha256());
+            Path mnist = new DataSetLocator(null).locate("mnist", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+            IdxReader.UnsignedBytes x = IdxReader.readUnsignedBytes(mnist.resolve("t10k-images-idx3-ubyte.gz"));
+            IdxReader.UnsignedBytes y = IdxReader.readUnsignedBytes(mnist.resolve("t10k-labels-idx1-ubyte.gz"));
+            List<Row> rows = new ArrayList<>();
+            for (int r = 0; r < 1000; r++) {
+                double[] f = new double[x.itemSize()];
+                for (int j = 0; j < f.length; j++) {
+                    f[j] = (x.data()[r * f.length + j] & 0xFF) / 255.0;
+                }
+                rows.add(RowFactory.create(Vectors.dense(f), (double) (y.data()[r] & 0xFF)));
+            }
+            Dataset<Row> test = spark.createDataFrame(rows, new StructType()
+                    .add("features", SQLDataTypes.VectorType()).add("label", DataTypes.DoubleType));
+            PipelineModel pipeline = new Pipeline().setStages(new PipelineStage[] {loaded}).fit(test);
+            double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
+                    .evaluate(pipeline.transform(test));
+            // one output computed per row instead of in batches may break a near-tie the other way
+            assertEquals(cliAccuracy, accuracy, 1.0 / 1000, "the saved model predicts as the run evaluated it");
+        } finally {
+            spark.stop();
+        }
     }
 
     @Test

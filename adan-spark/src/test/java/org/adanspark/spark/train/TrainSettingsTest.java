@@ -1,6 +1,7 @@
 package org.adanspark.spark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,8 +34,9 @@ class TrainSettingsTest {
         assertEquals("adan", s.optimizer().name());
         assertEquals(0.01, s.optimizer().lr());
         assertEquals("sharded", s.allReduce());
-        Optimizer adan = s.optimizer().build(0.01);
+        Optimizer adan = s.optimizer().build();
         assertEquals(0.02, (Double) adan.hyperparameters().get("weight_decay"), 0.0, adan.hyperparameters().toString());
+        assertSame(adan, s.optimizer().build(), "built once per run: the schedule's rate comes with each step");
     }
 
     @Test
@@ -55,7 +57,7 @@ class TrainSettingsTest {
     @Test
     void lookaheadWrapsTheNamedOptimizerWithItsSettings() {
         TrainSettings s = TrainSettings.from(CommandLine.parse(new String[] {"--optimizer", "lookahead-adan", "--lr", "0.05"}));
-        Optimizer o = s.optimizer().build(s.optimizer().lr());
+        Optimizer o = s.optimizer().build();
         assertTrue(o instanceof Lookahead, o.toString());
         assertEquals("lookahead-adan", o.name());
         assertEquals(0.05, s.optimizer().lr());
@@ -64,7 +66,7 @@ class TrainSettingsTest {
     @Test
     void everyOptimizerOfAdanCoreIsSelectableByName() {
         for (String name : OptimizerSpec.NAMES) {
-            Optimizer o = settings("adan.optimizer.name = " + name).optimizer().build(1e-3);
+            Optimizer o = settings("adan.optimizer.name = " + name).optimizer().build();
             assertEquals(name, o.name());
         }
     }

@@ -1,0 +1,66 @@
+package org.adanspark.spark.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a checkpoint every {@code every} steps and after the last step: θ, the optimizer state and the
+ * run's position, in the format of docs/CHECKPOINTS.md. A checkpoint of the same step that is already
+ * there and valid is kept.
+ */
+final class CheckpointCadence implements StepCadence {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncTrainer.class);
+
+    private final TrainingRun run;
+    private final TrainSettings settings;
+    private final long every;
+    private final int threads;
+
+    /**
+     * @param run the run; its checkpoint store must be set
+     * @param settings the run's settings (seed, global batch, data name recorded in each checkpoint)
+     * @param every steps between checkpoints, 0 for the final one only
+     * @param threads compute threads per task, recorded for the resume check
+     */
+    CheckpointCadence(TrainingRun run, TrainSettings settings, long every, int threads) {
+        this.run = run;
+        this.settings = settings;
+        this.every = every;
+        this.threads = threads;
+    }
+
+    @Override
+    public void afterStep(long done, int epoch, boolean epochEnd, float[] theta, long skippedLoss) {
+        if (every > 0 && done % every == 0) {
+            save(done, theta, skippedLoss);
+        }
+    }
+
+    @Override
+    public void afterRun(long done, float[] theta, long skippedLoss) {
+        save(done, theta, skippedLoss);
+    }
+
+    private void save(long done, float[] theta, long skippedLoss) {
+        EpochPlan plan = run.plan();
+        TrainingCheckpoint position = new TrainingCheckpoint(done, (int) (done / plan.stepsPerEpoch()),
+                (int) (done % plan.stepsPerEpoch()), settings.seed(), settings.globalBatch(), run.modelSha256(),
+                run.optimizer().name(), theta.length, settings.data().toString(), run.train().rows(), skippedLoss,
+                threads, run.train().numPartitions());
+        CheckpointStore store = run.checkpoints();
+        try {
+            long t = System.nanoTime();
+            CheckpointStore.Saved saved = store.save(position, theta, run.optimizer(), run.state());
+            if (saved.written()) {
+                LOG.info("checkpoint {} written in {} ms", saved.location(), (System.nanoTime() - t) / 1_000_000);
+            } else {
+                LOG.info("checkpoint {} is already there and valid; kept", saved.location());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint at step " + done + " to " + store + ": " + e.getMessage(), e);
+        }
+    }
+}
