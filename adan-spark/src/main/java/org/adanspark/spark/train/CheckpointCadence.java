@@ -47,7 +47,7 @@ final class CheckpointCadence implements StepCadence {
     private void save(long done, float[] theta, long skippedLoss) {
         EpochPlan plan = run.plan();
         TrainingCheckpoint position = new TrainingCheckpoint(done, (int) (done / plan.stepsPerEpoch()),
-                (int) (done % plan.stepsPerEpoch()), settings.seed(), settings.globalBatch(), run.modelSha256(),
+                (int) (done % plan.stepsPerEpoch()), settings.seed(), settings.globalBatch(), run.model().sha256(),
                 run.optimizer().name(), theta.length, settings.data().toString(), run.train().rows(), skippedLoss,
                 threads, run.train().numPartitions());
         CheckpointStore store = run.checkpoints();

@@ -42,7 +42,7 @@ final class EvaluationCadence implements StepCadence {
         if (epochEnd && test != null && everyEpoch && done < run.totalSteps()) {
             jsc.setJobDescription("adan-train evaluation after epoch " + (epoch + 1));
             Evaluator.Result eval = SparkFailure.during("the evaluation after epoch " + (epoch + 1), run.checkpoints(),
-                    () -> Evaluator.evaluate(jsc, test, run.modelJson(), theta, threads));
+                    () -> Evaluator.evaluate(jsc, test, run.model(), theta, threads));
             listeners.forEach(l -> l.onEvaluation(epoch, done, eval));
         }
     }
@@ -54,7 +54,7 @@ final class EvaluationCadence implements StepCadence {
         }
         jsc.setJobDescription("adan-train final evaluation");
         Evaluator.Result eval = SparkFailure.during("the final evaluation", run.checkpoints(),
-                () -> Evaluator.evaluate(jsc, test, run.modelJson(), theta, threads));
+                () -> Evaluator.evaluate(jsc, test, run.model(), theta, threads));
         finalAccuracy = eval.accuracy();
         int lastEpoch = (int) ((done - 1) / run.plan().stepsPerEpoch());
         listeners.forEach(l -> l.onEvaluation(lastEpoch, done, eval));

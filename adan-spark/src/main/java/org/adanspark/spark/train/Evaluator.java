@@ -43,7 +43,8 @@ public final class Evaluator {
      * @return the fraction of rows whose arg-max prediction equals the label
      */
     public static double accuracy(JavaSparkContext jsc, BlockDataset data, String modelJson, float[] params) {
-        return evaluate(jsc, data, modelJson, params).accuracy();
+        ModelHandle model = ModelHandle.ofJson(modelJson);
+        return evaluate(jsc, data, model, params, ComputeThreads.resolve(0, jsc.getConf())).accuracy();
     }
 
     /**
@@ -54,22 +55,22 @@ public final class Evaluator {
      * @return accuracy and mean log-loss over all rows
      */
     public static Result evaluate(JavaSparkContext jsc, BlockDataset data, String modelJson, float[] params) {
-        return evaluate(jsc, data, modelJson, params, ComputeThreads.resolve(0, jsc.getConf()));
+        return evaluate(jsc, data, ModelHandle.ofJson(modelJson), params, ComputeThreads.resolve(0, jsc.getConf()));
     }
 
     /**
      * @param jsc the Spark context
      * @param data a classification data set
-     * @param modelJson the network configuration; its output layer gives class probabilities
+     * @param model the network; its output layer gives class probabilities
      * @param params θ
      * @param computeThreads ND4J threads per task ({@link ComputeThreads})
      * @return accuracy and mean log-loss over all rows
      */
-    public static Result evaluate(JavaSparkContext jsc, BlockDataset data, String modelJson, float[] params,
+    public static Result evaluate(JavaSparkContext jsc, BlockDataset data, ModelHandle model, float[] params,
                                   int computeThreads) {
         Broadcast<float[]> theta = jsc.broadcast(params.clone());
         try {
-            double[] sums = data.blocks().map(block -> sums(block, modelJson, theta.value(), computeThreads))
+            double[] sums = data.blocks().map(block -> sums(block, model, theta.value(), computeThreads))
                     .reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
             return new Result(sums[0] / data.rows(), sums[1] / data.rows());
         } finally {
@@ -78,15 +79,14 @@ public final class Evaluator {
     }
 
     /** @return {correct predictions, summed −ln p(label)} over the block */
-    private static double[] sums(FeatureBlock block, String modelJson, float[] params, int computeThreads) {
+    private static double[] sums(FeatureBlock block, ModelHandle model, float[] params, int computeThreads) {
         if (block.rows() == 0) {
             return new double[2];
         }
         ComputeThreads.apply(computeThreads);
         int device = TaskDevice.bindCurrentTask();
-        MultiLayerNetwork net = NetworkPool.borrow(modelJson, device);
-        try {
-            net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
+        try (ModelHandle.Lease lease = model.lease(params, device)) {
+            MultiLayerNetwork net = lease.network();
             int dim = block.dim();
             long correct = 0;
             double logLoss = 0;
@@ -105,8 +105,6 @@ public final class Evaluator {
                 }
             }
             return new double[] {correct, logLoss};
-        } finally {
-            NetworkPool.release(modelJson, device, net);
         }
     }
 }

@@ -20,7 +20,7 @@ final class JobStepExecutor implements StepExecutor {
 
     private final JavaSparkContext jsc;
     private final BlockDataset train;
-    private final String modelJson;
+    private final ModelHandle model;
     private final int microBatch;
     private final long seed;
     private final EpochPlan plan;
@@ -43,7 +43,7 @@ final class JobStepExecutor implements StepExecutor {
     JobStepExecutor(JavaSparkContext jsc, TrainingRun run, GradientReduce reduction, FaultInjector faults, int threads) {
         this.jsc = jsc;
         this.train = run.train();
-        this.modelJson = run.modelJson();
+        this.model = run.model();
         this.microBatch = run.microBatch();
         this.seed = run.seed();
         this.plan = run.plan();
@@ -64,7 +64,7 @@ final class JobStepExecutor implements StepExecutor {
         long t0 = System.nanoTime();
         Broadcast<float[]> broadcast = jsc.broadcast(theta.clone());
         long t1 = System.nanoTime();
-        PartitionGradient source = new PartitionGradient(broadcast, theta.length, modelJson, train.numOutputs(),
+        PartitionGradient source = new PartitionGradient(broadcast, theta.length, model, train.numOutputs(),
                 microBatch, seed, epoch, stepInEpoch, step, plan, faults, threads);
         GradientReduce.Reduced reduced = SparkFailure.during(stepName, checkpoints,
                 () -> reduction.reduce(train.blocks(), source, step, faults));

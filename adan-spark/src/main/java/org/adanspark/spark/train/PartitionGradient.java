@@ -27,7 +27,7 @@ final class PartitionGradient implements GradientSource {
 
     private final Broadcast<float[]> theta;
     private final int numParams;
-    private final String modelJson;
+    private final ModelHandle model;
     private final int numOutputs;
     private final int microBatch;
     private final long seed;
@@ -38,12 +38,12 @@ final class PartitionGradient implements GradientSource {
     private final FaultInjector faults;
     private final int computeThreads;
 
-    PartitionGradient(Broadcast<float[]> theta, int numParams, String modelJson, int numOutputs, int microBatch,
+    PartitionGradient(Broadcast<float[]> theta, int numParams, ModelHandle model, int numOutputs, int microBatch,
                       long seed, int epoch, int stepInEpoch, long globalStep, EpochPlan plan, FaultInjector faults,
                       int computeThreads) {
         this.theta = theta;
         this.numParams = numParams;
-        this.modelJson = modelJson;
+        this.model = model;
         this.numOutputs = numOutputs;
         this.microBatch = microBatch;
         this.seed = seed;
@@ -78,10 +78,8 @@ final class PartitionGradient implements GradientSource {
             int dim = block.dim();
             ComputeThreads.apply(computeThreads);
             int device = TaskDevice.bindCurrentTask();
-            MultiLayerNetwork net = NetworkPool.borrow(modelJson, device);
-            try {
-                float[] params = theta.value();
-                net.setParams(Nd4j.create(params, new long[] {1, params.length}, 'c'));
+            try (ModelHandle.Lease lease = model.lease(theta.value(), device)) {
+                MultiLayerNetwork net = lease.network();
                 INDArray acc = null;
                 int mb = 0;
                 for (int from = range[0]; from < range[1]; from += microBatch, mb++) {
@@ -103,8 +101,6 @@ final class PartitionGradient implements GradientSource {
                     }
                 }
                 sum = acc.toFloatVector();
-            } finally {
-                NetworkPool.release(modelJson, device, net);
             }
         }
         faults.maybeFail("gradient", globalStep);

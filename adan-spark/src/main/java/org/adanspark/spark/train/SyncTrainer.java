@@ -191,7 +191,7 @@ public final class SyncTrainer {
                 evaluation.finalAccuracy(), lastLoss, (System.nanoTime() - wallStart) / 1e9, ParamsCodec.sha256(theta),
                 theta.length);
         listeners.forEach(l -> l.onFinish(summary));
-        return new TrainResult(theta, run.layout(), run.modelJson(), summary, losses, run.train().dim(),
+        return new TrainResult(theta, run.layout(), run.model().configJson(), summary, losses, run.train().dim(),
                 run.train().numOutputs());
     }
 
@@ -210,7 +210,7 @@ public final class SyncTrainer {
             throw new IllegalArgumentException("objective " + objective + " does not fit " + train);
         }
         MultiLayerNetwork driverNet = buildNetwork(train, objective);
-        String modelJson = driverNet.getLayerWiseConfigurations().toJson();
+        ModelHandle model = ModelHandle.of(driverNet.getLayerWiseConfigurations());
         ParamLayout layout = layoutOf(driverNet);
         float[] theta = driverNet.params().toFloatVector();
 
@@ -239,7 +239,6 @@ public final class SyncTrainer {
         OptimizerSpec spec = settings.optimizer();
         Optimizer optimizer = spec.build();
         OptimizerState state = optimizer.init(layout, Precision.FLOAT32, spec.shards());
-        String modelSha = Sha256.ofUtf8(modelJson);
 
         CheckpointStore checkpoints = openCheckpoints();
         long step = 0;
@@ -248,7 +247,7 @@ public final class SyncTrainer {
             Optional<CheckpointStore.Restored> restored = restore(checkpoints, optimizer, spec.shards());
             if (restored.isPresent()) {
                 CheckpointStore.Restored r = restored.get();
-                checkCompatible(r, modelSha, optimizer, theta.length, train, threads);
+                checkCompatible(r, model.sha256(), optimizer, theta.length, train, threads);
                 theta = r.params();
                 state = r.state();
                 step = r.position().step();
@@ -260,7 +259,7 @@ public final class SyncTrainer {
                 LOG.info("no checkpoint in {} yet; starting from step 0", checkpoints);
             }
         }
-        return new TrainingRun(train, driverNet, modelJson, modelSha, layout, theta, microBatch, settings.seed(), plan,
+        return new TrainingRun(train, driverNet, model, layout, theta, microBatch, settings.seed(), plan,
                 totalSteps, schedule, optimizer, spec.nonFinitePolicy(), state, checkpoints, step, skipped);
     }
 

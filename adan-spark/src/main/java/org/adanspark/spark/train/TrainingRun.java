@@ -15,8 +15,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  *
  * @param train the training blocks
  * @param network the driver's network (configuration and initial parameters)
- * @param modelJson its configuration, as the executors build it
- * @param modelSha256 the configuration's SHA-256, recorded in checkpoints
+ * @param model the model as the tasks build it, and its fingerprint that checkpoints record
  * @param layout the network's parameter tensors
  * @param theta the parameters the run starts from; updated in place by the steps
  * @param microBatch examples per forward/backward pass in a task
@@ -31,7 +30,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param firstStep the step the run starts at: 0, or the restored checkpoint's
  * @param skippedBefore steps skipped for a non-finite loss before {@code firstStep}
  */
-record TrainingRun(BlockDataset train, MultiLayerNetwork network, String modelJson, String modelSha256, ParamLayout layout,
+record TrainingRun(BlockDataset train, MultiLayerNetwork network, ModelHandle model, ParamLayout layout,
                    float[] theta, int microBatch, long seed, EpochPlan plan, long totalSteps,
                    LearningRateSchedule schedule, Optimizer optimizer, NonFinitePolicy nonFinitePolicy,
                    OptimizerState state, CheckpointStore checkpoints, long firstStep, long skippedBefore) {

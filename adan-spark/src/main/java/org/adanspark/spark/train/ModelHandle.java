@@ -1,0 +1,98 @@
+package org.adanspark.spark.train;
+
+import java.io.Serializable;
+import org.adanspark.io.Sha256;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The model a run trains, as the driver and the tasks refer to it: its DL4J configuration (shipped to the
+ * executors as JSON), its fingerprint, and networks of it leased from the executor's {@link NetworkCache}
+ * with given parameters. The one place that knows how a network of the model is built.
+ */
+public final class ModelHandle implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String configJson;
+    private final String sha256;
+
+    private ModelHandle(String configJson) {
+        this.configJson = configJson;
+        this.sha256 = Sha256.ofUtf8(configJson);
+    }
+
+    /**
+     * @param conf a network configuration
+     * @return its handle
+     */
+    public static ModelHandle of(MultiLayerConfiguration conf) {
+        return new ModelHandle(conf.toJson());
+    }
+
+    /**
+     * @param configJson a configuration as {@link MultiLayerConfiguration#toJson()} writes it
+     * @return its handle
+     */
+    public static ModelHandle ofJson(String configJson) {
+        return new ModelHandle(configJson);
+    }
+
+    /** @return the configuration's JSON */
+    public String configJson() {
+        return configJson;
+    }
+
+    /** @return the SHA-256 of the configuration's JSON: what a checkpoint records of the model */
+    public String sha256() {
+        return sha256;
+    }
+
+    /**
+     * A network of this model with parameters {@code theta}, for the calling thread alone until the lease
+     * is closed: from the executor's cache when one is idle, else built.
+     *
+     * @param theta the parameters, in the network's flat order
+     * @param device the calling thread's bound device ({@link TaskDevice#bindCurrentTask()}), or
+     *     {@link TaskDevice#NONE}
+     * @return the lease; close it to give the network back
+     */
+    public Lease lease(float[] theta, int device) {
+        String key = "training\n" + device + "\n" + sha256;
+        MultiLayerNetwork net = NetworkCache.borrow(key, () -> {
+            MultiLayerNetwork built = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configJson));
+            built.init();
+            return built;
+        });
+        net.setParams(Nd4j.create(theta, new long[] {1, theta.length}, 'c'));
+        return new Lease(key, net);
+    }
+
+    /** A leased network; closing clears its inputs and gives it back to the cache. */
+    public static final class Lease implements AutoCloseable {
+        private final String key;
+        private final MultiLayerNetwork network;
+
+        private Lease(String key, MultiLayerNetwork network) {
+            this.key = key;
+            this.network = network;
+        }
+
+        /** @return the network, its parameters set */
+        public MultiLayerNetwork network() {
+            return network;
+        }
+
+        @Override
+        public void close() {
+            network.clear();
+            NetworkCache.release(key, network);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ModelHandle[" + sha256.substring(0, 12) + "]";
+    }
+}
