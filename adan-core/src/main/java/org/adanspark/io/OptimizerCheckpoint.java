@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
@@ -98,36 +97,7 @@ public final class OptimizerCheckpoint {
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
         try {
-            ShardPlan plan = state.plan();
-            List<Object> shards = new ArrayList<>();
-            for (int s = 0; s < plan.numShards(); s++) {
-                String file = String.format("shard-%05d.bin", s);
-                String sha = writeShard(tmp.resolve(file), state.shard(s));
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("index", s);
-                entry.put("offset", plan.shardOffset(s));
-                entry.put("length", plan.shardLength(s));
-                entry.put("file", file);
-                entry.put("bytes", Files.size(tmp.resolve(file)));
-                entry.put("sha256", sha);
-                shards.add(entry);
-            }
-            Map<String, Object> manifest = new LinkedHashMap<>();
-            manifest.put("format", FORMAT);
-            manifest.put("format_version", FORMAT_VERSION);
-            manifest.put("optimizer", optimizer.name());
-            manifest.put("hyperparameters", optimizer.hyperparameters());
-            manifest.put("precision", state.precision().name());
-            manifest.put("step", state.step());
-            manifest.put("skipped_steps", state.skippedSteps());
-            Map<String, Object> layout = new LinkedHashMap<>();
-            layout.put("names", state.layout().names());
-            layout.put("lengths", toList(state.layout().lengths()));
-            manifest.put("layout", layout);
-            manifest.put("slots", state.slotNames());
-            manifest.put("shards", shards);
-            String json = ConfigValueFactory.fromMap(manifest).render(ConfigRenderOptions.concise().setFormatted(true));
-            Files.writeString(tmp.resolve(MANIFEST), json + "\n", StandardCharsets.UTF_8);
+            write(CheckpointFiles.local(tmp), optimizer, state);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -136,6 +106,58 @@ public final class OptimizerCheckpoint {
         } catch (IOException | RuntimeException e) {
             deleteRecursively(tmp);
             throw e;
+        }
+    }
+
+    /**
+     * Writes {@code state} of {@code optimizer} as the files of a checkpoint directory: one shard file per
+     * shard and the manifest, last. Not atomic by itself: a caller that needs a checkpoint to appear whole
+     * writes into a temporary directory and renames it, as {@link #write(Path, Optimizer, OptimizerState)}
+     * does.
+     *
+     * @param files the directory's files, on any file system
+     * @param optimizer the optimizer that made the state (its hyperparameters are recorded)
+     * @param state the state to save
+     * @throws IOException if writing fails
+     */
+    public static void write(CheckpointFiles files, Optimizer optimizer, OptimizerState state) throws IOException {
+        if (!optimizer.name().equals(state.optimizerName())) {
+            throw new IllegalArgumentException("state was made by '" + state.optimizerName() + "', not by '" + optimizer.name() + "'");
+        }
+        ShardPlan plan = state.plan();
+        List<Object> shards = new ArrayList<>();
+        for (int s = 0; s < plan.numShards(); s++) {
+            String file = String.format("shard-%05d.bin", s);
+            MessageDigest sha = Sha256.digest();
+            try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(files.create(file), 1 << 16), sha)) {
+                writeShard(out, state.shard(s));
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("index", s);
+            entry.put("offset", plan.shardOffset(s));
+            entry.put("length", plan.shardLength(s));
+            entry.put("file", file);
+            entry.put("bytes", files.size(file));
+            entry.put("sha256", Sha256.hex(sha));
+            shards.add(entry);
+        }
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("format", FORMAT);
+        manifest.put("format_version", FORMAT_VERSION);
+        manifest.put("optimizer", optimizer.name());
+        manifest.put("hyperparameters", optimizer.hyperparameters());
+        manifest.put("precision", state.precision().name());
+        manifest.put("step", state.step());
+        manifest.put("skipped_steps", state.skippedSteps());
+        Map<String, Object> layout = new LinkedHashMap<>();
+        layout.put("names", state.layout().names());
+        layout.put("lengths", toList(state.layout().lengths()));
+        manifest.put("layout", layout);
+        manifest.put("slots", state.slotNames());
+        manifest.put("shards", shards);
+        String json = ConfigValueFactory.fromMap(manifest).render(ConfigRenderOptions.concise().setFormatted(true));
+        try (OutputStream out = files.create(MANIFEST)) {
+            out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -154,8 +176,24 @@ public final class OptimizerCheckpoint {
      * @throws IOException if reading fails
      */
     public static OptimizerState read(Path dir, Optimizer optimizer, int shards) throws IOException {
-        Config m = readManifest(dir);
-        Path manifestFile = dir.resolve(MANIFEST);
+        return read(CheckpointFiles.local(dir), optimizer, shards);
+    }
+
+    /**
+     * Reads the checkpoint in {@code files} into new state of {@code optimizer}, cut into {@code shards}
+     * shards; as {@link #read(Path, Optimizer, int)}, on any file system.
+     *
+     * @param files the checkpoint directory's files
+     * @param optimizer the optimizer to continue with; its name must match the manifest's
+     * @param shards shard count of the returned state
+     * @return the restored state
+     * @throws CorruptCheckpointException naming the file, if any file is missing, truncated, altered or
+     *     inconsistent
+     * @throws IOException if reading fails
+     */
+    public static OptimizerState read(CheckpointFiles files, Optimizer optimizer, int shards) throws IOException {
+        Config m = readManifest(files);
+        String manifestFile = files.describe(MANIFEST);
         String name = m.hasPath("optimizer") ? m.getString("optimizer") : "(none)";
         if (!name.equals(optimizer.name())) {
             throw new IllegalArgumentException(manifestFile + " holds state of optimizer '" + name
@@ -174,7 +212,7 @@ public final class OptimizerCheckpoint {
             state.setCounters(m.getLong("step"), m.getLong("skipped_steps"));
             long covered = 0;
             for (Config shard : m.getConfigList("shards")) {
-                covered += readShard(dir, shard, state);
+                covered += readShard(files, shard, state);
             }
             if (covered != layout.totalLength()) {
                 throw new CorruptCheckpointException(manifestFile + ": shards cover " + covered + " of "
@@ -195,12 +233,25 @@ public final class OptimizerCheckpoint {
      * @throws IOException if reading fails
      */
     public static Config readManifest(Path dir) throws IOException {
-        Path file = dir.resolve(MANIFEST);
+        return readManifest(CheckpointFiles.local(dir));
+    }
+
+    /**
+     * Reads and checks the manifest among {@code files}, as {@link #readManifest(Path)}.
+     *
+     * @param files the checkpoint directory's files
+     * @return the manifest
+     * @throws CorruptCheckpointException if it is missing, not JSON, or not this format and version
+     * @throws IOException if reading fails
+     */
+    public static Config readManifest(CheckpointFiles files) throws IOException {
+        String file = files.describe(MANIFEST);
         String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new CorruptCheckpointException(file + " is missing: " + dir + " is not a complete checkpoint");
+        if (!files.exists(MANIFEST)) {
+            throw new CorruptCheckpointException(file + " is missing: " + files.describe("") + " is not a complete checkpoint");
+        }
+        try (InputStream in = files.open(MANIFEST)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         Config m;
         try {
@@ -217,14 +268,6 @@ public final class OptimizerCheckpoint {
             throw new CorruptCheckpointException(file + " is not a valid manifest: " + e.getMessage());
         }
         return m;
-    }
-
-    private static String writeShard(Path file, ShardState shard) throws IOException {
-        MessageDigest sha = Sha256.digest();
-        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), sha)) {
-            writeShard(out, shard);
-        }
-        return Sha256.hex(sha);
     }
 
     /**
@@ -258,17 +301,18 @@ public final class OptimizerCheckpoint {
     }
 
     /** Reads one shard file into the matching range of every slot; returns the element count. */
-    private static int readShard(Path dir, Config entry, OptimizerState state) throws IOException {
-        Path file = dir.resolve(entry.getString("file"));
+    private static int readShard(CheckpointFiles files, Config entry, OptimizerState state) throws IOException {
+        String name = entry.getString("file");
+        String file = files.describe(name);
         int offset = entry.getInt("offset");
         int length = entry.getInt("length");
         int slots = state.slotNames().size();
         int bytes = state.precision().bytes();
         long expectedBytes = HEADER_BYTES + (long) slots * length * bytes;
-        if (!Files.exists(file)) {
+        if (!files.exists(name)) {
             throw new CorruptCheckpointException(file + " is missing");
         }
-        long size = Files.size(file);
+        long size = files.size(name);
         if (size != entry.getLong("bytes") || size != expectedBytes) {
             throw new CorruptCheckpointException(file + " has " + size + " bytes, the manifest expects "
                     + entry.getLong("bytes") + " (" + expectedBytes + " for " + slots + " slots × " + length + " elements): truncated or altered");
@@ -278,7 +322,7 @@ public final class OptimizerCheckpoint {
                     + ") lies outside the layout of " + state.layout().totalLength() + " parameters");
         }
         MessageDigest sha = Sha256.digest();
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = files.open(name)) {
             ByteBuffer header = ByteBuffer.wrap(readFully(in, HEADER_BYTES, sha, file)).order(ByteOrder.LITTLE_ENDIAN);
             byte[] magic = new byte[MAGIC.length];
             header.get(magic);
@@ -312,7 +356,7 @@ public final class OptimizerCheckpoint {
         return length;
     }
 
-    private static byte[] readFully(InputStream in, int n, MessageDigest sha, Path file) throws IOException {
+    private static byte[] readFully(InputStream in, int n, MessageDigest sha, String file) throws IOException {
         byte[] b = in.readNBytes(n);
         if (b.length != n) {
             throw new CorruptCheckpointException(file + " ends early: truncated");

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -25,6 +24,7 @@ import org.adanspark.io.OptimizerCheckpoint;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>A checkpoint is a directory {@code step-NNNNNNNNN/} holding {@code training.json} (the run's
  * position, see {@link TrainingCheckpoint}, plus the params file's size and SHA-256),
  * {@code params.bin} (see {@link ParamsCodec}) and {@code optimizer/} (an {@link OptimizerCheckpoint}:
- * every shard's state with its checksum). It is built in a local temporary directory, copied to a
- * hidden {@code .step-…tmp-UUID} sibling and renamed into place, so a crash mid-write leaves no
+ * every shard's state with its checksum). Every file is written through the checkpoint directory's Hadoop
+ * file system into a hidden {@code .step-…tmp-UUID} sibling, which is then renamed into place, so a crash mid-write leaves no
  * directory under a {@code step-} name: the previous checkpoint stays the newest valid one. (Rename is
  * atomic on local file systems and HDFS; on S3A it is a copy, which is why reading verifies every
  * checksum anyway.) Only the newest {@code keep} checkpoints are kept.
@@ -106,22 +106,20 @@ public final class CheckpointStore {
                 damaged = true;
             }
         }
-        java.nio.file.Path local = Files.createTempDirectory("adan-ckpt-");
         String unique = UUID.randomUUID().toString();
         Path tmp = new Path(dir, "." + name + ".tmp-" + unique);
         Path old = new Path(dir, "." + name + ".damaged-" + unique);
         try {
-            java.nio.file.Path content = local.resolve(name);
-            Files.createDirectories(content);
+            fs.mkdirs(tmp);
             String paramsSha;
-            try (OutputStream out = Files.newOutputStream(content.resolve("params.bin"))) {
+            try (OutputStream out = fs.create(new Path(tmp, "params.bin"), true)) {
                 paramsSha = ParamsCodec.write(params, out);
             }
-            OptimizerCheckpoint.write(content.resolve("optimizer"), optimizer, state);
-            Files.writeString(content.resolve("training.json"),
-                    manifest(position, Files.size(content.resolve("params.bin")), paramsSha), StandardCharsets.UTF_8);
-            fs.mkdirs(dir);
-            fs.copyFromLocalFile(false, true, new Path(content.toUri()), tmp);
+            OptimizerCheckpoint.write(new HadoopCheckpointFiles(fs, new Path(tmp, "optimizer")), optimizer, state);
+            try (OutputStream out = fs.create(new Path(tmp, "training.json"), true)) {
+                out.write(manifest(position, fs.getFileStatus(new Path(tmp, "params.bin")).getLen(), paramsSha)
+                        .getBytes(StandardCharsets.UTF_8));
+            }
             // the damaged copy moves aside first: a step- name only ever holds a whole checkpoint
             if (damaged && !fs.rename(target, old)) {
                 throw new IOException("could not move the damaged " + target + " aside to " + old);
@@ -135,8 +133,6 @@ public final class CheckpointStore {
         } catch (IOException | RuntimeException e) {
             fs.delete(tmp, true);
             throw e;
-        } finally {
-            deleteLocal(local);
         }
         prune();
         return new Saved(target.toString(), true);
@@ -188,48 +184,49 @@ public final class CheckpointStore {
     }
 
     private Restored read(Path remote, Optimizer optimizer, int shards) throws IOException {
-        java.nio.file.Path local = Files.createTempDirectory("adan-restore-");
         try {
-            fs.copyToLocalFile(false, remote, new Path(local.toUri()), true);
-            java.nio.file.Path content = local.resolve(remote.getName());
-            java.nio.file.Path manifestFile = content.resolve("training.json");
-            if (!Files.isRegularFile(manifestFile)) {
-                throw new CorruptCheckpointException(new Path(remote, "training.json") + " is missing");
-            }
-            Config m;
-            TrainingCheckpoint position;
-            try {
-                m = ConfigFactory.parseString(Files.readString(manifestFile, StandardCharsets.UTF_8),
-                        ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
-                if (!FORMAT.equals(m.getString("format")) || m.getInt("format_version") != FORMAT_VERSION) {
-                    throw new CorruptCheckpointException(new Path(remote, "training.json") + " is not a version-"
-                            + FORMAT_VERSION + " " + FORMAT);
-                }
-                position = new TrainingCheckpoint(m.getLong("step"), m.getInt("epoch"), m.getInt("step_in_epoch"),
-                        m.getLong("seed"), m.getInt("global_batch"), m.getString("model_sha256"), m.getString("optimizer"),
-                        m.getInt("num_params"), m.getString("data"), m.getLong("data_rows"), m.getLong("skipped_steps"),
-                        m.hasPath("compute_threads") ? m.getInt("compute_threads") : 0,
-                        m.hasPath("partitions") ? m.getInt("partitions") : 0);
-            } catch (ConfigException e) {
-                throw new CorruptCheckpointException(new Path(remote, "training.json") + ": " + e.getMessage());
-            }
-            float[] params;
-            try (InputStream in = Files.newInputStream(content.resolve("params.bin"))) {
-                params = ParamsCodec.read(in, new Path(remote, "params.bin").toString(), position.numParams(),
-                        m.getString("params_sha256"));
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new CorruptCheckpointException(new Path(remote, "params.bin") + " is missing");
-            }
-            OptimizerState state;
-            try {
-                state = OptimizerCheckpoint.read(content.resolve("optimizer"), optimizer, shards);
-            } catch (CorruptCheckpointException e) {
-                throw new CorruptCheckpointException(remote + "/optimizer: " + e.getMessage());
-            }
-            return new Restored(position, params, state, remote.toString());
-        } finally {
-            deleteLocal(local);
+            return readChecked(remote, optimizer, shards);
+        } catch (ChecksumException e) { // the file system's own checksum (Hadoop's .crc files) disagrees
+            throw new CorruptCheckpointException(remote + ": " + e.getMessage());
         }
+    }
+
+    private Restored readChecked(Path remote, Optimizer optimizer, int shards) throws IOException {
+        Path manifestFile = new Path(remote, "training.json");
+        if (!fs.exists(manifestFile)) {
+            throw new CorruptCheckpointException(manifestFile + " is missing");
+        }
+        Config m;
+        TrainingCheckpoint position;
+        try (InputStream in = fs.open(manifestFile)) {
+            m = ConfigFactory.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
+            if (!FORMAT.equals(m.getString("format")) || m.getInt("format_version") != FORMAT_VERSION) {
+                throw new CorruptCheckpointException(manifestFile + " is not a version-" + FORMAT_VERSION + " " + FORMAT);
+            }
+            position = new TrainingCheckpoint(m.getLong("step"), m.getInt("epoch"), m.getInt("step_in_epoch"),
+                    m.getLong("seed"), m.getInt("global_batch"), m.getString("model_sha256"), m.getString("optimizer"),
+                    m.getInt("num_params"), m.getString("data"), m.getLong("data_rows"), m.getLong("skipped_steps"),
+                    m.hasPath("compute_threads") ? m.getInt("compute_threads") : 0,
+                    m.hasPath("partitions") ? m.getInt("partitions") : 0);
+        } catch (ConfigException e) {
+            throw new CorruptCheckpointException(manifestFile + ": " + e.getMessage());
+        }
+        Path paramsFile = new Path(remote, "params.bin");
+        if (!fs.exists(paramsFile)) {
+            throw new CorruptCheckpointException(paramsFile + " is missing");
+        }
+        float[] params;
+        try (InputStream in = fs.open(paramsFile)) {
+            params = ParamsCodec.read(in, paramsFile.toString(), position.numParams(), m.getString("params_sha256"));
+        }
+        OptimizerState state;
+        try {
+            state = OptimizerCheckpoint.read(new HadoopCheckpointFiles(fs, new Path(remote, "optimizer")), optimizer, shards);
+        } catch (CorruptCheckpointException e) {
+            throw new CorruptCheckpointException(remote + "/optimizer: " + e.getMessage());
+        }
+        return new Restored(position, params, state, remote.toString());
     }
 
     private static String manifest(TrainingCheckpoint p, long paramsBytes, String paramsSha) {
@@ -260,14 +257,6 @@ public final class CheckpointStore {
         List<Path> all = list();
         for (int i = 0; i < all.size() - keep; i++) {
             fs.delete(all.get(i), true);
-        }
-    }
-
-    private static void deleteLocal(java.nio.file.Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.debug("could not remove temporary directory {}", dir, e);
         }
     }
 
