@@ -11,6 +11,7 @@ import org.adanspark.spark.metrics.ConsoleProgress;
 import org.adanspark.spark.metrics.JsonLinesMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
 import org.adanspark.spark.train.ConfigurationException;
+import org.adanspark.spark.train.SparkFailure;
 import org.adanspark.spark.train.SyncTrainer;
 import org.adanspark.spark.train.TrainResult;
 import org.adanspark.spark.train.TrainSettings;
@@ -83,7 +84,7 @@ public final class TrainMain {
         try {
             spark = session(settings);
         } catch (Exception e) { // e.g. an unknown master URL, or a driver without enough memory
-            return fail("cannot start Spark: " + firstLine(e), e, EXIT_FAILED);
+            return fail("cannot start Spark: " + SparkFailure.reason(e), e, EXIT_FAILED);
         }
         try {
             TrainResult result = new SyncTrainer(spark, settings, listeners).run();
@@ -104,7 +105,7 @@ public final class TrainMain {
         } catch (TrainingException | UncheckedIOException | IllegalArgumentException e) {
             return fail(e.getMessage(), e, EXIT_FAILED);
         } catch (Exception e) { // anything else, e.g. a Spark job that failed outside a step
-            return fail("training failed: " + e.getClass().getSimpleName() + ": " + firstLine(e), e, EXIT_FAILED);
+            return fail("training failed: " + e.getClass().getSimpleName() + ": " + SparkFailure.reason(e), e, EXIT_FAILED);
         } finally {
             listeners.forEach(TrainingListener::close);
             spark.stop();
@@ -119,11 +120,6 @@ public final class TrainMain {
         FAILURE_LOG.error("adan-train: {}", message, e);
         System.err.println("adan-train: " + message);
         return status;
-    }
-
-    private static String firstLine(Exception e) {
-        String m = e.getMessage();
-        return m == null ? e.getClass().getName() : m.strip().lines().findFirst().orElse("");
     }
 
     /**

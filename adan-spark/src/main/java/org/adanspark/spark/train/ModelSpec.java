@@ -235,7 +235,7 @@ public record ModelSpec(String spec, String kind, int[] hidden, Activation activ
             conf = MultiLayerConfiguration.fromJson(json);
         } catch (RuntimeException e) {
             throw new ConfigurationException("model configuration " + jsonPath + " is not a DL4J "
-                    + "MultiLayerConfiguration JSON: " + (json.contains("\"confs\"") ? firstLine(e)
+                    + "MultiLayerConfiguration JSON: " + (json.contains("\"confs\"") ? SparkFailure.reason(e)
                     : "it has no \"confs\" list of layers"), e);
         }
         if (conf == null || conf.getConfs() == null || conf.getConfs().isEmpty()) {
@@ -249,11 +249,6 @@ public record ModelSpec(String spec, String kind, int[] hidden, Activation activ
             }
         }
         return conf;
-    }
-
-    private static String firstLine(Exception e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.strip().lines().findFirst().orElse(m);
     }
 
     /** @return the spec as given */

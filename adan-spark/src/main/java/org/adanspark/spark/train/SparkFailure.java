@@ -10,7 +10,7 @@ import org.apache.hadoop.fs.Path;
  * {@link TrainingException} a user can act on: what failed, at which step, and how to go on — the newest
  * checkpoint to resume from, or that the run wrote none. The full exception stays the cause, for the log.
  */
-final class SparkFailure {
+public final class SparkFailure {
 
     private static final int MAX_REASON = 400;
 
@@ -42,7 +42,7 @@ final class SparkFailure {
      * @return its first line, without Spark's "Job aborted due to stage failure" preamble repeated from
      *     nested causes, shortened to a readable length
      */
-    static String reason(Throwable e) {
+    public static String reason(Throwable e) {
         String message = e.getMessage();
         if (message == null || message.isBlank()) {
             message = e.getClass().getName();
