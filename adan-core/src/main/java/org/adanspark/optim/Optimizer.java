@@ -144,6 +144,12 @@ public interface Optimizer {
      * Phase 3a, for optimizers that {@link #refines()}: the shard's part of the update that the second
      * reduction depends on, and its statistics.
      *
+     * @param shard the shard's state
+     * @param params parameters (not yet changed); the shard's slice starts at {@code paramsOffset}
+     * @param paramsOffset where element 0 of the shard's slice is in {@code params}
+     * @param grads gradients, not modified; the shard's slice starts at {@code gradsOffset}
+     * @param gradsOffset where element 0 of the shard's slice is in {@code grads}
+     * @param decision the step's decision from {@link #combine}
      * @return the shard's statistics for {@link #refine}
      */
     default ShardStatistics prepare(ShardState shard, float[] params, int paramsOffset, float[] grads, int gradsOffset,
@@ -160,6 +166,9 @@ public interface Optimizer {
     /**
      * Phase 3b, for optimizers that {@link #refines()}: the decision completed from the second round.
      *
+     * @param plan the shard plan
+     * @param decision the step's decision from {@link #combine}
+     * @param stats every shard's {@link #prepare} statistics, in shard order
      * @return the decision {@link #apply} uses
      */
     default StepDecision refine(ShardPlan plan, StepDecision decision, ShardStatistics[] stats) {

@@ -1,8 +1,13 @@
 package org.adanspark.spark.train;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -51,6 +56,48 @@ final class OutputProbe {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new ConfigurationException(flag + " " + uri + " is not writable: " + SparkFailure.reason(e), e);
+        }
+    }
+
+    /** What a directory written by {@code --save-model} holds (and Hadoop's hidden {@code .crc} files). */
+    private static final Set<String> MODEL_FILES = Set.of("metadata", "data", "model.zip", "params.sha256");
+
+    /**
+     * The {@code --save-model} directory: writable, and, since saving replaces it, holding nothing but an
+     * earlier saved model — a directory with anything else in it is refused before training, not emptied.
+     *
+     * @param uri the directory, or null for none
+     * @param conf Hadoop configuration
+     * @throws ConfigurationException naming the directory and what it holds
+     */
+    static void modelDirectory(String uri, Configuration conf) {
+        writableDirectory(uri, conf, "--save-model");
+        if (uri == null) {
+            return;
+        }
+        Path dir = new Path(uri);
+        try {
+            FileSystem fs = dir.getFileSystem(conf);
+            if (!fs.exists(dir)) {
+                return;
+            }
+            List<String> foreign = new ArrayList<>();
+            for (FileStatus st : fs.listStatus(dir)) {
+                String name = st.getPath().getName();
+                if (!MODEL_FILES.contains(name) && !(name.startsWith(".") && name.endsWith(".crc"))) {
+                    foreign.add(name);
+                }
+            }
+            if (!foreign.isEmpty()) {
+                Collections.sort(foreign);
+                String shown = String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
+                        + (foreign.size() > 5 ? " and " + (foreign.size() - 5) + " more" : "");
+                throw new ConfigurationException("--save-model " + uri + " already holds " + shown + ", which is not "
+                        + "a saved model; saving replaces the directory, so give a new or empty one, or one that "
+                        + "--save-model wrote", null);
+            }
+        } catch (IOException e) {
+            throw new ConfigurationException("--save-model " + uri + " cannot be listed: " + SparkFailure.reason(e), e);
         }
     }
 }

@@ -81,7 +81,7 @@ public final class SyncTrainer {
             classes = widths[1];
         }
         OutputProbe.writableDirectory(settings.checkpointDir(), jsc.hadoopConfiguration(), "--checkpoint-dir");
-        OutputProbe.writableDirectory(settings.saveModel(), jsc.hadoopConfiguration(), "--save-model");
+        OutputProbe.modelDirectory(settings.saveModel(), jsc.hadoopConfiguration());
         TrainTestData data = readData(classes);
         try {
             if (inputs >= 0 && inputs != data.train().dim()) {
@@ -259,7 +259,7 @@ public final class SyncTrainer {
                 LOG.info("no checkpoint in {} yet; starting from step 0", checkpoints);
             }
         }
-        return new TrainingRun(train, driverNet, model, layout, theta, microBatch, settings.seed(), plan,
+        return new TrainingRun(train, model, layout, theta, microBatch, settings.seed(), plan,
                 totalSteps, schedule, optimizer, spec.nonFinitePolicy(), state, checkpoints, step, skipped);
     }
 

@@ -5,7 +5,6 @@ import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.spark.data.BlockDataset;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * A run as set up once before its first step: the data, the network and its layout, the step plan and
@@ -14,7 +13,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * {@link StepExecutor} and the cadences read it; θ is the one thing that changes during the run.
  *
  * @param train the training blocks
- * @param network the driver's network (configuration and initial parameters)
  * @param model the model as the tasks build it, and its fingerprint that checkpoints record
  * @param layout the network's parameter tensors
  * @param theta the parameters the run starts from; updated in place by the steps
@@ -30,7 +28,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param firstStep the step the run starts at: 0, or the restored checkpoint's
  * @param skippedBefore steps skipped for a non-finite loss before {@code firstStep}
  */
-record TrainingRun(BlockDataset train, MultiLayerNetwork network, ModelHandle model, ParamLayout layout,
+record TrainingRun(BlockDataset train, ModelHandle model, ParamLayout layout,
                    float[] theta, int microBatch, long seed, EpochPlan plan, long totalSteps,
                    LearningRateSchedule schedule, Optimizer optimizer, NonFinitePolicy nonFinitePolicy,
                    OptimizerState state, CheckpointStore checkpoints, long firstStep, long skippedBefore) {

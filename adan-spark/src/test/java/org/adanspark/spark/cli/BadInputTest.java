@@ -75,6 +75,8 @@ class BadInputTest {
         byte[] images = Files.readAllBytes(mnist.resolve("train-images-idx3-ubyte.gz"));
         Files.write(cut.resolve("train-images-idx3-ubyte.gz"), Arrays.copyOf(images, images.length / 3));
         Files.createDirectories(dir.resolve("empty-dir"));
+        Files.createDirectories(dir.resolve("keep-me"));
+        write("keep-me/notes.txt", "a user's file that --save-model must not delete");
     }
 
     private static Path write(String name, String content) throws IOException {
@@ -132,6 +134,9 @@ class BadInputTest {
                         "--data", "libsvm:" + p("three.libsvm"), "--model", "linear", "--save-model", p("a-file") + "/model"),
                 bad(2, "--save-model " + q + "/a-file is not writable: it is a file, not a directory",
                         "--data", "libsvm:" + p("three.libsvm"), "--model", "linear", "--save-model", p("a-file")),
+                bad(2, "--save-model " + q + "/keep-me already holds notes.txt, which is not a saved model; saving "
+                                + "replaces the directory, so give a new or empty one, or one that --save-model wrote",
+                        "--data", "libsvm:" + p("three.libsvm"), "--model", "linear", "--save-model", p("keep-me")),
                 bad(2, "--metrics-out " + q + "/a-file/m.jsonl: cannot write metrics to " + q + "/a-file/m.jsonl: "
                                 + q + "/a-file is a file, not a directory",
                         "--metrics-out", p("a-file") + "/m.jsonl"),
@@ -171,5 +176,6 @@ class BadInputTest {
         assertEquals(status, actual, printed);
         assertFalse(Files.exists(metrics), "a run that failed before its first step left " + metrics);
         assertFalse(Files.exists(dir.resolve("a-file/ck")) || Files.exists(dir.resolve("a-file/model")));
+        assertTrue(Files.isRegularFile(dir.resolve("keep-me/notes.txt")), "a refused --save-model deleted a user's file");
     }
 }
