@@ -192,35 +192,112 @@ public final class OptimizerCheckpoint {
      * @throws IOException if reading fails
      */
     public static OptimizerState read(CheckpointFiles files, Optimizer optimizer, int shards) throws IOException {
-        Config m = readManifest(files);
-        String manifestFile = files.describe(MANIFEST);
-        String name = m.hasPath("optimizer") ? m.getString("optimizer") : "(none)";
-        if (!name.equals(optimizer.name())) {
-            throw new IllegalArgumentException(manifestFile + " holds state of optimizer '" + name
-                    + "', cannot continue it with '" + optimizer.name() + "'");
-        }
+        Saved saved = Saved.of(files, optimizer);
         try {
-            if (!m.getStringList("slots").equals(optimizer.slotNames())) {
-                throw new CorruptCheckpointException(manifestFile + ": slots " + m.getStringList("slots")
-                        + " do not match " + optimizer.name() + "'s " + optimizer.slotNames());
-            }
-            Precision precision = Precision.valueOf(m.getString("precision"));
-            List<Integer> lengths = m.getIntList("layout.lengths");
-            ParamLayout layout = ParamLayout.named(m.getStringList("layout.names"),
-                    lengths.stream().mapToInt(Integer::intValue).toArray());
-            OptimizerState state = optimizer.init(layout, precision, shards);
-            state.setCounters(m.getLong("step"), m.getLong("skipped_steps"));
+            OptimizerState state = optimizer.init(saved.layout(), saved.precision(), shards);
+            state.setCounters(saved.manifest().getLong("step"), saved.manifest().getLong("skipped_steps"));
             long covered = 0;
-            for (Config shard : m.getConfigList("shards")) {
-                covered += readShard(files, shard, state);
+            for (Config shard : saved.manifest().getConfigList("shards")) {
+                covered += readShard(files, shard, Target.of(state));
             }
-            if (covered != layout.totalLength()) {
-                throw new CorruptCheckpointException(manifestFile + ": shards cover " + covered + " of "
-                        + layout.totalLength() + " parameters");
+            if (covered != saved.layout().totalLength()) {
+                throw new CorruptCheckpointException(saved.manifestFile() + ": shards cover " + covered + " of "
+                        + saved.layout().totalLength() + " parameters");
             }
             return state;
         } catch (ConfigException | IllegalArgumentException e) {
-            throw new CorruptCheckpointException(manifestFile + ": " + e.getMessage());
+            throw new CorruptCheckpointException(saved.manifestFile() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads one shard of the checkpoint in {@code files}, for an owner that holds only that shard: the
+     * state of shard {@code shard} of a {@code shards}-way plan (any shard count, whatever the checkpoint
+     * was saved with), read from the saved shard files that overlap its slice, each checked in full.
+     *
+     * @param files the checkpoint directory's files
+     * @param optimizer the optimizer to continue with; its name must match the manifest's
+     * @param shards the shard count of the plan the owner belongs to
+     * @param shard which shard
+     * @return that shard's restored state, with the checkpoint's counters
+     * @throws CorruptCheckpointException naming the file, if a file it needs is missing, truncated or altered
+     * @throws IOException if reading fails
+     */
+    public static ShardState readShard(CheckpointFiles files, Optimizer optimizer, int shards, int shard)
+            throws IOException {
+        Saved saved = Saved.of(files, optimizer);
+        try {
+            ShardState state = optimizer.initShard(new ShardPlan(saved.layout(), shards), shard, saved.precision());
+            state.setCounters(saved.manifest().getLong("step"), saved.manifest().getLong("skipped_steps"));
+            long covered = 0;
+            for (Config file : saved.manifest().getConfigList("shards")) {
+                int lo = Math.max(file.getInt("offset"), state.offset());
+                int hi = Math.min(file.getInt("offset") + file.getInt("length"), state.offset() + state.length());
+                if (lo < hi) { // a saved file that overlaps the slice: read and checked in full
+                    readShard(files, file, Target.of(state));
+                    covered += hi - lo;
+                }
+            }
+            if (covered != state.length()) {
+                throw new CorruptCheckpointException(saved.manifestFile() + ": shards cover " + covered + " of shard "
+                        + shard + "'s " + state.length() + " parameters");
+            }
+            return state;
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new CorruptCheckpointException(saved.manifestFile() + ": " + e.getMessage());
+        }
+    }
+
+    /** A checked manifest: of the optimizer's name and slots, with the layout and precision it records. */
+    private record Saved(Config manifest, String manifestFile, ParamLayout layout, Precision precision) {
+
+        static Saved of(CheckpointFiles files, Optimizer optimizer) throws IOException {
+            Config m = readManifest(files);
+            String manifestFile = files.describe(MANIFEST);
+            String name = m.hasPath("optimizer") ? m.getString("optimizer") : "(none)";
+            if (!name.equals(optimizer.name())) {
+                throw new IllegalArgumentException(manifestFile + " holds state of optimizer '" + name
+                        + "', cannot continue it with '" + optimizer.name() + "'");
+            }
+            try {
+                if (!m.getStringList("slots").equals(optimizer.slotNames())) {
+                    throw new CorruptCheckpointException(manifestFile + ": slots " + m.getStringList("slots")
+                            + " do not match " + optimizer.name() + "'s " + optimizer.slotNames());
+                }
+                List<Integer> lengths = m.getIntList("layout.lengths");
+                ParamLayout layout = ParamLayout.named(m.getStringList("layout.names"),
+                        lengths.stream().mapToInt(Integer::intValue).toArray());
+                return new Saved(m, manifestFile, layout, Precision.valueOf(m.getString("precision")));
+            } catch (ConfigException | IllegalArgumentException e) {
+                throw new CorruptCheckpointException(manifestFile + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Copies a run of values into one slot from a flat position on. */
+    @FunctionalInterface
+    private interface Scatter<A> {
+        void into(int slot, int from, A values, int n);
+    }
+
+    /** Where a saved shard file's values go: a whole state, or one shard's. */
+    private record Target(List<String> slotNames, Precision precision, int totalLength, Scatter<float[]> floats,
+                          Scatter<double[]> doubles) {
+
+        static Target of(OptimizerState s) {
+            return new Target(s.slotNames(), s.precision(), s.layout().totalLength(), s::scatter, s::scatter);
+        }
+
+        static Target of(ShardState s) {
+            return new Target(s.slotNames(), s.precision(), s.plan().layout().totalLength(), s::scatter, s::scatter);
+        }
+
+        void scatter(int slot, int from, float[] values, int n) {
+            floats.into(slot, from, values, n);
+        }
+
+        void scatter(int slot, int from, double[] values, int n) {
+            doubles.into(slot, from, values, n);
         }
     }
 
@@ -301,7 +378,7 @@ public final class OptimizerCheckpoint {
     }
 
     /** Reads one shard file into the matching range of every slot; returns the element count. */
-    private static int readShard(CheckpointFiles files, Config entry, OptimizerState state) throws IOException {
+    private static int readShard(CheckpointFiles files, Config entry, Target state) throws IOException {
         String name = entry.getString("file");
         String file = files.describe(name);
         int offset = entry.getInt("offset");
@@ -317,9 +394,9 @@ public final class OptimizerCheckpoint {
             throw new CorruptCheckpointException(file + " has " + size + " bytes, the manifest expects "
                     + entry.getLong("bytes") + " (" + expectedBytes + " for " + slots + " slots × " + length + " elements): truncated or altered");
         }
-        if (offset < 0 || (long) offset + length > state.layout().totalLength()) {
+        if (offset < 0 || (long) offset + length > state.totalLength()) {
             throw new CorruptCheckpointException(file + ": range [" + offset + ", " + (offset + length)
-                    + ") lies outside the layout of " + state.layout().totalLength() + " parameters");
+                    + ") lies outside the layout of " + state.totalLength() + " parameters");
         }
         MessageDigest sha = Sha256.digest();
         try (InputStream in = files.open(name)) {

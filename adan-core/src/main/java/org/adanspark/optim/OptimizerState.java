@@ -169,22 +169,14 @@ public final class OptimizerState {
      */
     public void scatter(int slot, int from, double[] values, int n) {
         for (ShardState s : shards) {
-            int lo = Math.max(from, s.offset());
-            int hi = Math.min(from + n, s.offset() + s.length());
-            if (lo < hi) {
-                System.arraycopy(values, lo - from, s.slot64(slot), lo - s.offset(), hi - lo);
-            }
+            s.scatter(slot, from, values, n);
         }
     }
 
     /** Float32 twin of {@link #scatter(int, int, double[], int)}. */
     public void scatter(int slot, int from, float[] values, int n) {
         for (ShardState s : shards) {
-            int lo = Math.max(from, s.offset());
-            int hi = Math.min(from + n, s.offset() + s.length());
-            if (lo < hi) {
-                System.arraycopy(values, lo - from, s.slot32(slot), lo - s.offset(), hi - lo);
-            }
+            s.scatter(slot, from, values, n);
         }
     }
 

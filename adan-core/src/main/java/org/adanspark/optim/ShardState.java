@@ -164,6 +164,32 @@ public final class ShardState {
         return slots32[index];
     }
 
+    /**
+     * Copies the part of {@code n} float64 values for flat positions {@code [from, from + n)} that falls in
+     * this shard's slice into slot {@code slot} (a checkpoint saved with another shard count is read so).
+     *
+     * @param slot the slot's index in storage order
+     * @param from the flat position of {@code values[0]}
+     * @param values the values
+     * @param n how many
+     */
+    public void scatter(int slot, int from, double[] values, int n) {
+        int lo = Math.max(from, offset());
+        int hi = Math.min(from + n, offset() + length());
+        if (lo < hi) {
+            System.arraycopy(values, lo - from, slots64[slot], lo - offset(), hi - lo);
+        }
+    }
+
+    /** Float32 twin of {@link #scatter(int, int, double[], int)}. */
+    public void scatter(int slot, int from, float[] values, int n) {
+        int lo = Math.max(from, offset());
+        int hi = Math.min(from + n, offset() + length());
+        if (lo < hi) {
+            System.arraycopy(values, lo - from, slots32[slot], lo - offset(), hi - lo);
+        }
+    }
+
     private int slotIndex(String name) {
         int i = slotNames.indexOf(name);
         if (i < 0) {

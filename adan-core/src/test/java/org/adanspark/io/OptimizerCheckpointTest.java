@@ -19,6 +19,7 @@ import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.optim.Precision;
+import org.adanspark.optim.ShardState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,30 @@ class OptimizerCheckpointTest {
             train(adan, resumed, pResumed, b, 8);
             assertArrayEquals(pStraight, pResumed, "resume into " + resumeShards + " shards");
         }
+    }
+
+    @Test
+    void anOwnerOfOneShardReadsJustItsSliceWhateverTheSavedShardCount() throws IOException {
+        float[] p = new float[layout.totalLength()];
+        OptimizerState saved = adan.init(layout, Precision.FLOAT32, 3);
+        train(adan, saved, p, new SplittableRandom(5), 6);
+        Path dir = tmp.resolve("ckpt");
+        OptimizerCheckpoint.write(dir, adan, saved);
+        OptimizerState whole = OptimizerCheckpoint.read(dir, adan, 5);
+        for (int r = 0; r < 5; r++) {
+            ShardState own = OptimizerCheckpoint.readShard(CheckpointFiles.local(dir), adan, 5, r);
+            assertEquals(6, own.step());
+            for (String slot : adan.slotNames()) {
+                assertArrayEquals(whole.shard(r).slot32(slot), own.slot32(slot), "shard " + r + " of 5, slot " + slot);
+            }
+        }
+        // the last of 5 shards needs only the last saved file: damage to the first does not concern it
+        Files.delete(dir.resolve("shard-00000.bin"));
+        ShardState last = OptimizerCheckpoint.readShard(CheckpointFiles.local(dir), adan, 5, 4);
+        assertArrayEquals(whole.shard(4).slot32("m"), last.slot32("m"));
+        CorruptCheckpointException e = assertThrows(CorruptCheckpointException.class,
+                () -> OptimizerCheckpoint.readShard(CheckpointFiles.local(dir), adan, 5, 0));
+        assertTrue(e.getMessage().contains("shard-00000.bin is missing"), e.getMessage());
     }
 
     @Test
