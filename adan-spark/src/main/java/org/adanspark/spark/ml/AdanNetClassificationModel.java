@@ -5,6 +5,7 @@ import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -173,5 +174,11 @@ public final class AdanNetClassificationModel
     public String toString() {
         return String.format(Locale.ROOT, "AdanNetClassificationModel: uid=%s, numClasses=%d, numFeatures=%d, params=%d",
                 uid(), numClasses(), numFeatures(), network.params().length);
+    }
+
+    /** Spark's explanation, readable: array values shown, the optimizer's real defaults where they depend on it. */
+    @Override
+    public String explainParam(Param<?> param) {
+        return explainReadably(param);
     }
 }

@@ -8,6 +8,7 @@ import org.apache.spark.ml.attribute.BinaryAttribute;
 import org.apache.spark.ml.attribute.NominalAttribute;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -120,5 +121,11 @@ public final class AdanNetClassifier
      */
     public static AdanNetClassifier load(String path) {
         return read().load(path);
+    }
+
+    /** Spark's explanation, readable: array values shown, the optimizer's real defaults where they depend on it. */
+    @Override
+    public String explainParam(Param<?> param) {
+        return explainReadably(param);
     }
 }

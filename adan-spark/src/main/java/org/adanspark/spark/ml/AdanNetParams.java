@@ -1,6 +1,9 @@
 package org.adanspark.spark.ml;
 
 import com.typesafe.config.Config;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
@@ -192,5 +195,45 @@ public interface AdanNetParams extends Params {
         setDefault(numShards(), a.getInt("optimizer.shards"));
         setDefault(checkpointDir(), "");
         setDefault(allReduce(), a.getString("train.allreduce"));
+    }
+
+    /**
+     * A param explained as Spark's {@code explainParam} does ({@code name: doc (default: …, current: …)}),
+     * but readable and complete: arrays are shown as their values (Spark shows {@code [D@1b2c3d}), and where
+     * the default depends on the optimizer — the learning rate, weight decay and betas — the chosen
+     * optimizer's value from reference.conf is shown instead of "undefined". The stages'
+     * {@code explainParam}, and so {@code explainParams()}, go through this.
+     *
+     * @param param a param of this stage
+     * @return its explanation
+     */
+    default String explainReadably(Param<?> param) {
+        List<String> values = new ArrayList<>();
+        Config optimizerDefaults = ReferenceDefaults.optimizer(getOptimizer());
+        String whose = ", " + getOptimizer() + "'s";
+        if (hasDefault(param)) {
+            values.add("default: " + render(getDefault(param).get()));
+        } else if (param.equals(learningRate())) {
+            values.add("default: " + optimizerDefaults.getDouble("lr") + whose);
+        } else if (param.equals(weightDecay())) {
+            values.add("default: " + optimizerDefaults.getDouble("weight-decay") + whose);
+        } else if (param.equals(betas())) {
+            values.add("default: " + (optimizerDefaults.hasPath("betas") ? optimizerDefaults.getDoubleList("betas")
+                    : List.of()) + whose);
+        }
+        if (isSet(param)) {
+            values.add("current: " + render(get(param).get()));
+        }
+        return param.name() + ": " + param.doc() + " " + (values.isEmpty() ? "(undefined)" : "(" + String.join(", ", values) + ")");
+    }
+
+    private static String render(Object value) {
+        if (value instanceof double[] d) {
+            return Arrays.toString(d);
+        }
+        if (value instanceof int[] i) {
+            return Arrays.toString(i);
+        }
+        return String.valueOf(value);
     }
 }

@@ -2,6 +2,7 @@ package org.adanspark.spark.ml;
 
 import java.util.Locale;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
 import org.apache.spark.ml.util.MLReader;
@@ -119,5 +120,11 @@ public final class AdanNetRegressionModel extends RegressionModel<Vector, AdanNe
     public String toString() {
         return String.format(Locale.ROOT, "AdanNetRegressionModel: uid=%s, numFeatures=%d, params=%d", uid(),
                 numFeatures(), network.params().length);
+    }
+
+    /** Spark's explanation, readable: array values shown, the optimizer's real defaults where they depend on it. */
+    @Override
+    public String explainParam(Param<?> param) {
+        return explainReadably(param);
     }
 }

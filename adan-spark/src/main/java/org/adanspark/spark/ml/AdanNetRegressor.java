@@ -4,6 +4,7 @@ import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.train.Objective;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.Regressor;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -108,5 +109,11 @@ public final class AdanNetRegressor extends Regressor<Vector, AdanNetRegressor, 
      */
     public static AdanNetRegressor load(String path) {
         return read().load(path);
+    }
+
+    /** Spark's explanation, readable: array values shown, the optimizer's real defaults where they depend on it. */
+    @Override
+    public String explainParam(Param<?> param) {
+        return explainReadably(param);
     }
 }

@@ -77,6 +77,13 @@ class AdanNetClassifierTest {
                 "checkpointDir", "allReduce", "featuresCol", "labelCol", "probabilityCol", "rawPredictionCol")) {
             assertTrue(explained.contains(p + ":"), p + " missing from explainParams:\n" + explained);
         }
+        // the optimizer-dependent defaults are shown as the values they are, not "undefined"
+        assertTrue(explained.contains("learningRate: peak learning rate (default: the optimizer's, from reference.conf)"
+                + " (default: 0.002, adamw's, current: 0.005)"), explained);
+        assertTrue(explained.contains("(default: 0.01, adamw's)"), explained);
+        assertTrue(explained.contains("(default: [0.9, 0.999], adamw's)"), explained);
+        assertTrue(explained.contains("hiddenLayers: widths of the hidden layers of an MLP; empty for a linear model "
+                + "(default: [256])"), explained);
     }
 
     @Test
@@ -159,6 +166,7 @@ class AdanNetClassifierTest {
         assertEquals("lamb", loadedEstimator.getOptimizer());
         assertArrayEquals(new double[] {0.9, 0.99}, loadedEstimator.getBetas());
         assertEquals("guess", loadedEstimator.getPredictionCol());
+        assertEquals(c.explainParams(), loadedEstimator.explainParams(), "every param and default as saved");
 
         AdanNetClassificationModel model = loadedEstimator.fit(a9a);
         assertEquals(c.uid(), model.uid());
@@ -167,6 +175,7 @@ class AdanNetClassifierTest {
         AdanNetClassificationModel loaded = AdanNetClassificationModel.load(modelPath);
         assertEquals(model.network().paramsSha256(), loaded.network().paramsSha256());
         assertEquals("guess", loaded.getPredictionCol());
+        assertTrue(loaded.explainParams().contains("(default: 0.01, lamb's)"), loaded.explainParams());
         List<Row> a = model.transform(a9a).select("guess", "probability").collectAsList();
         List<Row> b = loaded.transform(a9a).select("guess", "probability").collectAsList();
         assertEquals(a, b);
