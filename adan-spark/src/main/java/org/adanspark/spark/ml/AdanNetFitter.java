@@ -1,14 +1,12 @@
 package org.adanspark.spark.ml;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
-import com.typesafe.config.ConfigFactory;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.metrics.LogProgress;
+import org.adanspark.spark.train.ModelSpec;
 import org.adanspark.spark.train.Objective;
 import org.adanspark.spark.train.OptimizerSpec;
 import org.adanspark.spark.train.SyncTrainer;
@@ -78,7 +76,8 @@ final class AdanNetFitter {
     }
 
     /**
-     * The params as CLI settings: {@code adan.*} keys over reference.conf.
+     * The params as the run's settings: typed values over reference.conf's defaults, validated by the same
+     * code as the command line's, with messages naming the param ({@link TrainSettings#forEstimator}).
      *
      * @param stage the estimator
      * @param rows training rows, to checkpoint once per epoch
@@ -95,33 +94,20 @@ final class AdanNetFitter {
                     + optimizer + " takes " + wantBetas);
         }
         String spec = stage.getModelSpec().isBlank() ? presetSpec(stage.getHiddenLayers()) : stage.getModelSpec().trim();
-        Map<String, Object> c = new HashMap<>();
-        c.put("adan.model.spec", spec);
-        c.put("adan.optimizer.name", optimizer);
-        c.put("adan.optimizer.shards", stage.getNumShards());
-        c.put("adan.optimizer.max-grad-norm", stage.getMaxGradNorm());
-        c.put("adan.optimizer." + base + ".lr", stage.getLearningRate());
-        c.put("adan.optimizer." + base + ".weight-decay", stage.getWeightDecay());
-        if (wantBetas > 0) {
-            c.put("adan.optimizer." + base + ".betas", java.util.Arrays.stream(betas).boxed().toList());
-        }
-        c.put("adan.schedule.warmup-steps", stage.getWarmupSteps());
-        c.put("adan.train.global-batch", stage.getGlobalBatchSize());
-        c.put("adan.train.micro-batch", stage.getMicroBatchSize());
-        c.put("adan.train.epochs", stage.getMaxEpochs());
-        c.put("adan.train.seed", stage.getSeed());
-        c.put("adan.train.allreduce", stage.getAllReduce());
-        c.put("adan.train.evaluate-every-epoch", false);
-        if (!stage.getCheckpointDir().isBlank()) {
-            c.put("adan.checkpoint.dir", stage.getCheckpointDir());
-            c.put("adan.checkpoint.every", Math.max(1, (rows + stage.getGlobalBatchSize() - 1) / stage.getGlobalBatchSize()));
-        }
+        ModelSpec model;
         try {
-            return TrainSettings.from(ConfigFactory.parseMap(c, stage.uid() + " params"));
+            model = ModelSpec.parse(spec);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(stage.uid() + ": the params do not form a valid training run: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(stage.uid() + ": param modelSpec: " + e.getMessage(), e);
         }
+        OptimizerSpec optimizerSpec = OptimizerSpec.of(stage.uid(), optimizer, stage.getLearningRate(),
+                stage.getWeightDecay(), wantBetas > 0 ? betas : null, stage.getMaxGradNorm(), stage.getNumShards());
+        boolean checkpoints = !stage.getCheckpointDir().isBlank();
+        long perEpoch = Math.max(1, (rows + stage.getGlobalBatchSize() - 1) / stage.getGlobalBatchSize());
+        return TrainSettings.forEstimator(new TrainSettings.EstimatorRun(stage.uid(), model, optimizerSpec,
+                stage.getWarmupSteps(), stage.getGlobalBatchSize(), stage.getMicroBatchSize(), stage.getMaxEpochs(),
+                stage.getSeed(), stage.getAllReduce(), checkpoints ? stage.getCheckpointDir() : null,
+                checkpoints ? perEpoch : 0));
     }
 
     private static String presetSpec(int[] hidden) {

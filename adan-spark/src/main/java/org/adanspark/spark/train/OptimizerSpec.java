@@ -1,10 +1,12 @@
 package org.adanspark.spark.train;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerRegistry;
@@ -82,6 +84,51 @@ public final class OptimizerSpec implements Serializable {
             build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("adan.optimizer (" + name + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An optimizer from typed values, as the Spark ML estimators give them: reference.conf's settings for
+     * {@code name} with the given ones over them, validated by building the optimizer once.
+     *
+     * @param source what to call the values' owner in messages (an estimator's uid)
+     * @param name the optimizer, possibly {@code lookahead-<name>}
+     * @param lr the peak learning rate, or null for the optimizer's default
+     * @param weightDecay the weight decay, or null for the optimizer's default
+     * @param betas the betas, or null for the optimizer's defaults
+     * @param maxGradNorm the clipping threshold, 0 for none
+     * @param shards optimizer state shards
+     * @return the spec
+     * @throws IllegalArgumentException naming the source, the setting and the value
+     */
+    public static OptimizerSpec of(String source, String name, Double lr, Double weightDecay, double[] betas,
+                                   double maxGradNorm, int shards) {
+        String base;
+        try {
+            base = baseName(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": param optimizer: " + e.getMessage(), e);
+        }
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("name", name);
+        section.put("shards", shards);
+        section.put("max-grad-norm", maxGradNorm);
+        if (lr != null) {
+            section.put(base + ".lr", lr);
+        }
+        if (weightDecay != null) {
+            section.put(base + ".weight-decay", weightDecay);
+        }
+        if (betas != null) {
+            section.put(base + ".betas", java.util.Arrays.stream(betas).boxed().toList());
+        }
+        Config reference = ConfigFactory.defaultReference(OptimizerSpec.class.getClassLoader()).getConfig("adan.optimizer");
+        try {
+            return new OptimizerSpec(ConfigFactory.parseMap(section).withFallback(reference).resolve());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + e.getMessage()
+                    .replace("adan.optimizer." + base + ".betas", "param betas")
+                    .replace("adan.optimizer.shards", "param numShards"), e);
         }
     }
 

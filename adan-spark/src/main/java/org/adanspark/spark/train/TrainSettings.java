@@ -12,14 +12,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataSpec;
 
 /**
- * Every setting of a training run, read once from Typesafe Config and validated before Spark starts.
- * Precedence: CLI flags &gt; {@code --config} file &gt; {@code reference.conf}. A key under {@code adan}
- * that {@code reference.conf} does not define, a value of the wrong type, or a value out of range is an
- * {@link IllegalArgumentException} naming the key and the value.
+ * Every setting of a training run — the run plan — validated once, in one place, before Spark starts.
+ * Two sources make it: the command line ({@link #from}: CLI flags &gt; {@code --config} file &gt;
+ * {@code reference.conf}; a key under {@code adan} that {@code reference.conf} does not define, a value of
+ * the wrong type, or a value out of range is an {@link IllegalArgumentException} naming the key and the
+ * value) and the Spark ML estimators ({@link #forEstimator}: typed values over reference.conf's defaults,
+ * the same checks, messages naming the estimator's params).
  */
 public final class TrainSettings implements Serializable {
 
@@ -37,22 +40,22 @@ public final class TrainSettings implements Serializable {
     private final int partitions;
     private final int trainLimit;
     private final int testLimit;
-    private final ModelSpec model;
-    private final OptimizerSpec optimizer;
+    private ModelSpec model;
+    private OptimizerSpec optimizer;
     private final LearningRateSchedule.Kind scheduleKind;
-    private final long warmupSteps;
+    private long warmupSteps;
     private final double minLrRatio;
-    private final int globalBatch;
-    private final int microBatch;
-    private final int epochs;
+    private int globalBatch;
+    private int microBatch;
+    private int epochs;
     private final long maxSteps;
-    private final long seed;
-    private final String allReduce;
+    private long seed;
+    private String allReduce;
     private final int computeThreads;
-    private final boolean evaluateEveryEpoch;
+    private boolean evaluateEveryEpoch;
     private final Duration progressInterval;
-    private final String checkpointDir;
-    private final long checkpointEvery;
+    private String checkpointDir;
+    private long checkpointEvery;
     private final int checkpointKeep;
     private final boolean resume;
     private final String metricsOut;
@@ -68,9 +71,9 @@ public final class TrainSettings implements Serializable {
         testPath = blankToNull(a.getString("adan.data.test"));
         featuresColumn = a.getString("adan.data.features-column");
         labelColumn = a.getString("adan.data.label-column");
-        partitions = atLeast(a, "adan.data.partitions", 0);
-        trainLimit = atLeast(a, "adan.data.train-limit", 0);
-        testLimit = atLeast(a, "adan.data.test-limit", 0);
+        partitions = a.getInt("adan.data.partitions");
+        trainLimit = a.getInt("adan.data.train-limit");
+        testLimit = a.getInt("adan.data.test-limit");
         model = parse("adan.model.spec", () -> ModelSpec.parse(a.getString("adan.model.spec")));
         try {
             optimizer = new OptimizerSpec(a.getConfig("adan.optimizer"));
@@ -78,45 +81,168 @@ public final class TrainSettings implements Serializable {
             throw new IllegalArgumentException("bad configuration value under adan.optimizer: " + e.getMessage(), e);
         }
         scheduleKind = LearningRateSchedule.Kind.parse(a.getString("adan.schedule.kind"));
-        warmupSteps = atLeast(a, "adan.schedule.warmup-steps", 0);
+        warmupSteps = a.getInt("adan.schedule.warmup-steps");
         minLrRatio = a.getDouble("adan.schedule.min-lr-ratio");
-        if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
-            throw new IllegalArgumentException("adan.schedule.min-lr-ratio must be in [0, 1], got " + minLrRatio);
-        }
-        globalBatch = atLeast(a, "adan.train.global-batch", 1);
-        microBatch = atLeast(a, "adan.train.micro-batch", 1);
-        epochs = atLeast(a, "adan.train.epochs", 1);
+        globalBatch = a.getInt("adan.train.global-batch");
+        microBatch = a.getInt("adan.train.micro-batch");
+        epochs = a.getInt("adan.train.epochs");
         maxSteps = a.getLong("adan.train.max-steps");
-        if (maxSteps < 0) {
-            throw new IllegalArgumentException("adan.train.max-steps must be >= 0, got " + maxSteps);
-        }
         seed = a.getLong("adan.train.seed");
         allReduce = a.getString("adan.train.allreduce").trim().toLowerCase(Locale.ROOT);
-        if (!allReduce.equals("sharded") && !allReduce.equals("tree")) {
-            throw new IllegalArgumentException("adan.train.allreduce must be sharded or tree, got '" + allReduce + "'");
-        }
-        computeThreads = atLeast(a, "adan.train.compute-threads", 0);
+        computeThreads = a.getInt("adan.train.compute-threads");
         evaluateEveryEpoch = a.getBoolean("adan.train.evaluate-every-epoch");
         progressInterval = a.getDuration("adan.train.progress-interval");
         checkpointDir = blankToNull(a.getString("adan.checkpoint.dir"));
         checkpointEvery = a.getLong("adan.checkpoint.every");
-        if (checkpointEvery < 0) {
-            throw new IllegalArgumentException("adan.checkpoint.every must be >= 0, got " + checkpointEvery);
-        }
-        checkpointKeep = atLeast(a, "adan.checkpoint.keep", 1);
+        checkpointKeep = a.getInt("adan.checkpoint.keep");
         resume = a.getBoolean("adan.checkpoint.resume");
-        if (resume && checkpointDir == null) {
-            throw new IllegalArgumentException("adan.checkpoint.resume (--resume) needs adan.checkpoint.dir (--checkpoint-dir)");
-        }
         metricsOut = blankToNull(a.getString("adan.output.metrics"));
         saveModel = blankToNull(a.getString("adan.output.model"));
         master = blankToNull(a.getString("adan.spark.master"));
-        if (master != null && !MASTER.matcher(master).matches()) {
-            throw new IllegalArgumentException("adan.spark.master (--master) '" + master + "' is not a Spark master URL: "
-                    + "use local, local[N], local[*], local[N,F], spark://HOST:PORT, yarn or k8s://URL");
-        }
         appName = a.getString("adan.spark.app-name");
         failSteps = new HashSet<>(a.getLongList("adan.debug.fail-first-attempt-at-steps"));
+        validate(key -> key);
+    }
+
+    /** A copy, for the typed path's changes ({@link #forEstimator}). */
+    private TrainSettings(TrainSettings o) {
+        data = o.data;
+        dataDir = o.dataDir;
+        testPath = o.testPath;
+        featuresColumn = o.featuresColumn;
+        labelColumn = o.labelColumn;
+        partitions = o.partitions;
+        trainLimit = o.trainLimit;
+        testLimit = o.testLimit;
+        model = o.model;
+        optimizer = o.optimizer;
+        scheduleKind = o.scheduleKind;
+        warmupSteps = o.warmupSteps;
+        minLrRatio = o.minLrRatio;
+        globalBatch = o.globalBatch;
+        microBatch = o.microBatch;
+        epochs = o.epochs;
+        maxSteps = o.maxSteps;
+        seed = o.seed;
+        allReduce = o.allReduce;
+        computeThreads = o.computeThreads;
+        evaluateEveryEpoch = o.evaluateEveryEpoch;
+        progressInterval = o.progressInterval;
+        checkpointDir = o.checkpointDir;
+        checkpointEvery = o.checkpointEvery;
+        checkpointKeep = o.checkpointKeep;
+        resume = o.resume;
+        metricsOut = o.metricsOut;
+        saveModel = o.saveModel;
+        master = o.master;
+        appName = o.appName;
+        failSteps = o.failSteps;
+    }
+
+    /**
+     * The one validation of a run's settings, whichever source they came from.
+     *
+     * @param name how the source names a setting, from its {@code adan.*} key: the key itself for the
+     *     command line and configuration files, the param for the Spark ML estimators
+     * @throws IllegalArgumentException naming the setting and the value
+     */
+    private void validate(UnaryOperator<String> name) {
+        atLeast(name, "adan.data.partitions", partitions, 0);
+        atLeast(name, "adan.data.train-limit", trainLimit, 0);
+        atLeast(name, "adan.data.test-limit", testLimit, 0);
+        atLeast(name, "adan.schedule.warmup-steps", warmupSteps, 0);
+        if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
+            throw new IllegalArgumentException(name.apply("adan.schedule.min-lr-ratio") + " must be in [0, 1], got "
+                    + minLrRatio);
+        }
+        atLeast(name, "adan.train.global-batch", globalBatch, 1);
+        atLeast(name, "adan.train.micro-batch", microBatch, 1);
+        atLeast(name, "adan.train.epochs", epochs, 1);
+        atLeast(name, "adan.train.max-steps", maxSteps, 0);
+        if (!allReduce.equals("sharded") && !allReduce.equals("tree")) {
+            throw new IllegalArgumentException(name.apply("adan.train.allreduce") + " must be sharded or tree, got '"
+                    + allReduce + "'");
+        }
+        atLeast(name, "adan.train.compute-threads", computeThreads, 0);
+        atLeast(name, "adan.checkpoint.every", checkpointEvery, 0);
+        atLeast(name, "adan.checkpoint.keep", checkpointKeep, 1);
+        if (resume && checkpointDir == null) {
+            throw new IllegalArgumentException(name.apply("adan.checkpoint.resume") + " (--resume) needs "
+                    + name.apply("adan.checkpoint.dir") + " (--checkpoint-dir)");
+        }
+        if (master != null && !MASTER.matcher(master).matches()) {
+            throw new IllegalArgumentException(name.apply("adan.spark.master") + " (--master) '" + master
+                    + "' is not a Spark master URL: use local, local[N], local[*], local[N,F], spark://HOST:PORT, yarn or "
+                    + "k8s://URL");
+        }
+    }
+
+    private static void atLeast(UnaryOperator<String> name, String key, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name.apply(key) + " must be >= " + min + ", got " + value);
+        }
+    }
+
+    /**
+     * What a Spark ML estimator's params set, as typed values. Each setting is named as the estimator's
+     * param in messages.
+     *
+     * @param stage the estimator's uid, for messages
+     * @param model the model
+     * @param optimizer the optimizer with its hyperparameters and shards
+     * @param warmupSteps warm-up steps
+     * @param globalBatch examples per step
+     * @param microBatch examples per forward/backward pass
+     * @param epochs epochs
+     * @param seed the seed
+     * @param allReduce {@code sharded} or {@code tree}
+     * @param checkpointDir where to checkpoint, or null
+     * @param checkpointEvery steps between checkpoints
+     */
+    public record EstimatorRun(String stage, ModelSpec model, OptimizerSpec optimizer, long warmupSteps, int globalBatch,
+                               int microBatch, int epochs, long seed, String allReduce, String checkpointDir,
+                               long checkpointEvery) {
+    }
+
+    /** The estimators' param for each setting they give, for messages. */
+    private static final Map<String, String> PARAM_NAMES = Map.of(
+            "adan.schedule.warmup-steps", "warmupSteps",
+            "adan.train.global-batch", "globalBatchSize",
+            "adan.train.micro-batch", "microBatchSize",
+            "adan.train.epochs", "maxEpochs",
+            "adan.train.seed", "seed",
+            "adan.train.allreduce", "allReduce",
+            "adan.checkpoint.dir", "checkpointDir",
+            "adan.optimizer.shards", "numShards");
+
+    /**
+     * The settings of an estimator's fit: reference.conf's defaults with the estimator's typed values, validated
+     * by the same {@link #validate} as the command line's, with messages naming the params. No test-set
+     * evaluation per epoch (the estimator has no test set).
+     *
+     * @param run the estimator's values
+     * @return the settings
+     * @throws IllegalArgumentException naming the estimator's param and the value
+     */
+    public static TrainSettings forEstimator(EstimatorRun run) {
+        TrainSettings s = new TrainSettings(from(ConfigFactory.empty()));
+        s.model = run.model();
+        s.optimizer = run.optimizer();
+        s.warmupSteps = run.warmupSteps();
+        s.globalBatch = run.globalBatch();
+        s.microBatch = run.microBatch();
+        s.epochs = run.epochs();
+        s.seed = run.seed();
+        s.allReduce = run.allReduce().trim().toLowerCase(Locale.ROOT);
+        s.evaluateEveryEpoch = false;
+        s.checkpointDir = blankToNull(run.checkpointDir());
+        s.checkpointEvery = run.checkpointEvery();
+        try {
+            s.validate(key -> PARAM_NAMES.containsKey(key) ? "param " + PARAM_NAMES.get(key) : key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(run.stage() + ": " + e.getMessage(), e);
+        }
+        return s;
     }
 
     /**
@@ -166,14 +292,6 @@ public final class TrainSettings implements Serializable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
         }
-    }
-
-    private static int atLeast(Config a, String key, int min) {
-        int v = a.getInt(key);
-        if (v < min) {
-            throw new IllegalArgumentException(key + " must be >= " + min + ", got " + v);
-        }
-        return v;
     }
 
     private static String blankToNull(String s) {
