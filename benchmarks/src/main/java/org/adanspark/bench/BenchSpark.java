@@ -7,9 +7,9 @@ import java.util.Map;
 import org.adanspark.spark.data.DataLoader;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.train.RunPlan;
 import org.adanspark.spark.train.SyncTrainer;
 import org.adanspark.spark.train.TrainResult;
-import org.adanspark.spark.train.TrainSettings;
 import org.apache.spark.sql.SparkSession;
 
 /** What the Spark benchmarks share: the embedded session, Fashion-MNIST, and settings built from keys. */
@@ -33,10 +33,10 @@ final class BenchSpark {
      * @param keys {@code adan.*} keys over reference.conf
      * @return validated settings; progress lines are silenced (the benchmarks print their own)
      */
-    static TrainSettings settings(Map<String, Object> keys) {
+    static RunPlan settings(Map<String, Object> keys) {
         Map<String, Object> all = new HashMap<>(keys);
         all.putIfAbsent("adan.train.progress-interval", "1h");
-        return TrainSettings.from(ConfigFactory.parseMap(all, "benchmark settings"));
+        return RunPlan.from(ConfigFactory.parseMap(all, "benchmark settings"));
     }
 
     /**
@@ -46,7 +46,7 @@ final class BenchSpark {
      * @return Fashion-MNIST in one block per core
      */
     static TrainTestData fashionMnist(SparkSession spark, int trainLimit, int testLimit) {
-        TrainSettings s = settings(Map.of("adan.data.source", "fashion-mnist", "adan.data.train-limit", trainLimit,
+        RunPlan s = settings(Map.of("adan.data.source", "fashion-mnist", "adan.data.train-limit", trainLimit,
                 "adan.data.test-limit", testLimit));
         return new DataLoader(spark, s.dataSettings(spark.sparkContext().defaultParallelism())).load(0);
     }
@@ -58,7 +58,7 @@ final class BenchSpark {
      * @param listeners progress receivers
      * @return the trainer's result
      */
-    static TrainResult train(SparkSession spark, TrainTestData data, TrainSettings settings, TrainingListener... listeners) {
+    static TrainResult train(SparkSession spark, TrainTestData data, RunPlan settings, TrainingListener... listeners) {
         return new SyncTrainer(spark, settings, List.of(listeners)).fit(data);
     }
 }

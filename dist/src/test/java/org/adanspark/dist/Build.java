@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.adanspark.spark.cli.CommandLine;
-import org.adanspark.spark.train.TrainSettings;
+import org.adanspark.spark.train.RunPlan;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -188,10 +188,10 @@ final class Build {
          * @return the settings they give
          * @throws IllegalArgumentException naming a bad flag or value
          */
-        TrainSettings settings(String... more) {
+        RunPlan settings(String... more) {
             List<String> all = new ArrayList<>(flags);
             all.addAll(List.of(more));
-            return TrainSettings.from(CommandLine.parse(all.toArray(String[]::new)));
+            return RunPlan.from(CommandLine.parse(all.toArray(String[]::new)));
         }
     }
 }

@@ -12,7 +12,7 @@ import org.adanspark.spark.train.OptimizerSpec;
 
 /**
  * Turns {@code adan-train} flags into a Typesafe {@link Config}: flags over the {@code --config} file
- * (over {@code reference.conf}, applied later by {@link org.adanspark.spark.train.TrainSettings}).
+ * (over {@code reference.conf}, applied later by {@link org.adanspark.spark.train.RunPlan}).
  * {@code --lr} and {@code --weight-decay} set the chosen optimizer's own keys
  * ({@code adan.optimizer.<name>.lr}). An unknown flag or a flag without its value is an
  * {@link IllegalArgumentException} naming it.

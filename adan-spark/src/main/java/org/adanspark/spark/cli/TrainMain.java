@@ -2,7 +2,6 @@ package org.adanspark.spark.cli;
 
 import com.typesafe.config.Config;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.adanspark.spark.data.DataSettings;
@@ -11,11 +10,12 @@ import org.adanspark.spark.metrics.ConsoleProgress;
 import org.adanspark.spark.metrics.JsonLinesMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
 import org.adanspark.spark.train.ConfigurationException;
+import org.adanspark.spark.train.RunPlan;
 import org.adanspark.spark.train.SparkFailure;
 import org.adanspark.spark.train.SyncTrainer;
 import org.adanspark.spark.train.TrainResult;
-import org.adanspark.spark.train.TrainSettings;
 import org.adanspark.spark.train.TrainingException;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,14 +59,14 @@ public final class TrainMain {
      * @return the exit status
      */
     public static int run(String[] args) {
-        TrainSettings settings;
+        RunPlan settings;
         try {
             Config user = CommandLine.parse(args);
             if (user == null) {
                 System.out.println(CommandLine.USAGE);
                 return EXIT_DONE;
             }
-            settings = TrainSettings.from(user);
+            settings = RunPlan.from(user);
         } catch (IllegalArgumentException e) {
             System.err.println("adan-train: " + e.getMessage());
             return EXIT_USAGE;
@@ -75,8 +75,8 @@ public final class TrainMain {
         listeners.add(new ConsoleProgress(System.out, settings.progressInterval(), settings.epochs()));
         if (settings.metricsOut() != null) {
             try {
-                listeners.add(new JsonLinesMetrics(Path.of(settings.metricsOut())));
-            } catch (UncheckedIOException | java.nio.file.InvalidPathException e) {
+                listeners.add(new JsonLinesMetrics(settings.metricsOut(), new Configuration()));
+            } catch (UncheckedIOException e) {
                 return fail("--metrics-out " + settings.metricsOut() + ": " + e.getMessage(), e, EXIT_USAGE);
             }
         }
@@ -126,7 +126,7 @@ public final class TrainMain {
      * The session: {@code --master} if given, else the one spark-submit set, else {@code local[*,4]}
      * (all cores, up to 4 attempts per task as on a cluster).
      */
-    private static SparkSession session(TrainSettings settings) {
+    private static SparkSession session(RunPlan settings) {
         SparkSession.Builder b = SparkSession.builder().appName(settings.appName())
                 .config("spark.ui.showConsoleProgress", "false");
         if (settings.master() != null) {

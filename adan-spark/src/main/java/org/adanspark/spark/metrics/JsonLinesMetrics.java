@@ -2,46 +2,73 @@ package org.adanspark.spark.metrics;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.adanspark.spark.train.Evaluator;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.security.AccessControlException;
 
 /**
- * Writes {@code --metrics-out}: one JSON object per line, flushed as written so a crashed run keeps its
- * history. Step lines carry {@code step, epoch, loss, lr, examples, examples_per_sec, compute_ms,
+ * Writes {@code --metrics-out}, on any Hadoop file system (a bare path is local): one JSON object per
+ * line, flushed as written so a crashed run keeps its history. Step lines carry {@code step, epoch, loss, lr, examples, examples_per_sec, compute_ms,
  * reduce_ms, update_ms, broadcast_ms} (plus {@code driver_bytes_in/out} and {@code skipped}); epoch lines
  * {@code "event":"epoch"} and {@code test_accuracy}; the last line {@code "event":"final"} with
  * {@code test_accuracy, steps, wall_s, params_sha256}.
  */
 public final class JsonLinesMetrics implements TrainingListener {
 
-    private final Path file;
+    private final String file;
+    private final Path path;
+    private final FileSystem fs;
+    private FSDataOutputStream stream;
     private BufferedWriter out;
 
     /**
      * Checks that the file can be written — without creating it, so a run that fails before its first step
      * leaves no empty metrics file behind; the file (and its missing parent directories) is created at the
-     * first line, replacing an existing one.
+     * first line, replacing an existing one. Any Hadoop file system path works (a bare path is local).
      *
-     * @param file the file
+     * @param file the file, as given
+     * @param hadoop the Hadoop configuration
      * @throws UncheckedIOException "cannot write metrics to FILE: …" when it cannot be created there
      */
-    public JsonLinesMetrics(Path file) {
+    public JsonLinesMetrics(String file, Configuration hadoop) {
         this.file = file;
-        Path target = file.toAbsolutePath();
-        if (Files.isDirectory(target)) {
-            throw unwritable("it is a directory");
-        }
-        Path existing = target.getParent();
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)
-                || (Files.exists(target) && !Files.isWritable(target))) {
-            throw unwritable(existing == null ? "no existing parent directory"
-                    : !Files.isDirectory(existing) ? existing + " is a file, not a directory" : "not writable");
+        try {
+            this.path = new Path(file);
+            FileSystem any = path.getFileSystem(hadoop);
+            // a local file is written directly: no checksum side file, each line on disk when flushed
+            this.fs = any instanceof LocalFileSystem local ? local.getRaw() : any;
+            if (fs.exists(path) && fs.getFileStatus(path).isDirectory()) {
+                throw unwritable("it is a directory");
+            }
+            Path existing = fs.makeQualified(path).getParent();
+            while (existing != null && !fs.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                throw unwritable("no existing parent directory");
+            }
+            if (!fs.getFileStatus(existing).isDirectory()) {
+                throw unwritable(Path.getPathWithoutSchemeAndAuthority(existing) + " is a file, not a directory");
+            }
+            try {
+                fs.access(existing, FsAction.WRITE);
+                if (fs.exists(path)) {
+                    fs.access(path, FsAction.WRITE);
+                }
+            } catch (AccessControlException e) {
+                throw unwritable("not writable");
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
     }
 
@@ -79,15 +106,13 @@ public final class JsonLinesMetrics implements TrainingListener {
     private void write(JsonLine line) {
         try {
             if (out == null) {
-                Path parent = file.toAbsolutePath().getParent();
-                if (parent != null) {
-                    Files.createDirectories(parent);
-                }
-                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                stream = fs.create(path, true); // creates missing parent directories
+                out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
             }
             out.write(line.toString());
             out.newLine();
             out.flush();
+            stream.hflush(); // visible to readers of a distributed file system as soon as written
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
         }

@@ -9,16 +9,16 @@ import org.adanspark.spark.metrics.LogProgress;
 import org.adanspark.spark.train.ModelSpec;
 import org.adanspark.spark.train.Objective;
 import org.adanspark.spark.train.OptimizerSpec;
+import org.adanspark.spark.train.RunPlan;
 import org.adanspark.spark.train.SyncTrainer;
 import org.adanspark.spark.train.TrainResult;
-import org.adanspark.spark.train.TrainSettings;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The training both AdanNet estimators share: pack the DataFrame into validated blocks, turn the params
- * into the CLI's {@link TrainSettings} (so the same defaults and checks apply), and run the
+ * into the CLI's {@link RunPlan} (so the same defaults and checks apply), and run the
  * {@link SyncTrainer}. Only the label kind and the objective differ between classifier and regressor.
  */
 final class AdanNetFitter {
@@ -51,7 +51,7 @@ final class AdanNetFitter {
                 partitions);
         try {
             Objective objective = objectiveOf.apply(blocks);
-            TrainSettings settings = settings(stage, blocks.rows());
+            RunPlan settings = settings(stage, blocks.rows());
             String spec = settings.model().toString();
             if (settings.model().isJson()) {
                 int[] widths = settings.model().jsonWidths();
@@ -77,14 +77,14 @@ final class AdanNetFitter {
 
     /**
      * The params as the run's settings: typed values over reference.conf's defaults, validated by the same
-     * code as the command line's, with messages naming the param ({@link TrainSettings#forEstimator}).
+     * code as the command line's, with messages naming the param ({@link RunPlan#forEstimator}).
      *
      * @param stage the estimator
      * @param rows training rows, to checkpoint once per epoch
      * @return the validated settings
      * @throws IllegalArgumentException naming the param when the combination is invalid
      */
-    static TrainSettings settings(AdanNetParams stage, long rows) {
+    static RunPlan settings(AdanNetParams stage, long rows) {
         String optimizer = stage.getOptimizer();
         String base = OptimizerSpec.baseName(optimizer);
         double[] betas = stage.getBetas();
@@ -104,7 +104,7 @@ final class AdanNetFitter {
                 stage.getWeightDecay(), wantBetas > 0 ? betas : null, stage.getMaxGradNorm(), stage.getNumShards());
         boolean checkpoints = !stage.getCheckpointDir().isBlank();
         long perEpoch = Math.max(1, (rows + stage.getGlobalBatchSize() - 1) / stage.getGlobalBatchSize());
-        return TrainSettings.forEstimator(new TrainSettings.EstimatorRun(stage.uid(), model, optimizerSpec,
+        return RunPlan.forEstimator(new RunPlan.EstimatorRun(stage.uid(), model, optimizerSpec,
                 stage.getWarmupSteps(), stage.getGlobalBatchSize(), stage.getMicroBatchSize(), stage.getMaxEpochs(),
                 stage.getSeed(), stage.getAllReduce(), checkpoints ? stage.getCheckpointDir() : null,
                 checkpoints ? perEpoch : 0));

@@ -15,7 +15,7 @@ final class CheckpointCadence implements StepCadence {
     private static final Logger LOG = LoggerFactory.getLogger(SyncTrainer.class);
 
     private final TrainingRun run;
-    private final TrainSettings settings;
+    private final RunPlan settings;
     private final long every;
     private final int threads;
 
@@ -25,7 +25,7 @@ final class CheckpointCadence implements StepCadence {
      * @param every steps between checkpoints, 0 for the final one only
      * @param threads compute threads per task, recorded for the resume check
      */
-    CheckpointCadence(TrainingRun run, TrainSettings settings, long every, int threads) {
+    CheckpointCadence(TrainingRun run, RunPlan settings, long every, int threads) {
         this.run = run;
         this.settings = settings;
         this.every = every;

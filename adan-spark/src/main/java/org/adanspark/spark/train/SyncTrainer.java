@@ -52,7 +52,7 @@ public final class SyncTrainer {
 
     private final SparkSession spark;
     private final JavaSparkContext jsc;
-    private final TrainSettings settings;
+    private final RunPlan settings;
     private final List<TrainingListener> listeners;
 
     /**
@@ -60,7 +60,7 @@ public final class SyncTrainer {
      * @param settings the run's settings
      * @param listeners progress receivers (console, metrics file), called on the driver
      */
-    public SyncTrainer(SparkSession spark, TrainSettings settings, List<TrainingListener> listeners) {
+    public SyncTrainer(SparkSession spark, RunPlan settings, List<TrainingListener> listeners) {
         this.spark = spark;
         this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.settings = settings;

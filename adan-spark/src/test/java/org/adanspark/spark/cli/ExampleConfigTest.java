@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.adanspark.spark.train.LearningRateSchedule;
-import org.adanspark.spark.train.TrainSettings;
+import org.adanspark.spark.train.RunPlan;
 import org.junit.jupiter.api.Test;
 
 /** The example configuration shipped in conf/ is valid: every key known, every value in range. */
@@ -16,7 +16,7 @@ class ExampleConfigTest {
     void confApplicationConfIsAValidRunConfiguration() {
         Path file = Path.of("..", "conf", "application.conf");
         assertEquals(true, Files.isRegularFile(file), file.toAbsolutePath().toString());
-        TrainSettings s = TrainSettings.from(CommandLine.parse(new String[] {"--config", file.toString()}));
+        RunPlan s = RunPlan.from(CommandLine.parse(new String[] {"--config", file.toString()}));
         assertEquals(16384, s.globalBatch());
         assertEquals(8, s.optimizer().shards());
         assertEquals("/tmp/adan-checkpoints/fashion-mlp", s.checkpointDir());
@@ -26,7 +26,7 @@ class ExampleConfigTest {
     void theReadmesShortRunOfTheExampleStillLeavesItsWarmUpAndReachesThePeakRate() {
         // README: bin/adan-train --config conf/application.conf --epochs 5, on Fashion-MNIST's 60,000 rows
         Path file = Path.of("..", "conf", "application.conf");
-        TrainSettings s = TrainSettings.from(CommandLine.parse(new String[] {"--config", file.toString(), "--epochs", "5"}));
+        RunPlan s = RunPlan.from(CommandLine.parse(new String[] {"--config", file.toString(), "--epochs", "5"}));
         long steps = 5L * ((60_000 + s.globalBatch() - 1) / s.globalBatch());
         assertTrue(s.warmupSteps() < steps / 2, s.warmupSteps() + " warm-up steps of " + steps);
         LearningRateSchedule schedule = s.schedule(steps);

@@ -3,7 +3,7 @@ package org.adanspark.spark.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.Map;
-import org.adanspark.spark.train.TrainSettings;
+import org.adanspark.spark.train.RunPlan;
 
 /** Settings for small, fast training runs on a slice of real MNIST. */
 public final class TestConfigs {
@@ -18,7 +18,7 @@ public final class TestConfigs {
      * @param overrides extra settings, e.g. {@code "adan.train.allreduce = tree"}
      * @return the settings
      */
-    public static TrainSettings mnist(String overrides) {
+    public static RunPlan mnist(String overrides) {
         Config base = ConfigFactory.parseMap(Map.ofEntries(
                 Map.entry("adan.data.source", "mnist"),
                 Map.entry("adan.data.partitions", 4),
@@ -34,6 +34,6 @@ public final class TestConfigs {
                 Map.entry("adan.train.max-steps", 8),
                 Map.entry("adan.train.epochs", 2),
                 Map.entry("adan.train.evaluate-every-epoch", false)));
-        return TrainSettings.from(ConfigFactory.parseString(overrides).withFallback(base));
+        return RunPlan.from(ConfigFactory.parseString(overrides).withFallback(base));
     }
 }

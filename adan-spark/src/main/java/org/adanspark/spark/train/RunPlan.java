@@ -24,7 +24,7 @@ import org.adanspark.spark.data.DataSpec;
  * value) and the Spark ML estimators ({@link #forEstimator}: typed values over reference.conf's defaults,
  * the same checks, messages naming the estimator's params).
  */
-public final class TrainSettings implements Serializable {
+public final class RunPlan implements Serializable {
 
     private static final long serialVersionUID = 1L;
     /** The master URLs Spark 4 accepts: local modes, standalone (with standby masters), YARN, Kubernetes. */
@@ -64,7 +64,7 @@ public final class TrainSettings implements Serializable {
     private final String appName;
     private final Set<Long> failSteps;
 
-    private TrainSettings(Config c) {
+    private RunPlan(Config c) {
         Config a = c; // full paths, so a wrongly typed value's message names its whole key
         data = parse("adan.data.source", () -> DataSpec.parse(a.getString("adan.data.source")));
         dataDir = blankToNull(a.getString("adan.data.dir"));
@@ -105,7 +105,7 @@ public final class TrainSettings implements Serializable {
     }
 
     /** A copy, for the typed path's changes ({@link #forEstimator}). */
-    private TrainSettings(TrainSettings o) {
+    private RunPlan(RunPlan o) {
         data = o.data;
         dataDir = o.dataDir;
         testPath = o.testPath;
@@ -224,8 +224,8 @@ public final class TrainSettings implements Serializable {
      * @return the settings
      * @throws IllegalArgumentException naming the estimator's param and the value
      */
-    public static TrainSettings forEstimator(EstimatorRun run) {
-        TrainSettings s = new TrainSettings(from(ConfigFactory.empty()));
+    public static RunPlan forEstimator(EstimatorRun run) {
+        RunPlan s = new RunPlan(from(ConfigFactory.empty()));
         s.model = run.model();
         s.optimizer = run.optimizer();
         s.warmupSteps = run.warmupSteps();
@@ -252,8 +252,8 @@ public final class TrainSettings implements Serializable {
      * @return the settings, with {@code reference.conf} filling in what the user left out
      * @throws IllegalArgumentException naming the first unknown key, wrongly typed or out-of-range value
      */
-    public static TrainSettings from(Config config) {
-        Config reference = ConfigFactory.defaultReference(TrainSettings.class.getClassLoader());
+    public static RunPlan from(Config config) {
+        Config reference = ConfigFactory.defaultReference(RunPlan.class.getClassLoader());
         List<String> unknown = new ArrayList<>();
         if (config.hasPath("adan")) {
             for (Map.Entry<String, ConfigValue> e : config.getConfig("adan").entrySet()) {
@@ -271,7 +271,7 @@ public final class TrainSettings implements Serializable {
         Config merged = config.withFallback(reference).resolve();
         try {
             merged.checkValid(reference, "adan");
-            return new TrainSettings(merged);
+            return new RunPlan(merged);
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad configuration value: " + e.getMessage(), e);
         }

@@ -17,18 +17,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Configuration precedence, flag mapping, and refusal of unknown keys and bad values by name. */
-class TrainSettingsTest {
+class RunPlanTest {
 
     @TempDir
     Path tmp;
 
-    private static TrainSettings settings(String hocon) {
-        return TrainSettings.from(ConfigFactory.parseString(hocon));
+    private static RunPlan settings(String hocon) {
+        return RunPlan.from(ConfigFactory.parseString(hocon));
     }
 
     @Test
     void defaultsComeFromReferenceConf() {
-        TrainSettings s = settings("");
+        RunPlan s = settings("");
         assertEquals("fashion-mnist", s.data().toString());
         assertEquals(4096, s.globalBatch());
         assertEquals("adan", s.optimizer().name());
@@ -45,7 +45,7 @@ class TrainSettingsTest {
         Files.writeString(file, "adan.train { global-batch = 8192, epochs = 7 }\nadan.optimizer.name = lamb\n");
         Config user = CommandLine.parse(new String[] {"--config", file.toString(), "--global-batch", "16384",
             "--lr", "0.02", "--resume", "--checkpoint-dir", "/tmp/x", "--conf", "adan.schedule.kind=warmup-linear"});
-        TrainSettings s = TrainSettings.from(user);
+        RunPlan s = RunPlan.from(user);
         assertEquals(16384, s.globalBatch());
         assertEquals(7, s.epochs());
         assertEquals("lamb", s.optimizer().name());
@@ -56,7 +56,7 @@ class TrainSettingsTest {
 
     @Test
     void lookaheadWrapsTheNamedOptimizerWithItsSettings() {
-        TrainSettings s = TrainSettings.from(CommandLine.parse(new String[] {"--optimizer", "lookahead-adan", "--lr", "0.05"}));
+        RunPlan s = RunPlan.from(CommandLine.parse(new String[] {"--optimizer", "lookahead-adan", "--lr", "0.05"}));
         Optimizer o = s.optimizer().build();
         assertTrue(o instanceof Lookahead, o.toString());
         assertEquals("lookahead-adan", o.name());
@@ -76,7 +76,7 @@ class TrainSettingsTest {
         Path file = tmp.resolve("typo.conf");
         Files.writeString(file, "adan.train.glbal-batch = 4096\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrainSettings.from(CommandLine.parse(new String[] {"--config", file.toString()})));
+                () -> RunPlan.from(CommandLine.parse(new String[] {"--config", file.toString()})));
         assertTrue(e.getMessage().contains("adan.train.glbal-batch"), e.getMessage());
         assertTrue(e.getMessage().contains("typo.conf"), e.getMessage());
     }
@@ -114,16 +114,16 @@ class TrainSettingsTest {
     void anEstimatorsTypedValuesAreValidatedAsTheCommandLinesAreButNamedAsItsParams() {
         OptimizerSpec adamw = OptimizerSpec.of("clf_1", "adamw", null, null, null, 0.0, 4);
         assertEquals(0.002, adamw.lr(), "reference.conf's AdamW default where the param is not set");
-        TrainSettings s = TrainSettings.forEstimator(new TrainSettings.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"),
+        RunPlan s = RunPlan.forEstimator(new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"),
                 adamw, 0, 512, 128, 2, 7, "tree", null, 0));
         assertEquals(512, s.globalBatch());
         assertEquals("tree", s.allReduce());
         assertEquals(false, s.evaluateEveryEpoch());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainSettings.forEstimator(
-                new TrainSettings.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 0, 128, 2, 7, "tree", null, 0)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
+                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 0, 128, 2, 7, "tree", null, 0)));
         assertEquals("clf_1: param globalBatchSize must be >= 1, got 0", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> TrainSettings.forEstimator(
-                new TrainSettings.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 512, 128, 2, 7, "ring", null, 0)));
+        e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
+                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 512, 128, 2, 7, "ring", null, 0)));
         assertEquals("clf_1: param allReduce must be sharded or tree, got 'ring'", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.of("clf_1", "adagrad", null, null, null, 0, 4));
         assertTrue(e.getMessage().startsWith("clf_1: param optimizer: "), e.getMessage());
