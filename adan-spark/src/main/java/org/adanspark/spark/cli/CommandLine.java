@@ -8,6 +8,7 @@ import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.adanspark.optim.OptimizerRegistry;
 import org.adanspark.spark.train.OptimizerSpec;
 
 /**
@@ -27,7 +28,7 @@ public final class CommandLine {
             new Flag("--model", "SPEC", "adan.model.spec",
                     "linear | mlp:256,256[:activation=relu][:dropout=0.1] | lenet | json:PATH"),
             new Flag("--optimizer", "NAME", "adan.optimizer.name",
-                    "adan | adamw | adam | lamb | sgd | radam | lookahead-<name>"),
+                    String.join(" | ", OptimizerRegistry.names()) + " | lookahead-<name>"),
             new Flag("--lr", "X", "adan.optimizer.<name>.lr", "the chosen optimizer's peak learning rate"),
             new Flag("--weight-decay", "X", "adan.optimizer.<name>.weight-decay", "the chosen optimizer's weight decay"),
             new Flag("--partitions", "N", "adan.data.partitions",
