@@ -15,9 +15,13 @@
  * }</pre>
  *
  * <p>Hyperparameters are immutable objects made by builders that validate every value. State lives
- * apart, in {@link org.adanspark.optim.OptimizerState}: one flat buffer per slot (for Adan m, v, n and
- * the previous gradient), cut by a {@link org.adanspark.optim.ShardPlan} into contiguous shards that are
- * updated in parallel. Global reductions (the clip norm, LAMB's per-tensor norms) are computed per fixed
- * block and combined in a fixed order, so the result does not depend on the number of shards.
+ * apart: a {@link org.adanspark.optim.ShardPlan} cuts the flat parameters into contiguous shards, each
+ * {@link org.adanspark.optim.ShardState} owns one shard's slice of every slot (for Adan m, v, n and the
+ * previous gradient), and an {@link org.adanspark.optim.OptimizerState} is all of them in one process.
+ * Every step is the per-shard protocol of {@code Optimizer} — screen, combine, apply — that
+ * {@link org.adanspark.optim.ShardLoop} runs over the shards in parallel and that owners of single shards
+ * can run apart. Global reductions (the clip norm, LAMB's per-tensor norms) are computed per fixed
+ * segment and combined in a fixed order, so the result does not depend on the number of shards.
+ * {@link org.adanspark.optim.OptimizerRegistry} builds any of them by name.
  */
 package org.adanspark.optim;
