@@ -6,16 +6,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.adanspark.spark.ml.AdanNetClassificationModel;
 import org.adanspark.spark.ml.TrainedNetwork;
+import org.adanspark.spark.train.ModelHandle;
 import org.adanspark.spark.train.ParamsCodec;
 import org.adanspark.spark.train.TrainResult;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What {@code --save-model DIR} writes: the trained network as an {@link AdanNetClassificationModel} in
@@ -48,8 +47,7 @@ final class ModelExport {
             model.write().overwrite().save(dir);
             Path zip = new Path(dir, "model.zip");
             FileSystem fs = zip.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(result.modelJson()));
-            net.init(Nd4j.create(result.params(), new long[] {1, result.params().length}, 'c'), false);
+            MultiLayerNetwork net = ModelHandle.ofJson(result.modelJson()).build(result.params());
             try (OutputStream out = fs.create(zip, true)) {
                 ModelSerializer.writeModel(net, out, false);
             }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.adanspark.io.CorruptCheckpointException;
 import org.adanspark.io.Sha256;
+import org.adanspark.spark.train.ModelHandle;
 import org.adanspark.spark.train.NetworkCache;
 import org.adanspark.spark.train.ParamsCodec;
 import org.apache.hadoop.conf.Configuration;
@@ -120,11 +121,7 @@ public final class TrainedNetwork implements Serializable {
     }
 
     private MultiLayerNetwork borrow() {
-        return NetworkCache.borrow(key, () -> {
-            MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(modelJson));
-            net.init(Nd4j.create(params, new long[] {1, params.length}, 'c'), true);
-            return net;
-        });
+        return NetworkCache.borrow(key, () -> ModelHandle.ofJson(modelJson).build(params));
     }
 
     private void release(MultiLayerNetwork net) {

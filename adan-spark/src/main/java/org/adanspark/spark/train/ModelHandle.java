@@ -69,6 +69,19 @@ public final class ModelHandle implements Serializable {
         return new Lease(key, net);
     }
 
+    /**
+     * A new network of this model with parameters {@code theta}, outside the cache: for a network that
+     * keeps its parameters (a fitted model's predictions) or leaves the run (DL4J's saved zip).
+     *
+     * @param theta the parameters, in the network's flat order (copied)
+     * @return the initialised network
+     */
+    public MultiLayerNetwork build(float[] theta) {
+        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configJson));
+        net.init(Nd4j.create(theta, new long[] {1, theta.length}, 'c'), false);
+        return net;
+    }
+
     /** A leased network; closing clears its inputs and gives it back to the cache. */
     public static final class Lease implements AutoCloseable {
         private final String key;
