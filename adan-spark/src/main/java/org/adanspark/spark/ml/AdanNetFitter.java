@@ -88,7 +88,7 @@ final class AdanNetFitter {
         String optimizer = stage.getOptimizer();
         String base = OptimizerSpec.baseName(optimizer);
         double[] betas = stage.getBetas();
-        int wantBetas = base.equals("adan") ? 3 : base.equals("sgd") ? 0 : 2;
+        int wantBetas = OptimizerSpec.betaCount(base);
         if (stage.isSet(stage.betas()) && betas.length != wantBetas) {
             throw new IllegalArgumentException(stage.uid() + ": param betas has " + betas.length + " values; optimizer "
                     + optimizer + " takes " + wantBetas);

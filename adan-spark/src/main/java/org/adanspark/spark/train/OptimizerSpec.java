@@ -48,7 +48,7 @@ public final class OptimizerSpec implements Serializable {
         h.put("max_grad_norm", optimizer.getDouble("max-grad-norm"));
         double[] betas = c.hasPath("betas")
                 ? c.getDoubleList("betas").stream().mapToDouble(Double::doubleValue).toArray() : new double[0];
-        int wantBetas = base.equals("adan") ? 3 : base.equals("sgd") ? 0 : 2;
+        int wantBetas = betaCount(base);
         if (betas.length != wantBetas) {
             throw new IllegalArgumentException(prefix + "betas must have " + wantBetas + " values, got " + betas.length);
         }
@@ -130,6 +130,15 @@ public final class OptimizerSpec implements Serializable {
                     .replace("adan.optimizer." + base + ".betas", "param betas")
                     .replace("adan.optimizer.shards", "param numShards"), e);
         }
+    }
+
+    /**
+     * @param name an optimizer name, possibly {@code lookahead-<inner>}
+     * @return how many betas it takes (Adan 3, SGD none, the others 2), as its hyperparameters list them
+     */
+    public static int betaCount(String name) {
+        return (int) OptimizerRegistry.defaults(baseName(name)).keySet().stream()
+                .filter(key -> key.matches("beta\\d")).count();
     }
 
     /**
