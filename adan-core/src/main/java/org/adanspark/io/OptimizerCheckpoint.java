@@ -124,37 +124,85 @@ public final class OptimizerCheckpoint {
         if (!optimizer.name().equals(state.optimizerName())) {
             throw new IllegalArgumentException("state was made by '" + state.optimizerName() + "', not by '" + optimizer.name() + "'");
         }
-        ShardPlan plan = state.plan();
-        List<Object> shards = new ArrayList<>();
-        for (int s = 0; s < plan.numShards(); s++) {
-            String file = String.format("shard-%05d.bin", s);
-            MessageDigest sha = Sha256.digest();
-            try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(files.create(file), 1 << 16), sha)) {
-                writeShard(out, state.shard(s));
-            }
+        List<ShardFile> shards = new ArrayList<>();
+        for (int s = 0; s < state.numShards(); s++) {
+            shards.add(writeShardFile(files, state.shard(s)));
+        }
+        writeManifest(files, optimizer, state.layout(), state.precision(), state.step(), state.skippedSteps(), shards);
+    }
+
+    /**
+     * One shard file of a checkpoint as its manifest lists it.
+     *
+     * @param index the shard
+     * @param offset where its slice starts in the flat vector
+     * @param length its slice's length
+     * @param file the file's name in the checkpoint directory
+     * @param bytes the file's size
+     * @param sha256 the file's SHA-256, hex
+     */
+    public record ShardFile(int index, int offset, int length, String file, long bytes, String sha256)
+            implements java.io.Serializable {
+    }
+
+    /**
+     * Writes one shard's file ({@code shard-NNNNN.bin}) among {@code files}: what each owner of a shard
+     * writes of a checkpoint when the shards live in different processes; the manifest follows once every
+     * shard's file is written ({@link #writeManifest}).
+     *
+     * @param files the checkpoint directory's files
+     * @param shard the shard's state
+     * @return its manifest entry
+     * @throws IOException if writing fails
+     */
+    public static ShardFile writeShardFile(CheckpointFiles files, ShardState shard) throws IOException {
+        String file = String.format("shard-%05d.bin", shard.shard());
+        MessageDigest sha = Sha256.digest();
+        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(files.create(file), 1 << 16), sha)) {
+            writeShard(out, shard);
+        }
+        return new ShardFile(shard.shard(), shard.offset(), shard.length(), file, files.size(file), Sha256.hex(sha));
+    }
+
+    /**
+     * Writes the manifest of a checkpoint whose shard files are written.
+     *
+     * @param files the checkpoint directory's files
+     * @param optimizer the optimizer that made the state (its hyperparameters are recorded)
+     * @param layout the parameter layout
+     * @param precision the state's precision
+     * @param step the state's step counter
+     * @param skippedSteps the state's skipped-step counter
+     * @param shards every shard's file, in shard order
+     * @throws IOException if writing fails
+     */
+    public static void writeManifest(CheckpointFiles files, Optimizer optimizer, ParamLayout layout, Precision precision,
+                                     long step, long skippedSteps, List<ShardFile> shards) throws IOException {
+        List<Object> entries = new ArrayList<>();
+        for (ShardFile f : shards) {
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("index", s);
-            entry.put("offset", plan.shardOffset(s));
-            entry.put("length", plan.shardLength(s));
-            entry.put("file", file);
-            entry.put("bytes", files.size(file));
-            entry.put("sha256", Sha256.hex(sha));
-            shards.add(entry);
+            entry.put("index", f.index());
+            entry.put("offset", f.offset());
+            entry.put("length", f.length());
+            entry.put("file", f.file());
+            entry.put("bytes", f.bytes());
+            entry.put("sha256", f.sha256());
+            entries.add(entry);
         }
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("format", FORMAT);
         manifest.put("format_version", FORMAT_VERSION);
         manifest.put("optimizer", optimizer.name());
         manifest.put("hyperparameters", optimizer.hyperparameters());
-        manifest.put("precision", state.precision().name());
-        manifest.put("step", state.step());
-        manifest.put("skipped_steps", state.skippedSteps());
-        Map<String, Object> layout = new LinkedHashMap<>();
-        layout.put("names", state.layout().names());
-        layout.put("lengths", toList(state.layout().lengths()));
-        manifest.put("layout", layout);
-        manifest.put("slots", state.slotNames());
-        manifest.put("shards", shards);
+        manifest.put("precision", precision.name());
+        manifest.put("step", step);
+        manifest.put("skipped_steps", skippedSteps);
+        Map<String, Object> layoutEntry = new LinkedHashMap<>();
+        layoutEntry.put("names", layout.names());
+        layoutEntry.put("lengths", toList(layout.lengths()));
+        manifest.put("layout", layoutEntry);
+        manifest.put("slots", optimizer.slotNames());
+        manifest.put("shards", entries);
         String json = ConfigValueFactory.fromMap(manifest).render(ConfigRenderOptions.concise().setFormatted(true));
         try (OutputStream out = files.create(MANIFEST)) {
             out.write((json + "\n").getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package org.adanspark.optim;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -10,9 +11,12 @@ import java.util.Objects;
  * The shape of a model's parameters: named 1-D tensors concatenated into one flat vector.
  *
  * <p>Tensor {@code i} occupies {@code [offset(i), offset(i) + length(i))} of the flat vector. Layouts are
- * immutable and compare equal when names and lengths agree.
+ * immutable and compare equal when names and lengths agree; they are serializable, so a layout travels
+ * to the executors that own optimizer shards.
  */
-public final class ParamLayout {
+public final class ParamLayout implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final List<String> names;
     private final int[] lengths;

@@ -41,6 +41,8 @@ public final class CommandLine {
             new Flag("--seed", "N", "adan.train.seed", "weights, sampling and dropout"),
             new Flag("--shards", "N", "adan.optimizer.shards", "optimizer state shards (and reduce-scatter partitions)"),
             new Flag("--allreduce", "MODE", "adan.train.allreduce", "how gradients are summed: sharded | tree"),
+            new Flag("--execution", "MODE", "adan.train.execution",
+                    "jobs (a Spark job per step) | barrier (one barrier stage, optimizer shards on the executors)"),
             new Flag("--compute-threads", "N", "adan.train.compute-threads",
                     "ND4J threads per task (0 = spark.task.cpus); changes the bits"),
             new Flag("--master", "URL", "adan.spark.master", "Spark master (default: spark-submit's, else local[*,4])"),

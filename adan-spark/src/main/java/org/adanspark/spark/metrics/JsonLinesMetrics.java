@@ -17,7 +17,7 @@ import org.apache.hadoop.security.AccessControlException;
 /**
  * Writes {@code --metrics-out}, on any Hadoop file system (a bare path is local): one JSON object per
  * line, flushed as written so a crashed run keeps its history. Step lines carry {@code step, epoch, loss, lr, examples, examples_per_sec, compute_ms,
- * reduce_ms, update_ms, broadcast_ms} (plus {@code driver_bytes_in/out} and {@code skipped}); epoch lines
+ * reduce_ms, update_ms, broadcast_ms} (plus {@code driver_bytes_in/out}, {@code skipped} and {@code step_ms}); epoch lines
  * {@code "event":"epoch"} and {@code test_accuracy}; the last line {@code "event":"final"} with
  * {@code test_accuracy, steps, wall_s, params_sha256}.
  */
@@ -83,7 +83,7 @@ public final class JsonLinesMetrics implements TrainingListener {
                 .put("examples", m.examples()).put("examples_per_sec", m.examplesPerSec())
                 .put("compute_ms", m.computeMs()).put("reduce_ms", m.reduceMs()).put("update_ms", m.updateMs())
                 .put("broadcast_ms", m.broadcastMs()).put("driver_bytes_in", m.driverBytesIn())
-                .put("driver_bytes_out", m.driverBytesOut()).put("skipped", m.skipped()));
+                .put("driver_bytes_out", m.driverBytesOut()).put("skipped", m.skipped()).put("step_ms", m.stepMs()));
     }
 
     @Override

@@ -106,7 +106,7 @@ final class AdanNetFitter {
         long perEpoch = Math.max(1, (rows + stage.getGlobalBatchSize() - 1) / stage.getGlobalBatchSize());
         return RunPlan.forEstimator(new RunPlan.EstimatorRun(stage.uid(), model, optimizerSpec,
                 stage.getWarmupSteps(), stage.getGlobalBatchSize(), stage.getMicroBatchSize(), stage.getMaxEpochs(),
-                stage.getSeed(), stage.getAllReduce(), checkpoints ? stage.getCheckpointDir() : null,
+                stage.getSeed(), stage.getAllReduce(), stage.getExecution(), checkpoints ? stage.getCheckpointDir() : null,
                 checkpoints ? perEpoch : 0));
     }
 

@@ -65,6 +65,8 @@ public final class AdanNetParamSet implements Serializable {
     public final Param<String> checkpointDir;
     /** {@code sharded} or {@code tree}. */
     public final Param<String> allReduce;
+    /** {@code jobs} or {@code barrier}. */
+    public final Param<String> execution;
     /** Regression loss: {@code squaredError} or {@code huber}. */
     public final Param<String> loss;
     /** Huber's δ: residuals beyond it are penalised linearly. */
@@ -102,6 +104,9 @@ public final class AdanNetParamSet implements Serializable {
                 + " end; empty for none");
         allReduce = new Param<>(owner, "allReduce", "gradient all-reduce: sharded (reduce-scatter by optimizer shard) or"
                 + " tree", ParamValidators.inArray(new String[] {"sharded", "tree"}));
+        execution = new Param<>(owner, "execution", "jobs (a Spark job per step, optimizer state on the driver) or"
+                + " barrier (one barrier stage, optimizer shards on the executors); same bits",
+                ParamValidators.inArray(new String[] {"jobs", "barrier"}));
         loss = new Param<>(owner, "loss", "regression loss: squaredError or huber",
                 ParamValidators.inArray(new String[] {"squaredError", "huber"}));
         huberDelta = new DoubleParam(owner, "huberDelta", "Huber's delta: residuals beyond it are penalised linearly (> 0)",

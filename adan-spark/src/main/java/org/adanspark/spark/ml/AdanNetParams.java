@@ -98,6 +98,11 @@ public interface AdanNetParams extends Params {
         return adanNetParamSet().allReduce;
     }
 
+    /** @return the execution */
+    default Param<String> execution() {
+        return adanNetParamSet().execution;
+    }
+
     /** @return hidden layer widths */
     default int[] getHiddenLayers() {
         return ((int[]) getOrDefault(hiddenLayers())).clone();
@@ -180,6 +185,11 @@ public interface AdanNetParams extends Params {
         return getOrDefault(allReduce());
     }
 
+    /** @return {@code jobs} or {@code barrier} */
+    default String getExecution() {
+        return getOrDefault(execution());
+    }
+
     /** Sets every default from reference.conf; each stage's constructor calls it once. */
     default void setAdanNetDefaults() {
         Config a = ReferenceDefaults.adan();
@@ -195,6 +205,7 @@ public interface AdanNetParams extends Params {
         setDefault(numShards(), a.getInt("optimizer.shards"));
         setDefault(checkpointDir(), "");
         setDefault(allReduce(), a.getString("train.allreduce"));
+        setDefault(execution(), a.getString("train.execution"));
     }
 
     /**

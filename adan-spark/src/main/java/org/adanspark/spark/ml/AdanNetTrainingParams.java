@@ -148,4 +148,13 @@ public interface AdanNetTrainingParams<S extends AdanNetTrainingParams<S>> exten
         set(allReduce(), mode);
         return self();
     }
+
+    /**
+     * @param mode {@code jobs} or {@code barrier}
+     * @return this
+     */
+    default S setExecution(String mode) {
+        set(execution(), mode);
+        return self();
+    }
 }

@@ -45,11 +45,7 @@ final class CheckpointCadence implements StepCadence {
     }
 
     private void save(long done, float[] theta, long skippedLoss) {
-        EpochPlan plan = run.plan();
-        TrainingCheckpoint position = new TrainingCheckpoint(done, (int) (done / plan.stepsPerEpoch()),
-                (int) (done % plan.stepsPerEpoch()), settings.seed(), settings.globalBatch(), run.model().sha256(),
-                run.optimizer().name(), theta.length, settings.data().toString(), run.train().rows(), skippedLoss,
-                threads, run.train().numPartitions());
+        TrainingCheckpoint position = run.position(settings, threads).at(done, run.plan().stepsPerEpoch(), skippedLoss);
         CheckpointStore store = run.checkpoints();
         try {
             long t = System.nanoTime();

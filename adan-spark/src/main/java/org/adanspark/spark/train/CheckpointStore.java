@@ -23,6 +23,7 @@ import org.adanspark.io.CorruptCheckpointException;
 import org.adanspark.io.OptimizerCheckpoint;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
+import org.adanspark.optim.ShardState;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
@@ -94,31 +95,117 @@ public final class CheckpointStore {
      */
     public Saved save(TrainingCheckpoint position, float[] params, Optimizer optimizer, OptimizerState state)
             throws IOException {
-        String name = String.format("step-%09d", position.step());
-        Path target = new Path(dir, name);
+        Pending pending = begin(position.step(), UUID.randomUUID().toString());
+        try {
+            Pending.Params written = pending.writeParams(params);
+            OptimizerCheckpoint.write(pending.optimizerFiles(), optimizer, state);
+            return commit(pending, position, written, optimizer);
+        } catch (IOException | RuntimeException e) {
+            pending.abandon();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts writing the checkpoint of {@code step} into a hidden temporary directory. Its files may be
+     * written by several processes (the barrier execution's tasks each write their own shard files);
+     * {@link #commit} then makes it a checkpoint.
+     *
+     * @param step the step it records
+     * @param unique a suffix no other writer of this step uses (every writer of this checkpoint uses the same)
+     * @return the checkpoint in the making
+     * @throws IOException if the directory cannot be created
+     */
+    public Pending begin(long step, String unique) throws IOException {
+        Path tmp = new Path(dir, "." + name(step) + ".tmp-" + unique);
+        fs.mkdirs(tmp);
+        return new Pending(tmp);
+    }
+
+    /** A checkpoint being written, in its temporary directory. */
+    public final class Pending {
+        private final Path tmp;
+
+        private Pending(Path tmp) {
+            this.tmp = tmp;
+        }
+
+        /**
+         * The parameters file as written.
+         *
+         * @param bytes its size
+         * @param sha256 its SHA-256, hex
+         */
+        public record Params(long bytes, String sha256) implements java.io.Serializable {
+        }
+
+        /**
+         * @param params θ
+         * @return the written file's size and checksum, for the manifest
+         * @throws IOException if writing fails
+         */
+        public Params writeParams(float[] params) throws IOException {
+            Path file = new Path(tmp, "params.bin");
+            String sha;
+            try (OutputStream out = fs.create(file, true)) {
+                sha = ParamsCodec.write(params, out);
+            }
+            return new Params(fs.getFileStatus(file).getLen(), sha);
+        }
+
+        /** @return the optimizer state's directory within it */
+        public org.adanspark.io.CheckpointFiles optimizerFiles() {
+            return new HadoopCheckpointFiles(fs, new Path(tmp, "optimizer"));
+        }
+
+        /** Deletes what was written; no exception. */
+        public void abandon() {
+            try {
+                fs.delete(tmp, true);
+            } catch (IOException e) {
+                LOG.warn("could not delete {}: {}", tmp, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return tmp.toString();
+        }
+    }
+
+    /**
+     * Makes a pending checkpoint whose parameters and optimizer state are written a checkpoint: writes its
+     * {@code training.json}, renames it into place, and prunes old checkpoints. A valid checkpoint of the
+     * same step that is already there is kept (a resumed run re-trains that step to the same bits) and the
+     * pending one deleted; a damaged one — the reason a resume fell back past it — is replaced, so the next
+     * resume finds it whole.
+     *
+     * @param pending the checkpoint written so far
+     * @param position where the run stands
+     * @param params the parameters file written
+     * @param optimizer the optimizer (to check an existing checkpoint with)
+     * @return where the checkpoint is and whether it was written
+     * @throws IOException if writing fails; the pending directory is then deleted
+     */
+    public Saved commit(Pending pending, TrainingCheckpoint position, Pending.Params params, Optimizer optimizer)
+            throws IOException {
+        Path target = new Path(dir, name(position.step()));
+        Path tmp = pending.tmp;
         boolean damaged = false;
         if (fs.exists(target)) {
             try {
                 read(target, optimizer, 1);
+                pending.abandon();
                 return new Saved(target.toString(), false);
             } catch (CorruptCheckpointException e) {
                 LOG.warn("checkpoint {} is damaged ({}); writing it again", target, e.getMessage());
                 damaged = true;
             }
         }
-        String unique = UUID.randomUUID().toString();
-        Path tmp = new Path(dir, "." + name + ".tmp-" + unique);
-        Path old = new Path(dir, "." + name + ".damaged-" + unique);
+        Path old = new Path(dir, "." + target.getName() + ".damaged-" + UUID.randomUUID());
         try {
-            fs.mkdirs(tmp);
-            String paramsSha;
-            try (OutputStream out = fs.create(new Path(tmp, "params.bin"), true)) {
-                paramsSha = ParamsCodec.write(params, out);
-            }
-            OptimizerCheckpoint.write(new HadoopCheckpointFiles(fs, new Path(tmp, "optimizer")), optimizer, state);
             try (OutputStream out = fs.create(new Path(tmp, "training.json"), true)) {
-                out.write(manifest(position, fs.getFileStatus(new Path(tmp, "params.bin")).getLen(), paramsSha)
-                        .getBytes(StandardCharsets.UTF_8));
+                out.write(manifest(position, params.bytes(), params.sha256()).getBytes(StandardCharsets.UTF_8));
             }
             // the damaged copy moves aside first: a step- name only ever holds a whole checkpoint
             if (damaged && !fs.rename(target, old)) {
@@ -131,11 +218,15 @@ public final class CheckpointStore {
                 fs.delete(old, true);
             }
         } catch (IOException | RuntimeException e) {
-            fs.delete(tmp, true);
+            pending.abandon();
             throw e;
         }
         prune();
         return new Saved(target.toString(), true);
+    }
+
+    private static String name(long step) {
+        return String.format("step-%09d", step);
     }
 
     /**
@@ -192,41 +283,133 @@ public final class CheckpointStore {
     }
 
     private Restored readChecked(Path remote, Optimizer optimizer, int shards) throws IOException {
-        Path manifestFile = new Path(remote, "training.json");
-        if (!fs.exists(manifestFile)) {
-            throw new CorruptCheckpointException(manifestFile + " is missing");
-        }
-        Config m;
-        TrainingCheckpoint position;
-        try (InputStream in = fs.open(manifestFile)) {
-            m = ConfigFactory.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
-            if (!FORMAT.equals(m.getString("format")) || m.getInt("format_version") != FORMAT_VERSION) {
-                throw new CorruptCheckpointException(manifestFile + " is not a version-" + FORMAT_VERSION + " " + FORMAT);
-            }
-            position = new TrainingCheckpoint(m.getLong("step"), m.getInt("epoch"), m.getInt("step_in_epoch"),
-                    m.getLong("seed"), m.getInt("global_batch"), m.getString("model_sha256"), m.getString("optimizer"),
-                    m.getInt("num_params"), m.getString("data"), m.getLong("data_rows"), m.getLong("skipped_steps"),
-                    m.hasPath("compute_threads") ? m.getInt("compute_threads") : 0,
-                    m.hasPath("partitions") ? m.getInt("partitions") : 0);
-        } catch (ConfigException e) {
-            throw new CorruptCheckpointException(manifestFile + ": " + e.getMessage());
-        }
-        Path paramsFile = new Path(remote, "params.bin");
-        if (!fs.exists(paramsFile)) {
-            throw new CorruptCheckpointException(paramsFile + " is missing");
-        }
-        float[] params;
-        try (InputStream in = fs.open(paramsFile)) {
-            params = ParamsCodec.read(in, paramsFile.toString(), position.numParams(), m.getString("params_sha256"));
-        }
+        Manifest m = readManifest(remote);
+        float[] params = readParams(remote, m);
         OptimizerState state;
         try {
             state = OptimizerCheckpoint.read(new HadoopCheckpointFiles(fs, new Path(remote, "optimizer")), optimizer, shards);
         } catch (CorruptCheckpointException e) {
             throw new CorruptCheckpointException(remote + "/optimizer: " + e.getMessage());
         }
-        return new Restored(position, params, state, remote.toString());
+        return new Restored(m.position(), params, state, remote.toString());
+    }
+
+    /** A checkpoint's {@code training.json}: the run's position and the parameters file's checksum. */
+    private record Manifest(TrainingCheckpoint position, String paramsSha256) {
+    }
+
+    private Manifest readManifest(Path remote) throws IOException {
+        Path manifestFile = new Path(remote, "training.json");
+        if (!fs.exists(manifestFile)) {
+            throw new CorruptCheckpointException(manifestFile + " is missing");
+        }
+        try (InputStream in = fs.open(manifestFile)) {
+            Config m = ConfigFactory.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
+            if (!FORMAT.equals(m.getString("format")) || m.getInt("format_version") != FORMAT_VERSION) {
+                throw new CorruptCheckpointException(manifestFile + " is not a version-" + FORMAT_VERSION + " " + FORMAT);
+            }
+            TrainingCheckpoint position = new TrainingCheckpoint(m.getLong("step"), m.getInt("epoch"),
+                    m.getInt("step_in_epoch"), m.getLong("seed"), m.getInt("global_batch"), m.getString("model_sha256"),
+                    m.getString("optimizer"), m.getInt("num_params"), m.getString("data"), m.getLong("data_rows"),
+                    m.getLong("skipped_steps"), m.hasPath("compute_threads") ? m.getInt("compute_threads") : 0,
+                    m.hasPath("partitions") ? m.getInt("partitions") : 0);
+            return new Manifest(position, m.getString("params_sha256"));
+        } catch (ConfigException e) {
+            throw new CorruptCheckpointException(manifestFile + ": " + e.getMessage());
+        }
+    }
+
+    private float[] readParams(Path remote, Manifest m) throws IOException {
+        Path paramsFile = new Path(remote, "params.bin");
+        if (!fs.exists(paramsFile)) {
+            throw new CorruptCheckpointException(paramsFile + " is missing");
+        }
+        try (InputStream in = fs.open(paramsFile)) {
+            return ParamsCodec.read(in, paramsFile.toString(), m.position().numParams(), m.paramsSha256());
+        }
+    }
+
+    /**
+     * A checkpoint's position, read from its {@code training.json} alone.
+     *
+     * @param location the checkpoint's directory
+     * @return its position
+     * @throws CorruptCheckpointException if the manifest is missing or not this format
+     * @throws IOException if reading fails
+     */
+    public TrainingCheckpoint position(String location) throws IOException {
+        return checked(location, () -> readManifest(new Path(location)).position());
+    }
+
+    /**
+     * The newest checkpoint whose {@code training.json} reads, without loading its parameters or state:
+     * what a driver that holds neither (the barrier execution) resumes from; the tasks check the files they
+     * read.
+     *
+     * @return its directory, or empty when there is none
+     * @throws IOException if the file system fails
+     */
+    public Optional<String> latestLocation() throws IOException {
+        List<Path> all = list();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                readManifest(all.get(i));
+                return Optional.of(all.get(i).toString());
+            } catch (CorruptCheckpointException | ChecksumException e) {
+                LOG.warn("checkpoint {} is unusable, trying an older one: {}", all.get(i), e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A checkpoint's parameters, checked against its manifest.
+     *
+     * @param location the checkpoint's directory
+     * @return θ
+     * @throws CorruptCheckpointException if the file is missing, truncated or altered
+     * @throws IOException if reading fails
+     */
+    public float[] params(String location) throws IOException {
+        Path remote = new Path(location);
+        return checked(location, () -> readParams(remote, readManifest(remote)));
+    }
+
+    /**
+     * One shard of a checkpoint's optimizer state, for an owner that holds only that shard.
+     *
+     * @param location the checkpoint's directory
+     * @param optimizer the optimizer to continue with
+     * @param shards the shard count of the owner's plan
+     * @param shard which shard
+     * @return its state, with the checkpoint's counters
+     * @throws CorruptCheckpointException if a file it needs is missing, truncated or altered
+     * @throws IOException if reading fails
+     */
+    public ShardState shard(String location, Optimizer optimizer, int shards, int shard) throws IOException {
+        Path remote = new Path(location);
+        return checked(location, () -> {
+            try {
+                return OptimizerCheckpoint.readShard(new HadoopCheckpointFiles(fs, new Path(remote, "optimizer")),
+                        optimizer, shards, shard);
+            } catch (CorruptCheckpointException e) {
+                throw new CorruptCheckpointException(remote + "/optimizer: " + e.getMessage());
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T read() throws IOException;
+    }
+
+    private static <T> T checked(String location, Read<T> read) throws IOException {
+        try {
+            return read.read();
+        } catch (ChecksumException e) {
+            throw new CorruptCheckpointException(location + ": " + e.getMessage());
+        }
     }
 
     private static String manifest(TrainingCheckpoint p, long paramsBytes, String paramsSha) {

@@ -78,8 +78,16 @@ public final class Evaluator {
         }
     }
 
-    /** @return {correct predictions, summed −ln p(label)} over the block */
-    private static double[] sums(FeatureBlock block, ModelHandle model, float[] params, int computeThreads) {
+    /**
+     * One block's share of an evaluation: what each task of either execution computes.
+     *
+     * @param block the block
+     * @param model the network
+     * @param params θ
+     * @param computeThreads ND4J threads
+     * @return {correct predictions, summed −ln p(label)} over the block
+     */
+    public static double[] sums(FeatureBlock block, ModelHandle model, float[] params, int computeThreads) {
         if (block.rows() == 0) {
             return new double[2];
         }

@@ -20,13 +20,9 @@ final class JobStepExecutor implements StepExecutor {
 
     private final JavaSparkContext jsc;
     private final BlockDataset train;
-    private final ModelHandle model;
-    private final int microBatch;
-    private final long seed;
-    private final EpochPlan plan;
+    private final GradientComputation computation;
     private final long totalSteps;
     private final FaultInjector faults;
-    private final int threads;
     private final GradientReduce reduction;
     private final Optimizer optimizer;
     private final OptimizerState state;
@@ -43,13 +39,9 @@ final class JobStepExecutor implements StepExecutor {
     JobStepExecutor(JavaSparkContext jsc, TrainingRun run, GradientReduce reduction, FaultInjector faults, int threads) {
         this.jsc = jsc;
         this.train = run.train();
-        this.model = run.model();
-        this.microBatch = run.microBatch();
-        this.seed = run.seed();
-        this.plan = run.plan();
+        this.computation = run.gradientComputation(faults, threads);
         this.totalSteps = run.totalSteps();
         this.faults = faults;
-        this.threads = threads;
         this.reduction = reduction;
         this.optimizer = run.optimizer();
         this.state = run.state();
@@ -64,8 +56,7 @@ final class JobStepExecutor implements StepExecutor {
         long t0 = System.nanoTime();
         Broadcast<float[]> broadcast = jsc.broadcast(theta.clone());
         long t1 = System.nanoTime();
-        PartitionGradient source = new PartitionGradient(broadcast, theta.length, model, train.numOutputs(),
-                microBatch, seed, epoch, stepInEpoch, step, plan, faults, threads);
+        PartitionGradient source = new PartitionGradient(broadcast, computation, epoch, stepInEpoch, step);
         GradientReduce.Reduced reduced = SparkFailure.during(stepName, checkpoints,
                 () -> reduction.reduce(train.blocks(), source, step, faults));
         long t2 = System.nanoTime();

@@ -82,6 +82,18 @@ public final class ModelHandle implements Serializable {
         return net;
     }
 
+    /**
+     * The model's initial parameters, as {@code init()} draws them from the configuration's seed: what a
+     * barrier task starts from, the same bits the driver's network of the model has.
+     *
+     * @return θ₀ in the network's flat order
+     */
+    public float[] initialParams() {
+        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configJson));
+        net.init();
+        return net.params().toFloatVector();
+    }
+
     /** A leased network; closing clears its inputs and gives it back to the cache. */
     public static final class Lease implements AutoCloseable {
         private final String key;

@@ -51,6 +51,8 @@ public final class RunPlan implements Serializable {
     private final long maxSteps;
     private long seed;
     private String allReduce;
+    private String execution;
+    private final Duration barrierTimeout;
     private final int computeThreads;
     private boolean evaluateEveryEpoch;
     private final Duration progressInterval;
@@ -89,6 +91,8 @@ public final class RunPlan implements Serializable {
         maxSteps = a.getLong("adan.train.max-steps");
         seed = a.getLong("adan.train.seed");
         allReduce = a.getString("adan.train.allreduce").trim().toLowerCase(Locale.ROOT);
+        execution = a.getString("adan.train.execution").trim().toLowerCase(Locale.ROOT);
+        barrierTimeout = a.getDuration("adan.train.barrier-timeout");
         computeThreads = a.getInt("adan.train.compute-threads");
         evaluateEveryEpoch = a.getBoolean("adan.train.evaluate-every-epoch");
         progressInterval = a.getDuration("adan.train.progress-interval");
@@ -125,6 +129,8 @@ public final class RunPlan implements Serializable {
         maxSteps = o.maxSteps;
         seed = o.seed;
         allReduce = o.allReduce;
+        execution = o.execution;
+        barrierTimeout = o.barrierTimeout;
         computeThreads = o.computeThreads;
         evaluateEveryEpoch = o.evaluateEveryEpoch;
         progressInterval = o.progressInterval;
@@ -163,6 +169,14 @@ public final class RunPlan implements Serializable {
             throw new IllegalArgumentException(name.apply("adan.train.allreduce") + " must be sharded or tree, got '"
                     + allReduce + "'");
         }
+        if (!execution.equals("jobs") && !execution.equals("barrier")) {
+            throw new IllegalArgumentException(name.apply("adan.train.execution") + " must be jobs or barrier, got '"
+                    + execution + "'");
+        }
+        if (barrierTimeout.toMillis() < 1000) {
+            throw new IllegalArgumentException(name.apply("adan.train.barrier-timeout") + " must be at least 1s, got "
+                    + barrierTimeout);
+        }
         atLeast(name, "adan.train.compute-threads", computeThreads, 0);
         atLeast(name, "adan.checkpoint.every", checkpointEvery, 0);
         atLeast(name, "adan.checkpoint.keep", checkpointKeep, 1);
@@ -196,11 +210,13 @@ public final class RunPlan implements Serializable {
      * @param epochs epochs
      * @param seed the seed
      * @param allReduce {@code sharded} or {@code tree}
+     * @param execution {@code jobs} or {@code barrier}
      * @param checkpointDir where to checkpoint, or null
      * @param checkpointEvery steps between checkpoints
      */
     public record EstimatorRun(String stage, ModelSpec model, OptimizerSpec optimizer, long warmupSteps, int globalBatch,
-                               int microBatch, int epochs, long seed, String allReduce, String checkpointDir,
+                               int microBatch, int epochs, long seed, String allReduce, String execution,
+                               String checkpointDir,
                                long checkpointEvery) {
     }
 
@@ -212,6 +228,7 @@ public final class RunPlan implements Serializable {
             "adan.train.epochs", "maxEpochs",
             "adan.train.seed", "seed",
             "adan.train.allreduce", "allReduce",
+            "adan.train.execution", "execution",
             "adan.checkpoint.dir", "checkpointDir",
             "adan.optimizer.shards", "numShards");
 
@@ -234,6 +251,7 @@ public final class RunPlan implements Serializable {
         s.epochs = run.epochs();
         s.seed = run.seed();
         s.allReduce = run.allReduce().trim().toLowerCase(Locale.ROOT);
+        s.execution = run.execution().trim().toLowerCase(Locale.ROOT);
         s.evaluateEveryEpoch = false;
         s.checkpointDir = blankToNull(run.checkpointDir());
         s.checkpointEvery = run.checkpointEvery();
@@ -363,6 +381,16 @@ public final class RunPlan implements Serializable {
     /** @return {@code sharded} or {@code tree} */
     public String allReduce() {
         return allReduce;
+    }
+
+    /** @return {@code jobs} or {@code barrier} */
+    public String execution() {
+        return execution;
+    }
+
+    /** @return how long a barrier task waits for a peer's message */
+    public Duration barrierTimeout() {
+        return barrierTimeout;
     }
 
     /**

@@ -27,7 +27,7 @@ public final class SparkFailure {
      * @return the action's result
      * @throws TrainingException when the action fails for any reason other than a {@link TrainingException}
      */
-    static <T> T during(String what, CheckpointStore checkpoints, Supplier<T> action) {
+    public static <T> T during(String what, CheckpointStore checkpoints, Supplier<T> action) {
         try {
             return action.get();
         } catch (TrainingException e) {

@@ -8,21 +8,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.adanspark.io.Sha256;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.optim.Precision;
-import org.adanspark.spark.comm.FaultInjector;
-import org.adanspark.spark.comm.GradientReduce;
-import org.adanspark.spark.comm.ShardedGradientReduce;
-import org.adanspark.spark.comm.TreeGradientReduce;
+import org.adanspark.spark.barrier.BarrierExecution;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.DataLoader;
 import org.adanspark.spark.data.DataValidationException;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.metrics.RunSummary;
-import org.adanspark.spark.metrics.StepMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -88,7 +83,7 @@ public final class SyncTrainer {
                 throw new DataValidationException(data.train().name() + " has " + data.train().dim()
                         + " features per row but model " + settings.model() + " takes " + inputs);
             }
-            return fit(data);
+            return fit(data, Objective.classification(data.train().numClasses()), settings.saveModel() != null);
         } finally {
             data.release();
         }
@@ -128,11 +123,15 @@ public final class SyncTrainer {
      * @return the result
      */
     public TrainResult fit(TrainTestData data, Objective objective) {
+        return fit(data, objective, true);
+    }
+
+    private TrainResult fit(TrainTestData data, Objective objective, boolean paramsToDriver) {
         String callersDescription = jsc.getLocalProperty("spark.job.description");
         int threads = ComputeThreads.resolve(settings.computeThreads(), jsc.getConf());
         AutoCloseable held = ComputeThreads.hold(threads);
         try {
-            return train(data, objective, threads);
+            return train(data, objective, threads, paramsToDriver);
         } finally {
             jsc.setJobDescription(callersDescription); // each step's job was described in the Spark UI
             try {
@@ -143,64 +142,32 @@ public final class SyncTrainer {
         }
     }
 
-    private TrainResult train(TrainTestData data, Objective objective, int threads) {
+    private TrainResult train(TrainTestData data, Objective objective, int threads, boolean paramsToDriver) {
         long wallStart = System.nanoTime();
-        TrainingRun run = setUp(data, objective, threads);
-        GradientReduce reduction = settings.allReduce().equals("tree")
-                ? new TreeGradientReduce() : new ShardedGradientReduce(run.state().plan());
-        LOG.info("training {} on {}: {} parameters, {} steps of {} examples ({} per epoch), {}, {} all-reduce, {}",
-                settings.model(), run.train(), run.theta().length, run.totalSteps(), settings.globalBatch(),
-                run.plan().stepsPerEpoch(), settings.optimizer(), reduction.name(), run.schedule());
-        StepExecutor executor = new JobStepExecutor(jsc, run, reduction, new FaultInjector(settings.failSteps()), threads);
-        EvaluationCadence evaluation = new EvaluationCadence(jsc, run,
-                objective.isClassification() ? data.test() : null, settings.evaluateEveryEpoch(), threads, listeners);
-        List<StepCadence> cadences = new ArrayList<>();
-        if (run.checkpoints() != null) {
-            cadences.add(new CheckpointCadence(run, settings, settings.checkpointEvery(), threads));
-        }
-        cadences.add(evaluation);
-
-        float[] theta = run.theta();
-        long skippedLoss = run.skippedBefore();
-        List<Double> losses = new ArrayList<>();
-        double lastLoss = Double.NaN;
-        long step = run.firstStep();
-        int stepsPerEpoch = run.plan().stepsPerEpoch();
-        for (; step < run.totalSteps(); step++) {
-            int epoch = (int) (step / stepsPerEpoch);
-            int stepInEpoch = (int) (step % stepsPerEpoch);
-            double lr = run.schedule().at(step);
-            StepExecutor.StepOutcome o = executor.step(step, epoch, stepInEpoch, lr, theta);
-            if (o.skipped() && !Double.isFinite(o.loss())) {
-                skippedLoss++; // a gradient the optimizer skipped is counted in its state
-            }
-            StepMetrics m = new StepMetrics(step + 1, run.totalSteps(), epoch, o.loss(), lr, o.examples(),
-                    o.examples() / (o.wallNanos() / 1e9), o.computeMs(), o.reduceMs(), o.updateMs(), o.broadcastMs(),
-                    o.driverBytesIn(), o.driverBytesOut(), o.skipped());
-            losses.add(o.loss());
-            lastLoss = o.loss();
-            listeners.forEach(l -> l.onStep(m));
-            for (StepCadence c : cadences) {
-                c.afterStep(step + 1, epoch, stepInEpoch == stepsPerEpoch - 1, theta, skippedLoss);
-            }
-        }
-        for (StepCadence c : cadences) {
-            c.afterRun(step, theta, skippedLoss);
-        }
-        RunSummary summary = new RunSummary(step, step - run.firstStep(), skippedLoss + run.state().skippedSteps(),
-                evaluation.finalAccuracy(), lastLoss, (System.nanoTime() - wallStart) / 1e9, ParamsCodec.sha256(theta),
-                theta.length);
+        boolean barrier = settings.execution().equals("barrier");
+        TrainingRun run = setUp(data, objective, threads, !barrier);
+        LOG.info("training {} on {}: {} parameters, {} steps of {} examples ({} per epoch), {}, {}",
+                settings.model(), run.train(), run.layout().totalLength(), run.totalSteps(), settings.globalBatch(),
+                run.plan().stepsPerEpoch(), settings.optimizer(), run.schedule());
+        BlockDataset test = objective.isClassification() ? data.test() : null;
+        Execution execution = barrier
+                ? new BarrierExecution(jsc, settings, test, threads, listeners, paramsToDriver)
+                : new JobExecution(jsc, settings, test, threads, listeners);
+        TrainingOutcome o = execution.train(run);
+        RunSummary summary = new RunSummary(o.steps(), o.steps() - run.firstStep(), o.skippedSteps(), o.testAccuracy(),
+                o.lastLoss(), (System.nanoTime() - wallStart) / 1e9, o.paramsSha256(), run.layout().totalLength());
         listeners.forEach(l -> l.onFinish(summary));
-        return new TrainResult(theta, run.layout(), run.model().configJson(), summary, losses, run.train().dim(),
-                run.train().numOutputs());
+        return new TrainResult(o.params(), run.layout(), run.model().configJson(), summary, o.losses(),
+                run.train().dim(), run.train().numOutputs());
     }
 
     /**
      * Sets the run up once: builds and checks the network, plans the steps and the schedule, builds the
-     * optimizer and its state, and restores the newest checkpoint when resuming (after checking that it
-     * belongs to this run).
+     * optimizer, and finds the newest checkpoint when resuming (after checking that it belongs to this run).
+     * With {@code driverState} (the {@code jobs} execution) it also holds θ and the optimizer state, restored
+     * from that checkpoint; without (the {@code barrier} execution) the driver allocates neither.
      */
-    private TrainingRun setUp(TrainTestData data, Objective objective, int threads) {
+    private TrainingRun setUp(TrainTestData data, Objective objective, int threads, boolean driverState) {
         BlockDataset train = data.train();
         if (data.test() != null && data.test().dim() != train.dim()) {
             throw new DataValidationException(data.test().name() + " has " + data.test().dim()
@@ -212,7 +179,8 @@ public final class SyncTrainer {
         MultiLayerNetwork driverNet = buildNetwork(train, objective);
         ModelHandle model = ModelHandle.of(driverNet.getLayerWiseConfigurations());
         ParamLayout layout = layoutOf(driverNet);
-        float[] theta = driverNet.params().toFloatVector();
+        float[] theta = driverState ? driverNet.params().toFloatVector() : null;
+        driverNet = null; // the barrier execution's driver keeps no copy of the parameters
 
         if (settings.globalBatch() > train.rows()) {
             throw new ConfigurationException("adan.train.global-batch (--global-batch) is " + settings.globalBatch()
@@ -238,20 +206,35 @@ public final class SyncTrainer {
         }
         OptimizerSpec spec = settings.optimizer();
         Optimizer optimizer = spec.build();
-        OptimizerState state = optimizer.init(layout, Precision.FLOAT32, spec.shards());
+        OptimizerState state = driverState ? optimizer.init(layout, Precision.FLOAT32, spec.shards()) : null;
 
         CheckpointStore checkpoints = openCheckpoints();
         long step = 0;
         long skipped = 0;
-        if (settings.resume()) {
+        String restoredFrom = null;
+        if (settings.resume() && !driverState) {
+            Optional<String> latest = latestLocation(checkpoints);
+            if (latest.isPresent()) {
+                TrainingCheckpoint p = position(checkpoints, latest.get());
+                checkCompatible(p, latest.get(), model.sha256(), optimizer, layout.totalLength(), train, threads);
+                step = p.step();
+                skipped = p.skippedSteps();
+                restoredFrom = latest.get();
+                long resumedAt = step;
+                listeners.forEach(l -> l.onResume(latest.get(), resumedAt));
+            } else {
+                LOG.info("no checkpoint in {} yet; starting from step 0", checkpoints);
+            }
+        } else if (settings.resume()) {
             Optional<CheckpointStore.Restored> restored = restore(checkpoints, optimizer, spec.shards());
             if (restored.isPresent()) {
                 CheckpointStore.Restored r = restored.get();
-                checkCompatible(r, model.sha256(), optimizer, theta.length, train, threads);
+                checkCompatible(r.position(), r.location(), model.sha256(), optimizer, theta.length, train, threads);
                 theta = r.params();
                 state = r.state();
                 step = r.position().step();
                 skipped = r.position().skippedSteps();
+                restoredFrom = r.location();
                 LOG.debug("resumed from {} at step {} with {} optimizer shards", r.location(), step, spec.shards());
                 long resumedAt = step;
                 listeners.forEach(l -> l.onResume(r.location(), resumedAt));
@@ -260,7 +243,7 @@ public final class SyncTrainer {
             }
         }
         return new TrainingRun(train, model, layout, theta, microBatch, settings.seed(), plan,
-                totalSteps, schedule, optimizer, spec.nonFinitePolicy(), state, checkpoints, step, skipped);
+                totalSteps, schedule, optimizer, spec.nonFinitePolicy(), state, checkpoints, step, skipped, restoredFrom);
     }
 
     /**
@@ -342,9 +325,24 @@ public final class SyncTrainer {
         }
     }
 
-    private void checkCompatible(CheckpointStore.Restored r, String modelSha, Optimizer optimizer, int numParams,
-                                 BlockDataset train, int threads) {
-        TrainingCheckpoint p = r.position();
+    private static Optional<String> latestLocation(CheckpointStore store) {
+        try {
+            return store.latestLocation();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private static TrainingCheckpoint position(CheckpointStore store, String location) {
+        try {
+            return store.position(location);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private void checkCompatible(TrainingCheckpoint p, String location, String modelSha, Optimizer optimizer,
+                                 int numParams, BlockDataset train, int threads) {
         List<String> diffs = new ArrayList<>();
         if (!p.modelSha256().equals(modelSha)) {
             diffs.add("model configuration (adan.model.spec / seed) differs: sha256 " + p.modelSha256() + " vs " + modelSha);
@@ -373,7 +371,7 @@ public final class SyncTrainer {
             diffs.add("the training data had " + p.dataRows() + " rows, has " + train.rows());
         }
         if (!diffs.isEmpty()) {
-            throw new TrainingException("cannot resume from " + r.location() + ": " + String.join("; ", diffs), null);
+            throw new TrainingException("cannot resume from " + location + ": " + String.join("; ", diffs), null);
         }
     }
 

@@ -23,5 +23,19 @@ package org.adanspark.spark.train;
  */
 public record TrainingCheckpoint(long step, int epoch, int stepInEpoch, long seed, int globalBatch, String modelSha256,
                                  String optimizer, int numParams, String data, long dataRows, long skippedSteps,
-                                 int computeThreads, int partitions) {
+                                 int computeThreads, int partitions) implements java.io.Serializable {
+
+    /**
+     * This run's position at another step: what the barrier execution's task 0 records in each checkpoint
+     * from the run's fixed fields.
+     *
+     * @param step steps done
+     * @param stepsPerEpoch steps in an epoch
+     * @param skipped steps skipped so far for a non-finite loss
+     * @return the position
+     */
+    public TrainingCheckpoint at(long step, int stepsPerEpoch, long skipped) {
+        return new TrainingCheckpoint(step, (int) (step / stepsPerEpoch), (int) (step % stepsPerEpoch), seed, globalBatch,
+                modelSha256, optimizer, numParams, data, dataRows, skipped, computeThreads, partitions);
+    }
 }

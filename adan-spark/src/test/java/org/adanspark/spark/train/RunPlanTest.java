@@ -115,16 +115,19 @@ class RunPlanTest {
         OptimizerSpec adamw = OptimizerSpec.of("clf_1", "adamw", null, null, null, 0.0, 4);
         assertEquals(0.002, adamw.lr(), "reference.conf's AdamW default where the param is not set");
         RunPlan s = RunPlan.forEstimator(new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"),
-                adamw, 0, 512, 128, 2, 7, "tree", null, 0));
+                adamw, 0, 512, 128, 2, 7, "tree", "jobs", null, 0));
         assertEquals(512, s.globalBatch());
         assertEquals("tree", s.allReduce());
         assertEquals(false, s.evaluateEveryEpoch());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
-                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 0, 128, 2, 7, "tree", null, 0)));
+                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 0, 128, 2, 7, "tree", "jobs", null, 0)));
         assertEquals("clf_1: param globalBatchSize must be >= 1, got 0", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
-                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 512, 128, 2, 7, "ring", null, 0)));
+                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 512, 128, 2, 7, "ring", "jobs", null, 0)));
         assertEquals("clf_1: param allReduce must be sharded or tree, got 'ring'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
+                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 512, 128, 2, 7, "tree", "stages", null, 0)));
+        assertEquals("clf_1: param execution must be jobs or barrier, got 'stages'", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.of("clf_1", "adagrad", null, null, null, 0, 4));
         assertTrue(e.getMessage().startsWith("clf_1: param optimizer: "), e.getMessage());
     }

@@ -1,0 +1,284 @@
+package org.adanspark.spark.barrier;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.adanspark.spark.comm.FaultInjector;
+import org.adanspark.spark.data.BlockDataset;
+import org.adanspark.spark.data.FeatureBlock;
+import org.adanspark.spark.metrics.StepMetrics;
+import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.train.ConfigurationException;
+import org.adanspark.spark.train.Evaluator;
+import org.adanspark.spark.train.Execution;
+import org.adanspark.spark.train.RunPlan;
+import org.adanspark.spark.train.SparkFailure;
+import org.adanspark.spark.train.TrainingException;
+import org.adanspark.spark.train.TrainingOutcome;
+import org.adanspark.spark.train.TrainingRun;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * The {@code barrier} execution (docs/ARCHITECTURE.md, "The barrier execution"): the whole run as one
+ * barrier stage of one task per data partition, each task keeping its partition, a copy of θ and its run
+ * of optimizer shards (ZeRO-1) for the life of the stage; gradients, statistics and θ slices move between
+ * the tasks on Spark's network module ({@link BarrierTask}). The driver never holds θ or optimizer state:
+ * it checks that the cluster has a slot for every task, starts the stage, and turns the small messages
+ * task 0 (and, for evaluations, every task) sends it into the same progress, metrics and evaluations the
+ * {@code jobs} execution reports. When a task fails Spark restarts the whole stage; its tasks resume
+ * from the newest checkpoint and replay to the same bits, and the driver does not report a replayed step
+ * twice.
+ */
+public final class BarrierExecution implements Execution {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BarrierExecution.class);
+    private static final long SLOT_WAIT_MS = 30_000;
+
+    private final JavaSparkContext jsc;
+    private final RunPlan settings;
+    private final BlockDataset test;
+    private final int threads;
+    private final List<TrainingListener> listeners;
+    private final boolean paramsToDriver;
+
+    /**
+     * @param jsc the Spark context
+     * @param settings the run's settings
+     * @param test test blocks to evaluate on, or null
+     * @param threads compute threads per task
+     * @param listeners who receives the progress
+     * @param paramsToDriver whether the final θ comes back to the driver (a model to save or fit); without
+     *     it the driver receives only its checksum
+     */
+    public BarrierExecution(JavaSparkContext jsc, RunPlan settings, BlockDataset test, int threads,
+                            List<TrainingListener> listeners, boolean paramsToDriver) {
+        this.jsc = jsc;
+        this.settings = settings;
+        this.test = test;
+        this.threads = threads;
+        this.listeners = listeners;
+        this.paramsToDriver = paramsToDriver;
+    }
+
+    @Override
+    public String name() {
+        return "barrier";
+    }
+
+    @Override
+    public TrainingOutcome train(TrainingRun run) {
+        int tasks = run.train().numPartitions();
+        checkCluster(tasks);
+        long runId = new SecureRandom().nextLong();
+        LinkedBlockingQueue<Message> events = new LinkedBlockingQueue<>();
+        String host = jsc.getConf().get("spark.driver.host", "127.0.0.1");
+        try (MessageServer server = new MessageServer(jsc.getConf(), SparkEnv.get().securityManager(), host, runId, -1,
+                events::add)) {
+            BarrierJob job = new BarrierJob(runId, server.address(), run.model(),
+                    run.gradientComputation(new FaultInjector(settings.failSteps()), threads), settings.optimizer(),
+                    run.layout(), run.schedule(), run.firstStep(), run.totalSteps(), run.plan().stepsPerEpoch(),
+                    run.skippedBefore(), run.restoredFrom(), settings.checkpointDir(), settings.checkpointEvery(),
+                    settings.checkpointKeep(), run.position(settings, threads), test != null,
+                    settings.evaluateEveryEpoch(), settings.barrierTimeout().toMillis(), paramsToDriver);
+            LOG.info("barrier execution: one stage of {} tasks, each owning its partition and a run of the optimizer's"
+                    + " {} shards; data plane on Spark's network module, events to the driver at {}", tasks,
+                    settings.optimizer().shards(), server.address());
+            ClassTag<TaskResult> tag = ClassTag$.MODULE$.apply(TaskResult.class);
+            RDD<TaskResult> stage = taskData(run, tasks).rdd().barrier().mapPartitions(new BarrierTask(job), false, tag);
+            stage.setName("adan-train barrier stage");
+            String group = "adan-train-barrier-" + Long.toHexString(runId);
+            jsc.setJobGroup(group, "adan-train barrier: " + tasks + " tasks, steps " + (run.firstStep() + 1) + "–"
+                    + run.totalSteps(), true);
+            jsc.sc().setCallSite("adan-train barrier: " + tasks + " tasks × " + (run.totalSteps() - run.firstStep())
+                    + " steps");
+            Events progress = new Events(run, tasks);
+            try {
+                JavaFutureAction<List<TaskResult>> future = new JavaRDD<>(stage, tag).collectAsync();
+                while (!future.isDone()) {
+                    Message m = events.poll(100, TimeUnit.MILLISECONDS);
+                    if (m != null && !progress.handle(m)) {
+                        jsc.cancelJobGroup(group);
+                    }
+                }
+                for (Message m = events.poll(); m != null; m = events.poll()) {
+                    progress.handle(m);
+                }
+                TaskResult result = SparkFailure.during("the barrier stage", run.checkpoints(), () -> {
+                    try {
+                        return future.get().stream().filter(r -> r != null).findFirst().orElseThrow();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while training", e);
+                    } catch (ExecutionException e) {
+                        if (progress.fatal != null) {
+                            throw new TrainingException(progress.fatal, null);
+                        }
+                        throw new IllegalStateException(e.getCause() == null ? e : e.getCause());
+                    }
+                });
+                return new TrainingOutcome(result.params(), result.paramsSha256(), result.steps(), result.skippedSteps(),
+                        progress.finalAccuracy, progress.losses);
+            } catch (InterruptedException e) {
+                jsc.cancelJobGroup(group);
+                Thread.currentThread().interrupt();
+                throw new TrainingException("interrupted while training", e);
+            } finally {
+                jsc.clearJobGroup();
+                jsc.sc().clearCallSite();
+            }
+        }
+    }
+
+    /**
+     * Refuses what cannot run a barrier stage, before any work: dynamic allocation (Spark does not run
+     * barrier stages under it) and fewer free task slots than tasks (Spark would wait and retry for minutes
+     * before failing). Executors that are still registering are waited for up to 30 s.
+     */
+    private void checkCluster(int tasks) {
+        if (jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+            throw new ConfigurationException("adan.train.execution (--execution) barrier needs a fixed set of executors, "
+                    + "but spark.dynamicAllocation.enabled is true; turn it off or use --execution jobs", null);
+        }
+        long deadline = System.currentTimeMillis() + SLOT_WAIT_MS;
+        int slots = slots();
+        while (slots < tasks && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            slots = slots();
+        }
+        if (slots < tasks) {
+            throw new ConfigurationException("adan.train.execution (--execution) barrier runs one task per partition at "
+                    + "once: the training data has " + tasks + " partitions but the cluster has " + slots
+                    + " task slots (executor cores / spark.task.cpus); give --partitions " + Math.max(1, slots)
+                    + " or more executors, or use --execution jobs", null);
+        }
+    }
+
+    private int slots() {
+        return jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
+    }
+
+    /**
+     * Each task's data: its training block, with the test blocks it evaluates (the test set cut into as
+     * many parts as there are tasks).
+     */
+    private JavaRDD<TaskData> taskData(TrainingRun run, int tasks) {
+        JavaRDD<FeatureBlock> train = run.train().blocks();
+        if (test == null) {
+            return train.map(block -> new TaskData(block, List.of()));
+        }
+        JavaRDD<FeatureBlock> testBlocks = test.blocks();
+        if (testBlocks.getNumPartitions() != tasks) {
+            testBlocks = testBlocks.coalesce(tasks, true);
+        }
+        return train.zipPartitions(testBlocks, (a, b) -> {
+            List<FeatureBlock> mine = new ArrayList<>();
+            b.forEachRemaining(mine::add);
+            return List.of(new TaskData(a.next(), mine)).iterator();
+        });
+    }
+
+    /** The driver's side of the run: turns the tasks' events into the listeners' calls. */
+    private final class Events {
+        private final TrainingRun run;
+        private final int tasks;
+        private final Map<Long, List<double[]>> evaluations = new HashMap<>();
+        private final List<Double> losses = new ArrayList<>();
+        private long reported;
+        private boolean replaying;
+        private double finalAccuracy = Double.NaN;
+        private String fatal;
+
+        Events(TrainingRun run, int tasks) {
+            this.run = run;
+            this.tasks = tasks;
+            this.reported = run.firstStep();
+        }
+
+        /** @return false when the run must stop */
+        boolean handle(Message m) {
+            Scalars.Reader r = Scalars.reader(m.scalars());
+            switch (m.kind()) {
+                case STEP -> step(m, r);
+                case EVALUATION -> evaluation(m, r);
+                case CHECKPOINT -> LOG.info("checkpoint {} {} in {} ms", r.getString(),
+                        r.getBoolean() ? "written" : "is already there and valid; kept", r.getLong());
+                case FATAL -> {
+                    fatal = r.getString();
+                    return false;
+                }
+                default -> LOG.warn("the driver received an unexpected {}", m);
+            }
+            return true;
+        }
+
+        private void step(Message m, Scalars.Reader r) {
+            long done = m.step() + 1;
+            if (done <= reported) {
+                if (!replaying) {
+                    LOG.info("the barrier stage was restarted; its tasks replay steps {} to {} to the same bits",
+                            done, reported);
+                    replaying = true;
+                }
+                return;
+            }
+            replaying = false;
+            double loss = r.getDouble();
+            long examples = r.getLong();
+            boolean skipped = r.getBoolean();
+            double lr = r.getDouble();
+            double computeMs = r.getDouble();
+            double reduceMs = r.getDouble();
+            double updateMs = r.getDouble();
+            double gatherMs = r.getDouble();
+            double stepMs = r.getDouble();
+            int epoch = (int) (m.step() / run.plan().stepsPerEpoch());
+            long bytes = m.scalars().length + 37L;
+            StepMetrics metrics = new StepMetrics(done, run.totalSteps(), epoch, loss, lr, examples,
+                    examples / (stepMs / 1e3), computeMs, reduceMs, updateMs, gatherMs, bytes, 0, skipped, stepMs);
+            reported = done;
+            losses.add(loss);
+            listeners.forEach(l -> l.onStep(metrics));
+        }
+
+        private void evaluation(Message m, Scalars.Reader r) {
+            List<double[]> parts = evaluations.computeIfAbsent(m.step(), k -> new ArrayList<>());
+            parts.add(new double[] {m.from(), r.getDouble(), r.getDouble()});
+            if (parts.size() < tasks) {
+                return;
+            }
+            evaluations.remove(m.step());
+            parts.sort((a, b) -> Double.compare(a[0], b[0]));
+            double correct = 0;
+            double logLoss = 0;
+            for (double[] p : parts) {
+                correct += p[1];
+                logLoss += p[2];
+            }
+            Evaluator.Result result = new Evaluator.Result(correct / test.rows(), logLoss / test.rows());
+            long done = m.step();
+            int epoch = (int) ((done - 1) / run.plan().stepsPerEpoch());
+            if (done == run.totalSteps()) {
+                finalAccuracy = result.accuracy();
+            }
+            listeners.forEach(l -> l.onEvaluation(epoch, done, result));
+        }
+    }
+}

@@ -1,0 +1,395 @@
+package org.adanspark.spark.barrier;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.adanspark.io.OptimizerCheckpoint;
+import org.adanspark.optim.NonFiniteGradientException;
+import org.adanspark.optim.NonFinitePolicy;
+import org.adanspark.optim.Optimizer;
+import org.adanspark.optim.Precision;
+import org.adanspark.optim.ShardPlan;
+import org.adanspark.optim.ShardState;
+import org.adanspark.optim.ShardStatistics;
+import org.adanspark.optim.StepDecision;
+import org.adanspark.spark.comm.OrderedSum;
+import org.adanspark.spark.comm.PartialSum;
+import org.adanspark.spark.data.FeatureBlock;
+import org.adanspark.spark.train.CheckpointStore;
+import org.adanspark.spark.train.Evaluator;
+import org.adanspark.spark.train.ParamsCodec;
+import org.adanspark.spark.train.TrainingCheckpoint;
+import org.adanspark.spark.train.TrainingException;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.deploy.SparkHadoopUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * One task of the barrier stage: the whole training, from the run's start (or the newest checkpoint, when
+ * Spark restarted the stage) to its end, for one data partition and one run of optimizer shards
+ * (docs/ARCHITECTURE.md, "The barrier execution"). Every step:
+ * <ol>
+ *   <li>the partition's gradient at this task's copy of θ ({@link org.adanspark.spark.train.GradientComputation});</li>
+ *   <li>reduce-scatter: the slice of every owner goes to it; each owner sums the slices it receives in the
+ *       {@link OrderedSum} shape the {@code jobs} execution uses, and divides by the examples;</li>
+ *   <li>each owner screens its shards; the statistics and every partition's loss go to every task, which
+ *       all combine them the same way (and refine, for LAMB);</li>
+ *   <li>each owner applies the step to its shards and its slice of θ, then sends the slice to every task.</li>
+ * </ol>
+ * Task 0 reports each step to the driver as a few numbers; every task writes its own shard files of a
+ * checkpoint, task 0 the parameters and the manifests.
+ */
+final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<TaskResult>> implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(BarrierTask.class);
+
+    private final BarrierJob job;
+
+    /**
+     * @param job the run
+     */
+    BarrierTask(BarrierJob job) {
+        this.job = job;
+    }
+
+    @Override
+    public Iterator<TaskResult> apply(Iterator<TaskData> input) {
+        TaskData data = input.next();
+        BarrierTaskContext task = BarrierTaskContext.get();
+        CheckpointStore store = openStore();
+        try (Peers peers = Peers.join(task, job, () -> restartPoint(task, store))) {
+            TaskResult result = new Loop(peers, data, store).run();
+            return CollectionConverters.asScala(result == null ? List.<TaskResult>of().iterator()
+                    : List.of(result).iterator());
+        }
+    }
+
+    /**
+     * Where this attempt starts: the run's own start on the first attempt; after a failure, the newest
+     * checkpoint this run wrote since it started, so the replay is short and lands on the same bits.
+     */
+    private String restartPoint(BarrierTaskContext task, CheckpointStore store) {
+        String start = job.restoredFrom() == null ? "" : job.restoredFrom();
+        if (task.stageAttemptNumber() == 0 || store == null) {
+            return start;
+        }
+        try {
+            Optional<String> latest = store.latestLocation();
+            if (latest.isPresent() && store.position(latest.get()).step() >= job.firstStep()) {
+                LOG.info("barrier stage attempt {} resumes from {}", task.stageAttemptNumber(), latest.get());
+                return latest.get();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list checkpoints in " + job.checkpointDir() + ": " + e.getMessage(), e);
+        }
+        return start;
+    }
+
+    private CheckpointStore openStore() {
+        if (job.checkpointDir() == null) {
+            return null;
+        }
+        try {
+            return new CheckpointStore(job.checkpointDir(), SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()),
+                    job.checkpointKeep());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open checkpoint directory " + job.checkpointDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The training loop of one task, with its state. */
+    private final class Loop {
+        private final Peers peers;
+        private final TaskData data;
+        private final CheckpointStore store;
+        private final int rank;
+        private final int size;
+        private final Optimizer optimizer;
+        private final ShardPlan plan;
+        private final ShardOwnership owners;
+        private final int groupSize;
+        private final ShardState[] shards;
+        private final int from;
+        private final int to;
+        private float[] theta;
+        private long step;
+        private long skippedLoss;
+
+        Loop(Peers peers, TaskData data, CheckpointStore store) {
+            this.peers = peers;
+            this.data = data;
+            this.store = store;
+            this.rank = peers.rank();
+            this.size = peers.size();
+            if (data.train().partition() != rank) {
+                throw new IllegalStateException("barrier task " + rank + " holds partition " + data.train().partition());
+            }
+            this.optimizer = job.optimizer().build();
+            this.plan = new ShardPlan(job.layout(), job.optimizer().shards());
+            this.owners = new ShardOwnership(plan, size);
+            this.groupSize = OrderedSum.groupSize(size);
+            this.shards = new ShardState[owners.endShard(rank) - owners.firstShard(rank)];
+            this.from = owners.from(rank);
+            this.to = owners.to(rank);
+            restore(peers.note().isEmpty() ? null : peers.note());
+        }
+
+        /** Loads θ and this task's shards from a checkpoint, or starts them fresh. */
+        private void restore(String location) {
+            if (location == null) {
+                theta = job.model().initialParams();
+                for (int i = 0; i < shards.length; i++) {
+                    shards[i] = optimizer.initShard(plan, owners.firstShard(rank) + i, Precision.FLOAT32);
+                }
+                step = job.firstStep();
+                skippedLoss = job.skippedBefore();
+                return;
+            }
+            try {
+                TrainingCheckpoint position = store.position(location);
+                theta = store.params(location);
+                for (int i = 0; i < shards.length; i++) {
+                    shards[i] = store.shard(location, optimizer, plan.numShards(), owners.firstShard(rank) + i);
+                }
+                step = position.step();
+                skippedLoss = position.skippedSteps();
+            } catch (IOException e) {
+                throw new UncheckedIOException("barrier task " + rank + " cannot restore " + location + ": " + e.getMessage(), e);
+            }
+        }
+
+        TaskResult run() {
+            long lastCheckpoint = -1;
+            while (step < job.totalSteps()) {
+                takeStep();
+                long done = step;
+                boolean epochEnd = done % job.stepsPerEpoch() == 0;
+                if (store != null && job.checkpointEvery() > 0 && done % job.checkpointEvery() == 0) {
+                    checkpoint(done);
+                    lastCheckpoint = done;
+                }
+                if (epochEnd && job.evaluateEveryEpoch() && done < job.totalSteps()) {
+                    evaluate(done);
+                }
+            }
+            if (store != null && lastCheckpoint != step) {
+                checkpoint(step);
+            }
+            evaluate(step);
+            if (rank != 0) {
+                return null;
+            }
+            long skipped = skippedLoss + shards[0].skippedSteps();
+            return new TaskResult(ParamsCodec.sha256(theta), job.paramsToDriver() ? theta : null, step, skipped);
+        }
+
+        /** One step, as the class describes; advances {@link #step}. */
+        private void takeStep() {
+            long t0 = System.nanoTime();
+            int epoch = (int) (step / job.stepsPerEpoch());
+            int stepInEpoch = (int) (step % job.stepsPerEpoch());
+            double lr = job.schedule().at(step);
+            PartialSum mine = job.gradient().compute(data.train(), theta, epoch, stepInEpoch, step);
+            byte[] myScalars = Scalars.writer().putDouble(mine.lossSum()).putLong(mine.examples())
+                    .putLong(mine.computeNanos()).bytes();
+            for (int q = 0; q < size; q++) {
+                if (owners.owns(q)) {
+                    peers.send(q, new Message(Message.Kind.GRADIENT, step, rank, myScalars,
+                            Arrays.copyOfRange(mine.values(), owners.from(q), owners.to(q))));
+                }
+            }
+            float[] grads = null;
+            if (owners.owns(rank)) {
+                List<PartialSum> parts = new ArrayList<>(size);
+                for (int q = 0; q < size; q++) {
+                    Message m = peers.take(Message.Kind.GRADIENT, step, q);
+                    Scalars.Reader r = Scalars.reader(m.scalars());
+                    parts.add(new PartialSum(q, m.floats(), r.getDouble(), r.getLong(), r.getLong()));
+                }
+                PartialSum sum = OrderedSum.grouped(parts, groupSize, rank);
+                grads = sum.values();
+                float count = sum.examples();
+                for (int i = 0; i < grads.length; i++) {
+                    grads[i] /= count;
+                }
+            }
+            long t1 = System.nanoTime();
+
+            ShardStatistics[] screened = new ShardStatistics[shards.length];
+            for (int i = 0; i < shards.length; i++) {
+                screened[i] = optimizer.screen(shards[i], grads, shards[i].offset() - from);
+            }
+            peers.sendAll(new Message(Message.Kind.STATISTICS, step, rank, Scalars.writer().putDouble(mine.lossSum())
+                    .putLong(mine.examples()).putLong(mine.computeNanos()).putStatistics(screened).bytes(), new float[0]));
+            ShardStatistics[] stats = new ShardStatistics[plan.numShards()];
+            List<PartialSum> scalars = new ArrayList<>(size);
+            for (int q = 0; q < size; q++) {
+                Scalars.Reader r = Scalars.reader(peers.take(Message.Kind.STATISTICS, step, q).scalars());
+                scalars.add(new PartialSum(q, new float[0], r.getDouble(), r.getLong(), r.getLong()));
+                for (ShardStatistics s : r.getStatistics()) {
+                    stats[s.shard()] = s;
+                }
+            }
+            PartialSum total = OrderedSum.grouped(scalars, groupSize, 0);
+            double loss = total.lossSum() / total.examples();
+            boolean skipped = true;
+            if (!Double.isFinite(loss)) {
+                if (job.optimizer().nonFinitePolicy() == NonFinitePolicy.FAIL) {
+                    throw fail("step " + (step + 1) + " (epoch " + (epoch + 1) + "): the mean training loss is " + loss
+                            + "; set adan.optimizer.non-finite = skip to skip such steps");
+                }
+                skippedLoss++;
+            } else {
+                StepDecision decision;
+                try {
+                    decision = optimizer.combine(plan, stats, lr);
+                } catch (NonFiniteGradientException e) {
+                    throw fail("step " + (step + 1) + " (epoch " + (epoch + 1) + "): " + e.getMessage()
+                            + "; set adan.optimizer.non-finite = skip to skip such steps");
+                }
+                if (!decision.skip() && optimizer.refines()) {
+                    decision = refine(decision, grads);
+                }
+                if (!decision.skip()) {
+                    for (ShardState shard : shards) {
+                        optimizer.apply(shard, theta, shard.offset(), grads, shard.offset() - from, decision);
+                    }
+                }
+                for (ShardState shard : shards) {
+                    shard.record(decision);
+                }
+                skipped = decision.skip();
+            }
+            long t2 = System.nanoTime();
+            if (!skipped) {
+                gatherParameters();
+            }
+            long t3 = System.nanoTime();
+            if (rank == 0) {
+                double computeMs = total.computeNanos() / 1e6;
+                peers.toDriver(new Message(Message.Kind.STEP, step, rank, Scalars.writer().putDouble(loss)
+                        .putLong(total.examples()).putBoolean(skipped).putDouble(lr).putDouble(computeMs)
+                        .putDouble(Math.max(0, (t1 - t0) / 1e6 - computeMs)).putDouble((t2 - t1) / 1e6)
+                        .putDouble((t3 - t2) / 1e6).putDouble((t3 - t0) / 1e6).bytes(), new float[0]));
+            }
+            step++;
+        }
+
+        /** LAMB's second round: every owner's {@code prepare} statistics to every task, then refine. */
+        private StepDecision refine(StepDecision decision, float[] grads) {
+            ShardStatistics[] prepared = new ShardStatistics[shards.length];
+            for (int i = 0; i < shards.length; i++) {
+                prepared[i] = optimizer.prepare(shards[i], theta, shards[i].offset(), grads, shards[i].offset() - from,
+                        decision);
+            }
+            peers.sendAll(new Message(Message.Kind.REFINEMENT, step, rank, Scalars.writer().putStatistics(prepared).bytes(),
+                    new float[0]));
+            ShardStatistics[] all = new ShardStatistics[plan.numShards()];
+            for (int q = 0; q < size; q++) {
+                for (ShardStatistics s : Scalars.reader(peers.take(Message.Kind.REFINEMENT, step, q).scalars())
+                        .getStatistics()) {
+                    all[s.shard()] = s;
+                }
+            }
+            return optimizer.refine(plan, decision, all);
+        }
+
+        /** All-gather of θ: this owner's slice to every task, every other owner's slice into this copy. */
+        private void gatherParameters() {
+            if (owners.owns(rank)) {
+                Message slice = new Message(Message.Kind.PARAMETERS, step, rank, new byte[0],
+                        Arrays.copyOfRange(theta, from, to));
+                for (int q = 0; q < size; q++) {
+                    if (q != rank) {
+                        peers.send(q, slice);
+                    }
+                }
+            }
+            for (int q = 0; q < size; q++) {
+                if (q != rank && owners.owns(q)) {
+                    float[] values = peers.take(Message.Kind.PARAMETERS, step, q).floats();
+                    System.arraycopy(values, 0, theta, owners.from(q), values.length);
+                }
+            }
+        }
+
+        /**
+         * Every task writes its shard files into the pending checkpoint and tells task 0, which writes θ and
+         * the manifests and commits it.
+         */
+        private void checkpoint(long done) {
+            long t = System.nanoTime();
+            try {
+                CheckpointStore.Pending pending = store.begin(done, Long.toHexString(job.run()) + "-a" + peers.attempt());
+                List<OptimizerCheckpoint.ShardFile> files = new ArrayList<>();
+                for (ShardState shard : shards) {
+                    files.add(OptimizerCheckpoint.writeShardFile(pending.optimizerFiles(), shard));
+                }
+                if (rank != 0) {
+                    Scalars.Writer w = Scalars.writer().putInt(files.size());
+                    for (OptimizerCheckpoint.ShardFile f : files) {
+                        w.putInt(f.index()).putInt(f.offset()).putInt(f.length()).putString(f.file()).putLong(f.bytes())
+                                .putString(f.sha256());
+                    }
+                    peers.send(0, new Message(Message.Kind.SHARD_FILES, done, rank, w.bytes(), new float[0]));
+                    return;
+                }
+                CheckpointStore.Pending.Params params = pending.writeParams(theta);
+                for (int q = 1; q < size; q++) {
+                    Scalars.Reader r = Scalars.reader(peers.take(Message.Kind.SHARD_FILES, done, q).scalars());
+                    for (int n = r.getInt(); n > 0; n--) {
+                        files.add(new OptimizerCheckpoint.ShardFile(r.getInt(), r.getInt(), r.getInt(), r.getString(),
+                                r.getLong(), r.getString()));
+                    }
+                }
+                files.sort(Comparator.comparingInt(OptimizerCheckpoint.ShardFile::index));
+                OptimizerCheckpoint.writeManifest(pending.optimizerFiles(), optimizer, job.layout(), Precision.FLOAT32,
+                        shards[0].step(), shards[0].skippedSteps(), files);
+                CheckpointStore.Saved saved = store.commit(pending, job.position().at(done, job.stepsPerEpoch(), skippedLoss),
+                        params, optimizer);
+                peers.toDriver(new Message(Message.Kind.CHECKPOINT, done, rank, Scalars.writer()
+                        .putString(saved.location()).putBoolean(saved.written())
+                        .putLong((System.nanoTime() - t) / 1_000_000).bytes(), new float[0]));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write checkpoint at step " + done + " to " + store + ": "
+                        + e.getMessage(), e);
+            }
+        }
+
+        /** Evaluates this task's test blocks at θ and sends the sums to the driver. */
+        private void evaluate(long done) {
+            if (!job.hasTest()) {
+                return;
+            }
+            double correct = 0;
+            double logLoss = 0;
+            for (FeatureBlock block : data.test()) {
+                double[] sums = Evaluator.sums(block, job.model(), theta, job.gradient().computeThreads());
+                correct += sums[0];
+                logLoss += sums[1];
+            }
+            peers.toDriver(new Message(Message.Kind.EVALUATION, done, rank,
+                    Scalars.writer().putDouble(correct).putDouble(logLoss).bytes(), new float[0]));
+        }
+
+        /** Tells the driver why the run stops (task 0), then fails this task. */
+        private TrainingException fail(String message) {
+            if (rank == 0) {
+                peers.toDriver(new Message(Message.Kind.FATAL, step, rank, Scalars.writer().putString(message).bytes(),
+                        new float[0]));
+            }
+            throw new TrainingException(message, null);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.adanspark.spark.barrier;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.SecurityManager;
+import org.apache.spark.SparkConf;
+import org.apache.spark.network.TransportContext;
+import org.apache.spark.network.client.RpcResponseCallback;
+import org.apache.spark.network.client.TransportClient;
+import org.apache.spark.network.client.TransportClientBootstrap;
+import org.apache.spark.network.client.TransportClientFactory;
+import org.apache.spark.network.crypto.AuthClientBootstrap;
+import org.apache.spark.network.crypto.AuthServerBootstrap;
+import org.apache.spark.network.netty.SparkTransportConf;
+import org.apache.spark.network.server.OneForOneStreamManager;
+import org.apache.spark.network.server.RpcHandler;
+import org.apache.spark.network.server.StreamManager;
+import org.apache.spark.network.server.TransportServer;
+import org.apache.spark.network.server.TransportServerBootstrap;
+import org.apache.spark.network.util.TransportConf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Option;
+
+/**
+ * One endpoint of the barrier execution's data plane, on Spark's own network module
+ * ({@code org.apache.spark.network}, the transport Spark's shuffle and RPC use): a server bound to this
+ * process's address that hands every accepted {@link Message} to a consumer, and clients to the other
+ * endpoints. With {@code spark.authenticate} on, both sides run Spark's authentication bootstrap with the
+ * application's secret (and its AES encryption under {@code spark.network.crypto.enabled}); a message of
+ * another run or stage attempt is refused and logged, never delivered (docs/ARCHITECTURE.md, "The
+ * barrier execution").
+ */
+final class MessageServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageServer.class);
+    /** The network module's configuration namespace: {@code spark.adan.io.*}. */
+    private static final String MODULE = "adan";
+
+    private final long run;
+    private final int stageAttempt;
+    private final TransportContext context;
+    private final TransportServer server;
+    private final TransportClientFactory clients;
+    private final String host;
+
+    /**
+     * Starts a server on an ephemeral port of {@code host}.
+     *
+     * @param conf the application's Spark configuration
+     * @param security the process's security manager (its secret authenticates peers)
+     * @param host the address to bind: the executor's or the driver's own, never every interface
+     * @param run the run's identifier
+     * @param stageAttempt the barrier stage attempt the endpoint belongs to (the driver's accepts any: -1)
+     * @param deliver receives every accepted message, on a network thread
+     */
+    MessageServer(SparkConf conf, SecurityManager security, String host, long run, int stageAttempt,
+                  Consumer<Message> deliver) {
+        this.run = run;
+        this.stageAttempt = stageAttempt;
+        this.host = host;
+        TransportConf transportConf = SparkTransportConf.fromSparkConf(conf, MODULE, 1, Option.empty(), Option.empty());
+        this.context = new TransportContext(transportConf, new Handler(deliver));
+        List<TransportServerBootstrap> serverBootstraps = new ArrayList<>();
+        List<TransportClientBootstrap> clientBootstraps = new ArrayList<>();
+        if (security.isAuthenticationEnabled()) {
+            serverBootstraps.add(new AuthServerBootstrap(transportConf, security));
+            clientBootstraps.add(new AuthClientBootstrap(transportConf, conf.getAppId(), security));
+        }
+        this.server = context.createServer(host, 0, serverBootstraps);
+        this.clients = context.createClientFactory(clientBootstraps);
+    }
+
+    /** @return {@code host:port} where this endpoint listens */
+    String address() {
+        return host + ":" + server.getPort();
+    }
+
+    /**
+     * Connects to another endpoint (once; the connection is pooled).
+     *
+     * @param address its {@code host:port}
+     * @return a connection
+     * @throws IOException if it cannot be reached
+     */
+    TransportClient connect(String address) throws IOException {
+        int colon = address.lastIndexOf(':');
+        try {
+            return clients.createClient(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while connecting to " + address, e);
+        }
+    }
+
+    /**
+     * Sends a message one way, scoped to this endpoint's run and the given attempt.
+     *
+     * @param to the connection
+     * @param message the message
+     * @param attempt the receiver's stage attempt
+     */
+    void send(TransportClient to, Message message, int attempt) {
+        to.send(message.encode(run, attempt));
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+        server.close();
+        context.close();
+    }
+
+    /** Decodes what arrives, refusing messages of another run or attempt. */
+    private final class Handler extends RpcHandler {
+        private final Consumer<Message> deliver;
+        private final StreamManager streams = new OneForOneStreamManager();
+
+        Handler(Consumer<Message> deliver) {
+            this.deliver = deliver;
+        }
+
+        @Override
+        public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
+            receive(client, message);
+            callback.onSuccess(ByteBuffer.allocate(0));
+        }
+
+        @Override
+        public void receive(TransportClient client, ByteBuffer message) {
+            Message m;
+            try {
+                m = Message.decode(message, run, stageAttempt);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("refused a message from {}: {}", client.getSocketAddress(), e.getMessage());
+                return;
+            }
+            deliver.accept(m);
+        }
+
+        @Override
+        public StreamManager getStreamManager() {
+            return streams;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package org.adanspark.spark.train;
+
+import java.util.List;
+
+/**
+ * What an {@link Execution} hands back to the trainer after the last step.
+ *
+ * @param params the final θ, or null when the caller did not ask for it and the execution kept it off the
+ *     driver ({@code barrier} without a model to save)
+ * @param paramsSha256 SHA-256 of the final θ ({@link ParamsCodec#sha256})
+ * @param steps steps done in all, including those before a resume
+ * @param skippedSteps updates skipped in all, for a non-finite loss or gradient
+ * @param testAccuracy the final evaluation's accuracy, NaN without test data
+ * @param losses this run's mean training loss per step
+ */
+public record TrainingOutcome(float[] params, String paramsSha256, long steps, long skippedSteps,
+                              double testAccuracy, List<Double> losses) {
+
+    /** @return the last step's loss, NaN when this run took no step */
+    public double lastLoss() {
+        return losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1);
+    }
+}
