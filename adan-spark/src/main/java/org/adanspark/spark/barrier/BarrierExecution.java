@@ -106,7 +106,9 @@ public final class BarrierExecution implements Execution {
                     + " steps");
             Events progress = new Events(run, tasks);
             try {
-                JavaFutureAction<List<TaskResult>> future = new JavaRDD<>(stage, tag).collectAsync();
+                // Spark restarts a failed barrier stage only when it is a shuffle map stage (a failed barrier result
+                // stage aborts the job), so the tasks' results cross one shuffle to the driver
+                JavaFutureAction<List<TaskResult>> future = new JavaRDD<>(stage, tag).coalesce(1, true).collectAsync();
                 while (!future.isDone()) {
                     Message m = events.poll(100, TimeUnit.MILLISECONDS);
                     if (m != null && !progress.handle(m)) {
@@ -145,14 +147,14 @@ public final class BarrierExecution implements Execution {
     /**
      * Refuses what cannot run a barrier stage, before any work: dynamic allocation (Spark does not run
      * barrier stages under it) and fewer free task slots than tasks (Spark would wait and retry for minutes
-     * before failing). Executors that are still registering are waited for up to 30 s.
+     * before failing). On a cluster, executors that are still registering are waited for up to 30 s.
      */
     private void checkCluster(int tasks) {
         if (jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
             throw new ConfigurationException("adan.train.execution (--execution) barrier needs a fixed set of executors, "
                     + "but spark.dynamicAllocation.enabled is true; turn it off or use --execution jobs", null);
         }
-        long deadline = System.currentTimeMillis() + SLOT_WAIT_MS;
+        long deadline = System.currentTimeMillis() + (jsc.isLocal() ? 0 : SLOT_WAIT_MS);
         int slots = slots();
         while (slots < tasks && System.currentTimeMillis() < deadline) {
             try {
@@ -218,6 +220,8 @@ public final class BarrierExecution implements Execution {
             switch (m.kind()) {
                 case STEP -> step(m, r);
                 case EVALUATION -> evaluation(m, r);
+                case RESTART -> LOG.warn("a task of the barrier stage failed and Spark restarted the stage: attempt {} "
+                        + "resumes from {} at step {}", r.getInt() + 1, r.getString(), m.step());
                 case CHECKPOINT -> LOG.info("checkpoint {} {} in {} ms", r.getString(),
                         r.getBoolean() ? "written" : "is already there and valid; kept", r.getLong());
                 case FATAL -> {

@@ -143,6 +143,10 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             this.from = owners.from(rank);
             this.to = owners.to(rank);
             restore(peers.note().isEmpty() ? null : peers.note());
+            if (rank == 0 && peers.attempt() > 0) {
+                peers.toDriver(new Message(Message.Kind.RESTART, step, rank, Scalars.writer().putInt(peers.attempt())
+                        .putString(peers.note().isEmpty() ? "the run's start" : peers.note()).bytes(), new float[0]));
+            }
         }
 
         /** Loads θ and this task's shards from a checkpoint, or starts them fresh. */

@@ -37,6 +37,8 @@ record Message(Kind kind, long step, int from, byte[] scalars, float[] floats) {
         PARAMETERS,
         /** A task's shard files of a checkpoint, written: their manifest entries. */
         SHARD_FILES,
+        /** Task 0 to the driver: a restarted stage attempt, and the step it resumes at. */
+        RESTART,
         /** Task 0 to the driver: one step's metrics. */
         STEP,
         /** Every task to the driver: its test partition's evaluation sums. */

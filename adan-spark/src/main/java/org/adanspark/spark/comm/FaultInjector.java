@@ -7,7 +7,9 @@ import org.apache.spark.TaskContext;
 
 /**
  * Fails the first attempt of every task at chosen steps ({@code adan.debug.fail-first-attempt-at-steps}),
- * to show that Spark's task retries leave training unchanged. Off (no steps) in normal runs.
+ * to show that Spark's task retries leave training unchanged. Off (no steps) in normal runs. "First" is
+ * of the stage too: a barrier stage that Spark restarts numbers its tasks' attempts from 0 again, and its
+ * second attempt must not fail at the same step.
  */
 public final class FaultInjector implements Serializable {
 
@@ -33,9 +35,9 @@ public final class FaultInjector implements Serializable {
      */
     public void maybeFail(String stage, long step) {
         TaskContext task = TaskContext.get();
-        if (steps.contains(step) && task != null && task.attemptNumber() == 0) {
+        if (steps.contains(step) && task != null && task.attemptNumber() == 0 && task.stageAttemptNumber() == 0) {
             throw new InjectedTaskFailure("injected failure of " + stage + " task for partition "
-                    + task.partitionId() + " at step " + step + " (attempt 0)");
+                    + task.partitionId() + " at step " + step + " (attempt 0 of stage attempt 0)");
         }
     }
 
