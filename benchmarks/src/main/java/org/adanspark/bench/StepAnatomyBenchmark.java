@@ -22,14 +22,16 @@ import org.nd4j.linalg.dataset.DataSet;
  * trainer compares with DL4J training the same model in one process on the same cores.
  *
  * <p>For {@code mlp:256} and {@code lenet} on Fashion-MNIST in embedded {@code local[C]} Spark (C = cores,
- * one partition each, micro-batch 512, Adan, 4 optimizer shards) at global batch 1k, 4k and 32k, with the
- * {@code sharded} and the {@code tree} all-reduce: the mean per-step compute / reduce / update /
- * broadcast split, driver bytes in and out, Spark jobs per step, examples/s, and parallel efficiency —
+ * one partition each, micro-batch 512, Adan, 4 optimizer shards) at global batch 1k, 4k and 32k, in the
+ * {@code jobs} execution with the {@code sharded} and the {@code tree} all-reduce and in the
+ * {@code barrier} execution, side by side in one run: the mean per-step wall time and its compute /
+ * reduce / update / broadcast split, the overhead (step − compute − update: what distribution costs),
+ * driver bytes in and out, Spark jobs per step, examples/s, and parallel efficiency —
  * the trainer's examples/s over a single-process DL4J {@code MultiLayerNetwork.fit} of the same network
  * (AdanUpdater, minibatch 512) on the same cores, measured in the same run.
  *
  * <p>Usage: {@code bin/adan-bench step-anatomy [--quick] [--out-dir DIR]}. Full: all of the above, the
- * first steps of each configuration discarded (JIT, network pools); about 8 minutes on 2 cores. Quick:
+ * first steps of each configuration discarded (JIT, network pools); about 16 minutes on 2 cores. Quick:
  * 8,000 rows, batches 512 and 1,024 (LeNet: 512 only), one measured step (a smoke test: the figures mean
  * little).
  */
@@ -57,9 +59,10 @@ public final class StepAnatomyBenchmark {
                 jobs.incrementAndGet();
             }
         });
-        ResultTable table = new ResultTable("model", "global_batch", "allreduce", "measured_steps", "step_ms",
-                "compute_ms", "reduce_ms", "update_ms", "broadcast_ms", "driver_in_mb", "driver_out_mb",
-                "spark_jobs_per_step", "examples_per_sec", "dl4j_examples_per_sec", "parallel_efficiency");
+        ResultTable table = new ResultTable("model", "global_batch", "execution", "measured_steps", "step_ms",
+                "compute_ms", "reduce_ms", "update_ms", "broadcast_ms", "overhead_ms", "driver_in_bytes",
+                "driver_out_bytes", "spark_jobs_per_step", "examples_per_sec", "dl4j_examples_per_sec",
+                "parallel_efficiency");
         try {
             TrainTestData data = BenchSpark.fashionMnist(spark, quick ? 8000 : 0, 1);
             System.out.println(data.train() + "; micro-batch " + MICRO_BATCH);
@@ -73,13 +76,15 @@ public final class StepAnatomyBenchmark {
                     boolean slow = model.equals("lenet") && batch > 4096;
                     int warmup = quick ? 1 : slow ? 1 : 2;
                     int measured = quick ? 1 : slow ? 3 : 6;
-                    for (String mode : new String[] {"sharded", "tree"}) {
+                    for (String mode : new String[] {"jobs-sharded", "jobs-tree", "barrier"}) {
                         RunRecorder rec = new RunRecorder();
                         long jobsBefore = jobs.get();
                         BenchSpark.train(spark, data, BenchSpark.settings(Map.of("adan.model.spec", model,
                                 "adan.train.global-batch", batch, "adan.train.micro-batch", MICRO_BATCH,
                                 "adan.train.max-steps", warmup + measured, "adan.train.epochs", 1000,
-                                "adan.train.allreduce", mode, "adan.train.evaluate-every-epoch", false)), rec);
+                                "adan.train.execution", mode.startsWith("jobs") ? "jobs" : "barrier",
+                                "adan.train.allreduce", mode.endsWith("tree") ? "tree" : "sharded",
+                                "adan.train.evaluate-every-epoch", false)), rec);
                         double jobsPerStep = (settledCount(jobs) - jobsBefore) / (double) (warmup + measured);
                         List<StepMetrics> m = rec.steps().subList(warmup, rec.steps().size()).stream()
                                 .map(RunRecorder.Step::metrics).toList();
@@ -92,10 +97,13 @@ public final class StepAnatomyBenchmark {
             spark.stop();
         }
         table.write(options, options.file(".csv"), machine, """
-                Times are means per measured step in ms. compute = the slowest partition's gradient computation;
-                reduce = the rest of the all-reduce job (task launch, serialisation, shuffle, ordered sum, collect);
-                update = the driver's Adan step over 4 shards; broadcast = creating and destroying the theta
-                broadcast. spark_jobs_per_step counts SparkListener job starts over all steps of the run.
+                Times are means per measured step in ms; step = the step's wall time. compute = the slowest
+                partition's gradient computation. jobs: reduce = the rest of the all-reduce job (task launch,
+                serialisation, shuffle, ordered sum, collect); update = the driver's Adan step over 4 shards;
+                broadcast = creating and destroying the theta broadcast. barrier (measured by task 0): reduce = the
+                reduce-scatter beyond the slowest computation; update = the statistics exchange and task 0's shard
+                update; broadcast = the all-gather of theta. overhead = step - compute - update. driver bytes are
+                per step. spark_jobs_per_step counts SparkListener job starts over all steps of the run.
                 parallel_efficiency = examples_per_sec / dl4j_examples_per_sec (same model, same cores).
                 """);
         plot(table, options, batches);
@@ -125,20 +133,20 @@ public final class StepAnatomyBenchmark {
         double update = 0;
         double bcast = 0;
         double examples = 0;
-        double wall = 0;
+        double wallMs = 0;
         for (StepMetrics s : m) {
             compute += s.computeMs();
             reduce += s.reduceMs();
             update += s.updateMs();
             bcast += s.broadcastMs();
             examples += s.examples();
-            wall += s.examples() / s.examplesPerSec();
+            wallMs += s.stepMs();
         }
         int n = m.size();
-        double exPerSec = examples / wall;
-        return t.add(model, batch, mode, n, wall * 1000 / n, compute / n, reduce / n, update / n, bcast / n,
-                m.get(0).driverBytesIn() / 1e6, m.get(0).driverBytesOut() / 1e6, jobsPerStep, exPerSec, dl4j,
-                exPerSec / dl4j);
+        double exPerSec = examples / (wallMs / 1000);
+        return t.add(model, batch, mode, n, wallMs / n, compute / n, reduce / n, update / n, bcast / n,
+                (wallMs - compute - update) / n, m.get(0).driverBytesIn(), m.get(0).driverBytesOut(), jobsPerStep,
+                exPerSec, dl4j, exPerSec / dl4j);
     }
 
     /** DL4J's own {@code fit} over {@code minibatches} minibatches of the training rows, after 3 warm-up ones. */
@@ -170,7 +178,7 @@ public final class StepAnatomyBenchmark {
     private static void plot(ResultTable table, BenchOptions options, int[] batches) {
         List<CategoryChart> panels = new ArrayList<>();
         for (String model : List.of("mlp:256", "lenet")) {
-            CategoryChart chart = Charts.bars(model + ": time per step by part (ms)", "global batch / all-reduce", "ms");
+            CategoryChart chart = Charts.bars(model + ": time per step by part (ms)", "global batch / execution", "ms");
             chart.getStyler().setStacked(true);
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
             List<String> categories = new ArrayList<>();

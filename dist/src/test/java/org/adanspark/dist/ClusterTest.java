@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
  * The submit jar on a real standalone cluster — a master and two one-core workers, separate JVMs — against
  * the embedded {@code local[*]} launcher: the same flags and partition count give the same
  * {@code params_sha256} — the README's main job (IDX files) gives the README's, a9a (LIBSVM) the embedded
- * run's — and a run survives {@code kill -9} of an executor (a9a), of a worker and, with {@code --resume},
- * of the driver (Fashion-MNIST), ending on the undisturbed run's bits. Small models keep each run to
+ * run's — and a run survives {@code kill -9} of an executor (a9a; the README's job in the barrier execution),
+ * of a worker and, with {@code --resume}, of the driver (Fashion-MNIST; a barrier run resumed by the jobs
+ * execution), ending on the undisturbed run's bits. Small models keep each run to
  * seconds; the cluster is started once for the class.
  */
 class ClusterTest {
@@ -69,11 +70,22 @@ class ClusterTest {
     }
 
     @Test
-    void theReadmesMainJobOnTwoWorkersPrintsTheReadmesParamsSha256() throws Exception {
+    void theReadmesMainJobInTheBarrierExecutionSurvivesAnExecutorKillWithTheReadmesParamsSha256() throws Exception {
         // Fashion-MNIST from IDX files; two one-core workers give Spark's default two partitions, as
-        // bin/adan-train's local[*] does on the two-core machines the README's figure comes from
+        // bin/adan-train's local[*] does on the two-core machines the README's figure comes from. The barrier
+        // execution (optimizer shards in the executors) gives the jobs execution's bits, and when an executor
+        // dies mid-stage Spark restarts the stage, which replays from the start to the same bits.
         Build.MainJob job = Build.readmeMainJob();
-        assertEquals(job.paramsSha256(), clusterSha(job.flags()));
+        List<String> flags = new ArrayList<>(job.flags());
+        flags.addAll(List.of("--execution", "barrier"));
+        Path metrics = dir.resolve("barrier-executor-kill.jsonl");
+        StandaloneCluster.Driver driver = cluster.submit("barrier-executor-kill", withMetrics(flags, metrics));
+        awaitStep(driver, metrics, 3);
+        long pid = cluster.killExecutorOf(1);
+        assertEquals(0, driver.await(300), driver.output());
+        assertEquals(job.paramsSha256(), finalSha(metrics), "after kill -9 of executor pid " + pid);
+        assertTrue(driver.output().contains("Spark restarted the stage"), driver.output());
+        assertEquals(45, stepLines(metrics), "each step is reported once, the replayed ones too");
     }
 
     @Test
@@ -104,11 +116,14 @@ class ClusterTest {
 
     @Test
     void killingTheDriverAndResumingEndsOnTheUndisturbedBits() throws Exception {
+        // the killed run is a barrier run, whose executors write the checkpoints; the jobs execution resumes it
         Path checkpoints = dir.resolve("driver-kill-ck");
         List<String> run = new ArrayList<>(IDX_RUN);
         run.addAll(List.of("--checkpoint-dir", checkpoints.toString(), "--checkpoint-every", "3"));
         Path metrics = dir.resolve("driver-kill.jsonl");
-        StandaloneCluster.Driver driver = cluster.submit("driver-kill", withMetrics(run, metrics));
+        List<String> barrier = new ArrayList<>(run);
+        barrier.addAll(List.of("--execution", "barrier"));
+        StandaloneCluster.Driver driver = cluster.submit("driver-kill", withMetrics(barrier, metrics));
         StandaloneCluster.await("a checkpoint at step 6", Duration.ofSeconds(180),
                 () -> Files.isDirectory(checkpoints.resolve("step-000000006")) || !driver.process().isAlive());
         driver.process().destroyForcibly();
@@ -122,13 +137,6 @@ class ClusterTest {
         assertEquals(0, again.await(300), again.output());
         assertTrue(again.output().contains("resumed from "), again.output());
         assertEquals(idxLocalSha, finalSha(resumed));
-    }
-
-    private static String clusterSha(List<String> flags) throws Exception {
-        Path metrics = dir.resolve("cluster-" + RUNS.incrementAndGet() + ".jsonl");
-        StandaloneCluster.Driver driver = cluster.submit("cluster-run-" + RUNS.get(), withMetrics(flags, metrics));
-        assertEquals(0, driver.await(300), driver.output());
-        return finalSha(metrics);
     }
 
     /**

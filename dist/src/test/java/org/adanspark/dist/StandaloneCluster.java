@@ -161,9 +161,22 @@ final class StandaloneCluster implements AutoCloseable {
      * @return the running driver
      */
     Driver submit(String name, List<String> flags) throws IOException {
+        return submit(name, flags, "1g");
+    }
+
+    /**
+     * Submits the jar with TrainMain in client mode, with executors of a given heap; the driver's heap is
+     * always 1 GiB.
+     *
+     * @param name what to call the submission (its log is {@code NAME.log} in the cluster's directory)
+     * @param flags TrainMain's flags
+     * @param executorMemory {@code spark.executor.memory}
+     * @return the running driver
+     */
+    Driver submit(String name, List<String> flags, String executorMemory) throws IOException {
         List<String> args = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit", "--master", masterUrl(),
                 "--deploy-mode", "client", "--conf", "spark.ui.enabled=false",
-                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.executor.memory=1g",
+                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.executor.memory=" + executorMemory,
                 "--conf", "spark.executor.extraJavaOptions=-Dlog4j2.configurationFile="
                         + Build.ROOT.resolve("conf/log4j2.properties"),
                 "--class", "org.adanspark.spark.cli.TrainMain", Build.submitJar().toString()));
