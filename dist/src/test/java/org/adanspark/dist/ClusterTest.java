@@ -58,7 +58,7 @@ class ClusterTest {
         idxLocalSha = localSha(IDX_RUN);
         Path a9a = new DataSetLocator(null).locate("a9a", "a9a", "a9a.t").resolve("a9a");
         a9aRun = List.of("--data", "libsvm:" + a9a, "--model", "mlp:16", "--global-batch", "2048", "--epochs", "1",
-                "--max-steps", "12", "--partitions", "2");
+                "--max-steps", "12", "--partitions", "2", "--execution", "jobs");
         a9aLocalSha = localSha(a9aRun);
     }
 
@@ -102,8 +102,11 @@ class ClusterTest {
 
     @Test
     void killingAWorkerMidRunEndsOnTheUndisturbedBits() throws Exception {
+        // the jobs execution carries on with the one worker left (a barrier stage would wait for two slots)
         Path metrics = dir.resolve("worker-kill.jsonl");
-        StandaloneCluster.Driver driver = cluster.submit("worker-kill", withMetrics(IDX_RUN, metrics));
+        List<String> jobs = new ArrayList<>(IDX_RUN);
+        jobs.addAll(List.of("--execution", "jobs"));
+        StandaloneCluster.Driver driver = cluster.submit("worker-kill", withMetrics(jobs, metrics));
         try {
             awaitStep(driver, metrics, 3);
             cluster.killWorker(2);
@@ -131,7 +134,7 @@ class ClusterTest {
         assertFalse(Files.exists(checkpoints.resolve(String.format("step-%09d", IDX_STEPS))),
                 "the driver was killed before it finished:\n" + driver.output());
 
-        run.add("--resume");
+        run.addAll(List.of("--execution", "jobs", "--resume"));
         Path resumed = dir.resolve("driver-kill-resumed.jsonl");
         StandaloneCluster.Driver again = cluster.submit("driver-kill-resumed", withMetrics(run, resumed));
         assertEquals(0, again.await(300), again.output());

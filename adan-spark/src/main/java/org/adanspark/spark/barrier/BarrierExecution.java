@@ -16,11 +16,13 @@ import org.adanspark.spark.metrics.TrainingListener;
 import org.adanspark.spark.train.ConfigurationException;
 import org.adanspark.spark.train.Evaluator;
 import org.adanspark.spark.train.Execution;
+import org.adanspark.spark.train.Parallelism;
 import org.adanspark.spark.train.RunPlan;
 import org.adanspark.spark.train.SparkFailure;
 import org.adanspark.spark.train.TrainingException;
 import org.adanspark.spark.train.TrainingOutcome;
 import org.adanspark.spark.train.TrainingRun;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
@@ -150,10 +152,7 @@ public final class BarrierExecution implements Execution {
      * before failing). On a cluster, executors that are still registering are waited for up to 30 s.
      */
     private void checkCluster(int tasks) {
-        if (jsc.getConf().getBoolean("spark.dynamicAllocation.enabled", false)) {
-            throw new ConfigurationException("adan.train.execution (--execution) barrier needs a fixed set of executors, "
-                    + "but spark.dynamicAllocation.enabled is true; turn it off or use --execution jobs", null);
-        }
+        refuseDynamicAllocation(jsc.getConf());
         long deadline = System.currentTimeMillis() + (jsc.isLocal() ? 0 : SLOT_WAIT_MS);
         int slots = slots();
         while (slots < tasks && System.currentTimeMillis() < deadline) {
@@ -173,8 +172,19 @@ public final class BarrierExecution implements Execution {
         }
     }
 
+    /**
+     * @param conf the application's configuration
+     * @throws ConfigurationException when dynamic allocation is on
+     */
+    static void refuseDynamicAllocation(SparkConf conf) {
+        if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+            throw new ConfigurationException("adan.train.execution (--execution) barrier needs a fixed set of executors, "
+                    + "but spark.dynamicAllocation.enabled is true; turn it off or use --execution jobs", null);
+        }
+    }
+
     private int slots() {
-        return jsc.sc().maxNumConcurrentTasks(jsc.sc().resourceProfileManager().defaultResourceProfile());
+        return Parallelism.taskSlots(jsc.sc());
     }
 
     /**

@@ -70,6 +70,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
         CheckpointStore store = openStore();
         try (Peers peers = Peers.join(task, job, () -> restartPoint(task, store))) {
             TaskResult result = new Loop(peers, data, store).run();
+            peers.finish();
             return CollectionConverters.asScala(result == null ? List.<TaskResult>of().iterator()
                     : List.of(result).iterator());
         }
@@ -392,6 +393,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             if (rank == 0) {
                 peers.toDriver(new Message(Message.Kind.FATAL, step, rank, Scalars.writer().putString(message).bytes(),
                         new float[0]));
+                peers.flushDriver(); // the driver stops the run with this message instead of restarting the stage
             }
             throw new TrainingException(message, null);
         }

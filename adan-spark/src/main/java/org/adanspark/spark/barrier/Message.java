@@ -37,6 +37,8 @@ record Message(Kind kind, long step, int from, byte[] scalars, float[] floats) {
         PARAMETERS,
         /** A task's shard files of a checkpoint, written: their manifest entries. */
         SHARD_FILES,
+        /** A task has sent everything it will send: the last message on each connection to a peer. */
+        DONE,
         /** Task 0 to the driver: a restarted stage attempt, and the step it resumes at. */
         RESTART,
         /** Task 0 to the driver: one step's metrics. */
@@ -46,7 +48,12 @@ record Message(Kind kind, long step, int from, byte[] scalars, float[] floats) {
         /** Task 0 to the driver: a checkpoint committed. */
         CHECKPOINT,
         /** Task 0 to the driver: the run cannot go on (a non-finite loss or gradient under the fail policy). */
-        FATAL
+        FATAL,
+        /**
+         * The last message on a connection, sent as a request: its answer means every message sent before
+         * it on that connection has been delivered. Never delivered itself.
+         */
+        FLUSH
     }
 
     /**

@@ -107,6 +107,20 @@ final class MessageServer implements AutoCloseable {
         to.send(message.encode(run, attempt));
     }
 
+    /**
+     * Waits until every message sent so far on a connection has been delivered: one request, answered by
+     * the other end after it has handled all that came before it on the connection.
+     *
+     * @param to the connection
+     * @param attempt the receiver's stage attempt
+     * @param from this endpoint's rank, for the receiver's log
+     * @param timeoutMs how long to wait for the answer
+     * @throws RuntimeException when the other end does not answer (it is gone)
+     */
+    void flush(TransportClient to, int attempt, int from, long timeoutMs) {
+        to.sendRpcSync(new Message(Message.Kind.FLUSH, 0, from, new byte[0], new float[0]).encode(run, attempt), timeoutMs);
+    }
+
     @Override
     public void close() {
         clients.close();
@@ -125,7 +139,7 @@ final class MessageServer implements AutoCloseable {
 
         @Override
         public void receive(TransportClient client, ByteBuffer message, RpcResponseCallback callback) {
-            receive(client, message);
+            receive(client, message); // in order after the one-way messages before it on this connection
             callback.onSuccess(ByteBuffer.allocate(0));
         }
 
@@ -138,7 +152,9 @@ final class MessageServer implements AutoCloseable {
                 LOG.warn("refused a message from {}: {}", client.getSocketAddress(), e.getMessage());
                 return;
             }
-            deliver.accept(m);
+            if (m.kind() != Message.Kind.FLUSH) {
+                deliver.accept(m);
+            }
         }
 
         @Override

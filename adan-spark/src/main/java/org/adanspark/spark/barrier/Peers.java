@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.network.client.TransportClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A barrier task's view of the others: its rank, the stage's size, a {@link MessageServer} on the
@@ -14,6 +16,9 @@ import org.apache.spark.network.client.TransportClient;
  * only use: each call costs about a second), after which every message rides the network module.
  */
 final class Peers implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Peers.class);
+    private static final long FLUSH_TIMEOUT_MS = 30_000;
 
     private final int rank;
     private final int size;
@@ -138,6 +143,37 @@ final class Peers implements AutoCloseable {
      */
     Message take(Message.Kind kind, long step, int from) {
         return inbox.take(kind, step, from);
+    }
+
+    /**
+     * The end of a task that has finished its work: a one-way message still in a socket buffer when a
+     * connection closes would be lost, leaving a peer (or the driver) waiting for it. So every task sends
+     * {@link Message.Kind#DONE} to every other and stops only when it has every other task's: a DONE
+     * arrives after everything its sender sent before it on the connection, and nobody closes a server
+     * someone still sends to. Then the driver's connection is flushed.
+     */
+    void finish() {
+        Message done = new Message(Message.Kind.DONE, -1, rank, new byte[0], new float[0]);
+        for (int q = 0; q < size; q++) {
+            if (q != rank) {
+                send(q, done);
+            }
+        }
+        for (int q = 0; q < size; q++) {
+            if (q != rank) {
+                take(Message.Kind.DONE, -1, q);
+            }
+        }
+        flushDriver();
+    }
+
+    /** Waits until every event this task sent the driver has arrived (logged when it cannot be confirmed). */
+    void flushDriver() {
+        try {
+            server.flush(driver, attempt, rank, FLUSH_TIMEOUT_MS);
+        } catch (RuntimeException e) {
+            LOG.warn("task {} could not confirm its last messages to the driver: {}", rank, e.getMessage());
+        }
     }
 
     @Override

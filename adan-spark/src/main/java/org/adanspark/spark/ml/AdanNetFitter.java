@@ -9,6 +9,7 @@ import org.adanspark.spark.metrics.LogProgress;
 import org.adanspark.spark.train.ModelSpec;
 import org.adanspark.spark.train.Objective;
 import org.adanspark.spark.train.OptimizerSpec;
+import org.adanspark.spark.train.Parallelism;
 import org.adanspark.spark.train.RunPlan;
 import org.adanspark.spark.train.SyncTrainer;
 import org.adanspark.spark.train.TrainResult;
@@ -43,7 +44,7 @@ final class AdanNetFitter {
     static Fitted fit(AdanNetParams stage, Dataset<?> dataset, String featuresCol, String labelCol, LabelKind labelKind,
                       int numClasses, Function<BlockDataset, Objective> objectiveOf) {
         SparkSession spark = dataset.sparkSession();
-        int partitions = Math.max(1, spark.sparkContext().defaultParallelism());
+        int partitions = Parallelism.defaultPartitions(spark.sparkContext(), stage.getExecution());
         @SuppressWarnings("unchecked")
         Dataset<Row> rows = (Dataset<Row>) dataset.select(featuresCol, labelCol);
         String name = stage.uid() + " input";

@@ -95,7 +95,7 @@ public final class SyncTrainer {
      * {@link DataValidationException} naming the source and Spark's reason, not a raw stack trace.
      */
     private TrainTestData readData(int classes) {
-        DataLoader loader = new DataLoader(spark, settings.dataSettings(jsc.defaultParallelism()));
+        DataLoader loader = new DataLoader(spark, settings.dataSettings(Parallelism.defaultPartitions(jsc.sc(), settings.execution())));
         try {
             return loader.load(classes);
         } catch (DataValidationException | UncheckedIOException e) {
@@ -149,6 +149,10 @@ public final class SyncTrainer {
         LOG.info("training {} on {}: {} parameters, {} steps of {} examples ({} per epoch), {}, {}",
                 settings.model(), run.train(), run.layout().totalLength(), run.totalSteps(), settings.globalBatch(),
                 run.plan().stepsPerEpoch(), settings.optimizer(), run.schedule());
+        if (barrier && settings.allReduce().equals("tree")) {
+            LOG.warn("adan.train.allreduce (--allreduce) tree applies to the jobs execution; the barrier execution "
+                    + "reduce-scatters between its tasks, in the same order");
+        }
         BlockDataset test = objective.isClassification() ? data.test() : null;
         Execution execution = barrier
                 ? new BarrierExecution(jsc, settings, test, threads, listeners, paramsToDriver)
@@ -179,6 +183,9 @@ public final class SyncTrainer {
         MultiLayerNetwork driverNet = buildNetwork(train, objective);
         ModelHandle model = ModelHandle.of(driverNet.getLayerWiseConfigurations());
         ParamLayout layout = layoutOf(driverNet);
+        if (driverState) {
+            checkDriverHeap(layout.totalLength());
+        }
         float[] theta = driverState ? driverNet.params().toFloatVector() : null;
         driverNet = null; // the barrier execution's driver keeps no copy of the parameters
 
@@ -274,6 +281,24 @@ public final class SyncTrainer {
                     + " features per row: " + SparkFailure.reason(e), e);
         }
         return net;
+    }
+
+    /**
+     * The {@code jobs} execution's driver holds θ and every optimizer state slot as float32 arrays; when
+     * those alone exceed the driver's heap, say so before the first allocation fails with a bare
+     * {@link OutOfMemoryError}.
+     */
+    private void checkDriverHeap(int numParams) {
+        int slots = settings.optimizer().build().slotNames().size();
+        long needed = 4L * numParams * (1 + slots);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (needed > heap) {
+            throw new ConfigurationException(String.format(java.util.Locale.ROOT, "the jobs execution keeps θ and "
+                    + "%s's %d state slots on the driver: %d parameters × %d bytes = %.2f GB, more than the driver's "
+                    + "heap of %.2f GB; use --execution barrier (the state stays on the executors) or a larger "
+                    + "--driver-memory", settings.optimizer().name(), slots, numParams, 4 * (1 + slots), needed / 1e9,
+                    heap / 1e9), null);
+        }
     }
 
     private void noticeIgnoredUpdaters(MultiLayerConfiguration conf) {

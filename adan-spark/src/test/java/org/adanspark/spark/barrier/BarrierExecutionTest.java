@@ -90,7 +90,8 @@ class BarrierExecutionTest {
             assertEquals(jobs.steps.get(i).loss(), m.loss());
             assertEquals(jobs.steps.get(i).examples(), m.examples());
             assertEquals(jobs.steps.get(i).lr(), m.lr());
-            assertTrue(m.stepMs() > 0 && m.computeMs() > 0 && m.stepMs() >= m.computeMs(), m.toString());
+            // task 0 times the step; the slowest partition may have started it a little earlier, so no order
+            assertTrue(m.stepMs() > 0 && m.computeMs() > 0, m.toString());
             assertTrue(m.driverBytesIn() < 1024 && m.driverBytesOut() == 0, "a step's message to the driver is a few numbers");
         }
         assertEquals(2, barrier.evaluations.size(), "after epoch 1 and at the end");
@@ -169,6 +170,15 @@ class BarrierExecutionTest {
         } finally {
             four.release();
         }
+    }
+
+    @Test
+    void dynamicAllocationIsRefusedBeforeTraining() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> BarrierExecution.refuseDynamicAllocation(
+                new org.apache.spark.SparkConf(false).set("spark.dynamicAllocation.enabled", "true")));
+        assertEquals("adan.train.execution (--execution) barrier needs a fixed set of executors, but "
+                + "spark.dynamicAllocation.enabled is true; turn it off or use --execution jobs", e.getMessage());
+        BarrierExecution.refuseDynamicAllocation(new org.apache.spark.SparkConf(false));
     }
 
     private static List<String> checkpoints(Path dir) throws IOException {

@@ -107,9 +107,10 @@ class TrainMainTest {
     @Test
     void aJobSparkGivesUpOnEndsInOneLineNamingTheStepAndTheCheckpointToResumeFrom() {
         Path checkpoints = tmp.resolve("ck");
-        // local[2]: one attempt per task, so the injected failure at step 3 (0-based 2) is final
+        // local[2] in the jobs execution: one attempt per task, so the injected failure at step 3 (0-based 2) is
+        // final (a barrier stage would be restarted instead)
         String[] args = {"--data", "mnist", "--model", "mlp:16", "--global-batch", "1000", "--epochs", "1",
-            "--master", "local[2]", "--conf", "adan.data.train-limit=3000", "--conf", "adan.data.test-limit=500",
+            "--master", "local[2]", "--execution", "jobs", "--conf", "adan.data.train-limit=3000", "--conf", "adan.data.test-limit=500",
             "--checkpoint-dir", checkpoints.toString(), "--checkpoint-every", "1",
             "--conf", "adan.debug.fail-first-attempt-at-steps=[2]"};
         String line = onlyErrorLine(args, 1);

@@ -74,7 +74,7 @@ class AdanNetClassifierTest {
         String explained = c.explainParams();
         for (String p : List.of("hiddenLayers", "modelSpec", "optimizer", "learningRate", "weightDecay", "betas",
                 "maxGradNorm", "globalBatchSize", "microBatchSize", "maxEpochs", "warmupSteps", "seed", "numShards",
-                "checkpointDir", "allReduce", "featuresCol", "labelCol", "probabilityCol", "rawPredictionCol")) {
+                "checkpointDir", "allReduce", "execution", "featuresCol", "labelCol", "probabilityCol", "rawPredictionCol")) {
             assertTrue(explained.contains(p + ":"), p + " missing from explainParams:\n" + explained);
         }
         // the optimizer-dependent defaults are shown as the values they are, not "undefined"
@@ -91,7 +91,8 @@ class AdanNetClassifierTest {
         AdanNetClassifier c = new AdanNetClassifier();
         for (Runnable bad : List.<Runnable>of(() -> c.setGlobalBatchSize(0), () -> c.setMicroBatchSize(-1),
                 () -> c.setMaxEpochs(0), () -> c.setLearningRate(0), () -> c.setWeightDecay(-0.1),
-                () -> c.setOptimizer("adagrad"), () -> c.setAllReduce("ring"), () -> c.setNumShards(0),
+                () -> c.setOptimizer("adagrad"), () -> c.setAllReduce("ring"), () -> c.setExecution("stages"),
+                () -> c.setNumShards(0),
                 () -> c.setBetas(new double[] {0.9, 1.0}), () -> c.setHiddenLayers(new int[] {8, 0}),
                 () -> c.setModelSpec("mlp:x"), () -> c.setMaxGradNorm(-1), () -> c.setWarmupSteps(-1))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::run);
@@ -100,6 +101,13 @@ class AdanNetClassifierTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.setGlobalBatchSize(0));
         assertTrue(e.getMessage().contains("globalBatchSize"), e.getMessage());
         assertEquals(4096, c.getGlobalBatchSize(), "a refused value leaves the param as it was");
+    }
+
+    @Test
+    void theBarrierExecutionFitsTheModelTheJobsExecutionFits() {
+        float[] jobs = small().setExecution("jobs").fit(a9a).network().params();
+        float[] barrier = small().setExecution("barrier").fit(a9a).network().params();
+        assertArrayEquals(jobs, barrier);
     }
 
     @Test

@@ -13,7 +13,9 @@ public final class TestConfigs {
 
     /**
      * A 4-partition MNIST slice (3000 train, 1000 test rows), a small MLP, Adan with warm-up + cosine,
-     * global batch 512, 8 steps, 3 shards; {@code overrides} (HOCON) on top.
+     * global batch 512, 8 steps, 3 shards, in the {@code jobs} execution (4 partitions are more than
+     * {@code local[2]}'s slots for the barrier execution, which BarrierExecutionTest runs on 2);
+     * {@code overrides} (HOCON) on top.
      *
      * @param overrides extra settings, e.g. {@code "adan.train.allreduce = tree"}
      * @return the settings
@@ -32,6 +34,7 @@ public final class TestConfigs {
                 Map.entry("adan.train.global-batch", 512),
                 Map.entry("adan.train.micro-batch", 100),
                 Map.entry("adan.train.max-steps", 8),
+                Map.entry("adan.train.execution", "jobs"),
                 Map.entry("adan.train.epochs", 2),
                 Map.entry("adan.train.evaluate-every-epoch", false)));
         return RunPlan.from(ConfigFactory.parseString(overrides).withFallback(base));
