@@ -3,8 +3,10 @@ package org.adanspark.spark.barrier;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +104,7 @@ public final class BarrierExecution implements Execution {
             RDD<TaskResult> stage = taskData(run, tasks).rdd().barrier().mapPartitions(new BarrierTask(job), false, tag);
             stage.setName("adan-train barrier stage");
             String group = "adan-train-barrier-" + Long.toHexString(runId);
+            CallersGroup callers = CallersGroup.of(jsc);
             jsc.setJobGroup(group, "adan-train barrier: " + tasks + " tasks, steps " + (run.firstStep() + 1) + "–"
                     + run.totalSteps(), true);
             jsc.sc().setCallSite("adan-train barrier: " + tasks + " tasks × " + (run.totalSteps() - run.firstStep())
@@ -140,7 +143,7 @@ public final class BarrierExecution implements Execution {
                 Thread.currentThread().interrupt();
                 throw new TrainingException("interrupted while training", e);
             } finally {
-                jsc.clearJobGroup();
+                callers.restore(jsc);
                 jsc.sc().clearCallSite();
             }
         }
@@ -207,11 +210,29 @@ public final class BarrierExecution implements Execution {
         });
     }
 
+    /** The caller's job group (a CrossValidator's, say), set back after the stage's own. */
+    private record CallersGroup(String id, String description, String interrupt) {
+        private static final String[] KEYS = {"spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel"};
+
+        static CallersGroup of(JavaSparkContext jsc) {
+            return new CallersGroup(jsc.getLocalProperty(KEYS[0]), jsc.getLocalProperty(KEYS[1]),
+                    jsc.getLocalProperty(KEYS[2]));
+        }
+
+        void restore(JavaSparkContext jsc) {
+            jsc.setLocalProperty(KEYS[0], id);
+            jsc.setLocalProperty(KEYS[1], description);
+            jsc.setLocalProperty(KEYS[2], interrupt);
+        }
+    }
+
     /** The driver's side of the run: turns the tasks' events into the listeners' calls. */
     private final class Events {
         private final TrainingRun run;
         private final int tasks;
-        private final Map<Long, List<double[]>> evaluations = new HashMap<>();
+        /** Per evaluation (steps done), each task's sums by rank: a restarted stage may send a rank's twice. */
+        private final Map<Long, double[][]> evaluations = new HashMap<>();
+        private final Set<Long> evaluated = new HashSet<>();
         private final List<Double> losses = new ArrayList<>();
         private long reported;
         private boolean replaying;
@@ -273,18 +294,23 @@ public final class BarrierExecution implements Execution {
         }
 
         private void evaluation(Message m, Scalars.Reader r) {
-            List<double[]> parts = evaluations.computeIfAbsent(m.step(), k -> new ArrayList<>());
-            parts.add(new double[] {m.from(), r.getDouble(), r.getDouble()});
-            if (parts.size() < tasks) {
-                return;
+            if (evaluated.contains(m.step())) {
+                return; // replayed after a restart: reported already
+            }
+            double[][] parts = evaluations.computeIfAbsent(m.step(), k -> new double[tasks][]);
+            parts[m.from()] = new double[] {r.getDouble(), r.getDouble()};
+            for (double[] p : parts) {
+                if (p == null) {
+                    return;
+                }
             }
             evaluations.remove(m.step());
-            parts.sort((a, b) -> Double.compare(a[0], b[0]));
+            evaluated.add(m.step());
             double correct = 0;
             double logLoss = 0;
             for (double[] p : parts) {
-                correct += p[1];
-                logLoss += p[2];
+                correct += p[0];
+                logLoss += p[1];
             }
             Evaluator.Result result = new Evaluator.Result(correct / test.rows(), logLoss / test.rows());
             long done = m.step();

@@ -78,7 +78,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
 
     /**
      * Where this attempt starts: the run's own start on the first attempt; after a failure, the newest
-     * checkpoint this run wrote since it started, so the replay is short and lands on the same bits.
+     * checkpoint of this run (the same model, data, seed, batch, optimizer, partitions and threads: a
+     * checkpoint that gives the same bits) at or after the run's start, so the replay is short.
      */
     private String restartPoint(BarrierTaskContext task, CheckpointStore store) {
         String start = job.restoredFrom() == null ? "" : job.restoredFrom();
@@ -87,7 +88,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
         }
         try {
             Optional<String> latest = store.latestLocation();
-            if (latest.isPresent() && store.position(latest.get()).step() >= job.firstStep()) {
+            TrainingCheckpoint p = latest.isPresent() ? store.position(latest.get()) : null;
+            if (p != null && p.step() >= job.firstStep() && p.at(0, job.stepsPerEpoch(), 0).equals(job.position())) {
                 LOG.info("barrier stage attempt {} resumes from {}", task.stageAttemptNumber(), latest.get());
                 return latest.get();
             }

@@ -2,10 +2,9 @@ package org.adanspark.spark.train;
 
 /**
  * How one optimizer step runs: the gradient of the step's examples, its reduction, and the optimizer's
- * update of θ and its state. The trainer's loop calls this port once per step and does everything else
- * (schedule, metrics, checkpoint and evaluation cadences) itself, so an execution is one implementation
- * of it: {@link JobStepExecutor} runs a Spark job per step with the optimizer on the driver
- * (docs/ARCHITECTURE.md, "One step").
+ * update of θ and its state. {@link JobExecution}'s loop calls this port once per step and does everything
+ * else (schedule, metrics, checkpoint and evaluation cadences) itself; {@link JobStepExecutor} runs a Spark
+ * job per step with the optimizer on the driver (docs/ARCHITECTURE.md, "One step").
  */
 public interface StepExecutor {
 

@@ -32,11 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Synchronous data-parallel training (docs/ARCHITECTURE.md, "One step"), in three parts: the run is set
- * up once ({@link TrainingRun}: network, step plan, schedule, optimizer and state, restored checkpoint),
- * a {@link StepExecutor} takes each step (today {@link JobStepExecutor}: a Spark job for the gradient,
- * the optimizer on the driver), and {@link StepCadence}s checkpoint and evaluate between steps. This
- * class's loop ties them together and reports every step to the listeners.
+ * Synchronous data-parallel training (docs/ARCHITECTURE.md, "Two executions"): the run is set up once
+ * ({@link TrainingRun}: network, step plan, schedule, optimizer, and — in the {@code jobs} execution — θ
+ * and the optimizer state, or the checkpoint to resume from), then an {@link Execution} carries out the
+ * steps: {@link JobExecution} (a Spark job per step, the optimizer on the driver) or
+ * {@link BarrierExecution} (one barrier stage, the optimizer's shards on the executors). Both report every
+ * step to the listeners; this class reports the run's summary.
  *
  * <p>Sampling, dropout and summation order are fixed functions of the seed and the step, so a run is
  * reproducible bit for bit, across task retries and across a resume.

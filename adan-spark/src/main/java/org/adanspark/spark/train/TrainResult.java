@@ -7,7 +7,8 @@ import org.adanspark.spark.metrics.RunSummary;
 /**
  * What a run produced: the final parameters (float32, in the network's flat order) and its summary.
  *
- * @param params final θ
+ * @param params final θ; null after a {@code barrier} run of the command line without {@code --save-model},
+ *     whose driver needs only {@code params_sha256} (every {@link SyncTrainer#fit} returns it)
  * @param layout the network's named parameter tensors
  * @param modelJson the DL4J configuration the parameters belong to
  * @param summary steps, accuracy, wall time, {@code params_sha256}
