@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.adanspark.io.CorruptCheckpointException;
 import org.adanspark.io.OptimizerCheckpoint;
 import org.adanspark.optim.NonFiniteGradientException;
 import org.adanspark.optim.NonFinitePolicy;
@@ -93,6 +94,9 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
                 LOG.info("barrier stage attempt {} resumes from {}", task.stageAttemptNumber(), latest.get());
                 return latest.get();
             }
+        } catch (CorruptCheckpointException e) {
+            LOG.warn("barrier stage attempt {} finds no valid checkpoint and starts over: {}", task.stageAttemptNumber(),
+                    e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list checkpoints in " + job.checkpointDir() + ": " + e.getMessage(), e);
         }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.adanspark.io.CorruptCheckpointException;
 import org.adanspark.io.OptimizerCheckpoint;
+import org.adanspark.io.Sha256;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ShardState;
@@ -343,24 +345,74 @@ public final class CheckpointStore {
     }
 
     /**
-     * The newest checkpoint whose {@code training.json} reads, without loading its parameters or state:
-     * what a driver that holds neither (the barrier execution) resumes from; the tasks check the files they
-     * read.
+     * The newest checkpoint whose every file matches its manifest, checked by streaming each file through
+     * SHA-256 without loading the parameters or the state: what a driver that holds neither (the barrier
+     * execution) resumes from. Damaged newer checkpoints are reported and skipped, as
+     * {@link #restoreLatest} does.
      *
-     * @return its directory, or empty when there is none
+     * @return its directory, or empty when the directory holds no checkpoint
+     * @throws CorruptCheckpointException when checkpoints exist but none is valid, with every reason
      * @throws IOException if the file system fails
      */
     public Optional<String> latestLocation() throws IOException {
         List<Path> all = list();
+        List<String> problems = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0; i--) {
+            String location = all.get(i).toString();
             try {
-                readManifest(all.get(i));
-                return Optional.of(all.get(i).toString());
-            } catch (CorruptCheckpointException | ChecksumException e) {
-                LOG.warn("checkpoint {} is unusable, trying an older one: {}", all.get(i), e.getMessage());
+                verify(location);
+                return Optional.of(location);
+            } catch (CorruptCheckpointException e) {
+                LOG.warn("checkpoint {} is unusable, trying an older one: {}", location, e.getMessage());
+                problems.add(location + ": " + e.getMessage());
             }
         }
+        if (!problems.isEmpty()) {
+            throw new CorruptCheckpointException("no valid checkpoint in " + dir + ":\n  " + String.join("\n  ", problems));
+        }
         return Optional.empty();
+    }
+
+    /**
+     * Checks every file of a checkpoint against its manifests (sizes and SHA-256), streaming.
+     *
+     * @param location the checkpoint's directory
+     * @throws CorruptCheckpointException naming the first file that is missing or does not match
+     * @throws IOException if reading fails
+     */
+    public void verify(String location) throws IOException {
+        Path remote = new Path(location);
+        checked(location, () -> {
+            Manifest m = readManifest(remote);
+            checkSha(new Path(remote, "params.bin"), m.paramsSha256());
+            Path optimizerDir = new Path(remote, "optimizer");
+            Config optimizer = OptimizerCheckpoint.readManifest(new HadoopCheckpointFiles(fs, optimizerDir));
+            try {
+                for (Config shard : optimizer.getConfigList("shards")) {
+                    checkSha(new Path(optimizerDir, shard.getString("file")), shard.getString("sha256"));
+                }
+            } catch (ConfigException e) {
+                throw new CorruptCheckpointException(optimizerDir + "/" + OptimizerCheckpoint.MANIFEST + ": " + e.getMessage());
+            }
+            return null;
+        });
+    }
+
+    private void checkSha(Path file, String expected) throws IOException {
+        if (!fs.exists(file)) {
+            throw new CorruptCheckpointException(file + " is missing");
+        }
+        MessageDigest sha = Sha256.digest();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = fs.open(file)) {
+            for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+                sha.update(buf, 0, n);
+            }
+        }
+        String actual = Sha256.hex(sha);
+        if (!actual.equals(expected)) {
+            throw new CorruptCheckpointException(file + ": SHA-256 " + actual + " does not match the manifest's " + expected);
+        }
     }
 
     /**

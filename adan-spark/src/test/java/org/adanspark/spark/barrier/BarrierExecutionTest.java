@@ -124,6 +124,20 @@ class BarrierExecutionTest {
     }
 
     @Test
+    void aDamagedNewestCheckpointIsReportedAndTheOneBeforeIsResumed() throws IOException {
+        String clean = train("jobs", "").summary().paramsSha256();
+        Path dir = tmp.resolve("damaged");
+        train("barrier", "adan.checkpoint { dir = \"" + dir + "\", every = 3 }");
+        Path shard = dir.resolve("step-000000008/optimizer/shard-00001.bin");
+        byte[] bytes = Files.readAllBytes(shard);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(shard, bytes);
+        TrainResult resumed = train("barrier", "adan.checkpoint { dir = \"" + dir + "\", resume = true }");
+        assertEquals(2, resumed.summary().stepsThisRun(), "resumed from step 6, past the damaged step 8");
+        assertEquals(clean, resumed.summary().paramsSha256());
+    }
+
+    @Test
     void aTaskFailureRestartsTheStageFromTheNewestCheckpointAndChangesNothing() {
         String clean = train("barrier", "").summary().paramsSha256();
         TrainResult fromCheckpoint = train("barrier", "adan.debug.fail-first-attempt-at-steps = [4]\n"
