@@ -97,6 +97,10 @@ public final class CheckpointStore {
      */
     public Saved save(TrainingCheckpoint position, float[] params, Optimizer optimizer, OptimizerState state)
             throws IOException {
+        Path target = new Path(dir, name(position.step()));
+        if (fs.exists(target) && damage(target, optimizer) == null) {
+            return new Saved(target.toString(), false); // nothing to write
+        }
         Pending pending = begin(position.step(), UUID.randomUUID().toString());
         try {
             Pending.Params written = pending.writeParams(params);
@@ -157,7 +161,7 @@ public final class CheckpointStore {
 
         /** @return the optimizer state's directory within it */
         public org.adanspark.io.CheckpointFiles optimizerFiles() {
-            return new HadoopCheckpointFiles(fs, new Path(tmp, "optimizer"));
+            return CheckpointStore.this.optimizerFiles(tmp);
         }
 
         /** Deletes what was written; no exception. */
@@ -195,14 +199,13 @@ public final class CheckpointStore {
         Path tmp = pending.tmp;
         boolean damaged = false;
         if (fs.exists(target)) {
-            try {
-                read(target, optimizer, 1);
+            String damage = damage(target, optimizer);
+            if (damage == null) {
                 pending.abandon();
                 return new Saved(target.toString(), false);
-            } catch (CorruptCheckpointException e) {
-                LOG.warn("checkpoint {} is damaged ({}); writing it again", target, e.getMessage());
-                damaged = true;
             }
+            LOG.warn("checkpoint {} is damaged ({}); writing it again", target, damage);
+            damaged = true;
         }
         Path old = new Path(dir, "." + target.getName() + ".damaged-" + UUID.randomUUID());
         try {
@@ -231,6 +234,49 @@ public final class CheckpointStore {
         return String.format("step-%09d", step);
     }
 
+    /** @return null when the checkpoint in {@code target} reads whole, else why it does not */
+    private String damage(Path target, Optimizer optimizer) throws IOException {
+        try {
+            read(target, optimizer, 1);
+            return null;
+        } catch (CorruptCheckpointException e) {
+            return e.getMessage();
+        }
+    }
+
+    private HadoopCheckpointFiles optimizerFiles(Path checkpoint) {
+        return new HadoopCheckpointFiles(fs, new Path(checkpoint, "optimizer"));
+    }
+
+    /** One way of reading or checking a checkpoint directory. */
+    @FunctionalInterface
+    private interface Check<T> {
+        T at(Path checkpoint) throws IOException;
+    }
+
+    /**
+     * The newest checkpoint that passes {@code check}, newest first, reporting and skipping damaged ones.
+     *
+     * @throws CorruptCheckpointException when checkpoints exist but none passes, with every reason
+     */
+    private <T> Optional<T> newestValid(Check<T> check) throws IOException {
+        List<Path> candidates = list();
+        List<String> problems = new ArrayList<>();
+        for (int i = candidates.size() - 1; i >= 0; i--) {
+            Path c = candidates.get(i);
+            try {
+                return Optional.of(check.at(c));
+            } catch (CorruptCheckpointException e) {
+                LOG.warn("checkpoint {} is unusable, trying an older one: {}", c, e.getMessage());
+                problems.add(c + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new CorruptCheckpointException("no valid checkpoint in " + dir + ":\n  " + String.join("\n  ", problems));
+        }
+        return Optional.empty();
+    }
+
     /**
      * Reads the newest checkpoint that passes every check, reporting and skipping damaged newer ones.
      *
@@ -241,21 +287,7 @@ public final class CheckpointStore {
      * @throws IOException if the file system fails
      */
     public Optional<Restored> restoreLatest(Optimizer optimizer, int shards) throws IOException {
-        List<Path> candidates = list();
-        List<String> problems = new ArrayList<>();
-        for (int i = candidates.size() - 1; i >= 0; i--) {
-            Path c = candidates.get(i);
-            try {
-                return Optional.of(read(c, optimizer, shards));
-            } catch (CorruptCheckpointException e) {
-                LOG.warn("checkpoint {} is unusable, trying an older one: {}", c, e.getMessage());
-                problems.add(c + ": " + e.getMessage());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new CorruptCheckpointException("no valid checkpoint in " + dir + ":\n  " + String.join("\n  ", problems));
-        }
-        return Optional.empty();
+        return newestValid(c -> read(c, optimizer, shards));
     }
 
     /**
@@ -277,11 +309,7 @@ public final class CheckpointStore {
     }
 
     private Restored read(Path remote, Optimizer optimizer, int shards) throws IOException {
-        try {
-            return readChecked(remote, optimizer, shards);
-        } catch (ChecksumException e) { // the file system's own checksum (Hadoop's .crc files) disagrees
-            throw new CorruptCheckpointException(remote + ": " + e.getMessage());
-        }
+        return checked(remote.toString(), () -> readChecked(remote, optimizer, shards));
     }
 
     private Restored readChecked(Path remote, Optimizer optimizer, int shards) throws IOException {
@@ -289,7 +317,7 @@ public final class CheckpointStore {
         float[] params = readParams(remote, m);
         OptimizerState state;
         try {
-            state = OptimizerCheckpoint.read(new HadoopCheckpointFiles(fs, new Path(remote, "optimizer")), optimizer, shards);
+            state = OptimizerCheckpoint.read(optimizerFiles(remote), optimizer, shards);
         } catch (CorruptCheckpointException e) {
             throw new CorruptCheckpointException(remote + "/optimizer: " + e.getMessage());
         }
@@ -355,26 +383,14 @@ public final class CheckpointStore {
      * @throws IOException if the file system fails
      */
     public Optional<String> latestLocation() throws IOException {
-        List<Path> all = list();
-        List<String> problems = new ArrayList<>();
-        for (int i = all.size() - 1; i >= 0; i--) {
-            String location = all.get(i).toString();
-            try {
-                verify(location);
-                return Optional.of(location);
-            } catch (CorruptCheckpointException e) {
-                LOG.warn("checkpoint {} is unusable, trying an older one: {}", location, e.getMessage());
-                problems.add(location + ": " + e.getMessage());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new CorruptCheckpointException("no valid checkpoint in " + dir + ":\n  " + String.join("\n  ", problems));
-        }
-        return Optional.empty();
+        return newestValid(c -> {
+            verify(c.toString());
+            return c.toString();
+        });
     }
 
     /**
-     * Checks every file of a checkpoint against its manifests (sizes and SHA-256), streaming.
+     * Checks every file of a checkpoint against the SHA-256 its manifests record, streaming.
      *
      * @param location the checkpoint's directory
      * @throws CorruptCheckpointException naming the first file that is missing or does not match
@@ -386,7 +402,7 @@ public final class CheckpointStore {
             Manifest m = readManifest(remote);
             checkSha(new Path(remote, "params.bin"), m.paramsSha256());
             Path optimizerDir = new Path(remote, "optimizer");
-            Config optimizer = OptimizerCheckpoint.readManifest(new HadoopCheckpointFiles(fs, optimizerDir));
+            Config optimizer = OptimizerCheckpoint.readManifest(optimizerFiles(remote));
             try {
                 for (Config shard : optimizer.getConfigList("shards")) {
                     checkSha(new Path(optimizerDir, shard.getString("file")), shard.getString("sha256"));
@@ -443,8 +459,7 @@ public final class CheckpointStore {
         Path remote = new Path(location);
         return checked(location, () -> {
             try {
-                return OptimizerCheckpoint.readShard(new HadoopCheckpointFiles(fs, new Path(remote, "optimizer")),
-                        optimizer, shards, shard);
+                return OptimizerCheckpoint.readShard(optimizerFiles(remote), optimizer, shards, shard);
             } catch (CorruptCheckpointException e) {
                 throw new CorruptCheckpointException(remote + "/optimizer: " + e.getMessage());
             }
@@ -459,7 +474,7 @@ public final class CheckpointStore {
     private static <T> T checked(String location, Read<T> read) throws IOException {
         try {
             return read.read();
-        } catch (ChecksumException e) {
+        } catch (ChecksumException e) { // the file system's own checksum (Hadoop's .crc files) disagrees
             throw new CorruptCheckpointException(location + ": " + e.getMessage());
         }
     }
