@@ -70,7 +70,15 @@ public final class CheckpointStore {
         this.keep = keep;
     }
 
-    /** A checkpoint read back. */
+    /**
+     * A checkpoint read back ({@link #restoreLatest}), or only located, with {@code params} and
+     * {@code state} null (what the barrier execution's driver resumes from: its tasks read the rest).
+     *
+     * @param position the run's position it records
+     * @param params θ, or null
+     * @param state the optimizer state, or null
+     * @param location its directory
+     */
     public record Restored(TrainingCheckpoint position, float[] params, OptimizerState state, String location) {
     }
 

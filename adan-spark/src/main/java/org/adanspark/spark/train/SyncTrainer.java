@@ -220,26 +220,20 @@ public final class SyncTrainer {
         long step = 0;
         long skipped = 0;
         String restoredFrom = null;
-        if (settings.resume() && !driverState) {
-            Optional<String> latest = latestLocation(checkpoints);
-            if (latest.isPresent()) {
-                TrainingCheckpoint p = position(checkpoints, latest.get());
-                checkCompatible(p, latest.get(), model.sha256(), optimizer, layout.totalLength(), train, threads);
-                step = p.step();
-                skipped = p.skippedSteps();
-                restoredFrom = latest.get();
-                long resumedAt = step;
-                listeners.forEach(l -> l.onResume(latest.get(), resumedAt));
-            } else {
-                LOG.info("no checkpoint in {} yet; starting from step 0", checkpoints);
-            }
-        } else if (settings.resume()) {
-            Optional<CheckpointStore.Restored> restored = restore(checkpoints, optimizer, spec.shards());
-            if (restored.isPresent()) {
-                CheckpointStore.Restored r = restored.get();
-                checkCompatible(r.position(), r.location(), model.sha256(), optimizer, theta.length, train, threads);
-                theta = r.params();
-                state = r.state();
+        if (settings.resume()) {
+            // jobs reads θ and the state here; barrier only locates the checkpoint, whose files its tasks read
+            Optional<CheckpointStore.Restored> found = driverState
+                    ? unchecked(() -> checkpoints.restoreLatest(optimizer, spec.shards()))
+                    : unchecked(checkpoints::latestLocation).map(location -> new CheckpointStore.Restored(
+                            unchecked(() -> checkpoints.position(location)), null, null, location));
+            if (found.isPresent()) {
+                CheckpointStore.Restored r = found.get();
+                checkCompatible(r.position(), r.location(), model.sha256(), optimizer, layout.totalLength(), train,
+                        threads);
+                if (driverState) {
+                    theta = r.params();
+                    state = r.state();
+                }
                 step = r.position().step();
                 skipped = r.position().skippedSteps();
                 restoredFrom = r.location();
@@ -343,25 +337,15 @@ public final class SyncTrainer {
         }
     }
 
-    private static Optional<CheckpointStore.Restored> restore(CheckpointStore store, Optimizer optimizer, int shards) {
-        try {
-            return store.restoreLatest(optimizer, shards);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+    @FunctionalInterface
+    private interface IoSupplier<T> {
+        T get() throws IOException;
     }
 
-    private static Optional<String> latestLocation(CheckpointStore store) {
+    /** Reading checkpoints: an I/O failure (a corrupt checkpoint among them) ends the run with its message. */
+    private static <T> T unchecked(IoSupplier<T> read) {
         try {
-            return store.latestLocation();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
-    }
-
-    private static TrainingCheckpoint position(CheckpointStore store, String location) {
-        try {
-            return store.position(location);
+            return read.get();
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
