@@ -134,6 +134,7 @@ public final class StepAnatomyBenchmark {
         double bcast = 0;
         double examples = 0;
         double wallMs = 0;
+        double overhead = 0;
         for (StepMetrics s : m) {
             compute += s.computeMs();
             reduce += s.reduceMs();
@@ -141,11 +142,12 @@ public final class StepAnatomyBenchmark {
             bcast += s.broadcastMs();
             examples += s.examples();
             wallMs += s.stepMs();
+            overhead += s.overheadMs();
         }
         int n = m.size();
         double exPerSec = examples / (wallMs / 1000);
         return t.add(model, batch, mode, n, wallMs / n, compute / n, reduce / n, update / n, bcast / n,
-                (wallMs - compute - update) / n, m.get(0).driverBytesIn(), m.get(0).driverBytesOut(), jobsPerStep,
+                overhead / n, m.get(0).driverBytesIn(), m.get(0).driverBytesOut(), jobsPerStep,
                 exPerSec, dl4j, exPerSec / dl4j);
     }
 

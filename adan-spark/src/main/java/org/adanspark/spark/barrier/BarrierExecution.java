@@ -157,7 +157,7 @@ public final class BarrierExecution implements Execution {
     private void checkCluster(int tasks) {
         refuseDynamicAllocation(jsc.getConf());
         long deadline = System.currentTimeMillis() + (jsc.isLocal() ? 0 : SLOT_WAIT_MS);
-        int slots = slots();
+        int slots = Parallelism.taskSlots(jsc.sc());
         while (slots < tasks && System.currentTimeMillis() < deadline) {
             try {
                 Thread.sleep(500);
@@ -165,7 +165,7 @@ public final class BarrierExecution implements Execution {
                 Thread.currentThread().interrupt();
                 break;
             }
-            slots = slots();
+            slots = Parallelism.taskSlots(jsc.sc());
         }
         if (slots < tasks) {
             throw new ConfigurationException("adan.train.execution (--execution) barrier runs one task per partition at "
@@ -184,10 +184,6 @@ public final class BarrierExecution implements Execution {
             throw new ConfigurationException("adan.train.execution (--execution) barrier needs a fixed set of executors, "
                     + "but spark.dynamicAllocation.enabled is true; turn it off or use --execution jobs", null);
         }
-    }
-
-    private int slots() {
-        return Parallelism.taskSlots(jsc.sc());
     }
 
     /**
@@ -285,7 +281,7 @@ public final class BarrierExecution implements Execution {
             double gatherMs = r.getDouble();
             double stepMs = r.getDouble();
             int epoch = (int) (m.step() / run.plan().stepsPerEpoch());
-            long bytes = m.scalars().length + 37L;
+            long bytes = m.encodedBytes();
             StepMetrics metrics = new StepMetrics(done, run.totalSteps(), epoch, loss, lr, examples,
                     examples / (stepMs / 1e3), computeMs, reduceMs, updateMs, gatherMs, bytes, 0, skipped, stepMs);
             reported = done;

@@ -62,13 +62,18 @@ record Message(Kind kind, long step, int from, byte[] scalars, float[] floats) {
      * @param stageAttempt the barrier stage's attempt
      */
     ByteBuffer encode(long run, int stageAttempt) {
-        ByteBuffer buf = ByteBuffer.allocate(HEADER + scalars.length + 4 + 4 * floats.length);
+        ByteBuffer buf = ByteBuffer.allocate(encodedBytes());
         buf.putInt(MAGIC).putLong(run).putInt(stageAttempt).putLong(step).put((byte) kind.ordinal()).putInt(from)
                 .putInt(scalars.length).put(scalars).putInt(floats.length);
         buf.order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(floats);
         buf.position(buf.capacity());
         buf.flip();
         return buf;
+    }
+
+    /** @return the message's size on the wire */
+    int encodedBytes() {
+        return HEADER + scalars.length + 4 + 4 * floats.length;
     }
 
     /**
