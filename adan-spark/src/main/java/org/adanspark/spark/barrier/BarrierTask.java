@@ -348,21 +348,13 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
                     files.add(OptimizerCheckpoint.writeShardFile(pending.optimizerFiles(), shard));
                 }
                 if (rank != 0) {
-                    Scalars.Writer w = Scalars.writer().putInt(files.size());
-                    for (OptimizerCheckpoint.ShardFile f : files) {
-                        w.putInt(f.index()).putInt(f.offset()).putInt(f.length()).putString(f.file()).putLong(f.bytes())
-                                .putString(f.sha256());
-                    }
-                    peers.send(0, new Message(Message.Kind.SHARD_FILES, done, rank, w.bytes(), new float[0]));
+                    peers.send(0, new Message(Message.Kind.SHARD_FILES, done, rank,
+                            Scalars.writer().putShardFiles(files).bytes(), new float[0]));
                     return;
                 }
                 CheckpointStore.Pending.Params params = pending.writeParams(theta);
                 for (int q = 1; q < size; q++) {
-                    Scalars.Reader r = Scalars.reader(peers.take(Message.Kind.SHARD_FILES, done, q).scalars());
-                    for (int n = r.getInt(); n > 0; n--) {
-                        files.add(new OptimizerCheckpoint.ShardFile(r.getInt(), r.getInt(), r.getInt(), r.getString(),
-                                r.getLong(), r.getString()));
-                    }
+                    files.addAll(Scalars.reader(peers.take(Message.Kind.SHARD_FILES, done, q).scalars()).getShardFiles());
                 }
                 files.sort(Comparator.comparingInt(OptimizerCheckpoint.ShardFile::index));
                 OptimizerCheckpoint.writeManifest(pending.optimizerFiles(), optimizer, job.layout(), Precision.FLOAT32,

@@ -6,10 +6,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.adanspark.io.OptimizerCheckpoint;
 import org.adanspark.optim.ShardStatistics;
 
 /**
- * The scalar part of a {@link Message}: numbers, strings and shard statistics, written and read back in
+ * The scalar part of a {@link Message}: numbers, strings, shard statistics and checkpoint shard-file
+ * entries, written and read back in
  * the same order. Doubles travel as their exact bits, so every task combines the same values.
  */
 final class Scalars {
@@ -61,6 +65,16 @@ final class Scalars {
                     out.writeDouble(s.firstNonFiniteValue());
                 }
             });
+        }
+
+        /** Writes a count, then each checkpoint shard file's manifest entry. */
+        Writer putShardFiles(List<OptimizerCheckpoint.ShardFile> files) {
+            putInt(files.size());
+            for (OptimizerCheckpoint.ShardFile f : files) {
+                putInt(f.index()).putInt(f.offset()).putInt(f.length()).putString(f.file()).putLong(f.bytes())
+                        .putString(f.sha256());
+            }
+            return this;
         }
 
         byte[] bytes() {
@@ -122,6 +136,15 @@ final class Scalars {
                 }
                 return stats;
             });
+        }
+
+        List<OptimizerCheckpoint.ShardFile> getShardFiles() {
+            List<OptimizerCheckpoint.ShardFile> files = new ArrayList<>();
+            for (int n = getInt(); n > 0; n--) {
+                files.add(new OptimizerCheckpoint.ShardFile(getInt(), getInt(), getInt(), getString(), getLong(),
+                        getString()));
+            }
+            return files;
         }
 
         private static <T> T get(IoSupplier<T> read) {
