@@ -26,7 +26,7 @@ final class Dl4jBaseline {
      *     the trainer's presets carry no DL4J updater, since our optimizer runs on the driver
      */
     static MultiLayerConfiguration withAdan(String model, int inputs, int classes, double lr) {
-        MultiLayerConfiguration conf = ModelSpec.parse(model).configuration(inputs, classes, 42);
+        MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(ModelSpec.parse(model).configuration(inputs, classes, 42));
         for (NeuralNetConfiguration layer : conf.getConfs()) {
             if (layer.getLayer() instanceof BaseLayer b) {
                 b.setIUpdater(new AdanUpdater(lr));

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.adanspark.spark.comm.FaultInjector;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.FeatureBlock;
+import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.metrics.StepMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
 import org.adanspark.spark.train.ConfigurationException;
@@ -294,7 +295,7 @@ public final class BarrierExecution implements Execution {
                 return; // replayed after a restart: reported already
             }
             double[][] parts = evaluations.computeIfAbsent(m.step(), k -> new double[tasks][]);
-            parts[m.from()] = new double[] {r.getDouble(), r.getDouble()};
+            parts[m.from()] = new double[] {r.getDouble(), r.getDouble(), r.getDouble()};
             for (double[] p : parts) {
                 if (p == null) {
                     return;
@@ -302,13 +303,13 @@ public final class BarrierExecution implements Execution {
             }
             evaluations.remove(m.step());
             evaluated.add(m.step());
-            double correct = 0;
-            double logLoss = 0;
+            double[] total = new double[3];
             for (double[] p : parts) {
-                correct += p[0];
-                logLoss += p[1];
+                for (int i = 0; i < total.length; i++) {
+                    total[i] += p[i];
+                }
             }
-            Evaluator.Result result = new Evaluator.Result(correct / test.rows(), logLoss / test.rows());
+            Evaluator.Result result = Evaluator.Result.of(total, test.labelKind() == LabelKind.NEXT_TOKEN);
             long done = m.step();
             int epoch = (int) ((done - 1) / run.plan().stepsPerEpoch());
             if (done == run.totalSteps()) {

@@ -375,15 +375,15 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             if (!job.hasTest()) {
                 return;
             }
-            double correct = 0;
-            double logLoss = 0;
+            double[] total = new double[3];
             for (FeatureBlock block : data.test()) {
                 double[] sums = Evaluator.sums(block, job.model(), theta, job.gradient().computeThreads());
-                correct += sums[0];
-                logLoss += sums[1];
+                for (int i = 0; i < total.length; i++) {
+                    total[i] += sums[i];
+                }
             }
             peers.toDriver(new Message(Message.Kind.EVALUATION, done, rank,
-                    Scalars.writer().putDouble(correct).putDouble(logLoss).bytes(), new float[0]));
+                    Scalars.writer().putDouble(total[0]).putDouble(total[1]).putDouble(total[2]).bytes(), new float[0]));
         }
 
         /** Tells the driver why the run stops (task 0), then fails this task. */

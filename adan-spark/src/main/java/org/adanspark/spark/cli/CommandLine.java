@@ -23,10 +23,13 @@ public final class CommandLine {
     /** Every flag, in the order {@code --help} lists them: the one definition parsing and docs share. */
     public static final List<Flag> FLAGS = List.of(
             new Flag("--data", "SOURCE", "adan.data.source",
-                    "training data: fashion-mnist | mnist | libsvm:PATH | csv:PATH | parquet:PATH (test split: t10k, PATH.t)"),
+                    "training data: fashion-mnist | mnist | libsvm:PATH | csv:PATH | parquet:PATH (test split: t10k, PATH.t)"
+                    + " | text:PATH (a character corpus; its last 10% validates)"),
+            new Flag("--window", "N", "adan.data.window", "text:PATH: characters per window a language model reads"),
             new Flag("--data-dir", "DIR", "adan.data.dir", "where to look for IDX data sets first"),
             new Flag("--model", "SPEC", "adan.model.spec",
-                    "linear | mlp:256,256[:activation=relu][:dropout=0.1] | lenet | json:PATH"),
+                    "linear | mlp:256,256[:activation=relu][:dropout=0.1] | lenet | resnet[:depth=8][:width=16]"
+                    + " | charlm[:body=attention|lstm][:layers=2][:width=128][:heads=4] | json:PATH"),
             new Flag("--optimizer", "NAME", "adan.optimizer.name",
                     String.join(" | ", OptimizerRegistry.names()) + " | lookahead-<name>"),
             new Flag("--lr", "X", "adan.optimizer.<name>.lr", "the chosen optimizer's peak learning rate"),

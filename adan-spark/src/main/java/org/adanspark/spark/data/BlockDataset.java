@@ -225,6 +225,10 @@ public final class BlockDataset implements Serializable {
     /** @return a one-line summary */
     @Override
     public String toString() {
+        if (labelKind == LabelKind.NEXT_TOKEN) {
+            return name + ": " + rows() + " windows of " + (dim - 1) + " tokens, vocabulary " + numClasses + ", "
+                    + partitionRows.length + " partitions";
+        }
         return name + ": " + rows() + " rows × " + dim + " features, "
                 + (labelKind == LabelKind.REAL ? "real targets, " : numClasses + " classes, ")
                 + partitionRows.length + " partitions";

@@ -23,9 +23,12 @@ import org.apache.spark.sql.types.StructField;
  * Reads a {@link DataSpec} into validated {@link BlockDataset}s: IDX data sets (MNIST, Fashion-MNIST)
  * straight into blocks, each partition's byte range read by the executor that computes it ({@link IdxSlice});
  * LIBSVM, CSV and Parquet through Spark's readers into a
- * {@code features}/{@code label} DataFrame, then into blocks.
+ * {@code features}/{@code label} DataFrame, then into blocks; a text corpus into windows of character ids
+ * ({@link TextCorpus}).
  */
 public final class DataLoader {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DataLoader.class);
 
     private final SparkSession spark;
     private final DataSettings settings;
@@ -54,6 +57,7 @@ public final class DataLoader {
                 case IDX -> loadIdx(spec.path(), numClasses);
                 case LIBSVM -> loadLibsvm(spec.path(), numClasses);
                 case CSV, PARQUET -> loadTable(spec, numClasses);
+                case TEXT -> loadText(spec.path(), numClasses);
             };
         } catch (IOException e) { // a missing, unreadable, truncated or foreign file: the data is unusable
             throw new DataValidationException(e.getMessage(), e);
@@ -66,6 +70,36 @@ public final class DataLoader {
         BlockDataset train = idxBlocks(dir, name + "/train", "train", classes, settings.trainLimit());
         BlockDataset test = idxBlocks(dir, name + "/t10k", "t10k", classes, settings.testLimit());
         return new TrainTestData(train, test);
+    }
+
+    /**
+     * A text corpus as token windows: the vocabulary from the training part, the last 10% as the test
+     * split, each partition's windows read on its executor.
+     */
+    private TrainTestData loadText(String path, int numClasses) throws IOException {
+        int window = settings.window();
+        TextCorpus corpus = TextCorpus.read(path, spark.sparkContext().hadoopConfiguration(), window);
+        if (numClasses > 0 && numClasses != corpus.vocabularySize()) {
+            throw new DataValidationException(corpus + ": the model predicts " + numClasses + " tokens, the corpus has "
+                    + corpus.vocabularySize() + " distinct characters");
+        }
+        LOG.info("{}", corpus);
+        BlockDataset train = textBlocks(corpus, false, window, settings.trainLimit());
+        BlockDataset test = textBlocks(corpus, true, window, settings.testLimit());
+        return new TrainTestData(train, test);
+    }
+
+    private BlockDataset textBlocks(TextCorpus corpus, boolean validation, int window, int limit) {
+        int n = corpus.windows(validation, window);
+        n = limit > 0 ? Math.min(limit, n) : n;
+        int partitions = settings.partitions();
+        List<TextCorpus.TextSlice> slices = new ArrayList<>(partitions);
+        for (int p = 0; p < partitions; p++) {
+            slices.add(corpus.slice(p, validation, window, (int) ((long) n * p / partitions),
+                    (int) ((long) n * (p + 1) / partitions)));
+        }
+        String name = corpus.path() + (validation ? " (validation: last 10%)" : " (training: first 90%)");
+        return BlockDataset.fromSources(jsc(), name, slices, LabelKind.NEXT_TOKEN, corpus.vocabularySize());
     }
 
     private Path locateIdx(String name) throws FileNotFoundException {

@@ -13,9 +13,10 @@ import java.io.Serializable;
  * @param partitions partitions (= packed blocks) to train on, at least 1
  * @param trainLimit read at most this many training rows; 0 reads all
  * @param testLimit read at most this many test rows; 0 reads all
+ * @param window characters per window of a {@code text:} corpus, at least 1
  */
 public record DataSettings(DataSpec spec, String dataDir, String testPath, String featuresColumn, String labelColumn,
-                           int partitions, int trainLimit, int testLimit) implements Serializable {
+                           int partitions, int trainLimit, int testLimit, int window) implements Serializable {
 
     /** Checks the values. */
     public DataSettings {
@@ -25,6 +26,9 @@ public record DataSettings(DataSpec spec, String dataDir, String testPath, Strin
         if (trainLimit < 0 || testLimit < 0) {
             throw new IllegalArgumentException("adan.data.train-limit and test-limit must be >= 0, got "
                     + trainLimit + " and " + testLimit);
+        }
+        if (window < 1) {
+            throw new IllegalArgumentException("adan.data.window must be >= 1, got " + window);
         }
     }
 }

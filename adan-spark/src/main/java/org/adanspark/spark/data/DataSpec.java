@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What {@code --data} names: a built-in IDX data set ({@code fashion-mnist}, {@code mnist}) or a file
- * source with a path ({@code libsvm:PATH}, {@code csv:PATH}, {@code parquet:PATH}).
+ * source with a path ({@code libsvm:PATH}, {@code csv:PATH}, {@code parquet:PATH}, {@code text:PATH}).
  *
  * @param format the source format
  * @param path the path for file sources (any Hadoop file system URI), or the data-set name for IDX
@@ -20,11 +20,14 @@ public record DataSpec(Format format, String path) {
         /** CSV with a header row; a {@code label} column and numeric feature columns. */
         CSV,
         /** Parquet with a {@code features} vector column, or numeric columns, and a {@code label} column. */
-        PARQUET
+        PARQUET,
+        /** A UTF-8 text corpus, read as windows of character ids for a language model ({@link TextCorpus}). */
+        TEXT
     }
 
     /**
-     * @param spec {@code fashion-mnist}, {@code mnist}, {@code libsvm:PATH}, {@code csv:PATH} or {@code parquet:PATH}
+     * @param spec {@code fashion-mnist}, {@code mnist}, {@code libsvm:PATH}, {@code csv:PATH}, {@code parquet:PATH}
+     *     or {@code text:PATH}
      * @return the parsed spec
      * @throws IllegalArgumentException naming the spec when it is none of these
      */
@@ -45,12 +48,14 @@ public record DataSpec(Format format, String path) {
                     return new DataSpec(Format.CSV, path);
                 case "parquet":
                     return new DataSpec(Format.PARQUET, path);
+                case "text":
+                    return new DataSpec(Format.TEXT, path);
                 default:
                     break;
             }
         }
         throw new IllegalArgumentException("data '" + spec
-                + "' is not one of fashion-mnist, mnist, libsvm:PATH, csv:PATH, parquet:PATH");
+                + "' is not one of fashion-mnist, mnist, libsvm:PATH, csv:PATH, parquet:PATH, text:PATH");
     }
 
     /** @return the spec as the user would write it */

@@ -7,5 +7,12 @@ public enum LabelKind {
     CLASS_INDEX,
 
     /** A real-valued regression target; trained as is. */
-    REAL
+    REAL,
+
+    /**
+     * No label column: each row is a window of {@code T + 1} token ids, and the target at position
+     * {@code t < T} is the token at {@code t + 1} (a language model's next-token prediction), trained
+     * one-hot per position.
+     */
+    NEXT_TOKEN
 }

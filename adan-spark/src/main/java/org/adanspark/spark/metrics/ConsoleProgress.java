@@ -3,6 +3,7 @@ package org.adanspark.spark.metrics;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import org.adanspark.spark.train.Evaluator;
 
 /**
  * A progress line on the console at most every {@code interval} (and at every epoch's end):
@@ -28,6 +29,9 @@ public final class ConsoleProgress implements TrainingListener {
         this.epochs = epochs;
     }
 
+    /** The latest evaluation: a language model's final line shows its bits per character. */
+    private Evaluator.Result lastEvaluation;
+
     @Override
     public void onStep(StepMetrics m) {
         long now = System.nanoTime();
@@ -51,8 +55,15 @@ public final class ConsoleProgress implements TrainingListener {
     }
 
     @Override
-    public void onEpoch(int epoch, long step, double testAccuracy) {
-        out.printf(Locale.ROOT, "epoch %d/%d done at step %d: test accuracy %.4f%n", epoch + 1, epochs, step, testAccuracy);
+    public void onEvaluation(int epoch, long step, Evaluator.Result test) {
+        lastEvaluation = test;
+        if (test.perToken()) {
+            out.printf(Locale.ROOT, "epoch %d/%d done at step %d: test bits/char %.4f (next-character accuracy %.4f)%n",
+                    epoch + 1, epochs, step, test.bits(), test.accuracy());
+        } else {
+            out.printf(Locale.ROOT, "epoch %d/%d done at step %d: test accuracy %.4f%n", epoch + 1, epochs, step,
+                    test.accuracy());
+        }
     }
 
     @Override
@@ -60,9 +71,11 @@ public final class ConsoleProgress implements TrainingListener {
         // a resumed run that was already complete trained nothing, so it has no loss of its own to show
         String loss = s.stepsThisRun() == 0 ? ", nothing left to train"
                 : String.format(Locale.ROOT, ", final loss %.4f", s.finalLoss());
+        String test = Double.isNaN(s.testAccuracy()) ? ""
+                : lastEvaluation != null && lastEvaluation.perToken()
+                ? String.format(Locale.ROOT, ", test bits/char %.4f", lastEvaluation.bits())
+                : String.format(Locale.ROOT, ", test accuracy %.4f", s.testAccuracy());
         out.printf(Locale.ROOT, "done: %d steps (%d this run, %d skipped) in %.1f s%s%s%n  params_sha256 %s%n",
-                s.steps(), s.stepsThisRun(), s.skippedSteps(), s.wallSeconds(), loss,
-                Double.isNaN(s.testAccuracy()) ? "" : String.format(Locale.ROOT, ", test accuracy %.4f", s.testAccuracy()),
-                s.paramsSha256());
+                s.steps(), s.stepsThisRun(), s.skippedSteps(), s.wallSeconds(), loss, test, s.paramsSha256());
     }
 }

@@ -77,6 +77,9 @@ public final class JsonLinesMetrics implements TrainingListener {
         return new UncheckedIOException(message, new IOException(message));
     }
 
+    /** The latest evaluation: the final one's bits per character go on the final line. */
+    private Evaluator.Result lastEvaluation;
+
     @Override
     public void onStep(StepMetrics m) {
         write(new JsonLine().put("step", m.step()).put("epoch", m.epoch()).put("loss", m.loss()).put("lr", m.lr())
@@ -88,8 +91,13 @@ public final class JsonLinesMetrics implements TrainingListener {
 
     @Override
     public void onEvaluation(int epoch, long step, Evaluator.Result test) {
-        write(new JsonLine().put("event", "epoch").put("epoch", epoch).put("step", step)
-                .put("test_accuracy", test.accuracy()).put("test_log_loss", test.logLoss()));
+        lastEvaluation = test;
+        JsonLine line = new JsonLine().put("event", "epoch").put("epoch", epoch).put("step", step)
+                .put("test_accuracy", test.accuracy()).put("test_log_loss", test.logLoss());
+        if (test.perToken()) {
+            line.put("test_bits_per_char", test.bits());
+        }
+        write(line);
     }
 
     @Override
@@ -97,6 +105,9 @@ public final class JsonLinesMetrics implements TrainingListener {
         JsonLine line = new JsonLine().put("event", "final");
         if (!Double.isNaN(s.testAccuracy())) {
             line.put("test_accuracy", s.testAccuracy());
+        }
+        if (lastEvaluation != null && lastEvaluation.perToken()) {
+            line.put("test_bits_per_char", lastEvaluation.bits());
         }
         write(line.put("steps", s.steps()).put("steps_this_run", s.stepsThisRun()).put("skipped_steps", s.skippedSteps())
                 .put("final_loss", s.finalLoss()).put("wall_s", s.wallSeconds()).put("num_params", s.numParams())

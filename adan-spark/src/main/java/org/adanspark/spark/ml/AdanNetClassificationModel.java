@@ -1,5 +1,7 @@
 package org.adanspark.spark.ml;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -10,6 +12,9 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A classifier fitted by {@link AdanNetClassifier}: {@code transform} adds {@code rawPrediction}
@@ -84,6 +89,58 @@ public final class AdanNetClassificationModel
             p[i] = Math.log(Math.max(p[i], Double.MIN_NORMAL));
         }
         return Vectors.dense(p);
+    }
+
+    /**
+     * Adds the prediction columns to every row, predicting each partition's rows in batches
+     * ({@link BatchPrediction}): the same columns, in the same order and with the same metadata as Spark's
+     * row-at-a-time {@code transform}, and the same values up to float32 rounding in the network's
+     * batched matrix product.
+     *
+     * @param dataset rows with the features column
+     * @return the rows with {@code rawPrediction}, {@code probability} and {@code prediction} (those whose
+     *     column names are not empty)
+     */
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType full = transformSchema(dataset.schema(), true);
+        boolean raw = !getRawPredictionCol().isEmpty();
+        boolean probability = !getProbabilityCol().isEmpty();
+        boolean prediction = !getPredictionCol().isEmpty();
+        if (!raw && !probability && !prediction) {
+            return super.transform(dataset); // Spark warns that no output column is set and returns the input
+        }
+        StructType schema = dataset.schema();
+        for (String column : new String[] {raw ? getRawPredictionCol() : "", probability ? getProbabilityCol() : "",
+                prediction ? getPredictionCol() : ""}) {
+            if (!column.isEmpty()) {
+                schema = schema.add(full.apply(column));
+            }
+        }
+        AdanNetClassificationModel model = this;
+        return BatchPrediction.transform(dataset, schema, getFeaturesCol(), network,
+                (outputs, offset) -> model.columns(outputs, offset, raw, probability, prediction));
+    }
+
+    /** One row's appended values from its network outputs, by the rules of {@code predictRaw} and Spark's. */
+    private Object[] columns(float[] outputs, int offset, boolean raw, boolean probability, boolean prediction) {
+        double[] logs = new double[numClasses()];
+        for (int i = 0; i < logs.length; i++) {
+            logs[i] = Math.log(Math.max((double) outputs[offset + i], Double.MIN_NORMAL));
+        }
+        Vector rawVector = Vectors.dense(logs);
+        Vector probabilities = raw2probabilityInPlace(Vectors.dense(logs.clone()));
+        List<Object> values = new ArrayList<>(3);
+        if (raw) {
+            values.add(rawVector);
+        }
+        if (probability) {
+            values.add(probabilities);
+        }
+        if (prediction) {
+            values.add(isDefined(thresholds()) ? probability2prediction(probabilities) : raw2prediction(rawVector));
+        }
+        return values.toArray();
     }
 
     /**

@@ -66,7 +66,7 @@ final class AdanNetFitter {
                     List.of(new LogProgress(stage.uid(), settings.progressInterval())));
             TrainResult result = trainer.fit(new TrainTestData(blocks, null), objective);
             double[] losses = result.losses().stream().mapToDouble(Double::doubleValue).toArray();
-            TrainedNetwork network = new TrainedNetwork(result.modelJson(), result.params(), blocks.dim(),
+            TrainedNetwork network = new TrainedNetwork(result.model(), result.params(), blocks.dim(),
                     objective.outputs());
             AdanNetTrainingSummary summary = new AdanNetTrainingSummary(losses, result.summary().steps(),
                     result.summary().wallSeconds(), settings.optimizer().toString(), result.summary().paramsSha256());

@@ -7,29 +7,30 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.adanspark.io.CorruptCheckpointException;
-import org.adanspark.io.Sha256;
 import org.adanspark.spark.train.ModelHandle;
+import org.adanspark.spark.train.Network;
 import org.adanspark.spark.train.NetworkCache;
 import org.adanspark.spark.train.ParamsCodec;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A trained network: its DL4J configuration and its float32 parameters, with a forward pass usable on
- * executors and a documented on-disk form.
+ * A trained network: its DL4J configuration (a layer stack or a graph) and its float32 parameters, with a
+ * forward pass usable on executors, one row or a batch of rows at a time, and a documented on-disk form.
  *
- * <p>On disk, under {@code DIR}: {@code network.json} (DL4J's {@code MultiLayerConfiguration} JSON),
+ * <p>On disk, under {@code DIR}: {@code network.json} (DL4J's {@code MultiLayerConfiguration} or
+ * {@code ComputationGraphConfiguration} JSON),
  * {@code params.bin} ({@code "ADANPRMS"}, int32 version 1, int32 count, then the float32 values, all
  * little-endian — the checkpoint format of {@link ParamsCodec}) and {@code manifest.properties}
- * ({@code format=adan-net/1}, {@code numFeatures}, {@code numOutputs}, {@code numParams} and
- * {@code paramsFileSha256}, the SHA-256 of {@code params.bin}, checked on load).
+ * ({@code format=adan-net/1}, {@code numFeatures}, {@code numOutputs}, {@code numParams},
+ * {@code paramsFileSha256}, the SHA-256 of {@code params.bin}, checked on load, and {@code exampleShape},
+ * how a row enters the network, e.g. {@code 1,28,28} for a graph that takes images; a manifest without it,
+ * written before it existed, means a flat row).
  *
  * <p>The forward pass takes networks from the JVM's {@link NetworkCache}, keyed by the parameters' SHA-256, so a
  * task neither rebuilds a network per row nor copies the parameters into it again.
@@ -39,7 +40,7 @@ public final class TrainedNetwork implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final String FORMAT = "adan-net/1";
 
-    private final String modelJson;
+    private final ModelHandle model;
     private final float[] params;
     private final int numFeatures;
     private final int numOutputs;
@@ -47,23 +48,32 @@ public final class TrainedNetwork implements Serializable {
     private final String key;
 
     /**
-     * @param modelJson the DL4J configuration
+     * @param model the DL4J configuration and the shape a row takes at its input
      * @param params θ in the network's flat order (not copied)
      * @param numFeatures inputs per example
      * @param numOutputs width of the output layer
      */
-    public TrainedNetwork(String modelJson, float[] params, int numFeatures, int numOutputs) {
-        this.modelJson = modelJson;
+    public TrainedNetwork(ModelHandle model, float[] params, int numFeatures, int numOutputs) {
+        if (model.exampleLength() != numFeatures) {
+            throw new IllegalArgumentException("the network takes examples of shape "
+                    + java.util.Arrays.toString(model.exampleShape()) + ", not rows of " + numFeatures + " features");
+        }
+        this.model = model;
         this.params = params;
         this.numFeatures = numFeatures;
         this.numOutputs = numOutputs;
         this.paramsSha256 = ParamsCodec.sha256(params);
-        this.key = "fitted\n" + paramsSha256 + "\n" + Sha256.ofUtf8(modelJson);
+        this.key = "fitted\n" + paramsSha256 + "\n" + model.sha256();
     }
 
     /** @return the DL4J configuration JSON */
     public String modelJson() {
-        return modelJson;
+        return model.configJson();
+    }
+
+    /** @return the DL4J configuration and the shape of a row at the network's input */
+    public ModelHandle model() {
+        return model;
     }
 
     /** @return a copy of θ */
@@ -95,37 +105,63 @@ public final class TrainedNetwork implements Serializable {
      * @throws IllegalArgumentException when the example has the wrong size
      */
     public double[] output(Vector features) {
+        float[] x = new float[numFeatures];
+        copyRow(features, x, 0);
+        float[] out = output(x, 1);
+        double[] result = new double[out.length];
+        for (int i = 0; i < out.length; i++) {
+            result[i] = out[i];
+        }
+        return result;
+    }
+
+    /**
+     * The network's outputs for a batch of examples, in one forward pass.
+     *
+     * @param x {@code m × numFeatures()} values, row-major (not modified)
+     * @param m examples
+     * @return {@code m × numOutputs()} outputs, row-major
+     */
+    public float[] output(float[] x, int m) {
+        Network net = NetworkCache.borrow(key, () -> model.build(params));
+        try {
+            INDArray out = net.output(model.input(x, m));
+            return out.dup('c').data().asFloat();
+        } finally {
+            net.clear();
+            NetworkCache.release(key, net);
+        }
+    }
+
+    /**
+     * Copies one example into {@code x} from {@code offset}, dense or sparse.
+     *
+     * @param features the example, of {@link #numFeatures()} values
+     * @param x the destination, zero from {@code offset} for {@code numFeatures()} values
+     * @param offset where the example starts in {@code x}
+     * @throws IllegalArgumentException when the example has the wrong size
+     */
+    public void copyRow(Vector features, float[] x, int offset) {
         if (features.size() != numFeatures) {
             throw new IllegalArgumentException("the model takes " + numFeatures + " features, the row has "
                     + features.size());
         }
-        float[] x = new float[numFeatures];
         if (features instanceof SparseVector sv) {
             int[] idx = sv.indices();
             double[] val = sv.values();
             for (int k = 0; k < idx.length; k++) {
-                x[idx[k]] = (float) val[k];
+                x[offset + idx[k]] = (float) val[k];
+            }
+        } else if (features instanceof DenseVector dv) {
+            double[] val = dv.values();
+            for (int i = 0; i < numFeatures; i++) {
+                x[offset + i] = (float) val[i];
             }
         } else {
             for (int i = 0; i < numFeatures; i++) {
-                x[i] = (float) features.apply(i);
+                x[offset + i] = (float) features.apply(i);
             }
         }
-        MultiLayerNetwork net = borrow();
-        try {
-            INDArray out = net.output(Nd4j.create(x, new long[] {1, numFeatures}, 'c'), false);
-            return out.toDoubleVector();
-        } finally {
-            release(net);
-        }
-    }
-
-    private MultiLayerNetwork borrow() {
-        return NetworkCache.borrow(key, () -> ModelHandle.ofJson(modelJson).build(params));
-    }
-
-    private void release(MultiLayerNetwork net) {
-        NetworkCache.release(key, net);
     }
 
     /**
@@ -139,7 +175,7 @@ public final class TrainedNetwork implements Serializable {
         FileSystem fs = dir.getFileSystem(hadoop);
         fs.mkdirs(dir);
         try (OutputStream out = fs.create(new Path(dir, "network.json"), true)) {
-            out.write(modelJson.getBytes(StandardCharsets.UTF_8));
+            out.write(model.configJson().getBytes(StandardCharsets.UTF_8));
         }
         String fileSha;
         try (OutputStream out = fs.create(new Path(dir, "params.bin"), true)) {
@@ -151,6 +187,8 @@ public final class TrainedNetwork implements Serializable {
         manifest.setProperty("numOutputs", Integer.toString(numOutputs));
         manifest.setProperty("numParams", Integer.toString(params.length));
         manifest.setProperty("paramsFileSha256", fileSha);
+        manifest.setProperty("exampleShape", java.util.Arrays.stream(model.exampleShape()).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(",")));
         try (OutputStream out = fs.create(new Path(dir, "manifest.properties"), true)) {
             manifest.store(out, "adan-spark trained network; see TrainedNetwork's javadoc");
         }
@@ -192,12 +230,29 @@ public final class TrainedNetwork implements Serializable {
             params = ParamsCodec.read(in, paramsFile.toString(), numParams, manifest.getProperty("paramsFileSha256", ""));
         }
         try {
-            MultiLayerConfiguration.fromJson(json);
+            Network.fromJson(json);
         } catch (RuntimeException e) {
             throw new CorruptCheckpointException(new Path(dir, "network.json") + ": not a DL4J configuration: "
                     + e.getMessage());
         }
-        return new TrainedNetwork(json, params, numFeatures, numOutputs);
+        int[] shape = shapeOf(manifest, manifestFile, numFeatures);
+        try {
+            return new TrainedNetwork(ModelHandle.of(json, shape), params, numFeatures, numOutputs);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptCheckpointException(manifestFile + ": " + e.getMessage());
+        }
+    }
+
+    private static int[] shapeOf(Properties p, Path file, int numFeatures) throws CorruptCheckpointException {
+        String v = p.getProperty("exampleShape");
+        if (v == null) {
+            return new int[] {numFeatures};
+        }
+        try {
+            return java.util.Arrays.stream(v.split(",")).mapToInt(d -> Integer.parseInt(d.trim())).toArray();
+        } catch (NumberFormatException e) {
+            throw new CorruptCheckpointException(file + ": exampleShape is '" + v + "', not integers separated by commas");
+        }
     }
 
     private static int intOf(Properties p, String key, Path file) throws CorruptCheckpointException {

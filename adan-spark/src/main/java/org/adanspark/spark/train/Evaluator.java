@@ -3,15 +3,17 @@ package org.adanspark.spark.train;
 import java.io.Serializable;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.FeatureBlock;
+import org.adanspark.spark.data.LabelKind;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A classifier's accuracy and mean log-loss on a cached data set, computed where the blocks live: each
- * partition runs its rows through a pooled network and sends back two numbers.
+ * partition runs its rows through a pooled network and sends back three numbers. A language model over
+ * token windows is scored per position: accuracy of the next-token guess and bits per token (per character
+ * for a character model).
  */
 public final class Evaluator {
 
@@ -22,10 +24,21 @@ public final class Evaluator {
     /**
      * What an evaluation measured.
      *
-     * @param accuracy the fraction of rows whose arg-max prediction equals the label
-     * @param logLoss the mean of −ln p(label) over the rows, in nats (divide by ln 2 for bits)
+     * @param accuracy the fraction of predictions whose arg-max equals the label
+     * @param logLoss the mean of −ln p(label) over the predictions, in nats (divide by ln 2 for bits)
+     * @param perToken true when the predictions are a language model's, one per position of a token window
      */
-    public record Result(double accuracy, double logLoss) implements Serializable {
+    public record Result(double accuracy, double logLoss, boolean perToken) implements Serializable {
+
+        /**
+         * @param sums {correct, summed −ln p, predictions}, as {@link #sums} returns them, added over blocks
+         * @param perToken whether they are a language model's
+         * @return the means
+         */
+        public static Result of(double[] sums, boolean perToken) {
+            return new Result(sums[0] / sums[2], sums[1] / sums[2], perToken);
+        }
+
         /** @return the mean log-loss in bits, e.g. bits per character for a character model */
         public double bits() {
             return logLoss / Math.log(2);
@@ -38,24 +51,25 @@ public final class Evaluator {
     /**
      * @param jsc the Spark context
      * @param data the data set
-     * @param modelJson the network configuration
+     * @param modelJson the network configuration, of a network that takes flat rows
      * @param params θ
      * @return the fraction of rows whose arg-max prediction equals the label
      */
     public static double accuracy(JavaSparkContext jsc, BlockDataset data, String modelJson, float[] params) {
-        ModelHandle model = ModelHandle.ofJson(modelJson);
+        ModelHandle model = ModelHandle.of(modelJson, data.dim());
         return evaluate(jsc, data, model, params, ComputeThreads.resolve(0, jsc.getConf())).accuracy();
     }
 
     /**
      * @param jsc the Spark context
      * @param data a classification data set
-     * @param modelJson the network configuration; its output layer gives class probabilities
+     * @param modelJson the network configuration, of a network that takes flat rows; its output layer gives
+     *     class probabilities
      * @param params θ
      * @return accuracy and mean log-loss over all rows
      */
     public static Result evaluate(JavaSparkContext jsc, BlockDataset data, String modelJson, float[] params) {
-        return evaluate(jsc, data, ModelHandle.ofJson(modelJson), params, ComputeThreads.resolve(0, jsc.getConf()));
+        return evaluate(jsc, data, ModelHandle.of(modelJson, data.dim()), params, ComputeThreads.resolve(0, jsc.getConf()));
     }
 
     /**
@@ -71,8 +85,8 @@ public final class Evaluator {
         Broadcast<float[]> theta = jsc.broadcast(params.clone());
         try {
             double[] sums = data.blocks().map(block -> sums(block, model, theta.value(), computeThreads))
-                    .reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
-            return new Result(sums[0] / data.rows(), sums[1] / data.rows());
+                    .reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+            return Result.of(sums, data.labelKind() == LabelKind.NEXT_TOKEN);
         } finally {
             theta.destroy();
         }
@@ -85,34 +99,51 @@ public final class Evaluator {
      * @param model the network
      * @param params θ
      * @param computeThreads ND4J threads
-     * @return {correct predictions, summed −ln p(label)} over the block
+     * @return {correct predictions, summed −ln p(label), predictions} over the block: one prediction per
+     *     row, or one per position of a token window
      */
     public static double[] sums(FeatureBlock block, ModelHandle model, float[] params, int computeThreads) {
         if (block.rows() == 0) {
-            return new double[2];
+            return new double[3];
         }
         ComputeThreads.apply(computeThreads);
         int device = TaskDevice.bindCurrentTask();
         try (ModelHandle.Lease lease = model.lease(params, device)) {
-            MultiLayerNetwork net = lease.network();
+            Network net = lease.network();
+            int width = block.inputWidth();
+            int positions = block.positions();
             int dim = block.dim();
+            int batch = Math.max(1, BATCH / positions);
             long correct = 0;
             double logLoss = 0;
-            for (int from = 0; from < block.rows(); from += BATCH) {
-                int m = Math.min(BATCH, block.rows() - from);
-                float[] x = new float[m * dim];
-                System.arraycopy(block.features(), from * dim, x, 0, m * dim);
-                INDArray out = net.output(Nd4j.create(x, new long[] {m, dim}, 'c'), false);
-                INDArray predicted = out.argMax(1);
+            for (int from = 0; from < block.rows(); from += batch) {
+                int m = Math.min(batch, block.rows() - from);
+                float[] x = new float[m * width];
+                for (int r = 0; r < m; r++) {
+                    System.arraycopy(block.features(), (from + r) * dim, x, r * width, width);
+                }
+                // [m, classes] for one prediction per example, [m, classes, positions] for a token window
+                INDArray out = net.output(model.input(x, m));
+                int classes = (int) out.size(1);
+                float[] p = out.dup('c').data().asFloat();
                 for (int i = 0; i < m; i++) {
-                    int label = (int) block.labels()[from + i];
-                    if (predicted.getInt(i) == label) {
-                        correct++;
+                    for (int t = 0; t < positions; t++) {
+                        int base = i * classes * positions + t;
+                        int best = 0;
+                        for (int c = 1; c < classes; c++) {
+                            if (p[base + c * positions] > p[base + best * positions]) {
+                                best = c;
+                            }
+                        }
+                        int label = block.target(from + i, t);
+                        if (best == label) {
+                            correct++;
+                        }
+                        logLoss -= Math.log(Math.max(p[base + label * positions], MIN_PROBABILITY));
                     }
-                    logLoss -= Math.log(Math.max(out.getDouble(i, label), MIN_PROBABILITY));
                 }
             }
-            return new double[] {correct, logLoss};
+            return new double[] {correct, logLoss, (double) block.rows() * positions};
         }
     }
 }

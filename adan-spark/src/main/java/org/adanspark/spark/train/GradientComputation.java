@@ -4,7 +4,6 @@ import java.io.Serializable;
 import org.adanspark.spark.comm.FaultInjector;
 import org.adanspark.spark.comm.PartialSum;
 import org.adanspark.spark.data.FeatureBlock;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -16,7 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>DL4J's {@code computeGradientAndScore} returns the gradient of the <em>summed</em> loss over the
  * micro-batch (its updater divides by the batch size later) and the <em>mean</em> loss as the score, so
- * gradients are added as they come and the score is weighted by the micro-batch size. Dropout draws from
+ * gradients are added as they come and the score is weighted by the micro-batch size. For token windows
+ * DL4J's score sums the loss over a window's positions; the reported loss is divided by the positions
+ * (nats per token), the gradient is left as DL4J gives it. Dropout draws from
  * ND4J's per-thread generator, reseeded from (seed, step, partition, micro-batch) each time, so a retried
  * task reproduces its masks. ND4J computes with the run's fixed thread count ({@link ComputeThreads}), so
  * the sum's bits do not depend on the executor's cores. Under Spark GPU scheduling the task first binds
@@ -58,25 +59,25 @@ public record GradientComputation(ModelHandle model, int numParams, int numOutpu
             sum = new float[numParams];
         } else {
             int[] order = EpochPlan.order(seed, epoch, p, block.rows());
-            int dim = block.dim();
+            int width = block.inputWidth();
+            int positions = block.positions();
             ComputeThreads.apply(computeThreads);
             int device = TaskDevice.bindCurrentTask();
             try (ModelHandle.Lease lease = model.lease(theta, device)) {
-                MultiLayerNetwork net = lease.network();
+                Network net = lease.network();
                 INDArray acc = null;
                 int mb = 0;
                 for (int from = range[0]; from < range[1]; from += microBatch, mb++) {
                     int to = Math.min(from + microBatch, range[1]);
                     int m = to - from;
-                    float[] x = new float[m * dim];
-                    float[] y = new float[m * numOutputs];
+                    float[] x = new float[m * width];
+                    float[] y = new float[m * numOutputs * positions];
                     block.gather(order, from, to, numOutputs, x, y);
                     Nd4j.getRandom().setSeed(EpochPlan.mix(seed, globalStep, p, mb));
-                    net.setInput(Nd4j.create(x, new long[] {m, dim}, 'c'));
-                    net.setLabels(Nd4j.create(y, new long[] {m, numOutputs}, 'c'));
-                    net.computeGradientAndScore();
-                    loss += net.score() * m;
-                    INDArray g = net.getFlattenedGradients();
+                    long[] labelShape = positions == 1 ? new long[] {m, numOutputs} : new long[] {m, numOutputs, positions};
+                    double score = net.computeGradientAndScore(model.input(x, m), Nd4j.create(y, labelShape, 'c'));
+                    loss += score * m / positions; // a token window's score sums its positions: report per token
+                    INDArray g = net.gradients();
                     if (acc == null) {
                         acc = g.dup();
                     } else {

@@ -2,41 +2,72 @@ package org.adanspark.spark.train;
 
 import java.io.Serializable;
 import org.adanspark.io.Sha256;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The model a run trains, as the driver and the tasks refer to it: its DL4J configuration (shipped to the
- * executors as JSON), its fingerprint, and networks of it leased from the executor's {@link NetworkCache}
- * with given parameters. The one place that knows how a network of the model is built.
+ * The model a run trains, as the driver and the tasks refer to it: its DL4J configuration of either kind
+ * ({@link Network.Kind}, shipped to the executors as JSON), the shape one example takes at its input, its
+ * fingerprint, and networks of it leased from the executor's {@link NetworkCache} with given parameters.
+ * The one place that knows how a network of the model is built and fed.
  */
 public final class ModelHandle implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     private final String configJson;
+    private final int[] exampleShape;
     private final String sha256;
 
-    private ModelHandle(String configJson) {
+    private ModelHandle(String configJson, int[] exampleShape) {
         this.configJson = configJson;
+        this.exampleShape = exampleShape.clone();
         this.sha256 = Sha256.ofUtf8(configJson);
     }
 
     /**
-     * @param conf a network configuration
+     * @param configJson a configuration of either kind, as DL4J's {@code toJson()} writes it
+     * @param exampleShape the shape of one example at the network's input: {@code {features}} for a flat
+     *     row, {@code {channels, height, width}} for an image layer that takes no flat input, {@code {T}}
+     *     for a window of token ids
      * @return its handle
      */
-    public static ModelHandle of(MultiLayerConfiguration conf) {
-        return new ModelHandle(conf.toJson());
+    public static ModelHandle of(String configJson, int... exampleShape) {
+        if (exampleShape.length == 0) {
+            throw new IllegalArgumentException("an example needs a shape");
+        }
+        return new ModelHandle(configJson, exampleShape);
+    }
+
+    /** @return the shape of one example at the network's input (see {@link #of}) */
+    public int[] exampleShape() {
+        return exampleShape.clone();
+    }
+
+    /** @return values per example at the input: the product of {@link #exampleShape()} */
+    public int exampleLength() {
+        int n = 1;
+        for (int d : exampleShape) {
+            n *= d;
+        }
+        return n;
     }
 
     /**
-     * @param configJson a configuration as {@link MultiLayerConfiguration#toJson()} writes it
-     * @return its handle
+     * Wraps {@code m} examples, packed row-major, as the network's input array.
+     *
+     * @param values {@code m × exampleLength()} values (not copied)
+     * @param m examples
+     * @return a float32 array of shape {@code [m, exampleShape…]}
      */
-    public static ModelHandle ofJson(String configJson) {
-        return new ModelHandle(configJson);
+    public INDArray input(float[] values, int m) {
+        long[] shape = new long[exampleShape.length + 1];
+        shape[0] = m;
+        for (int i = 0; i < exampleShape.length; i++) {
+            shape[i + 1] = exampleShape[i];
+        }
+        return Nd4j.create(values, shape, 'c');
     }
 
     /** @return the configuration's JSON */
@@ -60,8 +91,8 @@ public final class ModelHandle implements Serializable {
      */
     public Lease lease(float[] theta, int device) {
         String key = "training\n" + device + "\n" + sha256;
-        MultiLayerNetwork net = NetworkCache.borrow(key, () -> {
-            MultiLayerNetwork built = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configJson));
+        Network net = NetworkCache.borrow(key, () -> {
+            Network built = Network.fromJson(configJson);
             built.init();
             return built;
         });
@@ -76,9 +107,9 @@ public final class ModelHandle implements Serializable {
      * @param theta the parameters, in the network's flat order (copied)
      * @return the initialised network
      */
-    public MultiLayerNetwork build(float[] theta) {
-        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configJson));
-        net.init(Nd4j.create(theta, new long[] {1, theta.length}, 'c'), false);
+    public Network build(float[] theta) {
+        Network net = Network.fromJson(configJson);
+        net.init(Nd4j.create(theta, new long[] {1, theta.length}, 'c'));
         return net;
     }
 
@@ -89,7 +120,7 @@ public final class ModelHandle implements Serializable {
      * @return θ₀ in the network's flat order
      */
     public float[] initialParams() {
-        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configJson));
+        Network net = Network.fromJson(configJson);
         net.init();
         return net.params().toFloatVector();
     }
@@ -97,15 +128,15 @@ public final class ModelHandle implements Serializable {
     /** A leased network; closing clears its inputs and gives it back to the cache. */
     public static final class Lease implements AutoCloseable {
         private final String key;
-        private final MultiLayerNetwork network;
+        private final Network network;
 
-        private Lease(String key, MultiLayerNetwork network) {
+        private Lease(String key, Network network) {
             this.key = key;
             this.network = network;
         }
 
         /** @return the network, its parameters set */
-        public MultiLayerNetwork network() {
+        public Network network() {
             return network;
         }
 
@@ -118,6 +149,6 @@ public final class ModelHandle implements Serializable {
 
     @Override
     public String toString() {
-        return "ModelHandle[" + sha256.substring(0, 12) + "]";
+        return "ModelHandle[" + sha256.substring(0, 12) + ", example " + Arrays.toString(exampleShape) + "]";
     }
 }

@@ -5,7 +5,6 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * The executor JVM's one cache of initialised DL4J networks, shared by the gradient and evaluation tasks
@@ -24,9 +23,9 @@ public final class NetworkCache {
     /** Keys kept: enough for a few models in training and a few fitted ones predicting. */
     public static final int MAX_KEYS = 16;
 
-    private static final Map<String, Deque<MultiLayerNetwork>> IDLE = new LinkedHashMap<>(MAX_KEYS, 0.75f, true) {
+    private static final Map<String, Deque<Network>> IDLE = new LinkedHashMap<>(MAX_KEYS, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Deque<MultiLayerNetwork>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Deque<Network>> eldest) {
             return size() > MAX_KEYS;
         }
     };
@@ -44,10 +43,10 @@ public final class NetworkCache {
      * @param build makes a new network when none is idle
      * @return a network for the caller's exclusive use until {@link #release}d
      */
-    public static MultiLayerNetwork borrow(String key, Supplier<MultiLayerNetwork> build) {
+    public static Network borrow(String key, Supplier<Network> build) {
         synchronized (IDLE) {
-            Deque<MultiLayerNetwork> idle = IDLE.get(key);
-            MultiLayerNetwork net = idle == null ? null : idle.pollFirst();
+            Deque<Network> idle = IDLE.get(key);
+            Network net = idle == null ? null : idle.pollFirst();
             if (net != null) {
                 return net;
             }
@@ -61,9 +60,9 @@ public final class NetworkCache {
      * @param key the key it was borrowed under
      * @param net the network
      */
-    public static void release(String key, MultiLayerNetwork net) {
+    public static void release(String key, Network net) {
         synchronized (IDLE) {
-            Deque<MultiLayerNetwork> idle = IDLE.computeIfAbsent(key, k -> new ArrayDeque<>());
+            Deque<Network> idle = IDLE.computeIfAbsent(key, k -> new ArrayDeque<>());
             if (idle.size() < maxPerKey()) {
                 idle.addFirst(net);
             }

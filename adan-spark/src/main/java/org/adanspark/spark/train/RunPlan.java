@@ -40,6 +40,7 @@ public final class RunPlan implements Serializable {
     private final int partitions;
     private final int trainLimit;
     private final int testLimit;
+    private final int window;
     private ModelSpec model;
     private OptimizerSpec optimizer;
     private final LearningRateSchedule.Kind scheduleKind;
@@ -76,6 +77,7 @@ public final class RunPlan implements Serializable {
         partitions = a.getInt("adan.data.partitions");
         trainLimit = a.getInt("adan.data.train-limit");
         testLimit = a.getInt("adan.data.test-limit");
+        window = a.getInt("adan.data.window");
         model = parse("adan.model.spec", () -> ModelSpec.parse(a.getString("adan.model.spec")));
         try {
             optimizer = new OptimizerSpec(a.getConfig("adan.optimizer"));
@@ -118,6 +120,7 @@ public final class RunPlan implements Serializable {
         partitions = o.partitions;
         trainLimit = o.trainLimit;
         testLimit = o.testLimit;
+        window = o.window;
         model = o.model;
         optimizer = o.optimizer;
         scheduleKind = o.scheduleKind;
@@ -156,6 +159,7 @@ public final class RunPlan implements Serializable {
         atLeast(name, "adan.data.partitions", partitions, 0);
         atLeast(name, "adan.data.train-limit", trainLimit, 0);
         atLeast(name, "adan.data.test-limit", testLimit, 0);
+        atLeast(name, "adan.data.window", window, 1);
         atLeast(name, "adan.schedule.warmup-steps", warmupSteps, 0);
         if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
             throw new IllegalArgumentException(name.apply("adan.schedule.min-lr-ratio") + " must be in [0, 1], got "
@@ -322,7 +326,7 @@ public final class RunPlan implements Serializable {
      */
     public DataSettings dataSettings(int defaultParallelism) {
         return new DataSettings(data, dataDir, testPath, featuresColumn, labelColumn,
-                partitions > 0 ? partitions : Math.max(1, defaultParallelism), trainLimit, testLimit);
+                partitions > 0 ? partitions : Math.max(1, defaultParallelism), trainLimit, testLimit, window);
     }
 
     /**

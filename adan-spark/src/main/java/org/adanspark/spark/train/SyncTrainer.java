@@ -16,18 +16,17 @@ import org.adanspark.spark.barrier.BarrierExecution;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.DataLoader;
 import org.adanspark.spark.data.DataValidationException;
+import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.metrics.RunSummary;
 import org.adanspark.spark.metrics.TrainingListener;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +161,7 @@ public final class SyncTrainer {
         RunSummary summary = new RunSummary(o.steps(), o.steps() - run.firstStep(), o.skippedSteps(), o.testAccuracy(),
                 o.lastLoss(), (System.nanoTime() - wallStart) / 1e9, o.paramsSha256(), run.layout().totalLength());
         listeners.forEach(l -> l.onFinish(summary));
-        return new TrainResult(o.params(), run.layout(), run.model().configJson(), summary, o.losses(),
+        return new TrainResult(o.params(), run.layout(), run.model(), summary, o.losses(),
                 run.train().dim(), run.train().numOutputs());
     }
 
@@ -181,8 +180,8 @@ public final class SyncTrainer {
         if (objective.outputs() != train.numOutputs() || objective.isClassification() != (train.numClasses() > 0)) {
             throw new IllegalArgumentException("objective " + objective + " does not fit " + train);
         }
-        MultiLayerNetwork driverNet = buildNetwork(train, objective);
-        ModelHandle model = ModelHandle.of(driverNet.getLayerWiseConfigurations());
+        Network driverNet = buildNetwork(train, objective);
+        ModelHandle model = ModelHandle.of(driverNet.configJson(), exampleShape(driverNet, train, objective));
         ParamLayout layout = layoutOf(driverNet);
         if (driverState) {
             checkDriverHeap(layout.totalLength());
@@ -249,33 +248,88 @@ public final class SyncTrainer {
     }
 
     /**
-     * Builds the network on the driver and runs one example through it, so a model that cannot work is
-     * refused before any Spark job: a preset that does not fit the data ({@code lenet} on 123 features) is
-     * a data error, a configuration whose layers do not fit each other a configuration error. A
+     * Builds the network on the driver, so a model that cannot work is refused before any Spark job: a
+     * preset that does not fit the data ({@code lenet} on 123 features) is a data error, a configuration
+     * whose layers do not fit each other, or that cannot be trained here, a configuration error. A
      * {@code json:} model's own updater is ignored — the chosen optimizer trains it — and a notice says so.
      */
-    private MultiLayerNetwork buildNetwork(BlockDataset train, Objective objective) {
+    private Network buildNetwork(BlockDataset train, Objective objective) {
         ModelSpec spec = settings.model();
-        MultiLayerConfiguration conf;
+        boolean tokens = train.labelKind() == LabelKind.NEXT_TOKEN;
+        if (spec.isLanguageModel() && !tokens) {
+            throw new ConfigurationException("model " + spec + " predicts the next token of a text; train it on "
+                    + "--data text:PATH, not " + train.name(), null);
+        }
+        if (tokens && !spec.isLanguageModel() && !spec.isJson()) {
+            throw new ConfigurationException(train.name() + " is token windows of a text; train a sequence model "
+                    + "on it (--model charlm, or json:PATH of a recurrent network), not " + spec, null);
+        }
+        String json;
         try {
-            conf = spec.configuration(train.dim(), objective, settings.seed());
+            json = spec.configuration(tokens ? train.dim() - 1 : train.dim(), objective, settings.seed());
         } catch (ConfigurationException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw new DataValidationException(train.name() + " does not fit model " + spec + ": " + e.getMessage(), e);
         }
+        Map<String, Layer> layers = Network.layers(json);
+        refuseRunningStatistics(layers);
         if (spec.isJson()) {
-            noticeIgnoredUpdaters(conf);
+            noticeIgnoredUpdaters(layers);
         }
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        Network net = Network.fromJson(json);
         try {
             net.init();
-            net.output(Nd4j.zeros(DataType.FLOAT, 1, train.dim()), false);
         } catch (RuntimeException e) {
-            throw new ConfigurationException("model " + spec + " cannot run on " + train.dim()
-                    + " features per row: " + SparkFailure.reason(e), e);
+            throw new ConfigurationException("model " + spec + " cannot be built: " + SparkFailure.reason(e), e);
         }
         return net;
+    }
+
+    /**
+     * How one example enters the network, found by running one through it: a flat row of the data's
+     * width, else (a convolution that takes images, as DL4J's model-zoo graphs do) a square image of 1
+     * or 3 channels. Also checks that the output has one value per class (per position for token
+     * windows).
+     */
+    private int[] exampleShape(Network net, BlockDataset train, Objective objective) {
+        ModelSpec spec = settings.model();
+        boolean tokens = train.labelKind() == LabelKind.NEXT_TOKEN;
+        int width = tokens ? train.dim() - 1 : train.dim();
+        List<int[]> candidates = new ArrayList<>();
+        candidates.add(new int[] {width});
+        if (!tokens) {
+            for (int c : new int[] {1, 3}) {
+                int side = (int) Math.round(Math.sqrt(width / (double) c));
+                if (c * side * side == width) {
+                    candidates.add(new int[] {c, side, side});
+                }
+            }
+        }
+        RuntimeException first = null;
+        for (int[] shape : candidates) {
+            INDArray out;
+            try {
+                out = net.output(ModelHandle.of(net.configJson(), shape).input(new float[width], 1));
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+                continue;
+            } finally {
+                net.clear();
+            }
+            long[] expected = tokens ? new long[] {1, objective.outputs(), width} : new long[] {1, objective.outputs()};
+            if (!java.util.Arrays.equals(out.shape(), expected)) {
+                throw new ConfigurationException("model " + spec + " gives output of shape "
+                        + java.util.Arrays.toString(out.shape()) + " for one example of " + train.name() + ", which needs "
+                        + java.util.Arrays.toString(expected) + " (" + (tokens ? objective.outputs() + " tokens × "
+                        + width + " positions" : objective.outputs() + (objective.isClassification() ? " classes"
+                        : " output")) + "); set the output layer's nOut to " + objective.outputs(), null);
+            }
+            return shape;
+        }
+        throw new ConfigurationException("model " + spec + " cannot run on " + width + " features per row"
+                + (candidates.size() > 1 ? " (tried as a flat row and as a square image)" : "") + ": "
+                + SparkFailure.reason(first), first);
     }
 
     /**
@@ -296,12 +350,11 @@ public final class SyncTrainer {
         }
     }
 
-    private void noticeIgnoredUpdaters(MultiLayerConfiguration conf) {
+    private void noticeIgnoredUpdaters(Map<String, Layer> layers) {
         Set<String> updaters = new TreeSet<>();
-        for (int i = 0; i < conf.getConfs().size(); i++) {
-            if (conf.getConf(i).getLayer() instanceof BaseLayer layer && layer.getIUpdater() != null
-                    && !(layer.getIUpdater() instanceof NoOp)) {
-                updaters.add(layer.getIUpdater().getClass().getSimpleName());
+        for (Layer layer : layers.values()) {
+            if (layer instanceof BaseLayer base && base.getIUpdater() != null && !(base.getIUpdater() instanceof NoOp)) {
+                updaters.add(base.getIUpdater().getClass().getSimpleName());
             }
         }
         if (!updaters.isEmpty()) {
@@ -311,12 +364,34 @@ public final class SyncTrainer {
     }
 
     /**
+     * Batch normalisation keeps running means and variances as DL4J parameters that the layer moves itself
+     * (its "gradient" for them is a correction to subtract as is); a step of the optimizer over every
+     * parameter would treat them as weights. Refused with the layers named.
+     */
+    private void refuseRunningStatistics(Map<String, Layer> layers) {
+        List<String> found = new ArrayList<>();
+        layers.forEach((name, layer) -> {
+            if (layer instanceof BatchNormalization) {
+                found.add(name);
+            }
+        });
+        if (!found.isEmpty()) {
+            throw new ConfigurationException("model " + settings.model() + " has batch normalisation in "
+                    + (found.size() == 1 ? "layer " : found.size() + " layers: ") + String.join(", ",
+                    found.subList(0, Math.min(8, found.size()))) + (found.size() > 8 ? ", …" : "")
+                    + "; its running statistics are parameters DL4J moves outside the gradient, which adan-spark's "
+                    + "optimizers cannot train. Remove it (the resnet preset trains without, from zero-initialised "
+                    + "residual branches) or use layer normalisation", null);
+        }
+    }
+
+    /**
      * The network's parameter tensors in its flat order ({@code 0_W}, {@code 0_b}, …).
      *
      * @param net an initialised network
      * @return its layout
      */
-    public static ParamLayout layoutOf(MultiLayerNetwork net) {
+    public static ParamLayout layoutOf(Network net) {
         Map<String, INDArray> table = net.paramTable();
         List<String> names = new ArrayList<>(table.keySet());
         int[] lengths = new int[names.size()];

@@ -46,7 +46,7 @@ class DataLoaderTest {
 
     private static TrainTestData load(String spec, int partitions) {
         return new DataLoader(spark, new DataSettings(DataSpec.parse(spec), null, null, "features", "label",
-                partitions, 0, 0)).load(0);
+                partitions, 0, 0, 64)).load(0);
     }
 
     @Test
@@ -107,7 +107,7 @@ class DataLoaderTest {
     void idxLabelsOutsideTheModelsClassesAreRefusedByItem() {
         DataValidationException e = assertThrows(DataValidationException.class,
                 () -> new DataLoader(spark, new DataSettings(DataSpec.parse("mnist"), null, null, "features", "label",
-                        2, 0, 0)).load(5));
+                        2, 0, 0, 64)).load(5));
         assertTrue(e.getMessage().matches(".*train-labels-idx1-ubyte(\\.gz)?: label of item \\d+ is [5-9], not a class index in \\[0, 5\\)"),
                 e.getMessage());
     }

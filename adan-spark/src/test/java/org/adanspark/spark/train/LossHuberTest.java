@@ -48,7 +48,8 @@ class LossHuberTest {
 
     @Test
     void aHuberRegressionNetworkSurvivesDl4jsJson() {
-        MultiLayerConfiguration conf = ModelSpec.parse("mlp:8").configuration(3, Objective.huber(0.25), 1);
+        MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(
+                ModelSpec.parse("mlp:8").configuration(3, Objective.huber(0.25), 1));
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(conf.toJson());
         assertEquals(conf, back);
         assertEquals(new LossHuber(0.25), ((org.deeplearning4j.nn.conf.layers.OutputLayer) back.getConf(1).getLayer())

@@ -21,9 +21,9 @@ class ModelSpecTest {
     Path tmp;
 
     private static long params(ModelSpec spec, int inputs, int classes) {
-        MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration(inputs, classes, 1));
+        Network net = Network.fromJson(spec.configuration(inputs, classes, 1));
         net.init();
-        return net.numParams();
+        return net.params().length();
     }
 
     @Test
@@ -44,17 +44,27 @@ class ModelSpecTest {
                 .getMessage().contains("dropout must be in [0, 1), got 1.5"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("mlp:64:activation=cube"))
                 .getMessage().contains("unknown activation 'cube'"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("resnet"))
-                .getMessage().contains("unknown kind 'resnet'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("convnext"))
+                .getMessage().contains("unknown kind 'convnext'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("resnet:depth=10"))
+                .getMessage().contains("resnet depth must be 6n + 2 with n >= 1 (8, 14, 20, …), got 10"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("charlm:width=100:heads=8"))
+                .getMessage().contains("charlm width 100 must be a multiple of heads 8"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("charlm:body=gru"))
+                .getMessage().contains("unknown charlm body 'gru'; use attention or lstm"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("mlp:64:depth=3"))
+                .getMessage().contains("unknown option 'depth'; options are activation, dropout"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("resnet").configuration(123, 2, 1))
+                .getMessage().contains("'resnet' takes 28×28 or 32×32 images of 1 or 3 channels"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.parse("lenet").configuration(123, 2, 1))
                 .getMessage().contains("'lenet' needs 28×28"));
     }
 
     @Test
     void aUserConfigurationIsReadWithItsWidths() throws IOException {
-        MultiLayerConfiguration conf = ModelSpec.parse("mlp:16").configuration(20, 4, 3);
+        String conf = ModelSpec.parse("mlp:16").configuration(20, 4, 3);
         Path json = tmp.resolve("net.json");
-        Files.writeString(json, conf.toJson());
+        Files.writeString(json, conf);
         ModelSpec spec = ModelSpec.parse("json:" + json);
         assertArrayEquals(new int[] {20, 4}, spec.jsonWidths());
         assertEquals(conf, spec.configuration(0, 0, 0));
@@ -63,7 +73,8 @@ class ModelSpecTest {
     @Test
     void dl4jGradientsAreSummedOverTheMicroBatchAndTheScoreIsTheMean() {
         // PartitionGradient adds DL4J's gradients micro-batch by micro-batch and weights the score by size.
-        MultiLayerNetwork net = new MultiLayerNetwork(ModelSpec.parse("mlp:8").configuration(5, 3, 1));
+        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(
+                ModelSpec.parse("mlp:8").configuration(5, 3, 1)));
         net.init();
         float[] x = {0.1f, -0.4f, 0.3f, 0.9f, -0.2f};
         float[] y = {0, 1, 0};

@@ -22,7 +22,7 @@ class NetworkCacheTest {
     @Test
     void aReleasedNetworkIsBorrowedAgainInsteadOfBuilt() {
         AtomicInteger built = new AtomicInteger();
-        MultiLayerNetwork first = NetworkCache.borrow("reuse", () -> build(built));
+        Network first = NetworkCache.borrow("reuse", () -> build(built));
         NetworkCache.release("reuse", first);
         assertSame(first, NetworkCache.borrow("reuse", () -> build(built)));
         assertEquals(1, built.get());
@@ -46,7 +46,7 @@ class NetworkCacheTest {
     @Test
     void idleNetworksPerKeyAreBounded() {
         AtomicInteger built = new AtomicInteger();
-        List<MultiLayerNetwork> borrowed = new ArrayList<>();
+        List<Network> borrowed = new ArrayList<>();
         int many = NetworkCache.maxPerKey() + 5;
         for (int i = 0; i < many; i++) {
             borrowed.add(NetworkCache.borrow("slots", () -> build(built)));
@@ -62,8 +62,8 @@ class NetworkCacheTest {
         assertTrue(built.get() > many);
     }
 
-    private static MultiLayerNetwork build(AtomicInteger built) {
+    private static Network build(AtomicInteger built) {
         built.incrementAndGet();
-        return new MultiLayerNetwork(CONF);
+        return Network.fromJson(CONF.toJson());
     }
 }
