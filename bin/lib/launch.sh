@@ -26,3 +26,10 @@ classpath() {
 
 # Spark's Java 17 module flags (pom.xml's spark.jvm.opens), which spark-submit would add itself.
 spark_opens="$(sed -n 's:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p' "$root/pom.xml")"
+
+# The nd4j-native build the modules were built with (Nd4jVariant reads the same file): JavaCPP loads that
+# build's natives only when told its suffix, before any class of ours has run.
+nd4j_variant() {
+  local f="$root/adan-spark/target/classes/org/adanspark/spark/nd4j-variant.properties"
+  echo "-Dorg.bytedeco.javacpp.platform.extension=$( [[ -f "$f" ]] && sed -n 's/^extension=//p' "$f")"
+}

@@ -56,8 +56,19 @@ public final class CharCorpus {
      */
     public static CharCorpus tinyShakespeare() {
         try {
-            Path dir = new DataSetLocator(null).locate("tinyshakespeare", "input.txt");
-            return new CharCorpus(Files.readString(dir.resolve("input.txt"), StandardCharsets.UTF_8));
+            return new CharCorpus(Files.readString(Path.of(path()), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the path of {@code tinyshakespeare/input.txt}, found like the other data sets
+     * @throws UncheckedIOException when it is missing, naming every place looked in
+     */
+    public static String path() {
+        try {
+            return new DataSetLocator(null).locate("tinyshakespeare", "input.txt").resolve("input.txt").toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

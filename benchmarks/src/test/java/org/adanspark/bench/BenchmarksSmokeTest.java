@@ -120,6 +120,32 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void predict() throws Exception {
+        bench("predict");
+        List<String[]> rows = csv("predict.csv", "model,network,path,rows,median_s,rows_per_sec,ratio_to_mlpc");
+        assertEquals(4, rows.size(), "MLPC, batched, row at a time, the resnet graph");
+        for (String[] r : rows) {
+            assertEquals("1000", r[3]);
+            assertTrue(Double.parseDouble(r[5]) > 0, String.join(",", r));
+        }
+        assertEquals("1", rows.get(0)[6]);
+        png("predict.png");
+    }
+
+    @Test
+    void charlm() throws Exception {
+        bench("charlm");
+        List<String[]> rows = csv("charlm.csv", "model,spec,global_batch,characters_per_step,steps,wall_s,validation_bpc");
+        assertEquals(6, rows.size(), "three models × budgets of 10 and 20 steps");
+        for (String[] r : rows) {
+            double bits = Double.parseDouble(r[6]);
+            // below log2(65) = 6.02, the bits of a uniform guess over Tiny Shakespeare's characters
+            assertTrue(bits > 1 && bits < 6.1, String.join(",", r));
+        }
+        png("charlm.png");
+    }
+
+    @Test
     void versusDl4jSpark() throws Exception {
         bench("vs-dl4j-spark");
         List<String[]> rows = csv("vs-dl4j-spark.csv", "system,config,epochs,examples,wall_s,examples_per_sec,test_accuracy");

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainMain {
 
+    static {
+        org.adanspark.spark.train.Nd4jVariant.select();
+    }
+
+
     /** Exit status: the run finished (or {@code --help} was printed). */
     public static final int EXIT_DONE = 0;
     /** Exit status: training failed (a non-finite gradient, a lost checkpoint, a Spark failure). */

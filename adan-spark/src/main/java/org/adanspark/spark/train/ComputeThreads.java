@@ -27,6 +27,10 @@ public final class ComputeThreads {
     private static final Object LOCK = new Object();
     private static volatile int applied;
 
+    static {
+        Nd4jVariant.select(); // before this class's first use of ND4J, in every executor
+    }
+
     private ComputeThreads() {
     }
 

@@ -17,7 +17,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * One DL4J network of either kind — a {@link MultiLayerNetwork} (a stack of layers) or a
  * {@link ComputationGraph} with one input and one output — behind the few operations training and
  * prediction need: set θ, compute the summed-loss gradient of a micro-batch, run a forward pass. The rest
- * of the trainer never asks which kind it holds.
+ * of the trainer never asks which kind it holds (docs/ARCHITECTURE.md, "Model kinds").
  *
  * <p>Not thread safe, like the DL4J network it wraps: {@link NetworkCache} lends each one to one task at a
  * time.
@@ -25,6 +25,21 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 public abstract sealed class Network permits Network.Stack, Network.Graph {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * DL4J 1.0.0-M2.1 creates no layer helpers (oneDNN convolution and pooling on CPU) unless this property
+     * is {@code false}, and defaults it to {@code true}. adan-spark turns the helpers on in every JVM that
+     * builds a network, unless the user set the property (e.g. {@code -D…=true} for DL4J's own im2col path;
+     * the bits differ). See docs/ARCHITECTURE.md, "Executor compute".
+     */
+    public static final String HELPERS_DISABLED = "org.eclipse.deeplearning4j.helpers.disable";
+
+    static {
+        Nd4jVariant.select();
+        if (System.getProperty(HELPERS_DISABLED) == null) {
+            System.setProperty(HELPERS_DISABLED, "false");
+        }
+    }
 
     /** The two kinds of DL4J configuration. */
     public enum Kind {

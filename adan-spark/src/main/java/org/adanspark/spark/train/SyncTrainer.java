@@ -301,7 +301,7 @@ public final class SyncTrainer {
         if (!tokens) {
             for (int c : new int[] {1, 3}) {
                 int side = (int) Math.round(Math.sqrt(width / (double) c));
-                if (c * side * side == width) {
+                if (c * side * side == width && side >= 8) { // smaller "images" are rows of a few features
                     candidates.add(new int[] {c, side, side});
                 }
             }

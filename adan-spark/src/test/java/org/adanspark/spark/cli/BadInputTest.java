@@ -121,8 +121,9 @@ class BadInputTest {
                                 + "per example, the data has 3",
                         "--data", "libsvm:" + p("three.libsvm"), "--model", "lenet"),
                 // configuration: exit 2
-                bad(2, "model configuration " + q + "/hello.json is not a DL4J MultiLayerConfiguration JSON: it has no "
-                                + "\"confs\" list of layers",
+                bad(2, "model configuration " + q + "/hello.json is not a DL4J configuration: it is neither a "
+                                + "MultiLayerConfiguration \\(no \"confs\" list of layers\\) nor a ComputationGraphConfiguration "
+                                + "\\(no \"vertices\" and \"networkInputs\"\\); its fields are \\[hello\\]",
                         "--data", "libsvm:" + p("three.libsvm"), "--model", "json:" + p("hello.json")),
                 bad(2, "model json:" + q + "/misfit.json cannot run on 3 features per row: .*",
                         "--data", "libsvm:" + p("three.libsvm"), "--model", "json:" + p("misfit.json"), "--global-batch", "2"),

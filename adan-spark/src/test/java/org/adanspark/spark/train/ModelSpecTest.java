@@ -34,6 +34,14 @@ class ModelSpecTest {
                 params(ModelSpec.parse("mlp:64,32:activation=tanh:dropout=0.2"), 123, 2));
         // conv 5x5x1x20 + 20, conv 5x5x20x50 + 50, dense 800x500 + 500, out 500x10 + 10
         assertEquals(520 + 25050 + 400500 + 5010, params(ModelSpec.parse("lenet"), 784, 10));
+        // stem 3×3×1×16, stage 1: 2 × 3×3×16×16, stage 2: 3×3×16×32 + 3×3×32×32 + 1×1 projection, stage 3
+        // likewise at 64, each with biases; output 64×10 + 10
+        assertEquals(160 + 2 * 2320 + (4640 + 9248 + 544) + (18496 + 36928 + 2112) + 650,
+                params(ModelSpec.parse("resnet"), 784, 10));
+        // embedding 65×128, positions 128×64, per block 4 d² + 2 × 4 d² + 4d + d + d + 4d (norms), output
+        int d = 128;
+        assertEquals(65 * d + d * 64 + 2 * (12 * d * d + 4 * d + 2 * d + 4 * d) + d * 65 + 65,
+                params(ModelSpec.parse("charlm"), 64, 65));
     }
 
     @Test
