@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       a temporary directory;</li>
  *   <li>{@code bin/adan-docs}, {@code docker-compose config}, {@code mvn -version} and read-only shell
  *       commands ({@code java}, {@code ls}, {@code unzip}, …) run as written;</li>
- *   <li>{@code mvn -Pcuda …} and {@code mvn -Dnd4j.classifier=… …} must resolve that backend's dependency
+ *   <li>{@code mvn -Pcuda …} and {@code mvn -Dnd4j.classifier=… [-Dnd4j.extension=…] …} must resolve that backend's dependency
  *       tree (their natives are hundreds of MB; the full 650 MB CUDA build is recorded in docs/GPU.md);
  *       {@code mvn -B verify} is what {@code .ci/run} runs, and every other {@code mvn … package} is part
  *       of it;</li>
@@ -247,7 +247,8 @@ class DocumentedCommandsTest {
     private static void maven(String command) throws Exception {
         List<String> words = Arrays.asList(command.split(" "));
         List<String> backendOptions = words.stream()
-                .filter(w -> w.equals("-Pcuda") || w.startsWith("-Dnd4j.classifier=")).toList();
+                .filter(w -> w.equals("-Pcuda") || w.startsWith("-Dnd4j.classifier=") || w.startsWith("-Dnd4j.extension="))
+                .toList();
         if (words.contains("-version") || words.contains("--version")) {
             ok(run(command));
         } else if (!backendOptions.isEmpty()) {
@@ -283,11 +284,15 @@ class DocumentedCommandsTest {
         boolean cuda = options.contains("-Pcuda");
         String classifier = options.stream().filter(o -> o.startsWith("-Dnd4j.classifier="))
                 .map(o -> o.substring(o.indexOf('=') + 1)).findFirst().orElse(Build.property("adan.nd4jClassifier"));
+        // nd4j-native's natives are one build of the platform: its classifier is the platform plus nd4j.extension
+        String extension = options.stream().filter(o -> o.startsWith("-Dnd4j.extension="))
+                .map(o -> o.substring(o.indexOf('=') + 1)).findFirst()
+                .orElse(cuda ? "" : Build.property("adan.nd4jExtension"));
         Path tree = tmp.resolve("tree-" + resolvedBackends.size() + ".txt");
         ok(runAsIs("mvn -B -q -Dstyle.color=never " + key + " -pl adan-core dependency:tree -DoutputFile=" + tree));
         String deps = Files.readString(tree);
         String backend = cuda ? "nd4j-cuda-11.6" : "nd4j-native";
-        assertTrue(deps.contains("org.nd4j:" + backend + ":jar:" + classifier + ":"), key + " resolves to\n" + deps);
+        assertTrue(deps.contains("org.nd4j:" + backend + ":jar:" + classifier + extension + ":"), key + " resolves to\n" + deps);
         assertTrue(deps.contains("org.bytedeco:javacpp:jar:" + classifier + ":"), key + " resolves to\n" + deps);
         if (cuda) {
             assertFalse(deps.contains("org.nd4j:nd4j-native:") || deps.contains("org.bytedeco:openblas:"),

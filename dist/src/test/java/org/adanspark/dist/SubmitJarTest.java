@@ -62,8 +62,9 @@ class SubmitJarTest {
         }
         String backend = Build.property("adan.nd4jBackend");
         String classifier = Build.property("adan.nd4jClassifier");
+        // the one build of the natives the jar carries: linux-x86_64-onednn by default (nd4j.extension)
         String natives = (backend.equals("nd4j-native") ? "org/nd4j/linalg/cpu/nativecpu/bindings/"
-                : "org/nd4j/linalg/jcublas/bindings/") + classifier + "/";
+                : "org/nd4j/linalg/jcublas/bindings/") + classifier + Build.property("adan.nd4jExtension") + "/";
         assertTrue(entries.stream().anyMatch(e -> e.startsWith(natives) && e.contains("libnd4j")),
                 "submit jar lacks " + backend + "'s " + classifier + " natives under " + natives);
         for (String entry : entries) {
