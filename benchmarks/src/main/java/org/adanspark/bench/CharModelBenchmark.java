@@ -22,7 +22,7 @@ import org.knowm.xchart.XYChart;
  * the same last 10% of the text.
  *
  * <p>Usage: {@code bin/adan-bench charlm [--quick] [--out-dir DIR]}. Full: budgets of 25–400 steps (about
- * 15 minutes on 2 cores). Quick: 10 and 20 steps.
+ * 5 minutes on 2 cores). Quick: 4 and 8 steps, 2,048 one-hot windows.
  */
 public final class CharModelBenchmark {
 
@@ -43,7 +43,7 @@ public final class CharModelBenchmark {
         Machine machine = Machine.current();
         System.out.println("charlm (" + options.mode() + ") on " + machine);
         boolean quick = options.quick();
-        int[] budgets = quick ? new int[] {10, 20} : new int[] {25, 50, 100, 200, 400};
+        int[] budgets = quick ? new int[] {4, 8} : new int[] {25, 50, 100, 200, 400};
         List<Model> models = List.of(
                 new Model("one-hot MLP (context " + CONTEXT + ")", "mlp:128", 1024, true),
                 new Model("charlm attention", "charlm:layers=1:width=64:heads=4", 32, false),
@@ -54,7 +54,7 @@ public final class CharModelBenchmark {
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int cores = spark.sparkContext().defaultParallelism();
-            TrainTestData oneHot = CharCorpus.tinyShakespeare().windows(jsc, CONTEXT, quick ? 8192 : 200_000,
+            TrainTestData oneHot = CharCorpus.tinyShakespeare().windows(jsc, CONTEXT, quick ? 2048 : 200_000,
                     quick ? 2000 : 20_000, cores);
             RunPlan textPlan = BenchSpark.settings(Map.of("adan.data.source", "text:" + CharCorpus.path(),
                     "adan.data.window", 64, "adan.data.test-limit", quick ? 128 : 0));
@@ -88,7 +88,7 @@ public final class CharModelBenchmark {
                     + "lr 0.01 with warm-up (10 steps, or half a short budget), max-grad-norm 1, seed 42; one-hot MLP: "
                     + "%d training windows of %d one-hot characters, %d validation positions of the last 10%%; charlm: "
                     + "windows of 64 characters, the whole last 10%% (quick: 128 windows) as validation. wall_s = "
-                    + "training wall time of the run (evaluation excluded).", quick ? 8192 : 200_000, CONTEXT,
+                    + "training wall time of the run (evaluation excluded).", quick ? 2048 : 200_000, CONTEXT,
                     quick ? 2000 : 20_000));
             plot(options, table);
         } finally {

@@ -33,11 +33,11 @@ import org.knowm.xchart.CategoryChart;
  * briefly first (their quality is not the point; the fits are not timed).
  *
  * <p>Usage: {@code bin/adan-bench predict [--quick] [--out-dir DIR]}. Full: 10,000 rows (a minute or two
- * on 2 cores). Quick: 1,000 rows.
+ * on 2 cores). Quick: 1,000 rows, one timed run each, briefly fitted models.
  */
 public final class PredictBenchmark {
 
-    /** Timed runs per model after the warm-up. */
+    /** Timed runs per model after the warm-up (1 in quick mode). */
     static final int REPEATS = 5;
 
     private PredictBenchmark() {
@@ -52,13 +52,14 @@ public final class PredictBenchmark {
         System.out.println("predict (" + options.mode() + ") on " + machine);
         boolean quick = options.quick();
         int rows = quick ? 1000 : 10_000;
+        int repeats = quick ? 1 : REPEATS;
         SparkSession spark = SparkSession.builder().master("local[2]").appName("adan-bench-predict")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", 2).getOrCreate();
         ResultTable table = new ResultTable("model", "network", "path", "rows", "median_s", "rows_per_sec",
                 "ratio_to_mlpc");
         try {
-            TrainTestData data = BenchSpark.fashionMnist(spark, quick ? 2000 : 10_000, rows);
+            TrainTestData data = BenchSpark.fashionMnist(spark, quick ? 1000 : 10_000, rows);
             Dataset<Row> train = MlpcBenchmark.frame(spark, data.train()).repartition(2).cache();
             Dataset<Row> test = MlpcBenchmark.frame(spark, data.test()).repartition(2).cache();
             System.out.printf(Locale.ROOT, "%d test rows in %d partitions%n", test.count(), test.rdd().getNumPartitions());
@@ -66,31 +67,31 @@ public final class PredictBenchmark {
             data.release();
 
             MultilayerPerceptronClassificationModel mlpc = new MultilayerPerceptronClassifier()
-                    .setLayers(new int[] {784, 128, 10}).setMaxIter(5).setSeed(42L).fit(train);
+                    .setLayers(new int[] {784, 128, 10}).setMaxIter(quick ? 1 : 5).setSeed(42L).fit(train);
             AdanNetClassificationModel mlp = new AdanNetClassifier().setModelSpec("mlp:128:activation=sigmoid")
                     .setGlobalBatchSize(1000).setMaxEpochs(1).setSeed(42L).fit(train);
             AdanNetClassificationModel resnet = new AdanNetClassifier().setModelSpec("resnet:depth=8:width=8")
-                    .setGlobalBatchSize(500).setMaxEpochs(1).setSeed(42L).fit(train.limit(quick ? 1000 : 2000));
+                    .setGlobalBatchSize(500).setMaxEpochs(1).setSeed(42L).fit(train.limit(quick ? 500 : 2000));
 
             System.out.println(table.header());
-            double mlpcSeconds = median(() -> mlpc.transform(test).select("prediction"));
+            double mlpcSeconds = median(repeats, () -> mlpc.transform(test).select("prediction"));
             System.out.println(table.add("MultilayerPerceptronClassifier", "784-128-10 sigmoid", "Spark ML", rows,
                     mlpcSeconds, rows / mlpcSeconds, 1.0));
-            double batched = median(() -> mlp.transform(test).select("prediction"));
+            double batched = median(repeats, () -> mlp.transform(test).select("prediction"));
             System.out.println(table.add("AdanNetClassificationModel", "784-128-10 sigmoid (layer stack)",
                     "batched transform", rows, batched, rows / batched, mlpcSeconds / batched));
             UDF1<Vector, Vector> perRow = mlp::predictRaw;
             spark.udf().register("predict_raw_per_row", perRow, SQLDataTypes.VectorType());
-            double rowAtATime = median(() -> test.select(functions.callUDF("predict_raw_per_row", functions.col("features"))));
+            double rowAtATime = median(repeats, () -> test.select(functions.callUDF("predict_raw_per_row", functions.col("features"))));
             System.out.println(table.add("AdanNetClassificationModel", "784-128-10 sigmoid (layer stack)",
                     "row at a time (predictRaw per row)", rows, rowAtATime, rows / rowAtATime, mlpcSeconds / rowAtATime));
-            double graph = median(() -> resnet.transform(test).select("prediction"));
+            double graph = median(repeats, () -> resnet.transform(test).select("prediction"));
             System.out.println(table.add("AdanNetClassificationModel", "resnet:depth=8:width=8 (graph)",
                     "batched transform", rows, graph, rows / graph, mlpcSeconds / graph));
 
             String notes = String.format(Locale.ROOT, "local[2], %d cached Fashion-MNIST test rows in 2 partitions; "
                     + "each path timed %d times after one warm-up, median reported; time = transform + select + "
-                    + "collect of the prediction column. ratio_to_mlpc = rows/s over MLPC's rows/s.", rows, REPEATS);
+                    + "collect of the prediction column. ratio_to_mlpc = rows/s over MLPC's rows/s.", rows, repeats);
             table.write(options, options.file(".csv"), machine, notes);
             plot(options, table);
         } finally {
@@ -98,17 +99,17 @@ public final class PredictBenchmark {
         }
     }
 
-    /** Median wall seconds of collecting {@code frame}, after one untimed warm-up. */
-    private static double median(Supplier<Dataset<Row>> frame) {
+    /** Median wall seconds of collecting {@code frame} {@code repeats} times, after one untimed warm-up. */
+    private static double median(int repeats, Supplier<Dataset<Row>> frame) {
         frame.get().collectAsList();
-        double[] seconds = new double[REPEATS];
-        for (int i = 0; i < REPEATS; i++) {
+        double[] seconds = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
             long t = System.nanoTime();
             frame.get().collectAsList();
             seconds[i] = (System.nanoTime() - t) / 1e9;
         }
         Arrays.sort(seconds);
-        return seconds[REPEATS / 2];
+        return seconds[repeats / 2];
     }
 
     private static void plot(BenchOptions options, ResultTable table) {

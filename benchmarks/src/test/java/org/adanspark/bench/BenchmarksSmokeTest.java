@@ -136,7 +136,7 @@ class BenchmarksSmokeTest {
     void charlm() throws Exception {
         bench("charlm");
         List<String[]> rows = csv("charlm.csv", "model,spec,global_batch,characters_per_step,steps,wall_s,validation_bpc");
-        assertEquals(6, rows.size(), "three models × budgets of 10 and 20 steps");
+        assertEquals(6, rows.size(), "three models × budgets of 4 and 8 steps");
         for (String[] r : rows) {
             double bits = Double.parseDouble(r[6]);
             // below log2(65) = 6.02, the bits of a uniform guess over Tiny Shakespeare's characters

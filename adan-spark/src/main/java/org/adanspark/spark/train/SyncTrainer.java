@@ -15,6 +15,7 @@ import org.adanspark.optim.Precision;
 import org.adanspark.spark.barrier.BarrierExecution;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.DataLoader;
+import org.adanspark.spark.data.DataSpec;
 import org.adanspark.spark.data.DataValidationException;
 import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.data.TrainTestData;
@@ -74,6 +75,11 @@ public final class SyncTrainer {
             int[] widths = settings.model().jsonWidths();
             inputs = widths[0];
             classes = widths[1];
+        }
+        if (settings.saveModel() != null && settings.data().format() == DataSpec.Format.TEXT) {
+            throw new ConfigurationException("adan.output.model (--save-model) writes a Spark ML classifier of feature "
+                    + "rows, which a language model over " + settings.data() + " is not; keep its parameters with "
+                    + "--checkpoint-dir instead", null);
         }
         OutputProbe.writableDirectory(settings.checkpointDir(), jsc.hadoopConfiguration(), "--checkpoint-dir");
         OutputProbe.modelDirectory(settings.saveModel(), jsc.hadoopConfiguration());
@@ -308,9 +314,9 @@ public final class SyncTrainer {
         }
         RuntimeException first = null;
         for (int[] shape : candidates) {
-            INDArray out;
+            long[] out;
             try {
-                out = net.output(ModelHandle.of(net.configJson(), shape).input(new float[width], 1));
+                out = net.output(ModelHandle.of(net.configJson(), shape).input(new float[width], 1)).shape();
             } catch (RuntimeException e) {
                 first = first == null ? e : first;
                 continue;
@@ -318,9 +324,9 @@ public final class SyncTrainer {
                 net.clear();
             }
             long[] expected = tokens ? new long[] {1, objective.outputs(), width} : new long[] {1, objective.outputs()};
-            if (!java.util.Arrays.equals(out.shape(), expected)) {
+            if (!java.util.Arrays.equals(out, expected)) {
                 throw new ConfigurationException("model " + spec + " gives output of shape "
-                        + java.util.Arrays.toString(out.shape()) + " for one example of " + train.name() + ", which needs "
+                        + java.util.Arrays.toString(out) + " for one example of " + train.name() + ", which needs "
                         + java.util.Arrays.toString(expected) + " (" + (tokens ? objective.outputs() + " tokens × "
                         + width + " positions" : objective.outputs() + (objective.isClassification() ? " classes"
                         : " output")) + "); set the output layer's nOut to " + objective.outputs(), null);

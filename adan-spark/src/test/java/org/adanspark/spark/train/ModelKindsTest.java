@@ -16,6 +16,7 @@ import org.adanspark.io.DataSetLocator;
 import org.adanspark.spark.data.DataLoader;
 import org.adanspark.spark.data.TextCorpus;
 import org.adanspark.spark.data.TrainTestData;
+import org.adanspark.spark.metrics.JsonLinesMetrics;
 import org.adanspark.spark.metrics.RunSummary;
 import org.adanspark.spark.metrics.StepMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
@@ -131,10 +132,12 @@ class ModelKindsTest {
     }
 
     @Test
-    void anLstmCharacterModelTrainsAndReportsBitsPerCharacter() {
+    void anLstmCharacterModelTrainsAndReportsBitsPerCharacter() throws IOException {
         List<Double> bits = new ArrayList<>();
+        Path metricsFile = tmp.resolve("lstm-metrics.jsonl");
+        JsonLinesMetrics metrics = new JsonLinesMetrics(metricsFile.toString(), spark.sparkContext().hadoopConfiguration());
         TrainResult r = trainText("charlm:body=lstm:layers=1:width=32", "adan.train.evaluate-every-epoch = true",
-                new TrainingListener() {
+                metrics, new TrainingListener() {
                     @Override
                     public void onStep(StepMetrics m) {
                     }
@@ -149,8 +152,16 @@ class ModelKindsTest {
                     public void onFinish(RunSummary summary) {
                     }
                 });
+        metrics.close();
         assertEquals(6, r.summary().steps());
         assertEquals(1, bits.size());
+        List<String> lines = Files.readAllLines(metricsFile);
+        String epochLine = lines.stream().filter(l -> l.contains("\"event\":\"epoch\"")).findFirst().orElseThrow();
+        String finalLine = lines.get(lines.size() - 1);
+        for (String line : List.of(epochLine, finalLine)) {
+            assertTrue(line.contains("\"test_bits_per_char\":" + bits.get(0)), line);
+        }
+        assertTrue(finalLine.contains("\"event\":\"final\""), finalLine);
         // an untrained model over 65 characters scores about log2(65) = 6.0 bits; 6 steps move it down
         assertTrue(bits.get(0) > 3 && bits.get(0) < Math.log(65) / Math.log(2), "bits/char " + bits.get(0));
     }
@@ -219,6 +230,11 @@ class ModelKindsTest {
         ConfigurationException onText = assertThrows(ConfigurationException.class, () -> trainText("mlp:32", ""));
         assertTrue(onText.getMessage().contains("is token windows of a text; train a sequence model on it"),
                 onText.getMessage());
+        // refused before training, not after it: a language model is not a Spark ML classifier of rows
+        ConfigurationException saved = assertThrows(ConfigurationException.class,
+                () -> trainText("charlm", "adan.output.model = \"" + tmp.resolve("lm") + "\""));
+        assertTrue(saved.getMessage().contains("(--save-model) writes a Spark ML classifier of feature rows"),
+                saved.getMessage());
     }
 
     private static void deleteCheckpoint(Path dir) throws IOException {
