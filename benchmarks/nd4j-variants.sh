@@ -42,12 +42,12 @@ variant_jar() { # variant_jar EXT: the nd4j-native jar of that variant, fetched 
 }
 
 java_run() { # java_run EXT HELPERS_DISABLED WORKSPACES
-  local ext="$1" props=(-Dbench.seconds="$seconds" -Dbench.workspaces="$3" -Dorg.eclipse.deeplearning4j.helpers.disable="$2")
-  local path="$cp"
-  if [[ -n "$ext" ]]; then
-    path="$(variant_jar "$ext"):$cp"
-    props+=(-Dorg.bytedeco.javacpp.platform.extension="$ext")
-  fi
+  # the variant's jar goes first and its extension is always named, "" included: otherwise Nd4jVariant would
+  # pick the build's own default (-onednn) for the plain configuration
+  local ext="$1" props=(-Dbench.seconds="$seconds" -Dbench.workspaces="$3" -Dorg.eclipse.deeplearning4j.helpers.disable="$2"
+    -Dorg.bytedeco.javacpp.platform.extension="$ext")
+  local path
+  path="$(variant_jar "$ext"):$cp"
   java -Xmx4g "${props[@]}" -cp "$path" org.adanspark.bench.GradientThroughput 2>/dev/null | sed -n 's/^RESULT //p' \
     | awk -F, -v h="$2" 'BEGIN{OFS=","} {$6=(h=="true"?"off":"on"); print}'
 }
