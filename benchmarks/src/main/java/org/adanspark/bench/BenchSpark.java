@@ -23,7 +23,15 @@ final class BenchSpark {
      * @return an embedded {@code local[C]} session, C = this machine's cores, UI off
      */
     static SparkSession session(String appName) {
-        int cores = Runtime.getRuntime().availableProcessors();
+        return session(appName, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * @param appName the application name
+     * @param cores the {@code local[N]} thread count, also the shuffle partitions
+     * @return an embedded session on that many threads
+     */
+    static SparkSession session(String appName, int cores) {
         return SparkSession.builder().master("local[" + cores + "]").appName(appName)
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", cores).getOrCreate();

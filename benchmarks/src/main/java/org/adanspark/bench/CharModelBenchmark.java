@@ -64,7 +64,6 @@ public final class CharModelBenchmark {
                 TrainTestData data = m.oneHot() ? oneHot : text;
                 for (int steps : budgets) {
                     Map<String, Object> keys = new HashMap<>();
-                    keys.put("adan.data.source", m.oneHot() ? "fashion-mnist" : "text:" + CharCorpus.path());
                     keys.put("adan.model.spec", m.spec());
                     keys.put("adan.optimizer.name", "adan");
                     keys.put("adan.optimizer.adan.lr", 0.01);

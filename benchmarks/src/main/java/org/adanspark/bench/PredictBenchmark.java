@@ -53,9 +53,7 @@ public final class PredictBenchmark {
         boolean quick = options.quick();
         int rows = quick ? 1000 : 10_000;
         int repeats = quick ? 1 : REPEATS;
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("adan-bench-predict")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.sql.shuffle.partitions", 2).getOrCreate();
+        SparkSession spark = BenchSpark.session("adan-bench-predict", 2);
         ResultTable table = new ResultTable("model", "network", "path", "rows", "median_s", "rows_per_sec",
                 "ratio_to_mlpc");
         try {

@@ -305,9 +305,7 @@ public final class BarrierExecution implements Execution {
             evaluated.add(m.step());
             double[] total = new double[3];
             for (double[] p : parts) {
-                for (int i = 0; i < total.length; i++) {
-                    total[i] += p[i];
-                }
+                Evaluator.add(total, p);
             }
             Evaluator.Result result = Evaluator.Result.of(total, test.labelKind() == LabelKind.NEXT_TOKEN);
             long done = m.step();

@@ -377,10 +377,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             }
             double[] total = new double[3];
             for (FeatureBlock block : data.test()) {
-                double[] sums = Evaluator.sums(block, job.model(), theta, job.gradient().computeThreads());
-                for (int i = 0; i < total.length; i++) {
-                    total[i] += sums[i];
-                }
+                Evaluator.add(total, Evaluator.sums(block, job.model(), theta, job.gradient().computeThreads()));
             }
             peers.toDriver(new Message(Message.Kind.EVALUATION, done, rank,
                     Scalars.writer().putDouble(total[0]).putDouble(total[1]).putDouble(total[2]).bytes(), new float[0]));

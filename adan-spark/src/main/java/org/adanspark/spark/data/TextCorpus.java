@@ -64,14 +64,8 @@ public final class TextCorpus implements Serializable {
         }
         int train = (int) Math.round(text.length * (1 - VALIDATION_FRACTION));
         int validation = text.length - train;
-        for (String[] part : new String[][] {{"training part (the first 90%)", Integer.toString(train)},
-                {"validation part (the last 10%)", Integer.toString(validation)}}) {
-            if (Integer.parseInt(part[1]) < window + 1) {
-                throw new DataValidationException("text corpus " + path + " has " + text.length + " characters: its "
-                        + part[0] + " has " + part[1] + ", fewer than one window of " + window + " + 1 (adan.data.window, "
-                        + "--window); give a shorter window or a longer text");
-            }
-        }
+        requireWindow(path, text.length, "training part (the first 90%)", train, window);
+        requireWindow(path, text.length, "validation part (the last 10%)", validation, window);
         long[] counts = new long[Character.MAX_CODE_POINT + 1];
         for (int i = 0; i < train; i++) {
             counts[text[i]]++;
@@ -91,6 +85,14 @@ public final class TextCorpus implements Serializable {
             }
         }
         return new TextCorpus(path, vocabulary, train, validation, entropy);
+    }
+
+    private static void requireWindow(String path, int characters, String part, int length, int window) {
+        if (length < window + 1) {
+            throw new DataValidationException("text corpus " + path + " has " + characters + " characters: its " + part
+                    + " has " + length + ", fewer than one window of " + window + " + 1 (adan.data.window, --window); "
+                    + "give a shorter window or a longer text");
+        }
     }
 
     /** The file's code points; bytes that are not UTF-8 are an error naming their offset. */

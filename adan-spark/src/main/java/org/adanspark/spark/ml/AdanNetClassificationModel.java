@@ -84,11 +84,18 @@ public final class AdanNetClassificationModel
      */
     @Override
     public Vector predictRaw(Vector features) {
-        double[] p = network.output(features);
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.log(Math.max(p[i], Double.MIN_NORMAL));
+        float[] x = new float[numFeatures()];
+        network.copyRow(features, x, 0);
+        return logProbabilities(network.output(x, 1), 0);
+    }
+
+    /** The raw prediction of one row from the network's outputs: ln max(p, MIN_NORMAL) per class. */
+    private Vector logProbabilities(float[] outputs, int offset) {
+        double[] logs = new double[numClasses()];
+        for (int i = 0; i < logs.length; i++) {
+            logs[i] = Math.log(Math.max((double) outputs[offset + i], Double.MIN_NORMAL));
         }
-        return Vectors.dense(p);
+        return Vectors.dense(logs);
     }
 
     /**
@@ -124,12 +131,8 @@ public final class AdanNetClassificationModel
 
     /** One row's appended values from its network outputs, by the rules of {@code predictRaw} and Spark's. */
     private Object[] columns(float[] outputs, int offset, boolean raw, boolean probability, boolean prediction) {
-        double[] logs = new double[numClasses()];
-        for (int i = 0; i < logs.length; i++) {
-            logs[i] = Math.log(Math.max((double) outputs[offset + i], Double.MIN_NORMAL));
-        }
-        Vector rawVector = Vectors.dense(logs);
-        Vector probabilities = raw2probabilityInPlace(Vectors.dense(logs.clone()));
+        Vector rawVector = logProbabilities(outputs, offset);
+        Vector probabilities = raw2probabilityInPlace(rawVector.copy());
         List<Object> values = new ArrayList<>(3);
         if (raw) {
             values.add(rawVector);

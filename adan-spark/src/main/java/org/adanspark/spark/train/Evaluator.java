@@ -85,11 +85,25 @@ public final class Evaluator {
         Broadcast<float[]> theta = jsc.broadcast(params.clone());
         try {
             double[] sums = data.blocks().map(block -> sums(block, model, theta.value(), computeThreads))
-                    .reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+                    .reduce(Evaluator::add);
             return Result.of(sums, data.labelKind() == LabelKind.NEXT_TOKEN);
         } finally {
             theta.destroy();
         }
+    }
+
+    /**
+     * Adds one share of an evaluation's sums into another: how blocks' and tasks' {@link #sums} combine.
+     *
+     * @param total the running sums, added to
+     * @param part a block's or a task's sums
+     * @return {@code total}
+     */
+    public static double[] add(double[] total, double[] part) {
+        for (int i = 0; i < total.length; i++) {
+            total[i] += part[i];
+        }
+        return total;
     }
 
     /**

@@ -62,6 +62,18 @@ public final class ModelHandle implements Serializable {
      * @return a float32 array of shape {@code [m, exampleShape…]}
      */
     public INDArray input(float[] values, int m) {
+        return input(exampleShape, values, m);
+    }
+
+    /**
+     * Wraps {@code m} examples of shape {@code exampleShape}, packed row-major, as a network input array.
+     *
+     * @param exampleShape one example's shape (see {@link #of})
+     * @param values {@code m ×} the shape's product values (not copied)
+     * @param m examples
+     * @return a float32 array of shape {@code [m, exampleShape…]}
+     */
+    static INDArray input(int[] exampleShape, float[] values, int m) {
         long[] shape = new long[exampleShape.length + 1];
         shape[0] = m;
         for (int i = 0; i < exampleShape.length; i++) {

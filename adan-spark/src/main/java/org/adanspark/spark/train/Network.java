@@ -1,11 +1,13 @@
 package org.adanspark.spark.train;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -190,6 +192,16 @@ public abstract sealed class Network permits Network.Stack, Network.Graph {
         public INDArray output(INDArray input) {
             return net.output(input, false);
         }
+
+        @Override
+        public Map<String, Layer> layers() {
+            Map<String, Layer> layers = new LinkedHashMap<>();
+            MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
+            for (int i = 0; i < conf.getConfs().size(); i++) {
+                layers.put(Integer.toString(i), conf.getConf(i).getLayer());
+            }
+            return layers;
+        }
     }
 
     /** A graph of one input and one output. */
@@ -223,30 +235,23 @@ public abstract sealed class Network permits Network.Stack, Network.Graph {
         public INDArray output(INDArray input) {
             return net.outputSingle(false, input);
         }
-    }
 
-    /**
-     * The layers of a configuration of either kind, by name (a stack's layers are named by their index),
-     * in order.
-     *
-     * @param json the configuration's JSON
-     * @return name → layer configuration; graph vertices that are not layers are left out
-     */
-    public static Map<String, Layer> layers(String json) {
-        Map<String, Layer> layers = new java.util.LinkedHashMap<>();
-        if (kindOf(json) == Kind.GRAPH) {
-            ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(json);
-            conf.getVertices().forEach((name, vertex) -> {
-                if (vertex instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv && lv.getLayerConf() != null) {
+        @Override
+        public Map<String, Layer> layers() {
+            Map<String, Layer> layers = new LinkedHashMap<>();
+            net.getConfiguration().getVertices().forEach((name, vertex) -> {
+                if (vertex instanceof LayerVertex lv && lv.getLayerConf() != null) {
                     layers.put(name, lv.getLayerConf().getLayer());
                 }
             });
-        } else {
-            MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
-            for (int i = 0; i < conf.getConfs().size(); i++) {
-                layers.put(Integer.toString(i), conf.getConf(i).getLayer());
-            }
+            return layers;
         }
-        return layers;
     }
+
+    /**
+     * @return the network's layer configurations by name (a stack's layers are named by their index), in
+     *     order; graph vertices that are not layers are left out. Read from the configuration, so it works
+     *     before {@link #init()}.
+     */
+    public abstract Map<String, Layer> layers();
 }

@@ -278,12 +278,12 @@ public final class SyncTrainer {
         } catch (IllegalArgumentException e) {
             throw new DataValidationException(train.name() + " does not fit model " + spec + ": " + e.getMessage(), e);
         }
-        Map<String, Layer> layers = Network.layers(json);
+        Network net = Network.fromJson(json);
+        Map<String, Layer> layers = net.layers();
         refuseRunningStatistics(layers);
         if (spec.isJson()) {
             noticeIgnoredUpdaters(layers);
         }
-        Network net = Network.fromJson(json);
         try {
             net.init();
         } catch (RuntimeException e) {
@@ -316,7 +316,7 @@ public final class SyncTrainer {
         for (int[] shape : candidates) {
             long[] out;
             try {
-                out = net.output(ModelHandle.of(net.configJson(), shape).input(new float[width], 1)).shape();
+                out = net.output(ModelHandle.input(shape, new float[width], 1)).shape();
             } catch (RuntimeException e) {
                 first = first == null ? e : first;
                 continue;
