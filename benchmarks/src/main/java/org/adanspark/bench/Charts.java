@@ -62,6 +62,28 @@ public final class Charts {
     }
 
     /**
+     * Adds a series of points with symmetric error bars; points whose value is NaN are left out.
+     *
+     * @param chart the chart
+     * @param name the legend entry
+     * @param x x values
+     * @param y y values, as many as x
+     * @param err half-lengths of the error bars (NaN drawn as none)
+     */
+    public static void seriesWithErrors(XYChart chart, String name, double[] x, double[] y, double[] err) {
+        java.util.List<Integer> keep = java.util.stream.IntStream.range(0, x.length).filter(i -> !Double.isNaN(y[i]))
+                .boxed().toList();
+        if (keep.isEmpty()) {
+            return;
+        }
+        double[] xs = keep.stream().mapToDouble(i -> x[i]).toArray();
+        double[] ys = keep.stream().mapToDouble(i -> y[i]).toArray();
+        double[] es = keep.stream().mapToDouble(i -> Double.isNaN(err[i]) ? 0 : err[i]).toArray();
+        chart.getStyler().setErrorBarsColorSeriesColor(true);
+        chart.addSeries(name, xs, ys, es).setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    /**
      * @param title the panel title
      * @param xTitle x-axis title
      * @param yTitle y-axis title

@@ -1,62 +1,63 @@
 package org.adanspark.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.adanspark.spark.data.DataLoader;
 import org.adanspark.spark.data.TrainTestData;
-import org.adanspark.spark.train.EpochPlan;
+import org.adanspark.spark.train.RunPlan;
 import org.adanspark.spark.train.TrainingException;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.knowm.xchart.XYChart;
 
 /**
- * Benchmark 3, large-batch convergence: the Adan paper's central claim at small scale. Global batches
- * 1k, 4k, 16k and 32k at an equal epoch budget, for Adan, AdamW, LAMB and SGD with Nesterov momentum,
- * each over a small learning-rate grid, on two real workloads:
+ * Benchmark 3, the large-batch study: does Adan lose less than AdamW, LAMB and SGD with Nesterov momentum
+ * when the global batch grows from 1k to 32k? Three real workloads:
  * <ul>
- *   <li>{@code fashion-mnist}: {@code mlp:128} on Fashion-MNIST, test accuracy (higher is better);</li>
- *   <li>{@code tinyshakespeare}: a character MLP ({@code mlp:128} over the one-hot previous 8 characters)
- *       on Tiny-Shakespeare, validation bits per character (lower is better).</li>
+ *   <li>{@code mlp}: {@code mlp:128} on Fashion-MNIST, test accuracy; 20 epochs (32k: 40 steps);</li>
+ *   <li>{@code charlm}: the causal-attention character model ({@code charlm:layers=1:width=64:heads=4}) on
+ *       Tiny Shakespeare, validation bits per character; the global batch counts characters (32k = 512
+ *       windows of 64); 2 epochs (32k: 62 steps);</li>
+ *   <li>{@code lenet}: {@code lenet} on Fashion-MNIST, test accuracy; 20 epochs (32k: 40 steps).</li>
  * </ul>
  *
- * <p>Every run uses the recipe the Adan paper uses at large batch: linear warm-up over the first epoch, then
- * cosine decay to zero, each optimizer's reference.conf weight decay and betas. The peak learning rate
- * follows one rule for every optimizer, square-root scaling from a per-optimizer base at batch 1024
- * ({@code lr = base · sqrt(B / 1024)}), and the grid is that value times 1/3, 1 and 3; when the best of a
- * cell lies at an edge of its grid, the grid is extended by another factor of 3 past that edge, up to twice.
- * A run whose loss becomes NaN/Inf is recorded as diverged ({@code nan}), never dropped.
+ * <p>Recipe for every run: linear warm-up over the first 5% of the steps, cosine decay to zero, each
+ * optimizer's reference.conf betas and weight decay, micro-batch 512, barrier execution. The peak learning
+ * rate is searched on seed 1 over {@code base · sqrt(B/1024) · 3^k}, k ∈ {−1, 0, 1}, extended by one point
+ * past an edge that holds the best, at most twice; seeds 2 and 3 then run at the chosen rate. Two budget
+ * views: equal epochs (every batch the same epochs, the paper's comparison) and equal steps (every batch the
+ * largest batch's steps). Adan's ablations at 32k (no warm-up, 20% warm-up, β3 0.9 and 0.999, clipping at
+ * norm 1) run at its best rate, three seeds each. A diverged run (non-finite loss) is logged as {@code nan}.
  *
- * <p>Writes {@code large-batch.csv} (every run: {@code workload,optimizer,global_batch,epochs,lr,metric,value}),
- * {@code large-batch-best.csv} (the best lr per workload × optimizer × batch, same columns),
- * {@code large-batch-curves.csv} (per-step loss and per-epoch metric of every run, with wall time), the
- * summary plot {@code large-batch.png} and per-workload curves {@code large-batch-WORKLOAD.png}.
+ * <p>The study is resumable: every finished run is one row of {@code large-batch.csv}, appended as it ends,
+ * and a restarted study runs only what is missing ({@link StudyPlan}). A progress line after every run
+ * gives the count, the elapsed time and an ETA from the throughput measured so far. The report files
+ * ({@code large-batch.txt}, {@code -best}, {@code -drops}, {@code -compare}, {@code -ablation} CSVs and the
+ * plots) are rebuilt from the log after every workload and at the end; {@code --report-only} rebuilds them
+ * without training.
  *
- * <p>Usage: {@code bin/adan-bench large-batch [--quick] [--out-dir DIR]}. Full: about 30 minutes on 2 cores.
- * Quick: 4,096 rows (a step may not be larger than the data), batches 1k and 4k, one epoch, Adan and AdamW at their base lr (about a minute).
+ * <p>Usage: {@code bin/adan-bench large-batch [--quick] [--out-dir DIR] [--workloads mlp,charlm,lenet]
+ * [--report-only]}. Full: hours (docs/BENCHMARKS.md §3 gives the measured time). Quick: 4,096 and 2,048
+ * Fashion-MNIST rows and a 20,000-character excerpt, batches 512 and 2,048, Adan and AdamW, 2 seeds, one
+ * epoch (about a minute).
  */
 public final class LargeBatchBenchmark {
 
     /** Peak learning rate at global batch 1024 for each optimizer (scaled by sqrt(B / 1024)). */
     static final Map<String, Double> BASE_LR = baseLr();
-    private static final double[] GRID = {1.0 / 3, 1.0, 3.0};
-    private static final int MAX_EXTENSIONS = 2;
-    private static final int CONTEXT = 8;
-
-    /** A data set, its model, and how its result is scored. */
-    private record Workload(String name, String model, String metric, boolean higherIsBetter, int epochs,
-                            TrainTestData data) {
-        double score(RunRecorder.Evaluation e) {
-            return higherIsBetter ? e.accuracy() : e.logLoss() / Math.log(2);
-        }
-    }
-
-    /** One finished run. */
-    private record Run(Workload workload, String optimizer, int batch, double lr, double value, RunRecorder rec) {
-    }
+    /** The study's workloads, in the order they run. */
+    static final List<String> WORKLOADS = List.of("mlp", "charlm", "lenet");
+    private static final int WINDOW = 64;
+    private static final int QUICK_EXCERPT = 20_000;
 
     private LargeBatchBenchmark() {
     }
@@ -71,207 +72,236 @@ public final class LargeBatchBenchmark {
     }
 
     /**
-     * @param args {@code --quick}, {@code --out-dir DIR}
+     * @param quick whether to run the smoke-test design
+     * @return the study's design
+     */
+    static StudyPlan.Protocol protocol(boolean quick) {
+        if (quick) {
+            return new StudyPlan.Protocol(List.of("adan", "adamw"), new int[] {512, 2048}, new int[] {0}, 0, 2,
+                    List.of(new StudyPlan.Variant("clip=1", Double.NaN, Double.NaN, 1.0)), BASE_LR);
+        }
+        return new StudyPlan.Protocol(List.copyOf(BASE_LR.keySet()), new int[] {1024, 4096, 16384, 32768},
+                new int[] {-1, 0, 1}, 2, 3, List.of(
+                new StudyPlan.Variant("warmup=0", 0.0, Double.NaN, 0),
+                new StudyPlan.Variant("warmup=20%", 0.2, Double.NaN, 0),
+                new StudyPlan.Variant("beta3=0.9", Double.NaN, 0.9, 0),
+                new StudyPlan.Variant("beta3=0.999", Double.NaN, 0.999, 0),
+                new StudyPlan.Variant("clip=1", Double.NaN, Double.NaN, 1.0)), BASE_LR);
+    }
+
+    /**
+     * @param args {@code --quick}, {@code --out-dir DIR}, {@code --workloads A,B}, {@code --report-only}
      */
     public static void main(String[] args) {
-        BenchOptions options = BenchOptions.parse("large-batch", args);
+        List<String> rest = new ArrayList<>();
+        List<String> chosen = WORKLOADS;
+        boolean reportOnly = false;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--workloads")) {
+                if (i + 1 == args.length) {
+                    throw new IllegalArgumentException("large-batch: --workloads needs a list, e.g. mlp,charlm");
+                }
+                chosen = List.of(args[++i].split(","));
+                for (String w : chosen) {
+                    if (!WORKLOADS.contains(w)) {
+                        throw new IllegalArgumentException("large-batch: unknown workload '" + w + "' in --workloads "
+                                + String.join(",", chosen) + "; expected some of " + String.join(",", WORKLOADS));
+                    }
+                }
+            } else if (args[i].equals("--report-only")) {
+                reportOnly = true;
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        BenchOptions options = BenchOptions.parse("large-batch", rest.toArray(String[]::new));
         Machine machine = Machine.current();
         System.out.println("large-batch (" + options.mode() + ") on " + machine);
         boolean quick = options.quick();
-        int[] batches = quick ? new int[] {1024, 4096} : new int[] {1024, 4096, 16384, 32768};
-        List<String> optimizers = quick ? List.of("adan", "adamw") : List.copyOf(BASE_LR.keySet());
-        double[] grid = quick ? new double[] {1.0} : GRID;
-        int epochs = quick ? 1 : 5;
+        StudyPlan plan = new StudyPlan(protocol(quick));
         SparkSession spark = BenchSpark.session("adan-bench-large-batch");
-        List<Run> runs = new ArrayList<>();
+        Map<String, TrainTestData> data = new LinkedHashMap<>();
         try {
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            int cores = spark.sparkContext().defaultParallelism();
-            CharCorpus corpus = CharCorpus.tinyShakespeare();
-            List<Workload> workloads = List.of(
-                    new Workload("fashion-mnist", "mlp:128", "test_accuracy", true, epochs,
-                            BenchSpark.fashionMnist(spark, quick ? 4096 : 0, quick ? 2000 : 0)),
-                    new Workload("tinyshakespeare", "mlp:128", "validation_bpc", false, epochs,
-                            corpus.windows(jsc, CONTEXT, quick ? 4096 : 60_000, quick ? 2000 : 20_000, cores)));
-            ResultTable all = new ResultTable("workload", "optimizer", "global_batch", "epochs", "lr", "metric", "value");
-            System.out.println(all.header());
-            for (Workload w : workloads) {
-                System.out.println("# " + w.name() + ": " + w.data().train() + "; " + w.data().test() + "; " + w.model());
-                for (String optimizer : optimizers) {
-                    for (int batch : batches) {
-                        double center = BASE_LR.get(optimizer) * Math.sqrt(batch / 1024.0);
-                        List<Run> cell = new ArrayList<>();
-                        List<Double> factors = new ArrayList<>();
-                        for (double f : grid) {
-                            factors.add(f);
-                        }
-                        // The grid grows by a factor of 3 past whichever edge holds the best lr, at most
-                        // MAX_EXTENSIONS times, so that no cell's optimum is an artefact of where the grid stopped.
-                        for (int i = 0, extensions = 0; i < factors.size(); i++) {
-                            double lr = center * factors.get(i);
-                            Run run = run(spark, w, optimizer, batch, lr);
-                            cell.add(run);
-                            runs.add(run);
-                            System.out.println(all.add(w.name(), optimizer, batch, w.epochs(), lr, w.metric(),
-                                    run.value()) + String.format(Locale.ROOT, "   (%.0f s)", wall(run)));
-                            if (i == factors.size() - 1 && grid.length > 1 && extensions < MAX_EXTENSIONS) {
-                                Run best = best(cell).get(0);
-                                double lowest = factors.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-                                double highest = factors.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-                                if (best.lr() == center * lowest) {
-                                    factors.add(lowest / 3);
-                                    extensions++;
-                                } else if (best.lr() == center * highest) {
-                                    factors.add(highest * 3);
-                                    extensions++;
-                                }
-                            }
+            List<StudyWorkload> workloads = new ArrayList<>();
+            for (String name : chosen) {
+                TrainTestData d = load(spark, name, quick, options);
+                data.put(name, d);
+                workloads.add(workload(name, d, quick));
+            }
+            StudyLog log = StudyLog.open(options.file(".csv"));
+            AppendOnlyCsv curves = AppendOnlyCsv.open(options.file("-curves.csv"), StudyReport.CURVE_COLUMNS);
+            StudyReport report = new StudyReport(plan, workloads, log, curves);
+            String command = "bin/adan-bench large-batch" + (args.length == 0 ? "" : " " + String.join(" ", args));
+            String notes = notes(plan, workloads, data);
+            if (!reportOnly) {
+                Progress progress = new Progress(plan, workloads, log);
+                System.out.println("large-batch: " + log.size() + " runs already in " + log.file() + "; "
+                        + progress.remainingRuns() + " at least still to run");
+                String host = machine.cores() + "c " + machine.cpu().replace(",", " ");
+                for (StudyWorkload w : workloads) {
+                    for (StudyPlan.Cell cell : plan.cells(w)) {
+                        for (Optional<StudyRun> next = cell.next(log); next.isPresent(); next = cell.next(log)) {
+                            execute(spark, data.get(w.name()), next.get(), log, curves, host, progress);
                         }
                     }
+                    report.write(options, machine, command, notes);
                 }
             }
-            ResultTable best = new ResultTable("workload", "optimizer", "global_batch", "epochs", "lr", "metric", "value");
-            List<Run> bestRuns = best(runs);
-            for (Run r : bestRuns) {
-                best.add(r.workload().name(), r.optimizer(), r.batch(), r.workload().epochs(), r.lr(),
-                        r.workload().metric(), r.value());
-            }
-            String summary = summary(bestRuns, batches);
-            System.out.print(summary);
-            String notes = "Recipe: linear warm-up over the first epoch, cosine decay to 0; lr = base x sqrt(B/1024) x "
-                    + "{1/3, 1, 3}, extended by x3 past an edge holding the best (at most twice); base " + BASE_LR
-                    + "; micro-batch 512; seed 42; " + epochs + " epochs.\n"
-                    + "Data: " + workloads.get(0).data().train() + ", " + workloads.get(1).data().train()
-                    + ". value nan = the run diverged (non-finite loss).\n" + summary;
-            all.write(options, options.file(".csv"), machine, notes);
-            best.write(options, options.file("-best.csv"), machine, notes);
-            curves(runs).write(options, options.file("-curves.csv"), machine, notes);
-            plots(options, workloads, bestRuns, batches);
-            for (Workload w : workloads) {
-                w.data().release();
-            }
+            System.out.print(report.write(options, machine, command, notes));
         } finally {
+            data.values().forEach(TrainTestData::release);
             spark.stop();
         }
     }
 
-    private static Run run(SparkSession spark, Workload w, String optimizer, int batch, double lr) {
-        int stepsPerEpoch = new EpochPlan(w.data().train().partitionRows(), batch).stepsPerEpoch();
-        Map<String, Object> keys = new HashMap<>();
-        keys.put("adan.model.spec", w.model());
-        keys.put("adan.optimizer.name", optimizer);
-        keys.put("adan.optimizer." + optimizer + ".lr", lr);
-        keys.put("adan.schedule.kind", "warmup-cosine");
-        keys.put("adan.schedule.warmup-steps", stepsPerEpoch);
-        keys.put("adan.train.global-batch", batch);
-        keys.put("adan.train.epochs", w.epochs());
+    private static TrainTestData load(SparkSession spark, String name, boolean quick, BenchOptions options) {
+        return switch (name) {
+            case "mlp" -> BenchSpark.fashionMnist(spark, quick ? 4096 : 0, quick ? 1000 : 0);
+            case "lenet" -> BenchSpark.fashionMnist(spark, quick ? 2048 : 0, quick ? 500 : 0);
+            case "charlm" -> {
+                Path corpus = quick ? excerpt(options.outDir()) : Path.of(CharCorpus.path());
+                RunPlan plan = BenchSpark.settings(Map.of("adan.data.source", "text:" + corpus,
+                        "adan.data.window", WINDOW));
+                yield new DataLoader(spark, plan.dataSettings(spark.sparkContext().defaultParallelism())).load(0);
+            }
+            default -> throw new IllegalArgumentException("unknown workload " + name);
+        };
+    }
+
+    /** The quick mode's corpus: the first characters of Tiny Shakespeare, so that an epoch takes a second. */
+    private static Path excerpt(Path outDir) {
+        try {
+            String text = Files.readString(Path.of(CharCorpus.path()), StandardCharsets.UTF_8);
+            Path file = outDir.resolve("tinyshakespeare-excerpt.txt");
+            Files.createDirectories(outDir);
+            Files.writeString(file, text.substring(0, QUICK_EXCERPT), StandardCharsets.UTF_8);
+            return file.toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the quick mode's corpus excerpt: " + e.getMessage(), e);
+        }
+    }
+
+    private static StudyWorkload workload(String name, TrainTestData d, boolean quick) {
+        int[] rows = d.train().partitionRows();
+        return switch (name) {
+            case "mlp" -> new StudyWorkload("mlp", d.train().toString(), "mlp:128", "test_accuracy", true,
+                    quick ? 1 : 20, "examples", 1, rows);
+            case "lenet" -> new StudyWorkload("lenet", d.train().toString(), "lenet", "test_accuracy", true,
+                    quick ? 1 : 20, "examples", 1, rows);
+            case "charlm" -> new StudyWorkload("charlm", d.train().toString(), "charlm:layers=1:width=64:heads=4",
+                    "validation_bpc", false, quick ? 1 : 2, "characters", WINDOW, rows);
+            default -> throw new IllegalArgumentException("unknown workload " + name);
+        };
+    }
+
+    private static void execute(SparkSession spark, TrainTestData data, StudyRun run, StudyLog log,
+                                AppendOnlyCsv curves, String host, Progress progress) {
         RunRecorder rec = new RunRecorder();
+        long start = System.nanoTime();
         double value;
         try {
-            BenchSpark.train(spark, w.data(), BenchSpark.settings(keys), rec);
-            value = w.score(rec.evaluations().get(rec.evaluations().size() - 1));
+            BenchSpark.train(spark, data, BenchSpark.settings(run.settings()), rec);
+            value = run.workload().score(rec.evaluations().get(rec.evaluations().size() - 1));
         } catch (TrainingException e) {
-            System.out.println("  diverged: " + e.getMessage());
+            if (e.getMessage() == null || !e.getMessage().contains("adan.optimizer.non-finite")) {
+                throw e; // not a divergence: the study stops here and resumes from its log when started again
+            }
+            System.out.println("  diverged: " + e.getMessage().lines().findFirst().orElse(""));
             value = Double.NaN;
         }
-        return new Run(w, optimizer, batch, lr, value, rec);
-    }
-
-    private static double wall(Run r) {
-        List<RunRecorder.Step> steps = r.rec().steps();
-        return steps.isEmpty() ? 0 : steps.get(steps.size() - 1).wallSeconds();
-    }
-
-    /** The best lr of each workload × optimizer × batch; a cell where every lr diverged keeps a nan row. */
-    private static List<Run> best(List<Run> runs) {
-        Map<String, Run> best = new LinkedHashMap<>();
-        for (Run r : runs) {
-            String cell = r.workload().name() + "/" + r.optimizer() + "/" + r.batch();
-            Run b = best.get(cell);
-            boolean better = b == null || Double.isNaN(b.value())
-                    || (!Double.isNaN(r.value()) && (r.workload().higherIsBetter() ? r.value() > b.value() : r.value() < b.value()));
-            if (better) {
-                best.put(cell, r);
+        double wall = (System.nanoTime() - start) / 1e9;
+        if (run.evaluateEveryEpoch()) {
+            List<List<Object>> rows = new ArrayList<>();
+            for (RunRecorder.Step s : rec.steps()) {
+                rows.add(curveRow(run, "train_loss", s.step(), s.loss()));
             }
+            for (RunRecorder.Evaluation e : rec.evaluations()) {
+                rows.add(curveRow(run, run.workload().metric(), e.step(), run.workload().score(e)));
+            }
+            curves.append(rows);
         }
-        return new ArrayList<>(best.values());
+        log.record(run, value, wall, host);
+        System.out.println(progress.line(run, value, wall));
     }
 
-    /** How much each optimizer loses from the smallest to the largest batch, per workload. */
-    private static String summary(List<Run> best, int[] batches) {
-        StringBuilder sb = new StringBuilder("Loss of quality from batch " + batches[0] + " to "
-                + batches[batches.length - 1] + " (best lr per cell; accuracy points, or extra bits per character):\n");
-        Map<String, double[]> ends = new LinkedHashMap<>();
-        for (Run r : best) {
-            String key = r.workload().name() + " " + r.optimizer();
-            double[] e = ends.computeIfAbsent(key, k -> new double[] {Double.NaN, Double.NaN, r.workload().higherIsBetter() ? 1 : 0});
-            if (r.batch() == batches[0]) {
-                e[0] = r.value();
-            }
-            if (r.batch() == batches[batches.length - 1]) {
-                e[1] = r.value();
-            }
+    private static List<Object> curveRow(StudyRun run, String kind, long step, double value) {
+        return List.of(run.workload().name(), run.optimizer(), run.batch(), run.steps(), run.warmup(), run.variant(),
+                run.lrGrid(), run.seed(), kind, step, value);
+    }
+
+    private static String notes(StudyPlan plan, List<StudyWorkload> workloads, Map<String, TrainTestData> data) {
+        StudyPlan.Protocol p = plan.protocol();
+        StringBuilder sb = new StringBuilder("Recipe: linear warm-up over the first 5% of the steps, cosine decay to 0;"
+                + " lr = base x sqrt(B/1024) x 3^k searched on seed 1 over k in " + Arrays.toString(p.grid())
+                + ", extended past an edge holding the best at most " + p.maxExtensions() + " times; base " + p.baseLr()
+                + "; seeds 1.." + p.seeds() + " at the chosen lr; micro-batch 512; barrier execution; optimizers "
+                + p.optimizers() + "; batches " + Arrays.toString(p.batches()) + ".\n");
+        for (StudyWorkload w : workloads) {
+            sb.append(String.format(Locale.ROOT, "%s: %s on %s; %s; equal epochs %d (%d steps at %d %s); equal steps %d;"
+                            + " %s.%n", w.name(), w.model(), w.data(), data.get(w.name()).test(), w.epochs(),
+                    w.epochs() * w.stepsPerEpoch(p.largest()), p.largest(), w.unit(), plan.equalSteps(w), w.metric()));
         }
-        ends.forEach((key, e) -> {
-            double drop = e[2] == 1 ? e[0] - e[1] : e[1] - e[0];
-            sb.append(String.format(Locale.ROOT, "  %-24s %s -> %s: drop %s%n", key, ResultTable.fmt(e[0]),
-                    ResultTable.fmt(e[1]), ResultTable.fmt(drop)));
-        });
+        sb.append("value nan = the run diverged (non-finite loss). Adan ablations at the largest batch: ")
+                .append(p.variants().stream().map(StudyPlan.Variant::name).toList()).append('.');
         return sb.toString();
     }
 
-    private static ResultTable curves(List<Run> runs) {
-        ResultTable t = new ResultTable("workload", "optimizer", "global_batch", "lr", "kind", "step", "epoch",
-                "wall_s", "value");
-        for (Run r : runs) {
-            for (RunRecorder.Step s : r.rec().steps()) {
-                t.add(r.workload().name(), r.optimizer(), r.batch(), r.lr(), "train_loss", s.step(), s.epoch(),
-                        s.wallSeconds(), s.loss());
-            }
-            for (RunRecorder.Evaluation e : r.rec().evaluations()) {
-                t.add(r.workload().name(), r.optimizer(), r.batch(), r.lr(), r.workload().metric(), e.step(), e.epoch(),
-                        e.wallSeconds(), r.workload().score(e));
-            }
+    /** The progress line: runs done, elapsed time, and an ETA from the throughput logged so far. */
+    private static final class Progress {
+        private final StudyPlan plan;
+        private final List<StudyWorkload> workloads;
+        private final StudyLog log;
+        private final long start = System.nanoTime();
+        private int done;
+
+        Progress(StudyPlan plan, List<StudyWorkload> workloads, StudyLog log) {
+            this.plan = plan;
+            this.workloads = workloads;
+            this.log = log;
         }
-        return t;
-    }
 
-    private static void plots(BenchOptions options, List<Workload> workloads, List<Run> best, int[] batches) {
-        List<XYChart> summary = new ArrayList<>();
-        for (Workload w : workloads) {
-            XYChart chart = Charts.lines(w.name() + ": " + w.metric() + " at an equal epoch budget (best lr)",
-                    "global batch", w.metric());
-            chart.getStyler().setXAxisLogarithmic(true);
-            for (String optimizer : BASE_LR.keySet()) {
-                List<Run> mine = best.stream().filter(r -> r.workload() == w && r.optimizer().equals(optimizer)
-                        && !Double.isNaN(r.value())).toList();
-                Charts.series(chart, optimizer, mine.stream().mapToDouble(Run::batch).toArray(),
-                        mine.stream().mapToDouble(Run::value).toArray());
+        int remainingRuns() {
+            int n = 0;
+            for (StudyWorkload w : workloads) {
+                for (StudyPlan.Cell c : plan.cells(w)) {
+                    n += c.remaining(log);
+                }
             }
-            summary.add(chart);
+            return n;
+        }
 
-            List<XYChart> panels = new ArrayList<>();
-            for (int batch : batches) {
-                XYChart byStep = Charts.lines(w.name() + ", batch " + batch + ": training loss", "step", "loss");
-                XYChart byTime = Charts.lines(w.name() + ", batch " + batch + ": " + w.metric() + " vs wall time",
-                        "seconds", w.metric());
-                for (Run r : best) {
-                    if (r.workload() != w || r.batch() != batch || Double.isNaN(r.value())) {
+        String line(StudyRun run, double value, double wall) {
+            done++;
+            double seconds = 0;
+            List<String> untimed = new ArrayList<>();
+            int remaining = 0;
+            for (StudyWorkload w : workloads) {
+                for (StudyPlan.Cell c : plan.cells(w)) {
+                    int r = c.remaining(log);
+                    if (r == 0) {
                         continue;
                     }
-                    String name = String.format(Locale.ROOT, "%s (lr %s)", r.optimizer(), ResultTable.fmt(r.lr()));
-                    List<RunRecorder.Step> steps = r.rec().steps();
-                    Charts.series(byStep, name, steps.stream().mapToDouble(RunRecorder.Step::step).toArray(),
-                            steps.stream().mapToDouble(RunRecorder.Step::loss).toArray());
-                    List<RunRecorder.Evaluation> evals = r.rec().evaluations();
-                    Charts.series(byTime, name, evals.stream().mapToDouble(RunRecorder.Evaluation::wallSeconds).toArray(),
-                            evals.stream().mapToDouble(w::score).toArray());
+                    remaining += r;
+                    OptionalDouble rate = log.rate(w.name(), c.batch());
+                    if (rate.isEmpty()) {
+                        rate = log.rate(w.name(), 0);
+                    }
+                    if (rate.isPresent()) {
+                        seconds += r * c.examplesPerRun() / rate.getAsDouble();
+                    } else if (!untimed.contains(w.name())) {
+                        untimed.add(w.name());
+                    }
                 }
-                panels.add(byStep);
-                panels.add(byTime);
             }
-            Charts.save(options.file("-" + w.name() + ".png"), 2, panels);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            return String.format(Locale.ROOT, "[%d done, %d logged, >= %d to go] %s: %s %s (%.0f s) | elapsed %s, ETA %s%s",
+                    done, log.size(), remaining, run.describe(), run.workload().metric(), ResultTable.fmt(value), wall,
+                    hms(elapsed), hms(seconds), untimed.isEmpty() ? "" : " + " + String.join(", ", untimed) + " (not timed yet)");
         }
-        Charts.save(options.file(".png"), 2, summary);
+
+        private static String hms(double seconds) {
+            long s = Math.round(seconds);
+            return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+        }
     }
 }
