@@ -43,10 +43,17 @@ record SeedStats(double[] values, int diverged) {
         return Math.sqrt(ss / (values.length - 1));
     }
 
-    /** @return {@code mean ± sd}, four significant digits, with the count of diverged seeds if any */
+    /**
+     * @return {@code mean ± sd}, four significant digits, with the count of diverged seeds if any; a single
+     *     seed's value says so, no seed is a dash
+     */
     String text() {
-        String s = ResultTable.fmt(mean()) + " ± " + ResultTable.fmt(sd());
-        return diverged == 0 ? s : s + " (" + diverged + " diverged)";
+        if (n() + diverged == 0) {
+            return "–";
+        }
+        String s = n() >= 2 ? ResultTable.fmt(mean()) + " ± " + ResultTable.fmt(sd())
+                : n() == 1 ? ResultTable.fmt(mean()) + " (1 seed)" : "diverged";
+        return diverged == 0 || n() == 0 ? s : s + " (" + diverged + " diverged)";
     }
 
     /**

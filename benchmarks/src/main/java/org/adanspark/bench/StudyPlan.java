@@ -156,6 +156,11 @@ final class StudyPlan {
         return w.epochs() * w.stepsPerEpoch(protocol.largest());
     }
 
+    /** @return the values that are there (null = not run), NaN kept for a diverged run */
+    static double[] finished(Double[] bySeed) {
+        return Arrays.stream(bySeed).filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).toArray();
+    }
+
     /** One workload × view × optimizer × batch: its lr search on seed 1, then the other seeds at the best. */
     final class GridCell implements Cell {
         private final StudyWorkload workload;
@@ -284,18 +289,27 @@ final class StudyPlan {
 
         /**
          * @param log the results so far
-         * @return each seed's value at the best learning rate (NaN for a seed that diverged or has not run)
+         * @return each seed's value at the best learning rate, index seed − 1: NaN for a seed that diverged,
+         *     null for one that has not run
          */
-        double[] seedValues(StudyLog log) {
+        Double[] bySeed(StudyLog log) {
             OptionalInt best = bestK(log);
-            double[] v = new double[protocol.seeds()];
-            Arrays.fill(v, Double.NaN);
+            Double[] v = new Double[protocol.seeds()];
             if (best.isPresent()) {
                 for (int s = 1; s <= protocol.seeds(); s++) {
-                    v[s - 1] = log.value(run(best.getAsInt(), s));
+                    StudyRun r = run(best.getAsInt(), s);
+                    v[s - 1] = log.has(r) ? log.value(r) : null;
                 }
             }
             return v;
+        }
+
+        /**
+         * @param log the results so far
+         * @return the values of the seeds that ran at the best learning rate (NaN for one that diverged)
+         */
+        double[] seedValues(StudyLog log) {
+            return finished(bySeed(log));
         }
 
         /**
@@ -377,18 +391,18 @@ final class StudyPlan {
 
         /**
          * @param log the results so far
-         * @return each seed's value (NaN for diverged or not yet run)
+         * @return the values of the seeds that ran (NaN for one that diverged)
          */
         double[] seedValues(StudyLog log) {
-            double[] v = new double[protocol.seeds()];
-            Arrays.fill(v, Double.NaN);
+            Double[] v = new Double[protocol.seeds()];
             OptionalInt k = base.bestK(log);
             if (k.isPresent()) {
                 for (int s = 1; s <= protocol.seeds(); s++) {
-                    v[s - 1] = log.value(base.run(k.getAsInt(), s, variant));
+                    StudyRun r = base.run(k.getAsInt(), s, variant);
+                    v[s - 1] = log.has(r) ? log.value(r) : null;
                 }
             }
-            return v;
+            return finished(v);
         }
 
         @Override

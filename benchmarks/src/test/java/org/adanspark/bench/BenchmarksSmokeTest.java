@@ -25,11 +25,17 @@ class BenchmarksSmokeTest {
     @TempDir
     Path out;
 
-    /** Runs {@code bin/adan-bench NAME --quick --out-dir OUT}, the documented command at its smoke size. */
-    private void bench(String name) throws IOException, InterruptedException {
+    /**
+     * Runs {@code bin/adan-bench NAME --quick --out-dir OUT [EXTRA…]}, the documented command at its smoke size.
+     *
+     * @return its output
+     */
+    private String bench(String name, String... extra) throws IOException, InterruptedException {
         Path log = out.resolve(name + ".log");
-        ProcessBuilder pb = new ProcessBuilder("../bin/adan-bench", name, "--quick", "--out-dir", out.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new java.util.ArrayList<>(List.of("../bin/adan-bench", name, "--quick", "--out-dir",
+                out.toString()));
+        command.addAll(List.of(extra));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("ADAN_SKIP_BUILD", "1"); // this build is the one under test
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         Process p = pb.start();
@@ -38,6 +44,7 @@ class BenchmarksSmokeTest {
         System.out.print(output);
         assertTrue(finished, "bin/adan-bench " + name + " --quick did not finish");
         assertEquals(0, p.exitValue(), "bin/adan-bench " + name + " --quick failed:\n" + output);
+        return output;
     }
 
     @Test
@@ -57,25 +64,46 @@ class BenchmarksSmokeTest {
 
     @Test
     void largeBatch() throws Exception {
-        bench("large-batch");
-        String header = "workload,optimizer,global_batch,epochs,lr,metric,value";
+        // lenet runs the same code as mlp with another model string (and takes longer): the quick check covers
+        // the two batch units, examples and characters
+        String output = bench("large-batch", "--workloads", "mlp,charlm");
+        assertTrue(output.contains("large-batch: 0 runs already in"), output);
+        String header = String.join(",", StudyLog.COLUMNS);
         List<String[]> all = csv("large-batch.csv", header);
-        assertEquals(2 * 2 * 2, all.size(), "2 workloads x 2 optimizers x 2 batches x 1 lr");
+        // per workload: equal epochs 2 optimizers x 2 batches x 2 seeds, equal steps at the small batch (the
+        // large one is the same run), Adan's clip=1 ablation x 2 seeds
+        assertEquals(2 * (8 + 4 + 2), all.size(), "one row per run");
         for (String[] r : all) {
-            double v = Double.parseDouble(r[6]);
-            if (r[5].equals("test_accuracy")) {
+            double v = Double.parseDouble(r[14]);
+            if (r[13].equals("test_accuracy")) {
                 assertTrue(v > 0.1 && v <= 1, String.join(",", r)); // better than chance after one epoch
             } else {
-                assertEquals("validation_bpc", r[5]);
+                assertEquals("validation_bpc", r[13]);
+                assertEquals("characters", r[3]);
+                assertEquals(Integer.parseInt(r[2]) / 64, Integer.parseInt(r[4]), "64-character windows per step");
                 assertTrue(v > 0 && v < Math.log(65) / Math.log(2) + 1, String.join(",", r));
             }
         }
-        assertEquals(8, csv("large-batch-best.csv", header).size(), "one lr per cell in quick mode");
-        assertFalse(csv("large-batch-curves.csv", "workload,optimizer,global_batch,lr,kind,step,epoch,wall_s,value")
-                .isEmpty());
+        assertEquals(2 * 2 * 2 * 2, csv("large-batch-best.csv", "workload,view,optimizer,global_batch,steps,lr_grid,lr,"
+                + "metric,seeds,mean,sd,seed_values,searched").size(), "workloads x views x optimizers x batches");
+        assertEquals(2 * 2 * 2, csv("large-batch-drops.csv", "workload,view,optimizer,metric,from_batch,to_batch,"
+                + "mean_drop,sd_drop,seeds,seed_drops").size());
+        assertEquals(2 * 2, csv("large-batch-compare.csv", "workload,view,versus,adan_drop,versus_drop,"
+                + "adan_minus_versus,welch_t,welch_df,welch_p,adan_smaller_beyond_spread").size());
+        assertEquals(2 * 2, csv("large-batch-ablation.csv", "workload,global_batch,variant,metric,seeds,mean,sd,"
+                + "seed_values").size(), "base and clip=1 per workload");
+        List<String> curves = Files.readAllLines(out.resolve("large-batch-curves.csv"));
+        assertEquals(String.join(",", StudyReport.CURVE_COLUMNS), curves.get(0));
+        assertTrue(curves.size() > 1, "curves of the largest batch's runs");
+        String about = Files.readString(out.resolve("large-batch.txt"));
+        assertTrue(about.contains("status: complete") && about.contains("command: bin/adan-bench large-batch"), about);
         png("large-batch.png");
-        png("large-batch-fashion-mnist.png");
-        png("large-batch-tinyshakespeare.png");
+        png("large-batch-curves.png");
+
+        // started again, the study finds every run in its log and trains nothing
+        String again = bench("large-batch", "--workloads", "mlp,charlm");
+        assertTrue(again.contains("large-batch: 28 runs already in") && again.contains("; 0 at least still to run"), again);
+        assertEquals(28, csv("large-batch.csv", header).size());
     }
 
     @Test
