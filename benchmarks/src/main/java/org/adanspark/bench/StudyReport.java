@@ -125,10 +125,12 @@ final class StudyReport {
                         boolean beyond = adan.belowBeyondSpread(e.getValue());
                         compare.add(w.name(), view.label(), e.getKey(), adan.mean(), e.getValue().mean(),
                                 adan.mean() - e.getValue().mean(), t[0], t[1], t[2], beyond);
-                        text.append(String.format(Locale.ROOT, "    adan vs %-6s: %s smaller drop by %s; Welch t %s, p %s;"
-                                        + " beyond the seed spread: %s%n", e.getKey(),
-                                adan.mean() < e.getValue().mean() ? "adan's" : e.getKey() + "'s",
-                                ResultTable.fmt(Math.abs(adan.mean() - e.getValue().mean())), ResultTable.fmt(t[0]),
+                        double diff = adan.mean() - e.getValue().mean();
+                        String which = Math.abs(diff) < 1e-9 ? "equal drops"
+                                : (diff < 0 ? "adan's" : e.getKey() + "'s") + " smaller drop by "
+                                + ResultTable.fmt(Math.abs(diff));
+                        text.append(String.format(Locale.ROOT, "    adan vs %-6s: %s; Welch t %s, p %s;"
+                                + " beyond the seed spread: %s%n", e.getKey(), which, ResultTable.fmt(t[0]),
                                 ResultTable.fmt(t[2]), beyond ? "yes" : "no"));
                     }
                 }
@@ -221,8 +223,9 @@ final class StudyReport {
                     dropBy.forEach((o, d) -> {
                         if (!o.equals("adan")) {
                             double[] t = adan.welch(d);
+                            double diff = adan.mean() - d.mean();
                             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s (%s) | %s |%n", o, adan.text(),
-                                    d.text(), ResultTable.fmt(adan.mean() - d.mean()), ResultTable.fmt(t[0]),
+                                    d.text(), ResultTable.fmt(Math.abs(diff) < 1e-9 ? 0 : diff), ResultTable.fmt(t[0]),
                                     ResultTable.fmt(t[2]), adan.belowBeyondSpread(d) ? "yes" : "no"));
                         }
                     });
