@@ -44,16 +44,24 @@ record SeedStats(double[] values, int diverged) {
     }
 
     /**
-     * @return {@code mean ± sd}, four significant digits, with the count of diverged seeds if any; a single
+     * @return {@code mean ± sd}, the mean to four significant digits and the sd to two, with the count of diverged seeds if any; a single
      *     seed's value says so, no seed is a dash
      */
     String text() {
         if (n() + diverged == 0) {
             return "–";
         }
-        String s = n() >= 2 ? ResultTable.fmt(mean()) + " ± " + ResultTable.fmt(sd())
+        String s = n() >= 2 ? ResultTable.fmt(mean()) + " ± " + twoDigits(sd())
                 : n() == 1 ? ResultTable.fmt(mean()) + " (1 seed)" : "diverged";
         return diverged == 0 || n() == 0 ? s : s + " (" + diverged + " diverged)";
+    }
+
+    /** A spread to two significant digits: enough to judge a difference by, short enough to read in a table. */
+    private static String twoDigits(double v) {
+        if (!Double.isFinite(v) || v == 0) {
+            return ResultTable.fmt(v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString();
     }
 
     /**

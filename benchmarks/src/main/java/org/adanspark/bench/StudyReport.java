@@ -51,7 +51,7 @@ final class StudyReport {
      *
      * @param options where to write
      * @param machine the machine writing the report
-     * @param command the command that runs the study
+     * @param command the command that wrote this report (the study, or its {@code --report-only})
      * @param notes the recipe, for the text file
      * @return the summary (also in {@code large-batch.txt})
      */
@@ -352,7 +352,8 @@ final class StudyReport {
         String status = remaining == 0 ? "complete" : "INCOMPLETE: at least " + remaining + " runs still to go";
         String body = "benchmark: large-batch (" + options.mode() + " mode)\n"
                 + "status: " + status + "\n"
-                + "command: " + command + "\n"
+                + "command: bin/adan-bench large-batch (the study: the runs above; --workloads A,B runs a subset)\n"
+                + "this report: " + command + "\n"
                 + "machine: " + machine + "\n"
                 + "report written: " + Instant.now() + "\n"
                 + "runs: " + results.size() + " logged (" + diverged + " diverged), run on: " + String.join("; ", hosts) + "\n"

@@ -164,7 +164,7 @@ class DocumentedCommandsTest {
             case "bin/adan-train" -> train(c);
             case "bin/adan-docs" -> docs(c);
             case "bin/adan-bench" -> coveredBy(c, "benchmarks/src/test/java/org/adanspark/bench/BenchmarksSmokeTest.java",
-                    "bench(\"" + words[1] + "\")");
+                    "bench(\"" + words[1] + "\"");
             case "bin/adan-example" -> coveredBy(c, "examples/src/test/java/org/adanspark/examples/ExamplesTest.java",
                     "example(\"" + words[1] + "\"");
             case "conf/gpu-discovery.sh" -> coveredBy(c,
