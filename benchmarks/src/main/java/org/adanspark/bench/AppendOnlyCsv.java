@@ -26,7 +26,8 @@ final class AppendOnlyCsv {
     }
 
     /**
-     * Opens {@code file}, reading the rows it already holds, or creates it with the header.
+     * Opens {@code file} to append to, reading the rows it already holds, or creates it with the header. A
+     * last line cut short by a kill is removed from the file.
      *
      * @param file the CSV file
      * @param columns its header
@@ -34,6 +35,26 @@ final class AppendOnlyCsv {
      * @throws IllegalStateException when the file exists with another header (naming both)
      */
     static AppendOnlyCsv open(Path file, List<String> columns) {
+        return open(file, columns, true);
+    }
+
+    /**
+     * Reads {@code file} without changing it, e.g. while another process appends to it: a cut-off last line
+     * is skipped, not removed.
+     *
+     * @param file the CSV file, which must exist
+     * @param columns its header
+     * @return the rows, in a file that must not be appended to
+     * @throws IllegalStateException when the file is missing or has another header
+     */
+    static AppendOnlyCsv read(Path file, List<String> columns) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("no results at " + file + ": run the study first (without --report-only)");
+        }
+        return open(file, columns, false);
+    }
+
+    private static AppendOnlyCsv open(Path file, List<String> columns, boolean repair) {
         AppendOnlyCsv csv = new AppendOnlyCsv(file, columns);
         String header = String.join(",", columns);
         try {
@@ -47,9 +68,11 @@ final class AppendOnlyCsv {
                     String[] cells = lines.get(i).split(",", -1);
                     if (cells.length != columns.size()) {
                         if (i == lines.size() - 1) {
-                            System.out.println(file + ": dropping the cut-off last line " + i + " (" + cells.length
-                                    + " of " + columns.size() + " fields); that run will be repeated");
-                            rewrite(file, lines.subList(0, i));
+                            if (repair) {
+                                System.out.println(file + ": dropping the cut-off last line " + (i + 1) + " ("
+                                        + cells.length + " of " + columns.size() + " fields); that run will be repeated");
+                                rewrite(file, lines.subList(0, i));
+                            }
                             break;
                         }
                         throw new IllegalStateException(file + " line " + (i + 1) + " has " + cells.length

@@ -110,8 +110,15 @@ public final class LargeBatchBenchmark {
                 }
             } else if (args[i].equals("--report-only")) {
                 reportOnly = true;
-            } else {
+            } else if (args[i].equals("--quick") || args[i].equals("--out-dir")) {
                 rest.add(args[i]);
+                if (args[i].equals("--out-dir") && i + 1 < args.length) {
+                    rest.add(args[++i]);
+                }
+            } else {
+                throw new IllegalArgumentException("large-batch: unknown argument '" + args[i] + "'; expected --quick,"
+                        + " --out-dir DIR, --workloads " + String.join(",", WORKLOADS) + " (or some of them) and"
+                        + " --report-only");
             }
         }
         BenchOptions options = BenchOptions.parse("large-batch", rest.toArray(String[]::new));
@@ -119,6 +126,11 @@ public final class LargeBatchBenchmark {
         System.out.println("large-batch (" + options.mode() + ") on " + machine);
         boolean quick = options.quick();
         StudyPlan plan = new StudyPlan(protocol(quick));
+        // --report-only reads the logs without touching them, so it is safe beside a running study
+        StudyLog log = reportOnly ? StudyLog.read(options.file(".csv")) : StudyLog.open(options.file(".csv"));
+        AppendOnlyCsv curves = reportOnly
+                ? AppendOnlyCsv.read(options.file("-curves.csv"), StudyReport.CURVE_COLUMNS)
+                : AppendOnlyCsv.open(options.file("-curves.csv"), StudyReport.CURVE_COLUMNS);
         SparkSession spark = BenchSpark.session("adan-bench-large-batch");
         Map<String, TrainTestData> data = new LinkedHashMap<>();
         try {
@@ -128,8 +140,6 @@ public final class LargeBatchBenchmark {
                 data.put(name, d);
                 workloads.add(workload(name, d, quick));
             }
-            StudyLog log = StudyLog.open(options.file(".csv"));
-            AppendOnlyCsv curves = AppendOnlyCsv.open(options.file("-curves.csv"), StudyReport.CURVE_COLUMNS);
             StudyReport report = new StudyReport(plan, workloads, log, curves);
             String command = "bin/adan-bench large-batch" + (args.length == 0 ? "" : " " + String.join(" ", args));
             String notes = notes(plan, workloads, data);

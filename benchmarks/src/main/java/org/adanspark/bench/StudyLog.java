@@ -45,6 +45,14 @@ final class StudyLog {
         return new StudyLog(AppendOnlyCsv.open(file, COLUMNS));
     }
 
+    /**
+     * @param file {@code large-batch.csv}, which must exist
+     * @return its rows, read without changing the file (a running study may be appending to it)
+     */
+    static StudyLog read(Path file) {
+        return new StudyLog(AppendOnlyCsv.read(file, COLUMNS));
+    }
+
     private String keyOf(List<String> row) {
         return StudyRun.key(get(row, "workload"), get(row, "optimizer"), Integer.parseInt(get(row, "global_batch")),
                 Integer.parseInt(get(row, "steps")), Integer.parseInt(get(row, "warmup_steps")), get(row, "variant"),

@@ -114,6 +114,8 @@ class StudyPlanTest {
         StudyRun run = cell.next(log).orElseThrow();
         log.record(run, 0.8, 3.0, "test");
         Files.writeString(file, "toy,adan,1024,exam", StandardOpenOption.APPEND);
+        assertEquals(1, StudyLog.read(file).size(), "a reader skips the line a writer may still be appending");
+        assertEquals(3, Files.readAllLines(file).size(), "and leaves the file as it is");
         StudyLog reopened = StudyLog.open(file);
         assertEquals(1, reopened.size());
         assertEquals(0.8, reopened.value(run));
@@ -131,6 +133,9 @@ class StudyPlanTest {
         IllegalStateException header = assertThrows(IllegalStateException.class,
                 () -> StudyLog.open(dir.resolve("old.csv")));
         assertTrue(header.getMessage().contains("another study"), header.getMessage());
+        IllegalStateException missing = assertThrows(IllegalStateException.class,
+                () -> StudyLog.read(dir.resolve("none.csv")));
+        assertTrue(missing.getMessage().contains("run the study first"), missing.getMessage());
     }
 
     @Test
