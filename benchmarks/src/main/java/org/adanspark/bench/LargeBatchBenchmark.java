@@ -136,7 +136,9 @@ public final class LargeBatchBenchmark {
         try {
             List<StudyWorkload> workloads = new ArrayList<>();
             for (String name : chosen) {
-                TrainTestData d = load(spark, name, quick, options);
+                // mlp and lenet train on the same Fashion-MNIST blocks when their limits agree (full mode)
+                TrainTestData d = name.equals("lenet") && data.containsKey("mlp") && !quick ? data.get("mlp")
+                        : load(spark, name, quick, options);
                 data.put(name, d);
                 workloads.add(workload(name, d, quick));
             }
@@ -159,7 +161,7 @@ public final class LargeBatchBenchmark {
             }
             System.out.print(report.write(options, machine, command, notes));
         } finally {
-            data.values().forEach(TrainTestData::release);
+            data.values().stream().distinct().forEach(TrainTestData::release);
             spark.stop();
         }
     }

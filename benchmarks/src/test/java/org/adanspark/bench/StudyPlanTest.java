@@ -93,6 +93,8 @@ class StudyPlanTest {
         StudyPlan.GridCell sameSteps = plan.gridCells(W, StudyPlan.View.STEPS).get(1);
         assertEquals(large.steps(), sameSteps.steps(), "the largest batch takes the same steps in both views");
         assertFalse(sameSteps.next(reopened).isPresent(), "and is not run twice");
+        assertEquals(2 + 1, plan.cells(W).stream().filter(c -> c instanceof StudyPlan.GridCell).count(),
+                "nor counted twice in what is left: equal epochs at both batches, equal steps at the smaller");
         StudyPlan.GridCell smallSteps = plan.gridCells(W, StudyPlan.View.STEPS).get(0);
         StudyRun r = smallSteps.next(reopened).orElseThrow();
         assertEquals(4, r.steps(), "equal steps: the 4 steps of 2 epochs at 4096");
