@@ -47,7 +47,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Usage: {@code bin/adan-bench large-batch [--quick] [--out-dir DIR] [--workloads mlp,charlm,lenet]
  * [--report-only]}. Full: hours (docs/BENCHMARKS.md §3 gives the measured time). Quick: 4,096 and 2,048
- * Fashion-MNIST rows and a 20,000-character excerpt, batches 512 and 2,048, Adan and AdamW, 2 seeds, one
+ * Fashion-MNIST rows and a 12,000-character excerpt, batches 512 and 2,048, Adan and AdamW, 2 seeds, one
  * epoch (about a minute).
  */
 public final class LargeBatchBenchmark {
@@ -57,7 +57,7 @@ public final class LargeBatchBenchmark {
     /** The study's workloads, in the order they run. */
     static final List<String> WORKLOADS = List.of("mlp", "charlm", "lenet");
     private static final int WINDOW = 64;
-    private static final int QUICK_EXCERPT = 20_000;
+    private static final int QUICK_EXCERPT = 12_000;
 
     private LargeBatchBenchmark() {
     }
