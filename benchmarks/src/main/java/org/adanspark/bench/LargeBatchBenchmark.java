@@ -148,7 +148,7 @@ public final class LargeBatchBenchmark {
             if (!reportOnly) {
                 Progress progress = new Progress(plan, workloads, log);
                 System.out.println("large-batch: " + log.size() + " runs already in " + log.file() + "; "
-                        + progress.remainingRuns() + " at least still to run");
+                        + plan.remaining(workloads, log) + " at least still to run");
                 String host = machine.cores() + "c " + machine.cpu().replace(",", " ");
                 for (StudyWorkload w : workloads) {
                     for (StudyPlan.Cell cell : plan.cells(w)) {
@@ -270,16 +270,6 @@ public final class LargeBatchBenchmark {
             this.plan = plan;
             this.workloads = workloads;
             this.log = log;
-        }
-
-        int remainingRuns() {
-            int n = 0;
-            for (StudyWorkload w : workloads) {
-                for (StudyPlan.Cell c : plan.cells(w)) {
-                    n += c.remaining(log);
-                }
-            }
-            return n;
         }
 
         String line(StudyRun run, double value, double wall) {

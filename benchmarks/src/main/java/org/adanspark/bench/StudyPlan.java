@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
 
 /**
  * What the large-batch study runs, decided from what it has already run: for each workload, budget view,
@@ -119,6 +120,15 @@ final class StudyPlan {
         gridCells(w, View.STEPS).stream().filter(c -> c.batch() != protocol.largest()).forEach(cells::add);
         cells.addAll(variantCells(w));
         return cells;
+    }
+
+    /**
+     * @param workloads the workloads of the study
+     * @param log the results so far
+     * @return runs still to go, at least (grid extensions not yet known are not counted)
+     */
+    int remaining(List<StudyWorkload> workloads, StudyLog log) {
+        return workloads.stream().flatMap(w -> cells(w).stream()).mapToInt(c -> c.remaining(log)).sum();
     }
 
     /**
@@ -293,11 +303,21 @@ final class StudyPlan {
          *     null for one that has not run
          */
         Double[] bySeed(StudyLog log) {
+            return bySeed(log, BASE);
+        }
+
+        /**
+         * @param log the results so far
+         * @param variant the recipe or one of its ablations
+         * @return each seed's value of that variant at the recipe's best learning rate, index seed − 1: NaN for
+         *     a seed that diverged, null for one that has not run (all null while the search is unfinished)
+         */
+        Double[] bySeed(StudyLog log, Variant variant) {
             OptionalInt best = bestK(log);
             Double[] v = new Double[protocol.seeds()];
             if (best.isPresent()) {
                 for (int s = 1; s <= protocol.seeds(); s++) {
-                    StudyRun r = run(best.getAsInt(), s);
+                    StudyRun r = run(best.getAsInt(), s, variant);
                     v[s - 1] = log.has(r) ? log.value(r) : null;
                 }
             }
@@ -313,44 +333,30 @@ final class StudyPlan {
         }
 
         /**
-         * @param log the results so far
-         * @return whether every seed at the best learning rate has run
+         * The runs the cell still needs that are known now, in the order they run: the searched grid points
+         * on seed 1 while the search is unfinished, else the other seeds at the best point.
          */
-        boolean complete(StudyLog log) {
-            return next(log).isEmpty();
+        private List<StudyRun> missing(StudyLog log) {
+            List<Integer> ks = explored(log);
+            List<StudyRun> grid = ks.stream().map(k -> run(k, 1)).filter(r -> !log.has(r)).toList();
+            if (!grid.isEmpty()) {
+                return grid;
+            }
+            int best = bestOf(ks, log);
+            return IntStream.rangeClosed(2, protocol.seeds()).mapToObj(s -> run(best, s)).filter(r -> !log.has(r))
+                    .toList();
         }
 
         @Override
         public Optional<StudyRun> next(StudyLog log) {
-            List<Integer> ks = explored(log);
-            for (int k : ks) {
-                if (!log.has(run(k, 1))) {
-                    return Optional.of(run(k, 1));
-                }
-            }
-            int best = bestOf(ks, log);
-            for (int s = 2; s <= protocol.seeds(); s++) {
-                if (!log.has(run(best, s))) {
-                    return Optional.of(run(best, s));
-                }
-            }
-            return Optional.empty();
+            return missing(log).stream().findFirst();
         }
 
         @Override
         public int remaining(StudyLog log) {
-            List<Integer> ks = explored(log);
-            int missing = (int) ks.stream().filter(k -> !log.has(run(k, 1))).count();
-            if (missing > 0) {
-                return missing + protocol.seeds() - 1;
-            }
-            int best = bestOf(ks, log);
-            for (int s = 2; s <= protocol.seeds(); s++) {
-                if (!log.has(run(best, s))) {
-                    missing++;
-                }
-            }
-            return missing;
+            List<StudyRun> missing = missing(log);
+            boolean searching = !missing.isEmpty() && missing.get(0).seed() == 1;
+            return missing.size() + (searching ? protocol.seeds() - 1 : 0);
         }
 
         @Override
@@ -394,45 +400,27 @@ final class StudyPlan {
          * @return the values of the seeds that ran (NaN for one that diverged)
          */
         double[] seedValues(StudyLog log) {
-            Double[] v = new Double[protocol.seeds()];
+            return finished(base.bySeed(log, variant));
+        }
+
+        /** Every seed at the recipe's best learning rate that has not run; none known before the search ends. */
+        private List<StudyRun> missing(StudyLog log) {
             OptionalInt k = base.bestK(log);
-            if (k.isPresent()) {
-                for (int s = 1; s <= protocol.seeds(); s++) {
-                    StudyRun r = base.run(k.getAsInt(), s, variant);
-                    v[s - 1] = log.has(r) ? log.value(r) : null;
-                }
+            if (k.isEmpty()) {
+                return List.of();
             }
-            return finished(v);
+            return IntStream.rangeClosed(1, protocol.seeds()).mapToObj(s -> base.run(k.getAsInt(), s, variant))
+                    .filter(r -> !log.has(r)).toList();
         }
 
         @Override
         public Optional<StudyRun> next(StudyLog log) {
-            OptionalInt k = base.bestK(log);
-            if (k.isEmpty()) {
-                return Optional.empty();
-            }
-            for (int s = 1; s <= protocol.seeds(); s++) {
-                StudyRun r = base.run(k.getAsInt(), s, variant);
-                if (!log.has(r)) {
-                    return Optional.of(r);
-                }
-            }
-            return Optional.empty();
+            return missing(log).stream().findFirst();
         }
 
         @Override
         public int remaining(StudyLog log) {
-            OptionalInt k = base.bestK(log);
-            if (k.isEmpty()) {
-                return protocol.seeds();
-            }
-            int missing = 0;
-            for (int s = 1; s <= protocol.seeds(); s++) {
-                if (!log.has(base.run(k.getAsInt(), s, variant))) {
-                    missing++;
-                }
-            }
-            return missing;
+            return base.bestK(log).isEmpty() ? protocol.seeds() : missing(log).size();
         }
 
         @Override
