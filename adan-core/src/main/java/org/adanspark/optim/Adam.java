@@ -27,7 +27,7 @@ public final class Adam extends AdamFamily {
     }
 
     /** Builder for {@link Adam}. */
-    public static final class Builder extends TwoMomentBuilder<Builder, Adam> {
+    public static final class Builder extends AdamFamily.Builder<Builder, Adam> {
         Builder() {
             super(1e-3, 0.0, 1e-8);
         }

@@ -14,13 +14,15 @@ abstract class AdamFamily extends AbstractOptimizer {
     final double beta1;
     final double beta2;
     final double eps;
+    final double updateClip;
     private final boolean decoupled;
 
-    AdamFamily(TwoMomentBuilder<?, ?> b, boolean decoupled) {
+    AdamFamily(Builder<?, ?> b, boolean decoupled) {
         super(b);
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;
         this.eps = b.eps;
+        this.updateClip = b.updateClip;
         this.decoupled = decoupled;
     }
 
@@ -44,11 +46,17 @@ abstract class AdamFamily extends AbstractOptimizer {
         return eps;
     }
 
+    /** @return the per-coordinate bound D on the normalised update (clipped Adam), 0 when off */
+    public double updateClip() {
+        return updateClip;
+    }
+
     @Override
     void describe(Map<String, Object> into) {
         into.put("beta1", beta1);
         into.put("beta2", beta2);
         into.put("eps", eps);
+        into.put("update_clip", updateClip);
     }
 
     @Override
@@ -69,13 +77,49 @@ abstract class AdamFamily extends AbstractOptimizer {
     public void apply(ShardState shard, double[] params, int paramsOffset, double[] grads, int gradsOffset,
                       StepDecision decision) {
         AdamKernels.apply64(shard, params, paramsOffset, grads, gradsOffset, decision, beta1, beta2, eps, weightDecay,
-                decoupled);
+                decoupled, updateClip);
     }
 
     @Override
     public void apply(ShardState shard, float[] params, int paramsOffset, float[] grads, int gradsOffset,
                       StepDecision decision) {
         AdamKernels.apply32(shard, params, paramsOffset, grads, gradsOffset, decision, beta1, beta2, eps, weightDecay,
-                decoupled);
+                decoupled, updateClip);
+    }
+
+    /**
+     * The settings of {@link Adam} and {@link AdamW}: the two moments' and the per-coordinate update bound
+     * of clipped Adam.
+     *
+     * @param <B> the concrete builder, for chaining
+     * @param <O> the optimizer it builds
+     */
+    abstract static class Builder<B extends Builder<B, O>, O extends Optimizer> extends TwoMomentBuilder<B, O> {
+        double updateClip;
+
+        Builder(double lr, double weightDecay, double eps) {
+            super(lr, weightDecay, eps);
+        }
+
+        /**
+         * Clipped Adam (Ahn and Cutkosky, <i>Adam with model exponential moving average is effective for
+         * nonconvex optimization</i>, arXiv 2405.18199): each coordinate of the normalised update
+         * {@code (m / c1) / (sqrt(v / c2) + eps)} is clipped to {@code [-D, D]} before the learning rate
+         * scales it, so no coordinate moves more than {@code lr · D} in a step. The paper analyses
+         * {@code D = 1}, together with a model EMA.
+         *
+         * @param bound D, &ge; 0; 0 turns clipping of the update off
+         * @return this builder
+         */
+        public B updateClip(double bound) {
+            this.updateClip = bound;
+            return self();
+        }
+
+        @Override
+        void validateMoments() {
+            super.validateMoments();
+            Hyperparameters.nonNegative("updateClip", updateClip);
+        }
     }
 }

@@ -27,7 +27,7 @@ public final class AdamW extends AdamFamily {
     }
 
     /** Builder for {@link AdamW}. */
-    public static final class Builder extends TwoMomentBuilder<Builder, AdamW> {
+    public static final class Builder extends AdamFamily.Builder<Builder, AdamW> {
         Builder() {
             super(1e-3, 0.01, 1e-8);
         }

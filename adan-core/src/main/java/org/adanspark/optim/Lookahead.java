@@ -18,21 +18,18 @@ import java.util.Map;
  * sharded, checkpointed and resharded with it. A step the inner optimizer skips (non-finite gradient)
  * does not count toward {@code k}.
  */
-public final class Lookahead implements Optimizer {
+public final class Lookahead extends DelegatingOptimizer {
 
     /** Slot of the slow weights φ. */
     public static final String SLOW_SLOT = "slow_weights";
 
-    private final Optimizer inner;
     private final int k;
     private final double alpha;
-    private final int slowSlot;
 
     private Lookahead(Optimizer inner, int k, double alpha) {
-        this.inner = inner;
+        super(inner);
         this.k = k;
         this.alpha = alpha;
-        this.slowSlot = inner.slotNames().size();
     }
 
     /**
@@ -47,6 +44,10 @@ public final class Lookahead implements Optimizer {
         if (inner == null || inner instanceof Lookahead) {
             throw new IllegalArgumentException("Lookahead wraps one optimizer that is not itself a Lookahead, got "
                     + (inner == null ? "null" : inner));
+        }
+        if (inner instanceof ModelEma) {
+            throw new IllegalArgumentException("a model EMA goes outside Lookahead, so that it averages the weights "
+                    + "Lookahead leaves: ModelEma.wrap(Lookahead.wrap(optimizer, k, alpha), decay), got " + inner);
         }
         Hyperparameters.atLeast("k", k, 1);
         if (!(alpha > 0 && alpha <= 1)) {
@@ -91,49 +92,6 @@ public final class Lookahead implements Optimizer {
         return Collections.unmodifiableMap(map);
     }
 
-    /** @return the inner optimizer's learning rate */
-    @Override
-    public double lr() {
-        return inner.lr();
-    }
-
-    @Override
-    public ShardStatistics screen(ShardState shard, float[] grads, int gradsOffset) {
-        return inner.screen(shard, grads, gradsOffset);
-    }
-
-    @Override
-    public ShardStatistics screen(ShardState shard, double[] grads, int gradsOffset) {
-        return inner.screen(shard, grads, gradsOffset);
-    }
-
-    @Override
-    public StepDecision combine(ShardPlan plan, ShardStatistics[] stats, double lr) {
-        return inner.combine(plan, stats, lr);
-    }
-
-    @Override
-    public boolean refines() {
-        return inner.refines();
-    }
-
-    @Override
-    public ShardStatistics prepare(ShardState shard, float[] params, int paramsOffset, float[] grads, int gradsOffset,
-                                   StepDecision decision) {
-        return inner.prepare(shard, params, paramsOffset, grads, gradsOffset, decision);
-    }
-
-    @Override
-    public ShardStatistics prepare(ShardState shard, double[] params, int paramsOffset, double[] grads, int gradsOffset,
-                                   StepDecision decision) {
-        return inner.prepare(shard, params, paramsOffset, grads, gradsOffset, decision);
-    }
-
-    @Override
-    public StepDecision refine(ShardPlan plan, StepDecision decision, ShardStatistics[] stats) {
-        return inner.refine(plan, decision, stats);
-    }
-
     /**
      * The inner step on the shard's slice; on the first step φ starts from the slice's θ, and every k-th
      * step φ ← φ + α (θ − φ), θ ← φ on the slice. The slow weights sit after the inner optimizer's slots,
@@ -141,7 +99,7 @@ public final class Lookahead implements Optimizer {
      */
     @Override
     public void apply(ShardState shard, double[] params, int po, double[] grads, int go, StepDecision d) {
-        double[] slow = shard.slot64(slowSlot);
+        double[] slow = shard.slot64(slot);
         int len = shard.length();
         if (d.step() == 1) {
             System.arraycopy(params, po, slow, 0, len);
@@ -158,7 +116,7 @@ public final class Lookahead implements Optimizer {
 
     @Override
     public void apply(ShardState shard, float[] params, int po, float[] grads, int go, StepDecision d) {
-        float[] slow = shard.slot32(slowSlot);
+        float[] slow = shard.slot32(slot);
         int len = shard.length();
         if (d.step() == 1) {
             System.arraycopy(params, po, slow, 0, len);

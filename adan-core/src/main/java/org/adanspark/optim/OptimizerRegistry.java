@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * Every optimizer by name, built from a map of hyperparameters keyed as {@link Optimizer#hyperparameters()}
  * names them ({@code lr}, {@code weight_decay}, {@code beta1}, …): the one list the command line, the
  * Spark ML params, the checkpoint reader and the reference docs share. A name {@code lookahead-<name>}
- * wraps {@code <name>} in {@link Lookahead}, with {@code lookahead_k} and {@code lookahead_alpha}.
+ * wraps {@code <name>} in {@link Lookahead}, with {@code lookahead_k} and {@code lookahead_alpha}. Any
+ * optimizer takes {@code ema_decay}: when it is not 0 a {@link ModelEma} is kept beside it.
  *
  * <p>A key the optimizer does not have is refused by name; a key that is absent keeps the builder's
  * default (the reference implementation's), so {@code create(name, Map.of())} is the optimizer with its
@@ -29,12 +30,13 @@ public final class OptimizerRegistry {
     /** See {@link #DEFAULT_LOOKAHEAD_K}. */
     public static final double DEFAULT_LOOKAHEAD_ALPHA = 0.5;
 
-    private static final List<String> NAMES = List.of(Adan.NAME, AdamW.NAME, Adam.NAME, Lamb.NAME, Sgd.NAME, RAdam.NAME);
+    private static final List<String> NAMES = List.of(Adan.NAME, AdamW.NAME, Adam.NAME, Lamb.NAME, Sgd.NAME, RAdam.NAME,
+            SetAdam.NAME);
 
     private OptimizerRegistry() {
     }
 
-    /** @return the base optimizers' names, in documentation order: adan, adamw, adam, lamb, sgd, radam */
+    /** @return the base optimizers' names, in documentation order: adan, adamw, adam, lamb, sgd, radam, setadam */
     public static List<String> names() {
         return NAMES;
     }
@@ -85,11 +87,13 @@ public final class OptimizerRegistry {
             }
             case AdamW.NAME -> {
                 v.defaults(AdamW.builder().build());
-                yield common(AdamW.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps")).build();
+                yield common(AdamW.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps"))
+                        .updateClip(v.number("update_clip")).build();
             }
             case Adam.NAME -> {
                 v.defaults(Adam.builder().build());
-                yield common(Adam.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps")).build();
+                yield common(Adam.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps"))
+                        .updateClip(v.number("update_clip")).build();
             }
             case Lamb.NAME -> {
                 v.defaults(Lamb.builder().build());
@@ -105,12 +109,21 @@ public final class OptimizerRegistry {
                 yield common(RAdam.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps"))
                         .decoupledWeightDecay(v.bool("decoupled_weight_decay")).build();
             }
+            case SetAdam.NAME -> {
+                v.defaults(SetAdam.builder().build());
+                yield common(SetAdam.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps"))
+                        .tau(v.number("tau")).build();
+            }
             default -> throw new IllegalStateException(base);
         };
         Optimizer built = lookahead
                 ? Lookahead.wrap(inner, v.integer("lookahead_k", DEFAULT_LOOKAHEAD_K),
                         v.number("lookahead_alpha", DEFAULT_LOOKAHEAD_ALPHA))
                 : inner;
+        double emaDecay = v.number(ModelEma.DECAY_KEY, 0.0);
+        if (emaDecay != 0) {
+            built = ModelEma.wrap(built, emaDecay);
+        }
         v.refuseUnused(built);
         return built;
     }

@@ -96,6 +96,9 @@ class ConvergenceTest {
                 Arguments.of(Lamb.builder().lr(0.05).weightDecay(0.0).build(), ADAPTIVE_LOSS, ADAPTIVE_ACCURACY),
                 Arguments.of(Sgd.builder().lr(2.0).momentum(0.9).nesterov(true).build(), 0.40, 0.80),
                 Arguments.of(RAdam.builder().lr(0.05).build(), ADAPTIVE_LOSS, ADAPTIVE_ACCURACY),
+                Arguments.of(SetAdam.builder().lr(0.05).build(), ADAPTIVE_LOSS, ADAPTIVE_ACCURACY),
+                Arguments.of(AdamW.builder().lr(0.05).weightDecay(0.0).updateClip(1.0).build(), ADAPTIVE_LOSS,
+                        ADAPTIVE_ACCURACY),
                 Arguments.of(Lookahead.wrap(Adan.builder().lr(0.1).build(), 5, 0.5), ADAPTIVE_LOSS, ADAPTIVE_ACCURACY));
     }
 

@@ -41,6 +41,8 @@ abstract class ScalarReference {
         final double lr, b1, b2, eps, wd;
         final boolean decoupled;
         final double[] m, v;
+        /** Clipped Adam's per-coordinate bound on the normalised update (arXiv 2405.18199), 0 = off. */
+        double updateClip;
 
         AdamRef(int[] lengths, double lr, double b1, double b2, double eps, double wd, boolean decoupled, double maxGradNorm) {
             super(lengths, maxGradNorm, 1e-6);
@@ -64,7 +66,67 @@ abstract class ScalarReference {
                 double mHat = m[i] / (1 - Math.pow(b1, t));
                 double vHat = v[i] / (1 - Math.pow(b2, t));
                 double decayed = decoupled ? p[i] - lr * wd * p[i] : p[i];
-                p[i] = decayed - lr * mHat / (Math.sqrt(vHat) + eps);
+                double u = mHat / (Math.sqrt(vHat) + eps);
+                if (updateClip > 0 && Math.abs(u) > updateClip) {
+                    u = u * updateClip / Math.abs(u); // clip_D(u) = min(D / |u|, 1) · u
+                }
+                p[i] = decayed - lr * u;
+            }
+        }
+
+        /** @return this reference as clipped Adam with bound {@code d} */
+        AdamRef updateClip(double d) {
+            updateClip = d;
+            return this;
+        }
+    }
+
+    /**
+     * SET-Adam (arXiv 2302.01029): per tensor, v scaled down by the squared cosine of its angle with the
+     * all-one vector, ε inside the root, the denominators translated down by τ times their minimum;
+     * decoupled weight decay.
+     */
+    static final class SetAdamRef extends ScalarReference {
+        final double lr, b1, b2, eps, tau, wd;
+        final double[] m, v;
+
+        SetAdamRef(int[] lengths, double lr, double b1, double b2, double eps, double tau, double wd, double maxGradNorm) {
+            super(lengths, maxGradNorm, 1e-6);
+            this.lr = lr;
+            this.b1 = b1;
+            this.b2 = b2;
+            this.eps = eps;
+            this.tau = tau;
+            this.wd = wd;
+            int n = java.util.Arrays.stream(lengths).sum();
+            m = new double[n];
+            v = new double[n];
+        }
+
+        @Override
+        void update(double[] p, double[] g) {
+            int off = 0;
+            for (int len : lengths) {
+                double sum = 0, sumSq = 0;
+                for (int i = off; i < off + len; i++) {
+                    m[i] = b1 * m[i] + (1 - b1) * g[i];
+                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+                    sum += v[i];
+                    sumSq += v[i] * v[i];
+                }
+                double cos2 = sumSq > 0 ? sum * sum / (len * sumSq) : 1.0;
+                double[] w = new double[len];
+                double minW = Double.POSITIVE_INFINITY;
+                for (int j = 0; j < len; j++) {
+                    w[j] = Math.sqrt(cos2 * v[off + j] / (1 - Math.pow(b2, t)) + eps);
+                    minW = Math.min(minW, w[j]);
+                }
+                for (int j = 0; j < len; j++) {
+                    int i = off + j;
+                    double decayed = p[i] - lr * wd * p[i];
+                    p[i] = decayed - lr / (1 - Math.pow(b1, t)) * m[i] / (w[j] - tau * minW);
+                }
+                off += len;
             }
         }
     }

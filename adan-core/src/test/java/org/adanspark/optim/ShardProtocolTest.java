@@ -37,10 +37,13 @@ class ShardProtocolTest {
                 AdamW.builder().lr(3e-3).weightDecay(0.05).maxGradNorm(CLIP).build(),
                 Adam.builder().lr(3e-3).weightDecay(0.1).maxGradNorm(CLIP).build(),
                 Lamb.builder().lr(0.01).maxGradNorm(CLIP).build(),
+                SetAdam.builder().lr(3e-3).weightDecay(0.01).maxGradNorm(CLIP).build(),
+                AdamW.builder().lr(3e-3).updateClip(1.0).maxGradNorm(CLIP).build(),
                 Sgd.builder().lr(0.05).momentum(0.9).nesterov(true).weightDecay(1e-3).maxGradNorm(CLIP).build(),
                 RAdam.builder().lr(0.01).weightDecay(0.01).maxGradNorm(CLIP).build(),
                 Lookahead.wrap(Adan.builder().lr(0.01).maxGradNorm(CLIP).build(), 3, 0.5),
-                Lookahead.wrap(Lamb.builder().lr(0.01).maxGradNorm(CLIP).build(), 4, 0.8));
+                Lookahead.wrap(Lamb.builder().lr(0.01).maxGradNorm(CLIP).build(), 4, 0.8),
+                ModelEma.wrap(SetAdam.builder().lr(3e-3).maxGradNorm(CLIP).build(), 0.9));
     }
 
     static Stream<Arguments> optimizersAndShards() {
