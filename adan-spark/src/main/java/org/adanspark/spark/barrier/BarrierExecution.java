@@ -2,6 +2,7 @@ package org.adanspark.spark.barrier;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -138,7 +139,7 @@ public final class BarrierExecution implements Execution {
                     }
                 });
                 return new TrainingOutcome(result.params(), result.paramsSha256(), result.steps(), result.skippedSteps(),
-                        progress.finalAccuracy, progress.losses);
+                        progress.finalAccuracy, progress.finalEmaAccuracy, progress.losses);
             } catch (InterruptedException e) {
                 jsc.cancelJobGroup(group);
                 Thread.currentThread().interrupt();
@@ -234,6 +235,7 @@ public final class BarrierExecution implements Execution {
         private long reported;
         private boolean replaying;
         private double finalAccuracy = Double.NaN;
+        private double finalEmaAccuracy = Double.NaN;
         private String fatal;
 
         Events(TrainingRun run, int tasks) {
@@ -295,7 +297,11 @@ public final class BarrierExecution implements Execution {
                 return; // replayed after a restart: reported already
             }
             double[][] parts = evaluations.computeIfAbsent(m.step(), k -> new double[tasks][]);
-            parts[m.from()] = new double[] {r.getDouble(), r.getDouble(), r.getDouble()};
+            double[] sums = new double[run.ema() ? 6 : 3]; // θ's three sums, then the model EMA's
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] = r.getDouble();
+            }
+            parts[m.from()] = sums;
             for (double[] p : parts) {
                 if (p == null) {
                     return;
@@ -303,17 +309,24 @@ public final class BarrierExecution implements Execution {
             }
             evaluations.remove(m.step());
             evaluated.add(m.step());
-            double[] total = new double[3];
-            for (double[] p : parts) {
-                Evaluator.add(total, p);
-            }
-            Evaluator.Result result = Evaluator.Result.of(total, test.labelKind() == LabelKind.NEXT_TOKEN);
+            Evaluator.Result result = total(parts, 0);
+            Evaluator.Result ema = run.ema() ? total(parts, 3) : null;
             long done = m.step();
             int epoch = (int) ((done - 1) / run.plan().stepsPerEpoch());
             if (done == run.totalSteps()) {
                 finalAccuracy = result.accuracy();
+                finalEmaAccuracy = ema == null ? Double.NaN : ema.accuracy();
             }
-            listeners.forEach(l -> l.onEvaluation(epoch, done, result));
+            listeners.forEach(l -> l.onEvaluation(epoch, done, result, ema));
+        }
+
+        /** The evaluation from every task's three sums starting at {@code from}, added in rank order. */
+        private Evaluator.Result total(double[][] parts, int from) {
+            double[] total = new double[3];
+            for (double[] p : parts) {
+                Evaluator.add(total, Arrays.copyOfRange(p, from, from + 3));
+            }
+            return Evaluator.Result.of(total, test.labelKind() == LabelKind.NEXT_TOKEN);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.adanspark.io.CorruptCheckpointException;
 import org.adanspark.io.OptimizerCheckpoint;
+import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.NonFiniteGradientException;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
@@ -123,6 +124,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
         private final int rank;
         private final int size;
         private final Optimizer optimizer;
+        /** Whether the run keeps a model EMA: evaluations and the saved model use its gathered weights. */
+        private final boolean ema;
         private final ShardPlan plan;
         private final ShardOwnership owners;
         private final int groupSize;
@@ -143,6 +146,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
                 throw new IllegalStateException("barrier task " + rank + " holds partition " + data.train().partition());
             }
             this.optimizer = job.optimizer().build();
+            this.ema = optimizer instanceof ModelEma;
             this.plan = new ShardPlan(job.layout(), job.optimizer().shards());
             this.owners = new ShardOwnership(plan, size);
             this.groupSize = OrderedSum.groupSize(size);
@@ -190,19 +194,21 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
                     checkpoint(done);
                     lastCheckpoint = done;
                 }
-                if (epochEnd && job.evaluateEveryEpoch() && done < job.totalSteps()) {
-                    evaluate(done);
+                if (epochEnd && job.evaluateEveryEpoch() && done < job.totalSteps() && job.hasTest()) {
+                    evaluate(done, ema ? gatherAverage(done) : null);
                 }
             }
             if (store != null && lastCheckpoint != step) {
                 checkpoint(step);
             }
-            evaluate(step);
+            float[] average = ema && (job.hasTest() || job.paramsToDriver()) ? gatherAverage(step) : null;
+            evaluate(step, average);
             if (rank != 0) {
                 return null;
             }
             long skipped = skippedLoss + shards[0].skippedSteps();
-            return new TaskResult(ParamsCodec.sha256(theta), job.paramsToDriver() ? theta : null, step, skipped);
+            float[] model = ema ? average : theta;
+            return new TaskResult(ParamsCodec.sha256(theta), job.paramsToDriver() ? model : null, step, skipped);
         }
 
         /** One step, as the class describes; advances {@link #step}. */
@@ -370,17 +376,53 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             }
         }
 
-        /** Evaluates this task's test blocks at θ and sends the sums to the driver. */
-        private void evaluate(long done) {
+        /**
+         * Evaluates this task's test blocks at θ, and at the model EMA's weights when the run keeps one, and
+         * sends the sums to the driver (three numbers per set of weights).
+         */
+        private void evaluate(long done, float[] average) {
             if (!job.hasTest()) {
                 return;
             }
-            double[] total = new double[3];
-            for (FeatureBlock block : data.test()) {
-                Evaluator.add(total, Evaluator.sums(block, job.model(), theta, job.gradient().computeThreads()));
+            Scalars.Writer sums = Scalars.writer();
+            for (float[] weights : average == null ? List.of(theta) : List.of(theta, average)) {
+                double[] total = new double[3];
+                for (FeatureBlock block : data.test()) {
+                    Evaluator.add(total, Evaluator.sums(block, job.model(), weights, job.gradient().computeThreads()));
+                }
+                sums.putDouble(total[0]).putDouble(total[1]).putDouble(total[2]);
             }
-            peers.toDriver(new Message(Message.Kind.EVALUATION, done, rank,
-                    Scalars.writer().putDouble(total[0]).putDouble(total[1]).putDouble(total[2]).bytes(), new float[0]));
+            peers.toDriver(new Message(Message.Kind.EVALUATION, done, rank, sums.bytes(), new float[0]));
+        }
+
+        /**
+         * All-gather of the model EMA's weights, as of θ after a step: each owner sends its shards' slices of
+         * the average to every task. Before the first applied step there is no average yet, and an owner
+         * sends θ's slice instead (every owner's shards have applied the same steps).
+         */
+        private float[] gatherAverage(long done) {
+            float[] average = new float[theta.length];
+            if (owners.owns(rank)) {
+                for (ShardState shard : shards) {
+                    float[] source = shard.step() == 0 ? theta : shard.slot32(ModelEma.SLOT);
+                    System.arraycopy(source, shard.step() == 0 ? shard.offset() : 0, average, shard.offset(),
+                            shard.length());
+                }
+                Message slice = new Message(Message.Kind.AVERAGE, done, rank, new byte[0],
+                        Arrays.copyOfRange(average, from, to));
+                for (int q = 0; q < size; q++) {
+                    if (q != rank) {
+                        peers.send(q, slice);
+                    }
+                }
+            }
+            for (int q = 0; q < size; q++) {
+                if (q != rank && owners.owns(q)) {
+                    float[] values = peers.take(Message.Kind.AVERAGE, done, q).floats();
+                    System.arraycopy(values, 0, average, owners.from(q), values.length);
+                }
+            }
+            return average;
         }
 
         /** Tells the driver why the run stops (task 0), then fails this task. */

@@ -35,6 +35,8 @@ record Message(Kind kind, long step, int from, byte[] scalars, float[] floats) {
         REFINEMENT,
         /** An owner's updated parameter slice. */
         PARAMETERS,
+        /** An owner's slice of the model EMA's weights, gathered for an evaluation or the saved model. */
+        AVERAGE,
         /** A task's shard files of a checkpoint, written: their manifest entries. */
         SHARD_FILES,
         /** A task has sent everything it will send: the last message on each connection to a peer. */

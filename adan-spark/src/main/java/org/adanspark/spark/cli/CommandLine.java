@@ -34,6 +34,8 @@ public final class CommandLine {
                     String.join(" | ", OptimizerRegistry.names()) + " | lookahead-<name>"),
             new Flag("--lr", "X", "adan.optimizer.<name>.lr", "the chosen optimizer's peak learning rate"),
             new Flag("--weight-decay", "X", "adan.optimizer.<name>.weight-decay", "the chosen optimizer's weight decay"),
+            new Flag("--ema-decay", "D", "adan.optimizer.ema-decay",
+                    "keep a model EMA with this decay (e.g. 0.999), evaluated and saved; 0 = off"),
             new Flag("--partitions", "N", "adan.data.partitions",
                     "partitions to train on (0 = Spark's default parallelism); changes the bits"),
             new Flag("--global-batch", "N", "adan.train.global-batch", "examples per step over all partitions (256 … 32768)"),

@@ -31,6 +31,7 @@ public final class ConsoleProgress implements TrainingListener {
 
     /** The latest evaluation: a language model's final line shows its bits per character. */
     private Evaluator.Result lastEvaluation;
+    private Evaluator.Result lastEma;
 
     @Override
     public void onStep(StepMetrics m) {
@@ -55,15 +56,17 @@ public final class ConsoleProgress implements TrainingListener {
     }
 
     @Override
-    public void onEvaluation(int epoch, long step, Evaluator.Result test) {
+    public void onEvaluation(int epoch, long step, Evaluator.Result test, Evaluator.Result ema) {
         lastEvaluation = test;
-        if (test.perToken()) {
-            out.printf(Locale.ROOT, "epoch %d/%d done at step %d: test bits/char %.4f (next-character accuracy %.4f)%n",
-                    epoch + 1, epochs, step, test.bits(), test.accuracy());
-        } else {
-            out.printf(Locale.ROOT, "epoch %d/%d done at step %d: test accuracy %.4f%n", epoch + 1, epochs, step,
-                    test.accuracy());
-        }
+        lastEma = ema;
+        out.printf(Locale.ROOT, "epoch %d/%d done at step %d: %s%s%n", epoch + 1, epochs, step, describe(test),
+                ema == null ? "" : "; model EMA " + describe(ema));
+    }
+
+    private static String describe(Evaluator.Result r) {
+        return r.perToken()
+                ? String.format(Locale.ROOT, "test bits/char %.4f (next-character accuracy %.4f)", r.bits(), r.accuracy())
+                : String.format(Locale.ROOT, "test accuracy %.4f", r.accuracy());
     }
 
     @Override
@@ -75,7 +78,10 @@ public final class ConsoleProgress implements TrainingListener {
                 : lastEvaluation != null && lastEvaluation.perToken()
                 ? String.format(Locale.ROOT, ", test bits/char %.4f", lastEvaluation.bits())
                 : String.format(Locale.ROOT, ", test accuracy %.4f", s.testAccuracy());
-        out.printf(Locale.ROOT, "done: %d steps (%d this run, %d skipped) in %.1f s%s%s%n  params_sha256 %s%n",
-                s.steps(), s.stepsThisRun(), s.skippedSteps(), s.wallSeconds(), loss, test, s.paramsSha256());
+        String ema = lastEma == null ? ""
+                : lastEma.perToken() ? String.format(Locale.ROOT, " (model EMA %.4f: the weights the run keeps)", lastEma.bits())
+                : String.format(Locale.ROOT, " (model EMA %.4f: the weights the run keeps)", lastEma.accuracy());
+        out.printf(Locale.ROOT, "done: %d steps (%d this run, %d skipped) in %.1f s%s%s%s%n  params_sha256 %s%n",
+                s.steps(), s.stepsThisRun(), s.skippedSteps(), s.wallSeconds(), loss, test, ema, s.paramsSha256());
     }
 }

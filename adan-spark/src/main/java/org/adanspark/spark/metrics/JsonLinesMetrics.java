@@ -79,6 +79,7 @@ public final class JsonLinesMetrics implements TrainingListener {
 
     /** The latest evaluation: the final one's bits per character go on the final line. */
     private Evaluator.Result lastEvaluation;
+    private Evaluator.Result lastEma;
 
     @Override
     public void onStep(StepMetrics m) {
@@ -90,14 +91,23 @@ public final class JsonLinesMetrics implements TrainingListener {
     }
 
     @Override
-    public void onEvaluation(int epoch, long step, Evaluator.Result test) {
+    public void onEvaluation(int epoch, long step, Evaluator.Result test, Evaluator.Result ema) {
         lastEvaluation = test;
-        JsonLine line = new JsonLine().put("event", "epoch").put("epoch", epoch).put("step", step)
-                .put("test_accuracy", test.accuracy()).put("test_log_loss", test.logLoss());
-        if (test.perToken()) {
-            line.put("test_bits_per_char", test.bits());
+        lastEma = ema;
+        JsonLine line = new JsonLine().put("event", "epoch").put("epoch", epoch).put("step", step);
+        put(line, "test_", test);
+        if (ema != null) {
+            put(line, "ema_test_", ema);
         }
         write(line);
+    }
+
+    /** The accuracy, log-loss and (for text) bits per character of {@code r}, keys prefixed. */
+    private static void put(JsonLine line, String prefix, Evaluator.Result r) {
+        line.put(prefix + "accuracy", r.accuracy()).put(prefix + "log_loss", r.logLoss());
+        if (r.perToken()) {
+            line.put(prefix + "bits_per_char", r.bits());
+        }
     }
 
     @Override
@@ -108,6 +118,12 @@ public final class JsonLinesMetrics implements TrainingListener {
         }
         if (lastEvaluation != null && lastEvaluation.perToken()) {
             line.put("test_bits_per_char", lastEvaluation.bits());
+        }
+        if (lastEma != null) {
+            line.put("ema_test_accuracy", lastEma.accuracy());
+            if (lastEma.perToken()) {
+                line.put("ema_test_bits_per_char", lastEma.bits());
+            }
         }
         write(line.put("steps", s.steps()).put("steps_this_run", s.stepsThisRun()).put("skipped_steps", s.skippedSteps())
                 .put("final_loss", s.finalLoss()).put("wall_s", s.wallSeconds()).put("num_params", s.numParams())

@@ -9,9 +9,18 @@ package org.adanspark.spark.metrics;
  * @param testAccuracy accuracy on the test split, or NaN without one
  * @param finalLoss the last step's training loss
  * @param wallSeconds this process's training wall time
- * @param paramsSha256 SHA-256 of the final float32 parameters, little-endian, as hex
+ * @param paramsSha256 SHA-256 of the final float32 parameters θ (the last step's, also with a model EMA),
+ *     little-endian, as hex
  * @param numParams parameters in the model
+ * @param emaTestAccuracy accuracy of the model EMA's weights on the test split, NaN without an EMA or a
+ *     test split
  */
 public record RunSummary(long steps, long stepsThisRun, long skippedSteps, double testAccuracy, double finalLoss,
-                         double wallSeconds, String paramsSha256, int numParams) {
+                         double wallSeconds, String paramsSha256, int numParams, double emaTestAccuracy) {
+
+    /** A run without a model EMA. */
+    public RunSummary(long steps, long stepsThisRun, long skippedSteps, double testAccuracy, double finalLoss,
+                      double wallSeconds, String paramsSha256, int numParams) {
+        this(steps, stepsThisRun, skippedSteps, testAccuracy, finalLoss, wallSeconds, paramsSha256, numParams, Double.NaN);
+    }
 }

@@ -46,6 +46,20 @@ public interface TrainingListener extends AutoCloseable {
     }
 
     /**
+     * After an evaluation on the test split, of the last step's parameters and, when the run keeps a model
+     * EMA, of the averaged ones; the trainer calls this, and by default it passes the last step's result on
+     * to {@link #onEvaluation(int, long, Evaluator.Result)}.
+     *
+     * @param epoch 0-based epoch just finished
+     * @param step steps done
+     * @param test the last step's parameters' accuracy and mean log-loss
+     * @param ema the model EMA's, or null when the run keeps none
+     */
+    default void onEvaluation(int epoch, long step, Evaluator.Result test, Evaluator.Result ema) {
+        onEvaluation(epoch, step, test);
+    }
+
+    /**
      * Once, at the end of the run.
      *
      * @param summary the run's outcome

@@ -102,7 +102,8 @@ final class AdanNetFitter {
             throw new IllegalArgumentException(stage.uid() + ": param modelSpec: " + e.getMessage(), e);
         }
         OptimizerSpec optimizerSpec = OptimizerSpec.of(stage.uid(), optimizer, stage.getLearningRate(),
-                stage.getWeightDecay(), wantBetas > 0 ? betas : null, stage.getMaxGradNorm(), stage.getNumShards());
+                stage.getWeightDecay(), wantBetas > 0 ? betas : null, stage.getMaxGradNorm(), stage.getNumShards(),
+                stage.getEmaDecay());
         boolean checkpoints = !stage.getCheckpointDir().isBlank();
         long perEpoch = Math.max(1, (rows + stage.getGlobalBatchSize() - 1) / stage.getGlobalBatchSize());
         return RunPlan.forEstimator(new RunPlan.EstimatorRun(stage.uid(), model, optimizerSpec,

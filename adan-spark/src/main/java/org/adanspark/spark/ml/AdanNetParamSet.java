@@ -49,6 +49,8 @@ public final class AdanNetParamSet implements Serializable {
     public final DoubleArrayParam betas;
     /** Global gradient-norm clipping threshold, 0 = off. */
     public final DoubleParam maxGradNorm;
+    /** Model EMA decay, 0 = off. */
+    public final DoubleParam emaDecay;
     /** Examples per optimizer step over all partitions. */
     public final IntParam globalBatchSize;
     /** Examples per forward/backward pass on an executor. */
@@ -88,9 +90,11 @@ public final class AdanNetParamSet implements Serializable {
         weightDecay = new DoubleParam(owner, "weightDecay", "weight decay (default: the optimizer's, from reference.conf)",
                 ParamValidators.gtEq(0));
         betas = new DoubleArrayParam(owner, "betas", "the optimizer's betas, each in [0, 1): 3 for adan (reference-code"
-                + " convention, e.g. 0.98, 0.92, 0.99), 2 for adam, adamw, lamb and radam", new AllInUnitInterval());
+                + " convention, e.g. 0.98, 0.92, 0.99), 2 for adam, adamw, lamb, radam and setadam", new AllInUnitInterval());
         maxGradNorm = new DoubleParam(owner, "maxGradNorm", "global gradient-norm clipping threshold (>= 0, 0 = off)",
                 ParamValidators.gtEq(0));
+        emaDecay = new DoubleParam(owner, "emaDecay", "decay of a model EMA kept beside the optimizer, whose weights the"
+                + " fitted model gets (in [0, 1), 0 = off)", ParamValidators.inRange(0, 1, true, false));
         globalBatchSize = new IntParam(owner, "globalBatchSize", "examples per optimizer step, all partitions together (> 0)",
                 ParamValidators.gt(0));
         microBatchSize = new IntParam(owner, "microBatchSize", "examples per forward/backward pass on an executor (> 0)",

@@ -58,6 +58,11 @@ public interface AdanNetParams extends Params {
         return adanNetParamSet().maxGradNorm;
     }
 
+    /** @return the model EMA's decay */
+    default DoubleParam emaDecay() {
+        return adanNetParamSet().emaDecay;
+    }
+
     /** @return examples per step */
     default IntParam globalBatchSize() {
         return adanNetParamSet().globalBatchSize;
@@ -145,6 +150,11 @@ public interface AdanNetParams extends Params {
         return (Double) getOrDefault(maxGradNorm());
     }
 
+    /** @return the model EMA's decay, 0 when off */
+    default double getEmaDecay() {
+        return (Double) getOrDefault(emaDecay());
+    }
+
     /** @return examples per step */
     default int getGlobalBatchSize() {
         return (Integer) getOrDefault(globalBatchSize());
@@ -197,6 +207,7 @@ public interface AdanNetParams extends Params {
         setDefault(modelSpec(), "");
         setDefault(optimizer(), a.getString("optimizer.name"));
         setDefault(maxGradNorm(), a.getDouble("optimizer.max-grad-norm"));
+        setDefault(emaDecay(), a.getDouble("optimizer.ema-decay"));
         setDefault(globalBatchSize(), a.getInt("train.global-batch"));
         setDefault(microBatchSize(), a.getInt("train.micro-batch"));
         setDefault(maxEpochs(), a.getInt("train.epochs"));

@@ -78,6 +78,17 @@ public interface AdanNetTrainingParams<S extends AdanNetTrainingParams<S>> exten
     }
 
     /**
+     * Keeps a model EMA beside the optimizer: the fitted model gets the averaged weights.
+     *
+     * @param decay in [0, 1), e.g. 0.999; 0 turns the average off
+     * @return this
+     */
+    default S setEmaDecay(double decay) {
+        set(emaDecay(), decay);
+        return self();
+    }
+
+    /**
      * @param examples examples per step, {@code > 0}
      * @return this
      */

@@ -7,7 +7,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Evaluates on the test data at the end of each epoch but the last (when asked) and after the last step,
- * and hands the results to the listeners; the final accuracy goes into the run's summary.
+ * and hands the results to the listeners; the final accuracy goes into the run's summary. A run with a
+ * model EMA evaluates the averaged weights, assembled from the driver's optimizer shards, as well.
  */
 final class EvaluationCadence implements StepCadence {
 
@@ -18,6 +19,7 @@ final class EvaluationCadence implements StepCadence {
     private final int threads;
     private final List<TrainingListener> listeners;
     private double finalAccuracy = Double.NaN;
+    private double finalEmaAccuracy = Double.NaN;
 
     /**
      * @param jsc the Spark context
@@ -41,10 +43,15 @@ final class EvaluationCadence implements StepCadence {
     public void afterStep(long done, int epoch, boolean epochEnd, float[] theta, long skippedLoss) {
         if (epochEnd && test != null && everyEpoch && done < run.totalSteps()) {
             jsc.setJobDescription("adan-train evaluation after epoch " + (epoch + 1));
-            Evaluator.Result eval = SparkFailure.during("the evaluation after epoch " + (epoch + 1), run.checkpoints(),
-                    () -> Evaluator.evaluate(jsc, test, run.model(), theta, threads));
-            listeners.forEach(l -> l.onEvaluation(epoch, done, eval));
+            String what = "the evaluation after epoch " + (epoch + 1);
+            Evaluator.Result eval = evaluate(what, theta);
+            Evaluator.Result ema = run.ema() ? evaluate(what + " (model EMA)", run.emaParams()) : null;
+            listeners.forEach(l -> l.onEvaluation(epoch, done, eval, ema));
         }
+    }
+
+    private Evaluator.Result evaluate(String what, float[] params) {
+        return SparkFailure.during(what, run.checkpoints(), () -> Evaluator.evaluate(jsc, test, run.model(), params, threads));
     }
 
     @Override
@@ -53,15 +60,21 @@ final class EvaluationCadence implements StepCadence {
             return;
         }
         jsc.setJobDescription("adan-train final evaluation");
-        Evaluator.Result eval = SparkFailure.during("the final evaluation", run.checkpoints(),
-                () -> Evaluator.evaluate(jsc, test, run.model(), theta, threads));
+        Evaluator.Result eval = evaluate("the final evaluation", theta);
+        Evaluator.Result ema = run.ema() ? evaluate("the final evaluation (model EMA)", run.emaParams()) : null;
         finalAccuracy = eval.accuracy();
+        finalEmaAccuracy = ema == null ? Double.NaN : ema.accuracy();
         int lastEpoch = (int) ((done - 1) / run.plan().stepsPerEpoch());
-        listeners.forEach(l -> l.onEvaluation(lastEpoch, done, eval));
+        listeners.forEach(l -> l.onEvaluation(lastEpoch, done, eval, ema));
     }
 
-    /** @return the final evaluation's accuracy, NaN without test data */
+    /** @return the final evaluation's accuracy at θ, NaN without test data */
     double finalAccuracy() {
         return finalAccuracy;
+    }
+
+    /** @return the final evaluation's accuracy at the model EMA's weights, NaN without an EMA or test data */
+    double finalEmaAccuracy() {
+        return finalEmaAccuracy;
     }
 }

@@ -88,7 +88,8 @@ final class JobExecution implements Execution {
         for (StepCadence c : cadences) {
             c.afterRun(step, theta, skippedLoss);
         }
-        return new TrainingOutcome(theta, ParamsCodec.sha256(theta), step, skippedLoss + run.state().skippedSteps(),
-                evaluation.finalAccuracy(), losses);
+        return new TrainingOutcome(run.ema() ? run.emaParams() : theta, ParamsCodec.sha256(theta), step,
+                skippedLoss + run.state().skippedSteps(), evaluation.finalAccuracy(), evaluation.finalEmaAccuracy(),
+                losses);
     }
 }

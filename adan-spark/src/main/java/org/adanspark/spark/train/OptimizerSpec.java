@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerRegistry;
@@ -28,6 +29,7 @@ public final class OptimizerSpec implements Serializable {
     private final double lr;
     private final NonFinitePolicy nonFinite;
     private final int shards;
+    private final double emaDecay;
     private transient Optimizer built;
 
     /**
@@ -55,9 +57,9 @@ public final class OptimizerSpec implements Serializable {
         for (int i = 0; i < betas.length; i++) {
             h.put("beta" + (i + 1), betas[i]);
         }
-        for (String key : List.of("eps", "momentum", "dampening")) {
+        for (String key : List.of("eps", "momentum", "dampening", "tau", "update-clip")) {
             if (c.hasPath(key)) {
-                h.put(key, c.getDouble(key));
+                h.put(key.replace('-', '_'), c.getDouble(key));
             }
         }
         for (String key : List.of("no-prox", "nesterov", "decoupled-weight-decay")) {
@@ -75,6 +77,14 @@ public final class OptimizerSpec implements Serializable {
         if (name.startsWith(OptimizerRegistry.LOOKAHEAD_PREFIX)) {
             h.put("lookahead_k", optimizer.getInt("lookahead.k"));
             h.put("lookahead_alpha", optimizer.getDouble("lookahead.alpha"));
+        }
+        this.emaDecay = optimizer.getDouble("ema-decay");
+        if (!(emaDecay >= 0 && emaDecay < 1)) {
+            throw new IllegalArgumentException("adan.optimizer.ema-decay must be in [0, 1) (0 = no model EMA), got "
+                    + emaDecay);
+        }
+        if (emaDecay > 0) {
+            h.put(ModelEma.DECAY_KEY, emaDecay);
         }
         this.hyperparameters = h;
         if (shards < 1) {
@@ -98,11 +108,12 @@ public final class OptimizerSpec implements Serializable {
      * @param betas the betas, or null for the optimizer's defaults
      * @param maxGradNorm the clipping threshold, 0 for none
      * @param shards optimizer state shards
+     * @param emaDecay the model EMA's decay, 0 for none
      * @return the spec
      * @throws IllegalArgumentException naming the source, the setting and the value
      */
     public static OptimizerSpec of(String source, String name, Double lr, Double weightDecay, double[] betas,
-                                   double maxGradNorm, int shards) {
+                                   double maxGradNorm, int shards, double emaDecay) {
         String base;
         try {
             base = baseName(name);
@@ -113,6 +124,7 @@ public final class OptimizerSpec implements Serializable {
         section.put("name", name);
         section.put("shards", shards);
         section.put("max-grad-norm", maxGradNorm);
+        section.put("ema-decay", emaDecay);
         if (lr != null) {
             section.put(base + ".lr", lr);
         }
@@ -128,7 +140,8 @@ public final class OptimizerSpec implements Serializable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage()
                     .replace("adan.optimizer." + base + ".betas", "param betas")
-                    .replace("adan.optimizer.shards", "param numShards"), e);
+                    .replace("adan.optimizer.shards", "param numShards")
+                    .replace("adan.optimizer.ema-decay", "param emaDecay"), e);
         }
     }
 
@@ -179,6 +192,16 @@ public final class OptimizerSpec implements Serializable {
     /** @return state shards */
     public int shards() {
         return shards;
+    }
+
+    /** @return the model EMA's decay, 0 when the run keeps no average */
+    public double emaDecay() {
+        return emaDecay;
+    }
+
+    /** @return whether the run keeps a model EMA, evaluated and saved instead of the last parameters */
+    public boolean ema() {
+        return emaDecay > 0;
     }
 
     /** @return what to do with a NaN/Inf gradient or loss */

@@ -165,7 +165,8 @@ public final class SyncTrainer {
                 : new JobExecution(jsc, settings, test, threads, listeners);
         TrainingOutcome o = execution.train(run);
         RunSummary summary = new RunSummary(o.steps(), o.steps() - run.firstStep(), o.skippedSteps(), o.testAccuracy(),
-                o.lastLoss(), (System.nanoTime() - wallStart) / 1e9, o.paramsSha256(), run.layout().totalLength());
+                o.lastLoss(), (System.nanoTime() - wallStart) / 1e9, o.paramsSha256(), run.layout().totalLength(),
+                o.emaTestAccuracy());
         listeners.forEach(l -> l.onFinish(summary));
         return new TrainResult(o.params(), run.layout(), run.model(), summary, o.losses(),
                 run.train().dim(), run.train().numOutputs());

@@ -5,16 +5,19 @@ import java.util.List;
 /**
  * What an {@link Execution} hands back to the trainer after the last step.
  *
- * @param params the final θ, or null when the caller did not ask for it and the execution kept it off the
- *     driver ({@code barrier} without a model to save)
- * @param paramsSha256 SHA-256 of the final θ ({@link ParamsCodec#sha256})
+ * @param params the model's final weights — the model EMA's when the run keeps one, else θ — or null when
+ *     the caller did not ask for them and the execution kept them off the driver ({@code barrier} without a
+ *     model to save)
+ * @param paramsSha256 SHA-256 of the final θ, the last step's parameters ({@link ParamsCodec#sha256})
  * @param steps steps done in all, including those before a resume
  * @param skippedSteps updates skipped in all, for a non-finite loss or gradient
- * @param testAccuracy the final evaluation's accuracy, NaN without test data
+ * @param testAccuracy the final evaluation's accuracy at θ, NaN without test data
+ * @param emaTestAccuracy the final evaluation's accuracy at the model EMA's weights, NaN without an EMA or
+ *     test data
  * @param losses this run's mean training loss per step
  */
 public record TrainingOutcome(float[] params, String paramsSha256, long steps, long skippedSteps,
-                              double testAccuracy, List<Double> losses) {
+                              double testAccuracy, double emaTestAccuracy, List<Double> losses) {
 
     /** @return the last step's loss, NaN when this run took no step */
     public double lastLoss() {

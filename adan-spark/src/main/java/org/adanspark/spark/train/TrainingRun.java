@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
@@ -50,6 +51,21 @@ public record TrainingRun(BlockDataset train, ModelHandle model, ParamLayout lay
     public TrainingCheckpoint position(RunPlan settings, int threads) {
         return new TrainingCheckpoint(0, 0, 0, settings.seed(), settings.globalBatch(), model.sha256(), optimizer.name(),
                 layout.totalLength(), settings.data().toString(), train.rows(), 0, threads, train.numPartitions());
+    }
+
+    /** @return whether the run keeps a model EMA beside its optimizer */
+    public boolean ema() {
+        return optimizer instanceof ModelEma;
+    }
+
+    /**
+     * The model EMA's weights, assembled from the driver's optimizer shards ({@code jobs} execution); before
+     * the first applied step there is no average yet and this is θ.
+     *
+     * @return a new array
+     */
+    public float[] emaParams() {
+        return state.step() == 0 ? theta.clone() : state.slot32(ModelEma.SLOT);
     }
 
     /**

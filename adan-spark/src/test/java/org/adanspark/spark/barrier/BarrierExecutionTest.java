@@ -1,6 +1,8 @@
 package org.adanspark.spark.barrier;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +24,7 @@ import org.adanspark.spark.testing.SparkTestSession;
 import org.adanspark.spark.testing.TestConfigs;
 import org.adanspark.spark.train.ConfigurationException;
 import org.adanspark.spark.train.Evaluator;
+import org.adanspark.spark.train.ParamsCodec;
 import org.adanspark.spark.train.SyncTrainer;
 import org.adanspark.spark.train.TrainResult;
 import org.adanspark.spark.train.TrainingException;
@@ -65,7 +68,7 @@ class BarrierExecutionTest {
     }
 
     @ParameterizedTest(name = "{0} with {1} shards")
-    @CsvSource({"adan, 3", "lamb, 2", "adamw, 1", "sgd, 4", "lookahead-radam, 3", "adam, 5", "radam, 2"})
+    @CsvSource({"adan, 3", "lamb, 2", "adamw, 1", "sgd, 4", "lookahead-radam, 3", "adam, 5", "radam, 2", "setadam, 3"})
     void barrierGivesTheBitsOfJobs(String optimizer, int shards) {
         String settings = "adan.optimizer.name = " + optimizer + "\nadan.optimizer.shards = " + shards;
         TrainResult jobs = train("jobs", settings);
@@ -121,6 +124,37 @@ class BarrierExecutionTest {
                 + "\", resume = true }");
         assertEquals(clean, barrierResumed.summary().paramsSha256(), "a jobs checkpoint resumed by barrier");
         assertEquals(3, barrierResumed.summary().stepsThisRun());
+    }
+
+    @Test
+    void aModelEmaIsTheSameInBothExecutionsResumesBitForBitAndIsWhatTheRunEvaluatesAndKeeps() throws IOException {
+        String plain = train("jobs", "").summary().paramsSha256();
+        String ema = "adan.optimizer.ema-decay = 0.9\nadan.train.evaluate-every-epoch = true\n";
+        Recorder jobsEvents = new Recorder();
+        Recorder barrierEvents = new Recorder();
+        TrainResult jobs = train("jobs", ema, jobsEvents);
+        TrainResult barrier = train("barrier", ema + "adan.optimizer.shards = 3", barrierEvents);
+        assertEquals(plain, jobs.summary().paramsSha256(), "the average leaves the trajectory of θ alone");
+        assertEquals(plain, barrier.summary().paramsSha256());
+        assertArrayEquals(jobs.params(), barrier.params(), "the same averaged weights reach the driver");
+        assertNotEquals(plain, ParamsCodec.sha256(jobs.params()), "the run keeps the average, not θ");
+        assertEquals(2, barrierEvents.emas.size(), "after epoch 1 and at the end, both sets of weights");
+        for (int i = 0; i < 2; i++) {
+            assertEquals(jobsEvents.evaluations.get(i).accuracy(), barrierEvents.evaluations.get(i).accuracy());
+            assertEquals(jobsEvents.emas.get(i).accuracy(), barrierEvents.emas.get(i).accuracy());
+            assertEquals(jobsEvents.emas.get(i).logLoss(), barrierEvents.emas.get(i).logLoss(), 1e-9);
+        }
+        assertEquals(barrierEvents.emas.get(1).accuracy(), barrier.summary().emaTestAccuracy());
+        assertEquals(barrierEvents.evaluations.get(1).accuracy(), barrier.summary().testAccuracy());
+
+        Path dir = tmp.resolve("ema");
+        train("barrier", ema + "adan.checkpoint { dir = \"" + dir + "\", every = 3 }");
+        deleteCheckpointsAfter(dir, 3);
+        TrainResult resumed = train("jobs", ema + "adan.optimizer.shards = 2\nadan.checkpoint { dir = \"" + dir
+                + "\", resume = true }");
+        assertEquals(5, resumed.summary().stepsThisRun());
+        assertEquals(plain, resumed.summary().paramsSha256());
+        assertArrayEquals(jobs.params(), resumed.params(), "the average resumes bit for bit, resharded, in jobs");
     }
 
     @Test
@@ -217,6 +251,7 @@ class BarrierExecutionTest {
     private static final class Recorder implements TrainingListener {
         final List<StepMetrics> steps = new ArrayList<>();
         final List<Evaluator.Result> evaluations = new ArrayList<>();
+        final List<Evaluator.Result> emas = new ArrayList<>();
 
         @Override
         public void onStep(StepMetrics m) {
@@ -224,8 +259,11 @@ class BarrierExecutionTest {
         }
 
         @Override
-        public void onEvaluation(int epoch, long step, Evaluator.Result test) {
+        public void onEvaluation(int epoch, long step, Evaluator.Result test, Evaluator.Result ema) {
             evaluations.add(test);
+            if (ema != null) {
+                emas.add(ema);
+            }
         }
 
         @Override

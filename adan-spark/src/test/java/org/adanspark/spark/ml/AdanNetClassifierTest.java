@@ -2,6 +2,7 @@ package org.adanspark.spark.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,7 +95,8 @@ class AdanNetClassifierTest {
                 () -> c.setOptimizer("adagrad"), () -> c.setAllReduce("ring"), () -> c.setExecution("stages"),
                 () -> c.setNumShards(0),
                 () -> c.setBetas(new double[] {0.9, 1.0}), () -> c.setHiddenLayers(new int[] {8, 0}),
-                () -> c.setModelSpec("mlp:x"), () -> c.setMaxGradNorm(-1), () -> c.setWarmupSteps(-1))) {
+                () -> c.setModelSpec("mlp:x"), () -> c.setMaxGradNorm(-1), () -> c.setWarmupSteps(-1),
+                () -> c.setEmaDecay(1.0), () -> c.setEmaDecay(-0.5))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::run);
             assertTrue(e.getMessage().contains("given invalid value"), e.getMessage());
         }
@@ -108,6 +110,10 @@ class AdanNetClassifierTest {
         float[] jobs = small().setExecution("jobs").fit(a9a).network().params();
         float[] barrier = small().setExecution("barrier").fit(a9a).network().params();
         assertArrayEquals(jobs, barrier);
+        float[] jobsEma = small().setEmaDecay(0.8).setExecution("jobs").fit(a9a).network().params();
+        float[] barrierEma = small().setEmaDecay(0.8).setExecution("barrier").fit(a9a).network().params();
+        assertArrayEquals(jobsEma, barrierEma, "with emaDecay both fit the same averaged weights");
+        assertFalse(java.util.Arrays.equals(jobs, jobsEma), "with emaDecay the model gets the average, not θ");
     }
 
     @Test

@@ -112,7 +112,7 @@ class RunPlanTest {
 
     @Test
     void anEstimatorsTypedValuesAreValidatedAsTheCommandLinesAreButNamedAsItsParams() {
-        OptimizerSpec adamw = OptimizerSpec.of("clf_1", "adamw", null, null, null, 0.0, 4);
+        OptimizerSpec adamw = OptimizerSpec.of("clf_1", "adamw", null, null, null, 0.0, 4, 0.0);
         assertEquals(0.002, adamw.lr(), "reference.conf's AdamW default where the param is not set");
         RunPlan s = RunPlan.forEstimator(new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"),
                 adamw, 0, 512, 128, 2, 7, "tree", "jobs", null, 0));
@@ -128,7 +128,7 @@ class RunPlanTest {
         e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
                 new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 512, 128, 2, 7, "tree", "stages", null, 0)));
         assertEquals("clf_1: param execution must be jobs or barrier, got 'stages'", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.of("clf_1", "adagrad", null, null, null, 0, 4));
+        e = assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.of("clf_1", "adagrad", null, null, null, 0, 4, 0));
         assertTrue(e.getMessage().startsWith("clf_1: param optimizer: "), e.getMessage());
     }
 }
