@@ -11,6 +11,7 @@ import org.adanspark.optim.Lamb;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ParamLayout;
+import org.adanspark.optim.SetAdam;
 import org.adanspark.optim.Precision;
 import org.adanspark.optim.dl4j.AdanUpdater;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -55,8 +56,8 @@ public class KernelBenchmark {
         /** Parameters in the flat vector. */
         @Param({"1000000", "10000000", "50000000"})
         public int params;
-        /** adan, adamw or lamb, each with its reference.conf hyperparameters. */
-        @Param({"adan", "adamw", "lamb"})
+        /** adan, adamw, lamb or setadam, each with its reference.conf hyperparameters. */
+        @Param({"adan", "adamw", "lamb", "setadam"})
         public String optimizer;
         /** State shards, stepped in parallel on the driver's cores. */
         @Param({"1", "2", "4"})
@@ -76,7 +77,9 @@ public class KernelBenchmark {
                 case "adan" -> Adan.builder().lr(0.01).betas(0.98, 0.92, 0.99).eps(1e-8).weightDecay(0.02).build();
                 case "adamw" -> AdamW.builder().lr(0.002).betas(0.9, 0.999).eps(1e-8).weightDecay(0.01).build();
                 case "lamb" -> Lamb.builder().lr(0.01).betas(0.9, 0.999).eps(1e-6).weightDecay(0.01).build();
-                default -> throw new IllegalArgumentException("optimizer '" + optimizer + "': use adan, adamw or lamb");
+                case "setadam" -> SetAdam.builder().lr(0.002).betas(0.9, 0.999).eps(1e-16).tau(0.5).build();
+                default -> throw new IllegalArgumentException("optimizer '" + optimizer
+                        + "': use adan, adamw, lamb or setadam");
             };
             state = opt.init(ParamLayout.of(params), Precision.FLOAT32, shards);
             opt.step(state, theta, grad);

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.adanspark.optim.OptimizerRegistry;
 import org.knowm.xchart.XYChart;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -23,8 +24,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>Adan reads θ, g, g_prev, m, v, n and writes θ, m, v, n, g_prev: 44 bytes per parameter;</li>
  *   <li>AdamW reads θ, g, m, v and writes θ, m, v: 28 bytes;</li>
  *   <li>LAMB must see every r before it scales any (the per-tensor trust ratio), so it makes two passes,
- *       reading θ, g, m, v and writing m, v, then reading θ, m, v and writing θ: 40 bytes.</li>
+ *       reading θ, g, m, v and writing m, v, then reading θ, m, v and writing θ: 40 bytes;</li>
+ *   <li>SET-Adam's per-tensor cos² and minimum are of the new v, so it makes two passes too: reading g, m, v
+ *       and writing m, v, then reading θ, m, v and writing θ: 36 bytes.</li>
  * </ul>
+ * {@code state_bytes_per_param} is the float32 state the optimizer allocates per parameter: its slot
+ * count (from the registry) × 4.
  * The fused kernels also read g once more to screen it for NaN/Inf and take its norm before anything is
  * written; that is in every measured step and not in the floor.
  *
@@ -34,7 +39,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class KernelsReport {
 
-    private static final Map<String, Integer> FLOOR_BYTES = Map.of("adan", 44, "adamw", 28, "lamb", 40);
+    private static final Map<String, Integer> FLOOR_BYTES = Map.of("adan", 44, "adamw", 28, "lamb", 40, "setadam", 36);
 
     private KernelsReport() {
     }
@@ -65,6 +70,7 @@ public final class KernelsReport {
                 fewer than 2 iterations); ns_per_param = ms_per_step / params; floor_ms = floor_bytes x params
                 / the best copy bandwidth at that size in this run; ratio_to_floor = ms_per_step / floor_ms.
                 copy rows: shards_or_threads is the number of copying threads and effective_gbs the bandwidth.
+                state_bytes_per_param: the float32 optimizer state per parameter (slots x 4 bytes).
                 """);
         plot(table, options);
     }
@@ -80,7 +86,8 @@ public final class KernelsReport {
             }
         }
         ResultTable table = new ResultTable("kernel", "optimizer", "params", "shards_or_threads", "ms_per_step",
-                "ms_error", "ns_per_param", "floor_bytes_per_param", "effective_gbs", "floor_ms", "ratio_to_floor");
+                "ms_error", "ns_per_param", "floor_bytes_per_param", "effective_gbs", "floor_ms", "ratio_to_floor",
+                "state_bytes_per_param");
         System.out.println(table.header());
         for (RunResult r : results) {
             String method = method(r);
@@ -113,8 +120,10 @@ public final class KernelsReport {
                 default -> throw new IllegalStateException("unexpected benchmark " + r.getParams().getBenchmark());
             }
             double floorMs = bytes * (double) params / (bandwidth.get(params) * 1e9) * 1e3;
+            String state = optimizer.isEmpty() ? ""
+                    : Integer.toString(Float.BYTES * OptimizerRegistry.create(optimizer, Map.of()).slotNames().size());
             System.out.println(table.add(kernel, optimizer, params, parallel, ms, err, ms * 1e6 / params, bytes,
-                    bytes * (double) params / (ms * 1e6), floorMs, ms / floorMs));
+                    bytes * (double) params / (ms * 1e6), floorMs, ms / floorMs, state));
         }
         return table;
     }

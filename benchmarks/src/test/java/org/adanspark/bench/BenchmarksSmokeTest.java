@@ -51,8 +51,16 @@ class BenchmarksSmokeTest {
     void kernels() throws Exception {
         bench("kernels");
         List<String[]> rows = csv("kernels.csv", "kernel,optimizer,params,shards_or_threads,ms_per_step,ms_error,"
-                + "ns_per_param,floor_bytes_per_param,effective_gbs,floor_ms,ratio_to_floor");
-        assertEquals(2 + 1 + 3 * 2, rows.size(), "2 copy, 1 naive, 3 optimizers x 2 shard counts");
+                + "ns_per_param,floor_bytes_per_param,effective_gbs,floor_ms,ratio_to_floor,state_bytes_per_param");
+        assertEquals(2 + 1 + 4 * 2, rows.size(), "2 copy, 1 naive, 4 optimizers x 2 shard counts");
+        for (String[] r : rows) {
+            String expected = switch (r[1]) {
+                case "adan" -> "16"; // m, v, n, g_prev
+                case "adamw", "lamb", "setadam" -> "8"; // m, v
+                default -> "";
+            };
+            assertEquals(expected, r.length > 11 ? r[11] : "", String.join(",", r));
+        }
         for (String[] r : rows) {
             // a figure, not a target: the quick mode's short JMH runs on a shared machine measured the copy floor
             // at 0.30x AdamW's step once, so only its sanity is checked here (targets live in BENCHMARKS.md)
@@ -60,6 +68,25 @@ class BenchmarksSmokeTest {
             assertTrue(ratio > 0 && Double.isFinite(ratio), String.join(",", r));
         }
         png("kernels.png");
+    }
+
+    @Test
+    void optimizerFamily() throws Exception {
+        bench("optimizer-family");
+        List<String[]> rows = csv("optimizer-family.csv",
+                "optimizer,global_batch,steps,variant,lr_grid,lr,seed,test_accuracy,ema_test_accuracy,wall_s");
+        assertEquals(4, rows.size(), "setadam and adan with an EMA at 512 and 2048");
+        for (String[] r : rows) {
+            double theta = Double.parseDouble(r[7]);
+            assertTrue(theta > 0.1 && theta <= 1, String.join(",", r));
+            if (r[0].equals("adan")) {
+                assertEquals("ema=0.9", r[3]);
+                double ema = Double.parseDouble(r[8]);
+                assertTrue(ema > 0.1 && ema <= 1, String.join(",", r));
+            } else {
+                assertEquals("", r[8], "no average without ema-decay");
+            }
+        }
     }
 
     @Test
