@@ -31,6 +31,7 @@ import org.adanspark.optim.ParamLayout;
 import org.adanspark.optim.Precision;
 import org.adanspark.optim.ShardPlan;
 import org.adanspark.optim.ShardState;
+import org.adanspark.optim.SlotSpace;
 
 /**
  * Writes and reads optimizer state as a checkpoint directory.
@@ -41,7 +42,7 @@ import org.adanspark.optim.ShardState;
  * { "format": "adan-spark-optimizer-state", "format_version": 1,
  *   "optimizer": "adan", "hyperparameters": { "lr": 0.001, ... },
  *   "precision": "FLOAT32", "step": 120, "skipped_steps": 0,
- *   "layout": { "names": ["0_W", "0_b"], "lengths": [200704, 256] },
+ *   "layout": { "names": ["0_W", "0_b"], "lengths": [200704, 256], "rows": [256, 1] },
  *   "slots": ["m", "v", "n", "g_prev"],
  *   "shards": [ { "index": 0, "offset": 0, "length": 100352, "file": "shard-00000.bin",
  *                 "bytes": 1605664, "sha256": "…" }, … ] }
@@ -55,8 +56,11 @@ import org.adanspark.optim.ShardState;
  *   int32     length of the shard (elements)
  *   int32     slot count S
  *   int32     element size (4 = float32, 8 = float64)
- *   S × length elements: slot 0's slice, then slot 1's, ...
+ *   slot 0's values, then slot 1's, ...: for a slot with one value per parameter, {@code length} of them;
+ *   for one that holds fewer ({@link SlotSpace}), the run of its values anchored in the shard's range
  * </pre>
+ * {@code rows} gives each tensor's matrix view ({@link ParamLayout#rows(int)}); a manifest without it
+ * (written before Adafactor) reads as all vectors.
  * <p>Writing goes to a temporary sibling directory that is renamed onto the target in one atomic move, so
  * a crash mid-write leaves no partial checkpoint under the target name. Reading checks every file's
  * size, SHA-256 and header against the manifest and reports the first mismatch by file name. A state
@@ -200,6 +204,7 @@ public final class OptimizerCheckpoint {
         Map<String, Object> layoutEntry = new LinkedHashMap<>();
         layoutEntry.put("names", layout.names());
         layoutEntry.put("lengths", toList(layout.lengths()));
+        layoutEntry.put("rows", toList(layout.rows()));
         manifest.put("layout", layoutEntry);
         manifest.put("slots", optimizer.slotNames());
         manifest.put("shards", entries);
@@ -246,7 +251,7 @@ public final class OptimizerCheckpoint {
             state.setCounters(saved.manifest().getLong("step"), saved.manifest().getLong("skipped_steps"));
             long covered = 0;
             for (Config shard : saved.manifest().getConfigList("shards")) {
-                covered += readShard(files, shard, Target.of(state));
+                covered += readShard(files, shard, Target.of(state, state.slotSpaces()));
             }
             if (covered != saved.layout().totalLength()) {
                 throw new CorruptCheckpointException(saved.manifestFile() + ": shards cover " + covered + " of "
@@ -282,7 +287,7 @@ public final class OptimizerCheckpoint {
                 int lo = Math.max(file.getInt("offset"), state.offset());
                 int hi = Math.min(file.getInt("offset") + file.getInt("length"), state.offset() + state.length());
                 if (lo < hi) { // a saved file that overlaps the slice: read and checked in full
-                    readShard(files, file, Target.of(state));
+                    readShard(files, file, Target.of(state, optimizer.slotSpaces(saved.layout())));
                     covered += hi - lo;
                 }
             }
@@ -312,9 +317,12 @@ public final class OptimizerCheckpoint {
                     throw new CorruptCheckpointException(manifestFile + ": slots " + m.getStringList("slots")
                             + " do not match " + optimizer.name() + "'s " + optimizer.slotNames());
                 }
-                List<Integer> lengths = m.getIntList("layout.lengths");
-                ParamLayout layout = ParamLayout.named(m.getStringList("layout.names"),
-                        lengths.stream().mapToInt(Integer::intValue).toArray());
+                int[] lengths = m.getIntList("layout.lengths").stream().mapToInt(Integer::intValue).toArray();
+                int[] rows = m.hasPath("layout.rows")
+                        ? m.getIntList("layout.rows").stream().mapToInt(Integer::intValue).toArray()
+                        : null;
+                ParamLayout layout = rows == null ? ParamLayout.named(m.getStringList("layout.names"), lengths)
+                        : ParamLayout.shaped(m.getStringList("layout.names"), lengths, rows);
                 return new Saved(m, manifestFile, layout, Precision.valueOf(m.getString("precision")));
             } catch (ConfigException | IllegalArgumentException e) {
                 throw new CorruptCheckpointException(manifestFile + ": " + e.getMessage());
@@ -328,16 +336,17 @@ public final class OptimizerCheckpoint {
         void into(int slot, int from, A values, int n);
     }
 
-    /** Where a saved shard file's values go: a whole state, or one shard's. */
-    private record Target(List<String> slotNames, Precision precision, int totalLength, Scatter<float[]> floats,
-                          Scatter<double[]> doubles) {
+    /** Where a saved shard file's values go: a whole state, or one shard's; with each slot's space. */
+    private record Target(List<String> slotNames, List<SlotSpace> spaces, Precision precision, int totalLength,
+                          Scatter<float[]> floats, Scatter<double[]> doubles) {
 
-        static Target of(OptimizerState s) {
-            return new Target(s.slotNames(), s.precision(), s.layout().totalLength(), s::scatter, s::scatter);
+        static Target of(OptimizerState s, List<SlotSpace> spaces) {
+            return new Target(s.slotNames(), spaces, s.precision(), s.layout().totalLength(), s::scatter, s::scatter);
         }
 
-        static Target of(ShardState s) {
-            return new Target(s.slotNames(), s.precision(), s.plan().layout().totalLength(), s::scatter, s::scatter);
+        static Target of(ShardState s, List<SlotSpace> spaces) {
+            return new Target(s.slotNames(), spaces, s.precision(), s.plan().layout().totalLength(), s::scatter,
+                    s::scatter);
         }
 
         void scatter(int slot, int from, float[] values, int n) {
@@ -411,14 +420,16 @@ public final class OptimizerCheckpoint {
                 .putInt(shard.slotNames().size()).putInt(bytes);
         out.write(header.array());
         ByteBuffer buf = ByteBuffer.allocate(IO_CHUNK_ELEMENTS * bytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (String slot : shard.slotNames()) {
-            for (int from = 0; from < length; from += IO_CHUNK_ELEMENTS) {
-                int n = Math.min(IO_CHUNK_ELEMENTS, length - from);
+        for (int slot = 0; slot < shard.slotNames().size(); slot++) {
+            String name = shard.slotNames().get(slot);
+            int values = shard.slotLength(slot);
+            for (int from = 0; from < values; from += IO_CHUNK_ELEMENTS) {
+                int n = Math.min(IO_CHUNK_ELEMENTS, values - from);
                 buf.clear();
                 if (shard.precision() == Precision.FLOAT32) {
-                    buf.asFloatBuffer().put(shard.slot32(slot), from, n);
+                    buf.asFloatBuffer().put(shard.slot32(name), from, n);
                 } else {
-                    buf.asDoubleBuffer().put(shard.slot64(slot), from, n);
+                    buf.asDoubleBuffer().put(shard.slot64(name), from, n);
                 }
                 out.write(buf.array(), 0, n * bytes);
             }
@@ -433,18 +444,23 @@ public final class OptimizerCheckpoint {
         int length = entry.getInt("length");
         int slots = state.slotNames().size();
         int bytes = state.precision().bytes();
-        long expectedBytes = HEADER_BYTES + (long) slots * length * bytes;
+        if (offset < 0 || length < 0 || (long) offset + length > state.totalLength()) {
+            throw new CorruptCheckpointException(file + ": range [" + offset + ", " + ((long) offset + length)
+                    + ") lies outside the layout of " + state.totalLength() + " parameters");
+        }
+        long values = 0; // the saved shard's values of every slot: its range of each slot's space
+        for (SlotSpace space : state.spaces()) {
+            values += space.before(offset + length) - space.before(offset);
+        }
+        long expectedBytes = HEADER_BYTES + values * bytes;
         if (!files.exists(name)) {
             throw new CorruptCheckpointException(file + " is missing");
         }
         long size = files.size(name);
         if (size != entry.getLong("bytes") || size != expectedBytes) {
             throw new CorruptCheckpointException(file + " has " + size + " bytes, the manifest expects "
-                    + entry.getLong("bytes") + " (" + expectedBytes + " for " + slots + " slots × " + length + " elements): truncated or altered");
-        }
-        if (offset < 0 || (long) offset + length > state.totalLength()) {
-            throw new CorruptCheckpointException(file + ": range [" + offset + ", " + (offset + length)
-                    + ") lies outside the layout of " + state.totalLength() + " parameters");
+                    + entry.getLong("bytes") + " (" + expectedBytes + " for " + slots + " slots over " + length
+                    + " parameters): truncated or altered");
         }
         MessageDigest sha = Sha256.digest();
         try (InputStream in = files.open(name)) {
@@ -460,8 +476,11 @@ public final class OptimizerCheckpoint {
             float[] chunk32 = new float[IO_CHUNK_ELEMENTS];
             double[] chunk64 = new double[IO_CHUNK_ELEMENTS];
             for (int slot = 0; slot < slots; slot++) {
-                for (int from = offset; from < offset + length; from += IO_CHUNK_ELEMENTS) {
-                    int n = Math.min(IO_CHUNK_ELEMENTS, offset + length - from);
+                SlotSpace space = state.spaces().get(slot);
+                int start = space.before(offset);
+                int end = space.before(offset + length);
+                for (int from = start; from < end; from += IO_CHUNK_ELEMENTS) {
+                    int n = Math.min(IO_CHUNK_ELEMENTS, end - from);
                     ByteBuffer buf = ByteBuffer.wrap(readFully(in, n * bytes, sha, file)).order(ByteOrder.LITTLE_ENDIAN);
                     if (state.precision() == Precision.FLOAT32) {
                         buf.asFloatBuffer().get(chunk32, 0, n);

@@ -85,13 +85,36 @@ abstract class AbstractOptimizer implements Optimizer {
     @Override
     public final ShardStatistics screen(ShardState shard, float[] grads, int gradsOffset) {
         return screen(shard, gradsOffset, (from, to) -> Kernels.sumOfSquares(grads, from, to),
-                (from, to) -> Kernels.firstNonFinite(grads, from, to), at -> grads[at]);
+                (from, to) -> Kernels.firstNonFinite(grads, from, to), at -> grads[at])
+                .with(moreStatistics(shard, grads, gradsOffset));
     }
 
     @Override
     public final ShardStatistics screen(ShardState shard, double[] grads, int gradsOffset) {
         return screen(shard, gradsOffset, (from, to) -> Kernels.sumOfSquares(grads, from, to),
-                (from, to) -> Kernels.firstNonFinite(grads, from, to), at -> grads[at]);
+                (from, to) -> Kernels.firstNonFinite(grads, from, to), at -> grads[at])
+                .with(moreStatistics(shard, grads, gradsOffset));
+    }
+
+    /**
+     * Statistics an optimizer screens besides the gradient's sums of squares (Adafactor's row and column
+     * sums), reported after them as further kinds; none by default.
+     */
+    double[][] moreStatistics(ShardState shard, float[] grads, int gradsOffset) {
+        return new double[0][];
+    }
+
+    /** Float64 twin of {@link #moreStatistics(ShardState, float[], int)}. */
+    double[][] moreStatistics(ShardState shard, double[] grads, int gradsOffset) {
+        return new double[0][];
+    }
+
+    /**
+     * The decision's per-tensor values from every shard's screening statistics, for a step that is taken
+     * with clip factor {@code clip}; none by default.
+     */
+    double[] perTensor(ShardPlan plan, ShardStatistics[] stats, long t, double clip) {
+        return new double[0];
     }
 
     /** A function of a range {@code [from, to)} of the gradient array. */
@@ -146,7 +169,28 @@ abstract class AbstractOptimizer implements Optimizer {
             throw nonFinite(plan, stats, t, total);
         }
         double clip = maxGradNorm > 0 ? Math.min(maxGradNorm / (Math.sqrt(total) + clipEpsilon()), 1.0) : 1.0;
-        return new StepDecision(t, lr, false, clip, scalars(t, lr), new double[0]);
+        return new StepDecision(t, lr, false, clip, scalars(t, lr), perTensor(plan, stats, t, clip));
+    }
+
+    /**
+     * A per-segment statistic summed per tensor: shards in order, each shard's segments in order, so the
+     * sums do not depend on the shard count.
+     *
+     * @param plan the shard plan
+     * @param stats every shard's statistics, in shard order
+     * @param kind which statistic
+     * @return one sum per tensor
+     */
+    static double[] perTensorSums(ShardPlan plan, ShardStatistics[] stats, int kind) {
+        double[] sums = new double[plan.layout().numTensors()];
+        for (ShardStatistics st : stats) {
+            int first = plan.firstSegment(st.shard());
+            double[] values = st.perSegment(kind);
+            for (int j = 0; j < values.length; j++) {
+                sums[plan.segmentTensor(first + j)] += values[j];
+            }
+        }
+        return sums;
     }
 
     /** @return the step count every shard reports, checking that they agree and come in shard order */

@@ -17,6 +17,14 @@ abstract class DelegatingOptimizer implements Optimizer {
         this.slot = inner.slotNames().size();
     }
 
+    /** The inner optimizer's slot spaces, then the decorator's own slot: one value per parameter. */
+    @Override
+    public java.util.List<SlotSpace> slotSpaces(ParamLayout layout) {
+        java.util.List<SlotSpace> all = new java.util.ArrayList<>(inner.slotSpaces(layout));
+        all.add(SlotSpace.full(layout));
+        return java.util.Collections.unmodifiableList(all);
+    }
+
     /** @return the inner optimizer's learning rate */
     @Override
     public double lr() {

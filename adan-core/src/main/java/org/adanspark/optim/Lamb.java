@@ -155,17 +155,8 @@ public final class Lamb extends AbstractOptimizer {
     public StepDecision refine(ShardPlan plan, StepDecision d, ShardStatistics[] stats) {
         agreedStep(plan, stats);
         int tensors = plan.layout().numTensors();
-        double[] pNormSq = new double[tensors];
-        double[] rNormSq = new double[tensors];
-        for (ShardStatistics st : stats) {
-            int first = plan.firstSegment(st.shard());
-            double[] pSq = st.perSegment(PARAM_SUM_SQ);
-            double[] rSq = st.perSegment(UPDATE_SUM_SQ);
-            for (int j = 0; j < pSq.length; j++) {
-                pNormSq[plan.segmentTensor(first + j)] += pSq[j];
-                rNormSq[plan.segmentTensor(first + j)] += rSq[j];
-            }
-        }
+        double[] pNormSq = perTensorSums(plan, stats, PARAM_SUM_SQ);
+        double[] rNormSq = perTensorSums(plan, stats, UPDATE_SUM_SQ);
         double[] scale = new double[tensors];
         for (int l = 0; l < tensors; l++) {
             double pNorm = Math.sqrt(pNormSq[l]);

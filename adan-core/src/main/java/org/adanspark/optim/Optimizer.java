@@ -67,7 +67,18 @@ public interface Optimizer {
         for (int s = 0; s < states.length; s++) {
             states[s] = initShard(plan, s, precision);
         }
-        return new OptimizerState(name(), plan, precision, slotNames(), states);
+        return new OptimizerState(name(), plan, precision, slotNames(), slotSpaces(layout), states);
+    }
+
+    /**
+     * Where each slot's values live: one per parameter unless the optimizer keeps fewer (Adafactor's
+     * factored second moments).
+     *
+     * @param layout the parameters
+     * @return one space per slot, in storage order
+     */
+    default List<SlotSpace> slotSpaces(ParamLayout layout) {
+        return java.util.Collections.nCopies(slotNames().size(), SlotSpace.full(layout));
     }
 
     /**
@@ -107,7 +118,7 @@ public interface Optimizer {
      * @return new state of that shard, step 0
      */
     default ShardState initShard(ShardPlan plan, int shard, Precision precision) {
-        return new ShardState(name(), plan, shard, precision, slotNames());
+        return new ShardState(name(), plan, shard, precision, slotNames(), slotSpaces(plan.layout()));
     }
 
     /**

@@ -31,12 +31,13 @@ public final class OptimizerRegistry {
     public static final double DEFAULT_LOOKAHEAD_ALPHA = 0.5;
 
     private static final List<String> NAMES = List.of(Adan.NAME, AdamW.NAME, Adam.NAME, Lamb.NAME, Sgd.NAME, RAdam.NAME,
-            SetAdam.NAME);
+            SetAdam.NAME, Adafactor.NAME);
 
     private OptimizerRegistry() {
     }
 
-    /** @return the base optimizers' names, in documentation order: adan, adamw, adam, lamb, sgd, radam, setadam */
+    /** @return the base optimizers' names, in documentation order: adan, adamw, adam, lamb, sgd, radam, setadam,
+     *     adafactor */
     public static List<String> names() {
         return NAMES;
     }
@@ -113,6 +114,12 @@ public final class OptimizerRegistry {
                 v.defaults(SetAdam.builder().build());
                 yield common(SetAdam.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps"))
                         .tau(v.number("tau")).build();
+            }
+            case Adafactor.NAME -> {
+                v.defaults(Adafactor.builder().build());
+                yield common(Adafactor.builder(), v).beta1(v.number("beta1")).eps(v.number("eps1"), v.number("eps2"))
+                        .clipThreshold(v.number("clip_threshold")).decayExponent(v.number("decay_exponent"))
+                        .relativeStep(v.bool("relative_step")).scaleParameter(v.bool("scale_parameter")).build();
             }
             default -> throw new IllegalStateException(base);
         };

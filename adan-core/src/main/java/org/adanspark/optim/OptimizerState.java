@@ -17,6 +17,7 @@ public final class OptimizerState {
     private final ShardPlan plan;
     private final Precision precision;
     private final List<String> slotNames;
+    private final List<SlotSpace> spaces;
     private final ShardState[] shards;
     private boolean superseded;
 
@@ -25,10 +26,11 @@ public final class OptimizerState {
      * @param plan the shard plan
      * @param precision the slots' precision
      * @param slotNames the slots, in storage order
+     * @param spaces each slot's space, in storage order
      * @param shards one state per shard of {@code plan}, in shard order
      */
     OptimizerState(String optimizerName, ShardPlan plan, Precision precision, List<String> slotNames,
-                   ShardState[] shards) {
+                   List<SlotSpace> spaces, ShardState[] shards) {
         if (shards.length != plan.numShards()) {
             throw new IllegalArgumentException(shards.length + " shard states for " + plan.numShards() + " shards");
         }
@@ -36,6 +38,7 @@ public final class OptimizerState {
         this.plan = plan;
         this.precision = precision;
         this.slotNames = List.copyOf(slotNames);
+        this.spaces = List.copyOf(spaces);
         this.shards = shards.clone();
     }
 
@@ -51,15 +54,15 @@ public final class OptimizerState {
         ShardPlan next = new ShardPlan(plan.layout(), shards);
         ShardState[] states = new ShardState[next.numShards()];
         for (int s = 0; s < states.length; s++) {
-            states[s] = new ShardState(optimizerName, next, s, precision, slotNames);
+            states[s] = new ShardState(optimizerName, next, s, precision, slotNames, spaces);
             states[s].setCounters(step(), skippedSteps());
         }
-        OptimizerState resharded = new OptimizerState(optimizerName, next, precision, slotNames, states);
+        OptimizerState resharded = new OptimizerState(optimizerName, next, precision, slotNames, spaces, states);
         for (int slot = 0; slot < slotNames.size(); slot++) {
             if (precision == Precision.FLOAT64) {
-                resharded.scatter(slot, 0, slot64(slotNames.get(slot)), plan.layout().totalLength());
+                resharded.scatter(slot, 0, slot64(slotNames.get(slot)), spaces.get(slot).length());
             } else {
-                resharded.scatter(slot, 0, slot32(slotNames.get(slot)), plan.layout().totalLength());
+                resharded.scatter(slot, 0, slot32(slotNames.get(slot)), spaces.get(slot).length());
             }
         }
         superseded = true;
@@ -104,6 +107,11 @@ public final class OptimizerState {
         return slotNames;
     }
 
+    /** @return each slot's space, in storage order */
+    public List<SlotSpace> slotSpaces() {
+        return spaces;
+    }
+
     /** @return optimizer steps applied so far (skipped steps not counted) */
     public long step() {
         return shards[0].step();
@@ -128,42 +136,45 @@ public final class OptimizerState {
 
     /**
      * @param name a slot name
-     * @return a copy of the whole float64 slot, assembled from the shards
+     * @return a copy of the whole float64 slot, assembled from the shards (one value per parameter for a
+     *     full slot, else the slot space's values in order)
      */
     public double[] slot64(String name) {
         if (precision != Precision.FLOAT64) {
             throw new IllegalStateException("state of " + optimizerName + " is " + precision + ", not FLOAT64");
         }
         int slot = slotIndex(name);
-        double[] all = new double[plan.layout().totalLength()];
+        double[] all = new double[spaces.get(slot).length()];
         for (ShardState s : shards) {
-            System.arraycopy(s.slot64(slot), 0, all, s.offset(), s.length());
+            System.arraycopy(s.slot64(slot), 0, all, s.slotOffset(slot), s.slotLength(slot));
         }
         return all;
     }
 
     /**
      * @param name a slot name
-     * @return a copy of the whole float32 slot, assembled from the shards
+     * @return a copy of the whole float32 slot, assembled from the shards (one value per parameter for a
+     *     full slot, else the slot space's values in order)
      */
     public float[] slot32(String name) {
         if (precision != Precision.FLOAT32) {
             throw new IllegalStateException("state of " + optimizerName + " is " + precision + ", not FLOAT32");
         }
         int slot = slotIndex(name);
-        float[] all = new float[plan.layout().totalLength()];
+        float[] all = new float[spaces.get(slot).length()];
         for (ShardState s : shards) {
-            System.arraycopy(s.slot32(slot), 0, all, s.offset(), s.length());
+            System.arraycopy(s.slot32(slot), 0, all, s.slotOffset(slot), s.slotLength(slot));
         }
         return all;
     }
 
     /**
-     * Copies {@code n} float64 values into slot {@code slot} from flat position {@code from} on, across
-     * whichever shards hold that range (a checkpoint saved with another shard count is read this way).
+     * Copies {@code n} float64 values into slot {@code slot} from slot position {@code from} on (the flat
+     * position for a full slot), across whichever shards hold that range (a checkpoint saved with another
+     * shard count is read this way).
      *
      * @param slot the slot's index in storage order
-     * @param from the flat position of {@code values[0]}
+     * @param from the slot position of {@code values[0]}
      * @param values the values
      * @param n how many
      */

@@ -8,22 +8,26 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The shape of a model's parameters: named 1-D tensors concatenated into one flat vector.
+ * The shape of a model's parameters: named tensors concatenated into one flat vector.
  *
- * <p>Tensor {@code i} occupies {@code [offset(i), offset(i) + length(i))} of the flat vector. Layouts are
- * immutable and compare equal when names and lengths agree; they are serializable, so a layout travels
- * to the executors that own optimizer shards.
+ * <p>Tensor {@code i} occupies {@code [offset(i), offset(i) + length(i))} of the flat vector. A tensor can
+ * also be seen as a matrix of {@link #rows(int)} rows of {@link #cols(int)} contiguous elements (a
+ * weight matrix's output units by their fan-in); optimizers that factor second moments (Adafactor) use
+ * this view, every other optimizer sees only the flat ranges. A tensor of one row is a vector. Layouts
+ * are immutable and compare equal when names, lengths and rows agree; they are serializable, so a layout
+ * travels to the executors that own optimizer shards.
  */
 public final class ParamLayout implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final List<String> names;
     private final int[] lengths;
     private final int[] offsets;
+    private final int[] rows;
     private final int totalLength;
 
-    private ParamLayout(List<String> names, int[] lengths) {
+    private ParamLayout(List<String> names, int[] lengths, int[] rows) {
         if (lengths.length == 0) {
             throw new IllegalArgumentException("a ParamLayout needs at least one tensor, got none");
         }
@@ -49,6 +53,17 @@ public final class ParamLayout implements Serializable {
         }
         offsets[lengths.length] = (int) total;
         this.totalLength = (int) total;
+        if (rows.length != lengths.length) {
+            throw new IllegalArgumentException("rows and lengths differ in count: " + rows.length + " rows, "
+                    + lengths.length + " lengths");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 1 || lengths[i] % rows[i] != 0) {
+                throw new IllegalArgumentException("tensor " + i + " ('" + names.get(i) + "') of length " + lengths[i]
+                        + " cannot be seen as " + rows[i] + " rows: rows must be >= 1 and divide the length");
+            }
+        }
+        this.rows = rows.clone();
     }
 
     /**
@@ -62,18 +77,37 @@ public final class ParamLayout implements Serializable {
         for (int i = 0; i < lengths.length; i++) {
             names.add("t" + i);
         }
-        return new ParamLayout(names, lengths);
+        return new ParamLayout(names, lengths, ones(lengths.length));
     }
 
     /**
-     * A layout of named tensors, for example DL4J's {@code "0_W", "0_b", ...}.
+     * A layout of named tensors, for example DL4J's {@code "0_W", "0_b", ...}, each a vector.
      *
      * @param names tensor names, one per length
      * @param lengths tensor lengths, each &gt; 0
      * @return the layout
      */
     public static ParamLayout named(List<String> names, int[] lengths) {
-        return new ParamLayout(names, lengths);
+        return new ParamLayout(names, lengths, ones(lengths.length));
+    }
+
+    /**
+     * A layout of named tensors with their matrix views.
+     *
+     * @param names tensor names, one per length
+     * @param lengths tensor lengths, each &gt; 0
+     * @param rows each tensor's rows, dividing its length (1 for a vector); its {@code length / rows}
+     *     columns are contiguous in the flat vector
+     * @return the layout
+     */
+    public static ParamLayout shaped(List<String> names, int[] lengths, int[] rows) {
+        return new ParamLayout(names, lengths, rows);
+    }
+
+    private static int[] ones(int n) {
+        int[] r = new int[n];
+        Arrays.fill(r, 1);
+        return r;
     }
 
     /** @return the number of tensors */
@@ -87,6 +121,27 @@ public final class ParamLayout implements Serializable {
      */
     public int length(int tensor) {
         return lengths[tensor];
+    }
+
+    /**
+     * @param tensor tensor index
+     * @return its rows in the matrix view, 1 for a vector
+     */
+    public int rows(int tensor) {
+        return rows[tensor];
+    }
+
+    /**
+     * @param tensor tensor index
+     * @return its contiguous columns in the matrix view, {@code length / rows}
+     */
+    public int cols(int tensor) {
+        return lengths[tensor] / rows[tensor];
+    }
+
+    /** @return a copy of every tensor's rows, in order */
+    public int[] rows() {
+        return rows.clone();
     }
 
     /**
@@ -145,19 +200,21 @@ public final class ParamLayout implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ParamLayout other && names.equals(other.names) && Arrays.equals(lengths, other.lengths);
+        return o instanceof ParamLayout other && names.equals(other.names) && Arrays.equals(lengths, other.lengths)
+                && Arrays.equals(rows, other.rows);
     }
 
     @Override
     public int hashCode() {
-        return 31 * names.hashCode() + Arrays.hashCode(lengths);
+        return 31 * (31 * names.hashCode() + Arrays.hashCode(lengths)) + Arrays.hashCode(rows);
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("ParamLayout[");
         for (int i = 0; i < lengths.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(names.get(i)).append('=').append(lengths[i]);
+            sb.append(i == 0 ? "" : ", ").append(names.get(i)).append('=')
+                    .append(rows[i] > 1 ? rows[i] + "x" + lengths[i] / rows[i] : Integer.toString(lengths[i]));
         }
         return sb.append("; total=").append(totalLength).append(']').toString();
     }

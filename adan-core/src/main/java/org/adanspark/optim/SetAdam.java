@@ -180,19 +180,15 @@ public final class SetAdam extends AbstractOptimizer {
         agreedStep(plan, stats);
         ParamLayout layout = plan.layout();
         int tensors = layout.numTensors();
-        double[] sum = new double[tensors];
-        double[] sumSq = new double[tensors];
+        double[] sum = perTensorSums(plan, stats, V_SUM);
+        double[] sumSq = perTensorSums(plan, stats, V_SUM_SQ);
         double[] min = new double[tensors];
         java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
         for (ShardStatistics st : stats) {
             int first = plan.firstSegment(st.shard());
-            double[] segSum = st.perSegment(V_SUM);
-            double[] segSumSq = st.perSegment(V_SUM_SQ);
             double[] segMin = st.perSegment(V_MIN);
-            for (int j = 0; j < segSum.length; j++) {
+            for (int j = 0; j < segMin.length; j++) {
                 int l = plan.segmentTensor(first + j);
-                sum[l] += segSum[j];
-                sumSq[l] += segSumSq[j];
                 min[l] = Math.min(min[l], segMin[j]);
             }
         }

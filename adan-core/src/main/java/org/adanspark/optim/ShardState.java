@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * One shard's optimizer state: its slice {@code [offset, offset + length)} of every slot, indexed from 0,
- * and its copy of the step counters. This is all the state the owner of a shard needs for the per-shard
+ * and its copy of the step counters. A slot that holds fewer values than parameters (a {@link SlotSpace}
+ * that is not full) has the run of its values anchored in that slice: {@link #slotOffset} and
+ * {@link #slotLength} say which. This is all the state the owner of a shard needs for the per-shard
  * protocol of {@link Optimizer} (docs/ARCHITECTURE.md, "The optimizer step, one shard at a time"): a
  * Spark task that owns shard {@code r} holds this object and nothing of the other shards.
  *
@@ -20,6 +22,7 @@ public final class ShardState {
     private final int shard;
     private final Precision precision;
     private final List<String> slotNames;
+    private final int[] slotOffsets;
     private final double[][] slots64;
     private final float[][] slots32;
     private long step;
@@ -32,9 +35,24 @@ public final class ShardState {
      * @param plan how the parameters are cut into shards and segments
      * @param shard which shard, in {@code [0, plan.numShards())}
      * @param precision the precision of the arrays the shard is stepped with
-     * @param slotNames the slots, in storage order
+     * @param slotNames the slots, in storage order, each with one value per parameter
      */
     public ShardState(String optimizerName, ShardPlan plan, int shard, Precision precision, List<String> slotNames) {
+        this(optimizerName, plan, shard, precision, slotNames, null);
+    }
+
+    /**
+     * Zeroed state of shard {@code shard} of {@code plan}, with each slot in its own space.
+     *
+     * @param optimizerName the name of the optimizer that owns the state
+     * @param plan how the parameters are cut into shards and segments
+     * @param shard which shard, in {@code [0, plan.numShards())}
+     * @param precision the precision of the arrays the shard is stepped with
+     * @param slotNames the slots, in storage order
+     * @param spaces each slot's space, in storage order; null when every slot is full
+     */
+    public ShardState(String optimizerName, ShardPlan plan, int shard, Precision precision, List<String> slotNames,
+                      List<SlotSpace> spaces) {
         if (shard < 0 || shard >= plan.numShards()) {
             throw new IllegalArgumentException("shard " + shard + " is outside [0, " + plan.numShards() + ")");
         }
@@ -43,14 +61,48 @@ public final class ShardState {
         this.shard = shard;
         this.precision = precision;
         this.slotNames = List.copyOf(slotNames);
-        int n = plan.shardLength(shard);
+        if (spaces != null && spaces.size() != slotNames.size()) {
+            throw new IllegalArgumentException(spaces.size() + " slot spaces for " + slotNames.size() + " slots");
+        }
+        int from = plan.shardOffset(shard);
+        int to = from + plan.shardLength(shard);
+        int slots = slotNames.size();
+        this.slotOffsets = new int[slots];
+        int[] lengths = new int[slots];
+        for (int i = 0; i < slots; i++) {
+            SlotSpace space = spaces == null ? null : spaces.get(i);
+            slotOffsets[i] = space == null ? from : space.before(from);
+            lengths[i] = space == null ? to - from : space.before(to) - slotOffsets[i];
+        }
         if (precision == Precision.FLOAT64) {
-            slots64 = new double[slotNames.size()][n];
+            slots64 = new double[slots][];
+            for (int i = 0; i < slots; i++) {
+                slots64[i] = new double[lengths[i]];
+            }
             slots32 = null;
         } else {
-            slots32 = new float[slotNames.size()][n];
+            slots32 = new float[slots][];
+            for (int i = 0; i < slots; i++) {
+                slots32[i] = new float[lengths[i]];
+            }
             slots64 = null;
         }
+    }
+
+    /**
+     * @param slot the slot's index in storage order
+     * @return the position in the slot of this shard's first value of it (the flat offset for a full slot)
+     */
+    public int slotOffset(int slot) {
+        return slotOffsets[slot];
+    }
+
+    /**
+     * @param slot the slot's index in storage order
+     * @return how many of the slot's values this shard holds ({@link #length()} for a full slot)
+     */
+    public int slotLength(int slot) {
+        return slots64 != null ? slots64[slot].length : slots32[slot].length;
     }
 
     /** @return the name of the optimizer that owns this state */
@@ -165,28 +217,29 @@ public final class ShardState {
     }
 
     /**
-     * Copies the part of {@code n} float64 values for flat positions {@code [from, from + n)} that falls in
-     * this shard's slice into slot {@code slot} (a checkpoint saved with another shard count is read so).
+     * Copies the part of {@code n} float64 values for slot positions {@code [from, from + n)} (flat
+     * positions for a full slot) that this shard holds into slot {@code slot} (a checkpoint saved with
+     * another shard count is read so).
      *
      * @param slot the slot's index in storage order
-     * @param from the flat position of {@code values[0]}
+     * @param from the slot position of {@code values[0]}
      * @param values the values
      * @param n how many
      */
     public void scatter(int slot, int from, double[] values, int n) {
-        int lo = Math.max(from, offset());
-        int hi = Math.min(from + n, offset() + length());
+        int lo = Math.max(from, slotOffsets[slot]);
+        int hi = Math.min(from + n, slotOffsets[slot] + slots64[slot].length);
         if (lo < hi) {
-            System.arraycopy(values, lo - from, slots64[slot], lo - offset(), hi - lo);
+            System.arraycopy(values, lo - from, slots64[slot], lo - slotOffsets[slot], hi - lo);
         }
     }
 
     /** Float32 twin of {@link #scatter(int, int, double[], int)}. */
     public void scatter(int slot, int from, float[] values, int n) {
-        int lo = Math.max(from, offset());
-        int hi = Math.min(from + n, offset() + length());
+        int lo = Math.max(from, slotOffsets[slot]);
+        int hi = Math.min(from + n, slotOffsets[slot] + slots32[slot].length);
         if (lo < hi) {
-            System.arraycopy(values, lo - from, slots32[slot], lo - offset(), hi - lo);
+            System.arraycopy(values, lo - from, slots32[slot], lo - slotOffsets[slot], hi - lo);
         }
     }
 

@@ -37,6 +37,19 @@ public final class ShardStatistics implements Serializable {
         this.firstNonFiniteValue = firstNonFiniteValue;
     }
 
+    /**
+     * @param more further kinds, reported after these
+     * @return these statistics with {@code more} appended (this object when there are none)
+     */
+    ShardStatistics with(double[][] more) {
+        if (more.length == 0) {
+            return this;
+        }
+        double[][] all = java.util.Arrays.copyOf(perSegment, perSegment.length + more.length);
+        System.arraycopy(more, 0, all, perSegment.length, more.length);
+        return new ShardStatistics(shard, step, all, firstNonFinite, firstNonFiniteValue);
+    }
+
     /** @return the reporting shard */
     public int shard() {
         return shard;
@@ -49,7 +62,9 @@ public final class ShardStatistics implements Serializable {
 
     /**
      * @param kind which statistic
-     * @return its value for each of the shard's segments, in segment order (live; do not modify)
+     * @return its value for each of the shard's segments, in segment order — or, for a kind an optimizer
+     *     defines otherwise (Adafactor's row and column partial sums), its values in the order it defines
+     *     (live; do not modify)
      */
     public double[] perSegment(int kind) {
         return perSegment[kind];

@@ -76,6 +76,11 @@ public final class StepDecision implements Serializable {
         return perTensor[tensor];
     }
 
+    /** @return every per-tensor value (live; do not modify) */
+    double[] perTensorValues() {
+        return perTensor;
+    }
+
     @Override
     public String toString() {
         return skip ? "StepDecision[step " + step + ": skip]"

@@ -60,44 +60,55 @@ class BaselineOptimizersTest {
     @ParameterizedTest(name = "{0}, {1} shard(s)")
     @MethodSource("casesAndShards")
     void float64MatchesScalarReference(Case c, int shards) {
-        ParamLayout layout = ParamLayout.of(SHAPES);
-        SplittableRandom rnd = new SplittableRandom(42);
-        double[] p = randomVector(rnd, layout.totalLength(), 1.0);
-        double[] ref = p.clone();
-        ScalarReference reference = c.reference().get();
-        OptimizerState state = c.optimizer().init(layout, Precision.FLOAT64, shards);
-        double largestChange = 0;
-        for (int t = 1; t <= STEPS; t++) {
-            double[] g = randomVector(rnd, p.length, 2.0);
-            double[] before = ref.clone();
-            reference.step(ref, g);
-            c.optimizer().step(state, p, g);
-            for (int i = 0; i < p.length; i++) {
-                largestChange = Math.max(largestChange, Math.abs(ref[i] - before[i]));
-            }
-            assertWithinRounding(ref, p, t, largestChange, Math.ulp(1.0) / 2, c + " step " + t);
-        }
+        matchesReference64(c.optimizer(), ParamLayout.of(SHAPES), c.reference().get(), shards, 42, STEPS, c.toString());
     }
 
     @ParameterizedTest(name = "{0}, {1} shard(s)")
     @MethodSource("casesAndShards")
     void float32MatchesScalarReference(Case c, int shards) {
-        ParamLayout layout = ParamLayout.of(SHAPES);
-        SplittableRandom rnd = new SplittableRandom(7);
-        float[] p = AdanGoldenTest.toFloat(randomVector(rnd, layout.totalLength(), 1.0));
-        double[] ref = AdanGoldenTest.toDouble(p);
-        ScalarReference reference = c.reference().get();
-        OptimizerState state = c.optimizer().init(layout, Precision.FLOAT32, shards);
+        matchesReference32(c.optimizer(), ParamLayout.of(SHAPES), c.reference().get(), shards, 7, STEPS, c.toString());
+    }
+
+    /**
+     * Steps {@code optimizer} in float64 and {@code reference} from the same random start on the same
+     * random gradients, checking every parameter after every step within rounding.
+     */
+    static void matchesReference64(Optimizer optimizer, ParamLayout layout, ScalarReference reference, int shards,
+                                   long seed, int steps, String what) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] p = randomVector(rnd, layout.totalLength(), 1.0);
+        double[] ref = p.clone();
+        OptimizerState state = optimizer.init(layout, Precision.FLOAT64, shards);
         double largestChange = 0;
-        for (int t = 1; t <= STEPS; t++) {
-            float[] g = AdanGoldenTest.toFloat(randomVector(rnd, p.length, 2.0));
+        for (int t = 1; t <= steps; t++) {
+            double[] g = randomVector(rnd, p.length, 2.0);
             double[] before = ref.clone();
-            reference.step(ref, AdanGoldenTest.toDouble(g));
-            c.optimizer().step(state, p, g);
+            reference.step(ref, g);
+            optimizer.step(state, p, g);
             for (int i = 0; i < p.length; i++) {
                 largestChange = Math.max(largestChange, Math.abs(ref[i] - before[i]));
             }
-            assertWithinRounding(ref, AdanGoldenTest.toDouble(p), t, largestChange, 0x1.0p-24, c + " step " + t);
+            assertWithinRounding(ref, p, t, largestChange, Math.ulp(1.0) / 2, what + " step " + t);
+        }
+    }
+
+    /** Float32 twin of {@link #matchesReference64}: the reference in float64 on the float32 start and gradients. */
+    static void matchesReference32(Optimizer optimizer, ParamLayout layout, ScalarReference reference, int shards,
+                                   long seed, int steps, String what) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] p = AdanGoldenTest.toFloat(randomVector(rnd, layout.totalLength(), 1.0));
+        double[] ref = AdanGoldenTest.toDouble(p);
+        OptimizerState state = optimizer.init(layout, Precision.FLOAT32, shards);
+        double largestChange = 0;
+        for (int t = 1; t <= steps; t++) {
+            float[] g = AdanGoldenTest.toFloat(randomVector(rnd, p.length, 2.0));
+            double[] before = ref.clone();
+            reference.step(ref, AdanGoldenTest.toDouble(g));
+            optimizer.step(state, p, g);
+            for (int i = 0; i < p.length; i++) {
+                largestChange = Math.max(largestChange, Math.abs(ref[i] - before[i]));
+            }
+            assertWithinRounding(ref, AdanGoldenTest.toDouble(p), t, largestChange, 0x1.0p-24, what + " step " + t);
         }
     }
 

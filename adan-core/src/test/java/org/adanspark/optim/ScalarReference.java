@@ -131,6 +131,105 @@ abstract class ScalarReference {
         }
     }
 
+    /**
+     * Adafactor (arXiv 1804.04235, Alg. 4 for matrices, Alg. 5 for vectors, update clipping §6, relative
+     * step §8, optional momentum §9), written on whole matrices: R = rowsums and C = column sums of
+     * G² + ε1, V̂ = R Cᵀ / Σ R; decoupled weight decay scaled by α_t.
+     */
+    static final class AdafactorRef extends ScalarReference {
+        final int[] rows;
+        final double lr, beta1, eps1, eps2, d, c, wd;
+        final boolean relative, scale;
+        final double[][] r, col, v;
+        final double[] m;
+
+        AdafactorRef(int[] lengths, int[] rows, double lr, double beta1, double eps1, double eps2, double d, double c,
+                     boolean relative, boolean scale, double wd, double maxGradNorm) {
+            super(lengths, maxGradNorm, 1e-6);
+            this.rows = rows;
+            this.lr = lr;
+            this.beta1 = beta1;
+            this.eps1 = eps1;
+            this.eps2 = eps2;
+            this.d = d;
+            this.c = c;
+            this.relative = relative;
+            this.scale = scale;
+            this.wd = wd;
+            r = new double[lengths.length][];
+            col = new double[lengths.length][];
+            v = new double[lengths.length][];
+            for (int t = 0; t < lengths.length; t++) {
+                int cols = lengths[t] / rows[t];
+                if (rows[t] >= 2 && cols >= 2) {
+                    r[t] = new double[rows[t]];
+                    col[t] = new double[cols];
+                } else {
+                    v[t] = new double[lengths[t]];
+                }
+            }
+            m = new double[java.util.Arrays.stream(lengths).sum()];
+        }
+
+        @Override
+        void update(double[] p, double[] g) {
+            double b2 = 1 - Math.pow(t, -c);
+            double rho = relative ? Math.min(lr, 1 / Math.sqrt(t)) : lr;
+            int off = 0;
+            for (int k = 0; k < lengths.length; k++) {
+                int len = lengths[k];
+                int n = rows[k];
+                int cols = len / n;
+                double[] u = new double[len];
+                if (r[k] != null) {
+                    double[] rowSum = new double[n];
+                    double[] colSum = new double[cols];
+                    for (int i = 0; i < n; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            double sq = g[off + i * cols + j] * g[off + i * cols + j] + eps1;
+                            rowSum[i] += sq;
+                            colSum[j] += sq;
+                        }
+                    }
+                    double sumR = 0;
+                    for (int i = 0; i < n; i++) {
+                        r[k][i] = b2 * r[k][i] + (1 - b2) * rowSum[i];
+                        sumR += r[k][i];
+                    }
+                    for (int j = 0; j < cols; j++) {
+                        col[k][j] = b2 * col[k][j] + (1 - b2) * colSum[j];
+                    }
+                    for (int i = 0; i < n; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            u[i * cols + j] = g[off + i * cols + j] / Math.sqrt(r[k][i] * col[k][j] / sumR);
+                        }
+                    }
+                } else {
+                    for (int i = 0; i < len; i++) {
+                        v[k][i] = b2 * v[k][i] + (1 - b2) * (g[off + i] * g[off + i] + eps1);
+                        u[i] = g[off + i] / Math.sqrt(v[k][i]);
+                    }
+                }
+                double u2 = 0, x2 = 0;
+                for (int i = 0; i < len; i++) {
+                    u2 += u[i] * u[i];
+                    x2 += p[off + i] * p[off + i];
+                }
+                double div = Math.max(1, Math.sqrt(u2 / len) / d);
+                double alpha = rho * (scale ? Math.max(eps2, Math.sqrt(x2 / len)) : 1);
+                for (int i = 0; i < len; i++) {
+                    double update = u[i] / div;
+                    if (beta1 > 0) {
+                        m[off + i] = beta1 * m[off + i] + (1 - beta1) * update;
+                        update = m[off + i];
+                    }
+                    p[off + i] = p[off + i] - alpha * wd * p[off + i] - alpha * update;
+                }
+                off += len;
+            }
+        }
+    }
+
     /** LAMB (arXiv 1904.00962, Alg. 2) with the per-tensor trust ratio, φ the identity. */
     static final class LambRef extends ScalarReference {
         final double lr, b1, b2, eps, wd;

@@ -26,6 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ShardProtocolTest {
 
     private static final int[] SHAPES = {300, 7, 1500, 33};
+    /** The tensors as matrices where they can be (20×15, 30×50), so Adafactor factors two of them. */
+    private static final ParamLayout LAYOUT = ParamLayout.shaped(List.of("t0", "t1", "t2", "t3"), SHAPES,
+            new int[] {20, 1, 30, 1});
     private static final int STEPS = 12;
     /** Small enough that the gradients below (norm ~ 40) are clipped on every step. */
     private static final double CLIP = 0.5;
@@ -43,7 +46,9 @@ class ShardProtocolTest {
                 RAdam.builder().lr(0.01).weightDecay(0.01).maxGradNorm(CLIP).build(),
                 Lookahead.wrap(Adan.builder().lr(0.01).maxGradNorm(CLIP).build(), 3, 0.5),
                 Lookahead.wrap(Lamb.builder().lr(0.01).maxGradNorm(CLIP).build(), 4, 0.8),
-                ModelEma.wrap(SetAdam.builder().lr(3e-3).maxGradNorm(CLIP).build(), 0.9));
+                ModelEma.wrap(SetAdam.builder().lr(3e-3).maxGradNorm(CLIP).build(), 0.9),
+                Adafactor.builder().maxGradNorm(CLIP).build(),
+                ModelEma.wrap(Lookahead.wrap(Adafactor.builder().beta1(0.9).maxGradNorm(CLIP).build(), 3, 0.5), 0.9));
     }
 
     static Stream<Arguments> optimizersAndShards() {
@@ -53,7 +58,7 @@ class ShardProtocolTest {
     @ParameterizedTest(name = "{0}, {1} owners")
     @MethodSource("optimizersAndShards")
     void ownersOfOneShardEachStepAsOneProcessDoes(Optimizer optimizer, int shards) {
-        ParamLayout layout = ParamLayout.of(SHAPES);
+        ParamLayout layout = LAYOUT;
         int n = layout.totalLength();
         SplittableRandom rnd = new SplittableRandom(7);
         float[] theta = new float[n];
@@ -115,19 +120,24 @@ class ShardProtocolTest {
             }
             assertTrue(decisions[0].clip() < 1, "clipping is on in every step: " + decisions[0]);
         }
-        for (String slot : optimizer.slotNames()) {
-            float[] whole = referenceState.slot32(slot);
+        for (int slot = 0; slot < optimizer.slotNames().size(); slot++) {
+            String name = optimizer.slotNames().get(slot);
+            float[] whole = referenceState.slot32(name);
+            int held = 0;
             for (int r = 0; r < shards; r++) {
-                float[] expected = java.util.Arrays.copyOfRange(whole, plan.shardOffset(r), plan.shardOffset(r) + plan.shardLength(r));
-                assertArrayEquals(expected, owned[r].slot32(slot), optimizer + ": slot " + slot + " of shard " + r);
+                int from = owned[r].slotOffset(slot);
+                float[] expected = java.util.Arrays.copyOfRange(whole, from, from + owned[r].slotLength(slot));
+                assertArrayEquals(expected, owned[r].slot32(name), optimizer + ": slot " + name + " of shard " + r);
+                held += owned[r].slotLength(slot);
             }
+            assertEquals(whole.length, held, optimizer + ": the owners hold slot " + name + " once");
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("optimizers")
     void float64ShardLoopOverManyShardsEqualsTheFacadeOnOne(Optimizer optimizer) {
-        ParamLayout layout = ParamLayout.of(SHAPES);
+        ParamLayout layout = LAYOUT;
         SplittableRandom rnd = new SplittableRandom(11);
         double[] a = new double[layout.totalLength()];
         for (int i = 0; i < a.length; i++) {
@@ -152,7 +162,7 @@ class ShardProtocolTest {
 
     @Test
     void aScheduleOverAHundredStepsRunsOnOneOptimizerAsRebuildingOnePerStepDid() {
-        ParamLayout layout = ParamLayout.of(SHAPES);
+        ParamLayout layout = LAYOUT;
         SplittableRandom rnd = new SplittableRandom(3);
         float[] once = new float[layout.totalLength()];
         for (int i = 0; i < once.length; i++) {

@@ -324,9 +324,16 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
 
         /** All-gather of θ: this owner's slice to every task, every other owner's slice into this copy. */
         private void gatherParameters() {
+            allGather(Message.Kind.PARAMETERS, step, theta);
+        }
+
+        /**
+         * All-gather of a vector whose owners' slices are in place in {@code into}: this owner's slice
+         * {@code [from, to)} to every task, every other owner's slice into {@code into}.
+         */
+        private void allGather(Message.Kind kind, long at, float[] into) {
             if (owners.owns(rank)) {
-                Message slice = new Message(Message.Kind.PARAMETERS, step, rank, new byte[0],
-                        Arrays.copyOfRange(theta, from, to));
+                Message slice = new Message(kind, at, rank, new byte[0], Arrays.copyOfRange(into, from, to));
                 for (int q = 0; q < size; q++) {
                     if (q != rank) {
                         peers.send(q, slice);
@@ -335,8 +342,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             }
             for (int q = 0; q < size; q++) {
                 if (q != rank && owners.owns(q)) {
-                    float[] values = peers.take(Message.Kind.PARAMETERS, step, q).floats();
-                    System.arraycopy(values, 0, theta, owners.from(q), values.length);
+                    float[] values = peers.take(kind, at, q).floats();
+                    System.arraycopy(values, 0, into, owners.from(q), values.length);
                 }
             }
         }
@@ -402,26 +409,11 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
          */
         private float[] gatherAverage(long done) {
             float[] average = new float[theta.length];
-            if (owners.owns(rank)) {
-                for (ShardState shard : shards) {
-                    float[] source = shard.step() == 0 ? theta : shard.slot32(ModelEma.SLOT);
-                    System.arraycopy(source, shard.step() == 0 ? shard.offset() : 0, average, shard.offset(),
-                            shard.length());
-                }
-                Message slice = new Message(Message.Kind.AVERAGE, done, rank, new byte[0],
-                        Arrays.copyOfRange(average, from, to));
-                for (int q = 0; q < size; q++) {
-                    if (q != rank) {
-                        peers.send(q, slice);
-                    }
-                }
+            for (ShardState shard : shards) {
+                float[] source = shard.step() == 0 ? theta : shard.slot32(ModelEma.SLOT);
+                System.arraycopy(source, shard.step() == 0 ? shard.offset() : 0, average, shard.offset(), shard.length());
             }
-            for (int q = 0; q < size; q++) {
-                if (q != rank && owners.owns(q)) {
-                    float[] values = peers.take(Message.Kind.AVERAGE, done, q).floats();
-                    System.arraycopy(values, 0, average, owners.from(q), values.length);
-                }
-            }
+            allGather(Message.Kind.AVERAGE, done, average);
             return average;
         }
 

@@ -90,7 +90,8 @@ public final class AdanNetParamSet implements Serializable {
         weightDecay = new DoubleParam(owner, "weightDecay", "weight decay (default: the optimizer's, from reference.conf)",
                 ParamValidators.gtEq(0));
         betas = new DoubleArrayParam(owner, "betas", "the optimizer's betas, each in [0, 1): 3 for adan (reference-code"
-                + " convention, e.g. 0.98, 0.92, 0.99), 2 for adam, adamw, lamb, radam and setadam", new AllInUnitInterval());
+                + " convention, e.g. 0.98, 0.92, 0.99), 2 for adam, adamw, lamb, radam and setadam, 1 (β1) for"
+                + " adafactor", new AllInUnitInterval());
         maxGradNorm = new DoubleParam(owner, "maxGradNorm", "global gradient-norm clipping threshold (>= 0, 0 = off)",
                 ParamValidators.gtEq(0));
         emaDecay = new DoubleParam(owner, "emaDecay", "decay of a model EMA kept beside the optimizer, whose weights the"

@@ -57,12 +57,13 @@ public final class OptimizerSpec implements Serializable {
         for (int i = 0; i < betas.length; i++) {
             h.put("beta" + (i + 1), betas[i]);
         }
-        for (String key : List.of("eps", "momentum", "dampening", "tau", "update-clip")) {
+        for (String key : List.of("eps", "momentum", "dampening", "tau", "update-clip", "eps1", "eps2", "clip-threshold",
+                "decay-exponent")) {
             if (c.hasPath(key)) {
                 h.put(key.replace('-', '_'), c.getDouble(key));
             }
         }
-        for (String key : List.of("no-prox", "nesterov", "decoupled-weight-decay")) {
+        for (String key : List.of("no-prox", "nesterov", "decoupled-weight-decay", "relative-step", "scale-parameter")) {
             if (c.hasPath(key)) {
                 h.put(key.replace('-', '_'), c.getBoolean(key));
             }

@@ -12,6 +12,7 @@ import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.optim.Precision;
+import org.adanspark.optim.SlotSpace;
 import org.adanspark.spark.barrier.BarrierExecution;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.DataLoader;
@@ -221,6 +222,10 @@ public final class SyncTrainer {
         OptimizerSpec spec = settings.optimizer();
         Optimizer optimizer = spec.build();
         OptimizerState state = driverState ? optimizer.init(layout, Precision.FLOAT32, spec.shards()) : null;
+        long stateValues = optimizer.slotSpaces(layout).stream().mapToLong(SlotSpace::length).sum();
+        LOG.info("optimizer state: {} float32 values for {} parameters, {} bytes per parameter ({})", stateValues,
+                layout.totalLength(), String.format(java.util.Locale.ROOT, "%.2f", 4.0 * stateValues / layout.totalLength()),
+                String.join(", ", optimizer.slotNames()));
 
         CheckpointStore checkpoints = openCheckpoints();
         long step = 0;
@@ -393,7 +398,10 @@ public final class SyncTrainer {
     }
 
     /**
-     * The network's parameter tensors in its flat order ({@code 0_W}, {@code 0_b}, …).
+     * The network's parameter tensors in its flat order ({@code 0_W}, {@code 0_b}, …), each with its matrix
+     * view: a weight of shape {@code [nIn, nOut]} in DL4J's column-major order is {@code nOut} rows of
+     * {@code nIn} contiguous values, a row-major convolution weight {@code [out, in, kh, kw]} is {@code out}
+     * rows of {@code in·kh·kw}; every tensor that is not a contiguous view of either order is a vector.
      *
      * @param net an initialised network
      * @return its layout
@@ -402,10 +410,32 @@ public final class SyncTrainer {
         Map<String, INDArray> table = net.paramTable();
         List<String> names = new ArrayList<>(table.keySet());
         int[] lengths = new int[names.size()];
+        int[] rows = new int[names.size()];
         for (int i = 0; i < lengths.length; i++) {
-            lengths[i] = Math.toIntExact(table.get(names.get(i)).length());
+            INDArray p = table.get(names.get(i));
+            lengths[i] = Math.toIntExact(p.length());
+            rows[i] = matrixRows(p);
         }
-        return ParamLayout.named(names, lengths);
+        return ParamLayout.shaped(names, lengths, rows);
+    }
+
+    /** The rows of a tensor's matrix view (fan-out × contiguous fan-in), 1 when it has none. */
+    static int matrixRows(INDArray p) {
+        long[] shape = p.shape();
+        if (shape.length < 2 || p.length() < 4) {
+            return 1;
+        }
+        long[] stride = p.stride();
+        boolean c = p.ordering() == 'c';
+        long expected = 1; // the strides of a contiguous array of that order
+        for (int d = c ? shape.length - 1 : 0; c ? d >= 0 : d < shape.length; d += c ? -1 : 1) {
+            if (shape[d] > 1 && stride[d] != expected) {
+                return 1;
+            }
+            expected *= shape[d];
+        }
+        long rows = c ? shape[0] : p.length() / shape[0];
+        return (int) rows;
     }
 
     private CheckpointStore openCheckpoints() {

@@ -68,7 +68,7 @@ class BarrierExecutionTest {
     }
 
     @ParameterizedTest(name = "{0} with {1} shards")
-    @CsvSource({"adan, 3", "lamb, 2", "adamw, 1", "sgd, 4", "lookahead-radam, 3", "adam, 5", "radam, 2", "setadam, 3"})
+    @CsvSource({"adan, 3", "lamb, 2", "adamw, 1", "sgd, 4", "lookahead-radam, 3", "adam, 5", "radam, 2", "setadam, 3", "adafactor, 3"})
     void barrierGivesTheBitsOfJobs(String optimizer, int shards) {
         String settings = "adan.optimizer.name = " + optimizer + "\nadan.optimizer.shards = " + shards;
         TrainResult jobs = train("jobs", settings);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.adanspark.optim.ParamLayout;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,35 @@ class ModelSpecTest {
         int d = 128;
         assertEquals(65 * d + d * 64 + 2 * (12 * d * d + 4 * d + 2 * d + 4 * d) + d * 65 + 65,
                 params(ModelSpec.parse("charlm"), 64, 65));
+    }
+
+    @Test
+    void eachWeightMatrixIsSeenAsItsOutputsByTheirContiguousFanIn() {
+        ParamLayout mlp = layout(ModelSpec.parse("mlp:256"), 784, 10);
+        assertEquals("ParamLayout[0_W=256x784, 0_b=256, 1_W=10x256, 1_b=10; total=203530]", mlp.toString());
+        // lenet: convolution kernels [out, in, kh, kw] in row-major order, dense weights column-major
+        ParamLayout lenet = layout(ModelSpec.parse("lenet"), 784, 10);
+        assertEquals(20, lenet.rows(lenet.names().indexOf("0_W")));
+        assertEquals(25, lenet.cols(lenet.names().indexOf("0_W")));
+        assertEquals(50, lenet.rows(lenet.names().indexOf("2_W")));
+        assertEquals(20 * 25, lenet.cols(lenet.names().indexOf("2_W")));
+        assertEquals(500, lenet.rows(lenet.names().indexOf("4_W")));
+        // the row view must match the flat order: row r of 0_W holds output r's weights
+        Network net = Network.fromJson(ModelSpec.parse("mlp:256").configuration(784, 10, 1));
+        net.init();
+        org.nd4j.linalg.api.ndarray.INDArray w = net.paramTable().get("0_W");
+        float[] flat = net.params().toFloatVector();
+        assertEquals(w.getFloat(3, 7), flat[mlp.offset(0) + 7 * mlp.cols(0) + 3], "input 3 of output 7");
+        ParamLayout charlm = layout(ModelSpec.parse("charlm"), 64, 65);
+        long matrices = java.util.stream.IntStream.range(0, charlm.numTensors())
+                .filter(t -> charlm.rows(t) >= 2 && charlm.cols(t) >= 2).count();
+        assertTrue(matrices >= 6, "embeddings and attention/feed-forward weights: " + charlm);
+    }
+
+    private static ParamLayout layout(ModelSpec spec, int inputs, int classes) {
+        Network net = Network.fromJson(spec.configuration(inputs, classes, 1));
+        net.init();
+        return SyncTrainer.layoutOf(net);
     }
 
     @Test

@@ -1,0 +1,594 @@
+package org.adanspark.optim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adafactor (Shazeer and Stern, <i>Adafactor: Adaptive Learning Rates with Sublinear Memory Cost</i>,
+ * arXiv 1804.04235, Algorithms 4 and 5 with update clipping, §§3–7). A tensor seen as a matrix of
+ * {@code n} rows and {@code m} columns ({@link ParamLayout#rows}, both at least 2) keeps only the row and
+ * column sums of its second moment; a vector keeps it per element:
+ * <pre>
+ *   β̂2_t = 1 - t^(-c)                                                (§7.2, c = 0.8)
+ *   matrix:  R ← β̂2 R + (1-β̂2) (G² + ε1) 1_m      C ← β̂2 C + (1-β̂2) 1_nᵀ (G² + ε1)
+ *            V̂ = R Cᵀ / (1_nᵀ R)                                     (Alg. 4, eq. 4 of §3)
+ *   vector:  V̂ ← β̂2 V̂ + (1-β̂2)(G² + ε1)                              (Alg. 5)
+ *   U = G / sqrt(V̂)          Û = U / max(1, RMS(U) / d)               (update clipping, §6)
+ *   ρ_t = min(lr_t, 1/sqrt(t)) with relative_step, else lr_t;  α_t = max(ε2, RMS(X_{t-1})) ρ_t with
+ *   scale_parameter, else ρ_t                                          (relative step size, §8)
+ *   with β1 &gt; 0:  m ← β1 m + (1-β1) Û, the update is m; else Û       (momentum optional, §9)
+ *   X ← X - α_t λ X - α_t · update
+ * </pre>
+ * RMS is per tensor; G is the (globally clipped) gradient; {@code lr_t} the schedule's rate, so with
+ * lr 0.01 and the constant schedule ρ_t is the paper's {@code min(10⁻², 1/√t)}. The weight decay λ,
+ * which the paper does not use, is decoupled and scaled by α_t.
+ *
+ * <p><b>State</b>: per matrix, its n + m row and column sums (the slot {@code factors}, in a
+ * {@link SlotSpace} anchored across the matrix's range); per vector element, v (slot {@code v}); with
+ * β1 &gt; 0, m per parameter. So the state of a model of matrices is far below one value per parameter.
+ *
+ * <p><b>Per-shard protocol.</b> Screening reports, besides the gradient's squares, each segment's partial
+ * row sums and column sums of G² and the shard's part of the old factors; {@link #combine} adds the
+ * partials in segment order and moves R and C — every owner computes the same new factors, which the
+ * decision carries (a few numbers per matrix). A second round ({@link #prepare}/{@link #refine}) reduces
+ * RMS(U) and RMS(X) per tensor; {@link #apply} steps and the owners of the factors store their part. The
+ * partial column sums are as many as a segment has distinct columns, so the screening statistics of a
+ * matrix are up to its size when segments are shorter than its rows; that is the price of the same bits
+ * for any shard count (docs/ARCHITECTURE.md).
+ *
+ * <p>Builder defaults are the paper's: lr 0.01 (ρ = min(10⁻², 1/√t)), ε1 1e-30, ε2 1e-3, d 1, c 0.8,
+ * β1 0 (no momentum), relative and parameter-scaled steps, weight decay 0.
+ */
+public final class Adafactor extends AbstractOptimizer {
+
+    /** Name in configuration and checkpoints. */
+    public static final String NAME = "adafactor";
+
+    /** Screening kinds after the gradient's sums of squares. */
+    private static final int ROWS = 1;
+    private static final int COLS = 2;
+    private static final int OLD_FACTORS = 3;
+    /** Second-round kinds. */
+    private static final int U_SUM_SQ = 0;
+    private static final int X_SUM_SQ = 1;
+    /** Per-step scalars. */
+    private static final int BETA2 = 0;
+    private static final int RHO = 1;
+
+    private final double beta1;
+    private final double eps1;
+    private final double eps2;
+    private final double clipThreshold;
+    private final double decayExponent;
+    private final boolean relativeStep;
+    private final boolean scaleParameter;
+    private final List<String> slots;
+    private final int mSlot;
+    private final int vSlot;
+    private final int fSlot;
+
+    private Adafactor(Builder b) {
+        super(b);
+        this.beta1 = b.beta1;
+        this.eps1 = b.eps1;
+        this.eps2 = b.eps2;
+        this.clipThreshold = b.clipThreshold;
+        this.decayExponent = b.decayExponent;
+        this.relativeStep = b.relativeStep;
+        this.scaleParameter = b.scaleParameter;
+        this.slots = beta1 > 0 ? slots("m", "v", "factors") : slots("v", "factors");
+        this.mSlot = beta1 > 0 ? 0 : -1;
+        this.vSlot = mSlot + 1;
+        this.fSlot = vSlot + 1;
+    }
+
+    /** @return a builder with the paper's defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> slotNames() {
+        return slots;
+    }
+
+    /**
+     * @param layout the parameters
+     * @param tensor a tensor
+     * @return whether Adafactor factors its second moment: a matrix of at least 2 rows and 2 columns
+     */
+    public static boolean factored(ParamLayout layout, int tensor) {
+        return layout.rows(tensor) >= 2 && layout.cols(tensor) >= 2;
+    }
+
+    /** m (if any) per parameter; v per element of a vector; n + m factors per matrix. */
+    @Override
+    public List<SlotSpace> slotSpaces(ParamLayout layout) {
+        int[] v = new int[layout.numTensors()];
+        int[] f = new int[layout.numTensors()];
+        for (int t = 0; t < v.length; t++) {
+            boolean fac = factored(layout, t);
+            v[t] = fac ? 0 : layout.length(t);
+            f[t] = fac ? layout.rows(t) + layout.cols(t) : 0;
+        }
+        List<SlotSpace> spaces = new ArrayList<>();
+        if (mSlot >= 0) {
+            spaces.add(SlotSpace.full(layout));
+        }
+        spaces.add(SlotSpace.of(layout, v));
+        spaces.add(SlotSpace.of(layout, f));
+        return List.copyOf(spaces);
+    }
+
+    @Override
+    void describe(Map<String, Object> into) {
+        into.put("beta1", beta1);
+        into.put("eps1", eps1);
+        into.put("eps2", eps2);
+        into.put("clip_threshold", clipThreshold);
+        into.put("decay_exponent", decayExponent);
+        into.put("relative_step", relativeStep);
+        into.put("scale_parameter", scaleParameter);
+    }
+
+    /** β̂2_t = 1 − t^(−c) and ρ_t. */
+    @Override
+    double[] scalars(long t, double lr) {
+        double rho = relativeStep ? Math.min(lr, 1 / Math.sqrt((double) t)) : lr;
+        return new double[] {1 - Math.pow((double) t, -decayExponent), rho};
+    }
+
+    // ---- screening: partial row and column sums of G² per segment, and the shard's old factors ----
+
+    @Override
+    double[][] moreStatistics(ShardState shard, float[] g, int go) {
+        return screenFactors(shard, go, i -> {
+            double x = g[i];
+            return x * x;
+        });
+    }
+
+    @Override
+    double[][] moreStatistics(ShardState shard, double[] g, int go) {
+        return screenFactors(shard, go, i -> g[i] * g[i]);
+    }
+
+    private double[][] screenFactors(ShardState shard, int go, java.util.function.IntToDoubleFunction square) {
+        ShardPlan plan = shard.plan();
+        ParamLayout layout = plan.layout();
+        int s = shard.shard();
+        int base = plan.shardOffset(s);
+        DoubleList rows = new DoubleList();
+        DoubleList cols = new DoubleList();
+        for (int k = plan.firstSegment(s); k < plan.endSegment(s); k++) {
+            int t = plan.segmentTensor(k);
+            if (!factored(layout, t)) {
+                continue;
+            }
+            int width = layout.cols(t);
+            int a = plan.segmentStart(k) - layout.offset(t);
+            int b = plan.segmentEnd(k) - layout.offset(t);
+            int shift = go + layout.offset(t) - base; // gradient index of the tensor's element 0
+            double[] colPartial = new double[Math.min(b - a, width)];
+            boolean wrap = b - a >= width;
+            for (int r = a / width; r * width < b; r++) {
+                int lo = Math.max(a, r * width);
+                int hi = Math.min(b, (r + 1) * width);
+                double sum = 0;
+                for (int j = lo; j < hi; j++) {
+                    double sq = square.applyAsDouble(shift + j);
+                    sum += sq;
+                    colPartial[wrap ? j - r * width : j - a] += sq;
+                }
+                rows.add(sum);
+            }
+            cols.addAll(colPartial);
+        }
+        float[] old32 = shard.precision() == Precision.FLOAT32 ? shard.slot32(fSlot) : null;
+        double[] old = new double[shard.slotLength(fSlot)];
+        for (int i = 0; i < old.length; i++) {
+            old[i] = old32 != null ? old32[i] : shard.slot64(fSlot)[i];
+        }
+        return new double[][] {rows.toArray(), cols.toArray(), old};
+    }
+
+    /**
+     * The new factors of every matrix (R then C, in the order of the {@code factors} slot) and, per tensor,
+     * {@code 1 / Σ R}: every owner adds the partial sums of all shards in segment order.
+     */
+    @Override
+    double[] perTensor(ShardPlan plan, ShardStatistics[] stats, long t, double clip) {
+        ParamLayout layout = plan.layout();
+        int tensors = layout.numTensors();
+        SlotSpace space = slotSpaces(layout).get(fSlot);
+        double[] old = new double[space.length()];
+        double[][] rowSum = new double[tensors][];
+        double[][] colSum = new double[tensors][];
+        for (ShardStatistics st : stats) {
+            int s = st.shard();
+            double[] prev = st.perSegment(OLD_FACTORS);
+            System.arraycopy(prev, 0, old, space.before(plan.shardOffset(s)), prev.length);
+            double[] rows = st.perSegment(ROWS);
+            double[] cols = st.perSegment(COLS);
+            int ri = 0;
+            int ci = 0;
+            for (int k = plan.firstSegment(s); k < plan.endSegment(s); k++) {
+                int l = plan.segmentTensor(k);
+                if (!factored(layout, l)) {
+                    continue;
+                }
+                int width = layout.cols(l);
+                if (rowSum[l] == null) {
+                    rowSum[l] = new double[layout.rows(l)];
+                    colSum[l] = new double[width];
+                }
+                int a = plan.segmentStart(k) - layout.offset(l);
+                int b = plan.segmentEnd(k) - layout.offset(l);
+                for (int r = a / width; r * width < b; r++) {
+                    rowSum[l][r] += rows[ri++];
+                }
+                if (b - a >= width) {
+                    for (int c = 0; c < width; c++) {
+                        colSum[l][c] += cols[ci++];
+                    }
+                } else {
+                    for (int j = a; j < b; j++) {
+                        colSum[l][j % width] += cols[ci++];
+                    }
+                }
+            }
+        }
+        double beta2 = 1 - Math.pow((double) t, -decayExponent);
+        double clipSq = clip * clip;
+        double[] out = new double[space.length() + tensors];
+        for (int l = 0; l < tensors; l++) {
+            if (!factored(layout, l)) {
+                continue;
+            }
+            int n = layout.rows(l);
+            int m = layout.cols(l);
+            int start = space.start(l);
+            double sumR = 0;
+            for (int r = 0; r < n; r++) {
+                double v = beta2 * old[start + r] + (1 - beta2) * (clipSq * rowSum[l][r] + m * eps1);
+                out[start + r] = v;
+                sumR += v;
+            }
+            for (int c = 0; c < m; c++) {
+                out[start + n + c] = beta2 * old[start + n + c] + (1 - beta2) * (clipSq * colSum[l][c] + n * eps1);
+            }
+            out[space.length() + l] = 1 / sumR;
+        }
+        return out;
+    }
+
+    // ---- second round: RMS(U) and RMS(X) per tensor ----
+
+    @Override
+    public boolean refines() {
+        return true;
+    }
+
+    @Override
+    public ShardStatistics prepare(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        return prepare(shard, d, go, i -> g[i], i -> p[po + i], true);
+    }
+
+    @Override
+    public ShardStatistics prepare(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        return prepare(shard, d, go, i -> g[i], i -> p[po + i], false);
+    }
+
+    /** Moves the vectors' v, and sums U² and X² per segment (X is not touched yet). */
+    private ShardStatistics prepare(ShardState shard, StepDecision d, int go, java.util.function.IntToDoubleFunction g,
+                                    java.util.function.IntToDoubleFunction x, boolean float32) {
+        ShardPlan plan = shard.plan();
+        int s = shard.shard();
+        int first = plan.firstSegment(s);
+        double[][] sums = new double[2][plan.endSegment(s) - first];
+        Cursor cursor = new Cursor(shard, d);
+        for (int k = first; k < plan.endSegment(s); k++) {
+            double u2 = 0;
+            double x2 = 0;
+            for (int i = cursor.segment(k); i < cursor.end; i++) {
+                double u = cursor.u(i, g.applyAsDouble(go + i), float32, true);
+                double xi = x.applyAsDouble(i);
+                u2 += u * u;
+                x2 += xi * xi;
+            }
+            sums[U_SUM_SQ][k - first] = u2;
+            sums[X_SUM_SQ][k - first] = x2;
+        }
+        return new ShardStatistics(s, shard.step(), sums, -1, Double.NaN);
+    }
+
+    /** Per tensor: α_t and {@code 1 / max(1, RMS(U)/d)}, after the factors' values. */
+    @Override
+    public StepDecision refine(ShardPlan plan, StepDecision d, ShardStatistics[] stats) {
+        agreedStep(plan, stats);
+        ParamLayout layout = plan.layout();
+        int tensors = layout.numTensors();
+        double[] u2 = perTensorSums(plan, stats, U_SUM_SQ);
+        double[] x2 = perTensorSums(plan, stats, X_SUM_SQ);
+        double[] before = d.perTensorValues();
+        double[] out = java.util.Arrays.copyOf(before, before.length + 2 * tensors);
+        for (int l = 0; l < tensors; l++) {
+            double rmsU = Math.sqrt(u2[l] / layout.length(l));
+            double rmsX = Math.sqrt(x2[l] / layout.length(l));
+            out[before.length + 2 * l] = d.scalar(RHO) * (scaleParameter ? Math.max(eps2, rmsX) : 1.0);
+            out[before.length + 2 * l + 1] = 1 / Math.max(1.0, rmsU / clipThreshold);
+        }
+        return d.withPerTensor(out);
+    }
+
+    // ---- the step ----
+
+    @Override
+    public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        double[] m = mSlot >= 0 ? shard.slot64(mSlot) : null;
+        Cursor cursor = new Cursor(shard, d);
+        ShardPlan plan = shard.plan();
+        for (int k = plan.firstSegment(shard.shard()); k < plan.endSegment(shard.shard()); k++) {
+            int from = cursor.segment(k);
+            double alpha = cursor.alpha();
+            double scale = cursor.clipScale();
+            double keep = 1 - alpha * weightDecay;
+            for (int i = from; i < cursor.end; i++) {
+                double update = cursor.u(i, g[go + i], false, false) * scale;
+                if (m != null) {
+                    m[i] = beta1 * m[i] + (1 - beta1) * update;
+                    update = m[i];
+                }
+                p[po + i] = p[po + i] * keep - alpha * update;
+            }
+        }
+        double[] f = shard.slot64(fSlot);
+        for (int i = 0; i < f.length; i++) {
+            f[i] = d.perTensor(shard.slotOffset(fSlot) + i);
+        }
+    }
+
+    @Override
+    public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        float[] m = mSlot >= 0 ? shard.slot32(mSlot) : null;
+        float b1 = (float) beta1;
+        float omb1 = (float) (1 - beta1);
+        Cursor cursor = new Cursor(shard, d);
+        ShardPlan plan = shard.plan();
+        for (int k = plan.firstSegment(shard.shard()); k < plan.endSegment(shard.shard()); k++) {
+            int from = cursor.segment(k);
+            float alpha = (float) cursor.alpha();
+            float scale = (float) cursor.clipScale();
+            float keep = (float) (1 - cursor.alpha() * weightDecay);
+            for (int i = from; i < cursor.end; i++) {
+                float update = (float) cursor.u(i, g[go + i], true, false) * scale;
+                if (m != null) {
+                    m[i] = b1 * m[i] + omb1 * update;
+                    update = m[i];
+                }
+                p[po + i] = p[po + i] * keep - alpha * update;
+            }
+        }
+        float[] f = shard.slot32(fSlot);
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) d.perTensor(shard.slotOffset(fSlot) + i);
+        }
+    }
+
+    /**
+     * Walks a shard's elements segment by segment with what U needs: for a matrix the new R and C from the
+     * decision and the element's row and column; for a vector its v in the shard's {@code v} slice.
+     */
+    private final class Cursor {
+        private final ShardState shard;
+        private final StepDecision d;
+        private final ShardPlan plan;
+        private final ParamLayout layout;
+        private final SlotSpace factors;
+        private final SlotSpace vector;
+        private final int base;
+        private final int vBase;
+        private final double beta2;
+        private final double clip;
+        private int tensor;
+        private boolean isMatrix;
+        private int width;
+        private int rStart;
+        private int cStart;
+        private double invSumR;
+        private int tensorStart;
+        private int vAt;
+        /** One past the last shard-local index of the current segment. */
+        int end;
+
+        Cursor(ShardState shard, StepDecision d) {
+            this.shard = shard;
+            this.d = d;
+            this.plan = shard.plan();
+            this.layout = plan.layout();
+            List<SlotSpace> spaces = slotSpaces(layout);
+            this.factors = spaces.get(fSlot);
+            this.vector = spaces.get(vSlot);
+            this.base = plan.shardOffset(shard.shard());
+            this.vBase = shard.slotOffset(vSlot);
+            this.beta2 = d.scalar(BETA2);
+            this.clip = d.clip();
+        }
+
+        /** Moves to segment k; returns its first shard-local index. */
+        int segment(int k) {
+            tensor = plan.segmentTensor(k);
+            isMatrix = factored(layout, tensor);
+            tensorStart = layout.offset(tensor) - base;
+            if (isMatrix) {
+                width = layout.cols(tensor);
+                rStart = factors.start(tensor);
+                cStart = rStart + layout.rows(tensor);
+                invSumR = d.perTensor(factors.length() + tensor);
+            } else {
+                // the v slot holds the vectors' elements in flat order; this shard's run of it starts at vBase
+                vAt = vector.start(tensor) - vBase;
+            }
+            end = plan.segmentEnd(k) - base;
+            return plan.segmentStart(k) - base;
+        }
+
+        /** α_t of the current tensor. */
+        double alpha() {
+            return d.perTensor(factors.length() + layout.numTensors() + 2 * tensor);
+        }
+
+        /** {@code 1 / max(1, RMS(U)/d)} of the current tensor. */
+        double clipScale() {
+            return d.perTensor(factors.length() + layout.numTensors() + 2 * tensor + 1);
+        }
+
+        /**
+         * U of shard-local element i with gradient gi; in prepare ({@code move}) a vector's v moves first.
+         * Computed in float64 in both precisions: R·C/ΣR and a vector's v near ε1 = 1e-30 would lose
+         * everything to float32's range.
+         */
+        double u(int i, double gi, boolean float32, boolean move) {
+            double grad = float32 ? (float) ((float) gi * (float) clip) : gi * clip;
+            double vhat;
+            if (isMatrix) {
+                int j = i - tensorStart;
+                int r = j / width;
+                int c = j - r * width;
+                vhat = d.perTensor(rStart + r) * invSumR * d.perTensor(cStart + c);
+                if (float32) {
+                    vhat = (float) vhat;
+                }
+            } else {
+                int at = vAt + (i - tensorStart);
+                if (float32) {
+                    float[] v = shard.slot32(vSlot);
+                    if (move) {
+                        v[at] = (float) (beta2 * v[at] + (1 - beta2) * (grad * grad + eps1));
+                    }
+                    vhat = v[at];
+                } else {
+                    double[] v = shard.slot64(vSlot);
+                    if (move) {
+                        v[at] = beta2 * v[at] + (1 - beta2) * (grad * grad + eps1);
+                    }
+                    vhat = v[at];
+                }
+            }
+            return grad / Math.sqrt(vhat);
+        }
+    }
+
+    /** A growable list of doubles for the screening partials. */
+    private static final class DoubleList {
+        private double[] values = new double[16];
+        private int size;
+
+        void add(double v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        void addAll(double[] vs) {
+            for (double v : vs) {
+                add(v);
+            }
+        }
+
+        double[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
+        }
+    }
+
+    /** Builder for {@link Adafactor}; values are checked in {@link #build()}. */
+    public static final class Builder extends AbstractOptimizer.Builder<Builder, Adafactor> {
+        double beta1;
+        double eps1 = 1e-30;
+        double eps2 = 1e-3;
+        double clipThreshold = 1.0;
+        double decayExponent = 0.8;
+        boolean relativeStep = true;
+        boolean scaleParameter = true;
+
+        Builder() {
+            super(0.01, 0.0);
+        }
+
+        /**
+         * @param beta1 first-moment decay in [0, 1); 0 (the paper's default) keeps no first moment
+         * @return this builder
+         */
+        public Builder beta1(double beta1) {
+            this.beta1 = beta1;
+            return this;
+        }
+
+        /**
+         * @param eps1 added to G² before it enters the second moment, &gt; 0
+         * @param eps2 the smallest RMS(X) a relative step scales by, &gt; 0
+         * @return this builder
+         */
+        public Builder eps(double eps1, double eps2) {
+            this.eps1 = eps1;
+            this.eps2 = eps2;
+            return this;
+        }
+
+        /**
+         * @param d update clipping: U is divided by {@code max(1, RMS(U)/d)}, &gt; 0
+         * @return this builder
+         */
+        public Builder clipThreshold(double d) {
+            this.clipThreshold = d;
+            return this;
+        }
+
+        /**
+         * @param c the second-moment decay schedule's exponent, β̂2_t = 1 − t^(−c), in (0, 1]
+         * @return this builder
+         */
+        public Builder decayExponent(double c) {
+            this.decayExponent = c;
+            return this;
+        }
+
+        /**
+         * @param relative whether ρ_t = min(lr_t, 1/√t) (the paper's relative step) rather than lr_t
+         * @return this builder
+         */
+        public Builder relativeStep(boolean relative) {
+            this.relativeStep = relative;
+            return this;
+        }
+
+        /**
+         * @param scale whether the step is scaled by {@code max(ε2, RMS(X))} of each tensor
+         * @return this builder
+         */
+        public Builder scaleParameter(boolean scale) {
+            this.scaleParameter = scale;
+            return this;
+        }
+
+        @Override
+        public Adafactor build() {
+            validateCommon();
+            Hyperparameters.unitInterval("beta1", beta1);
+            Hyperparameters.positive("eps1", eps1);
+            Hyperparameters.positive("eps2", eps2);
+            Hyperparameters.positive("clipThreshold", clipThreshold);
+            if (!(decayExponent > 0 && decayExponent <= 1)) {
+                throw new IllegalArgumentException("decayExponent must be in (0, 1], got " + decayExponent);
+            }
+            return new Adafactor(this);
+        }
+    }
+}
