@@ -461,10 +461,9 @@ public final class Adafactor extends AbstractOptimizer {
                 int j = i - tensorStart;
                 int r = j / width;
                 int c = j - r * width;
+                // kept in float64 in both precisions: a row and a column of zero gradient give V̂ near
+                // (ε1·m / ΣR)·ε1·n, far below float32's range, where 0/0 would be NaN
                 vhat = d.perTensor(rStart + r) * invSumR * d.perTensor(cStart + c);
-                if (float32) {
-                    vhat = (float) vhat;
-                }
             } else {
                 int at = vAt + (i - tensorStart);
                 if (float32) {

@@ -87,6 +87,32 @@ class AdafactorTest {
     }
 
     @Test
+    void rowsAndColumnsOfZeroGradientStayFiniteAndFollowThePaper() {
+        // as a network's dead units and always-zero input pixels give: w1's rows 0-9 and columns 0-4 are zero
+        Adafactor optimizer = Adafactor.builder().build();
+        ScalarReference reference = new ScalarReference.AdafactorRef(LENGTHS, ROWS, 0.01, 0, 1e-30, 1e-3, 1, 0.8, true,
+                true, 0, 0);
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] p = AdanGoldenTest.toFloat(BaselineOptimizersTest.randomVector(rnd, LAYOUT.totalLength(), 1.0));
+        double[] ref = AdanGoldenTest.toDouble(p);
+        OptimizerState state = optimizer.init(LAYOUT, Precision.FLOAT32, 3);
+        for (int t = 1; t <= 10; t++) {
+            float[] g = AdanGoldenTest.toFloat(BaselineOptimizersTest.randomVector(rnd, p.length, 1e-3));
+            for (int i = 0; i < 64 * 50; i++) {
+                if (i / 50 < 10 || i % 50 < 5) {
+                    g[i] = 0;
+                }
+            }
+            reference.step(ref, AdanGoldenTest.toDouble(g));
+            optimizer.step(state, p, g);
+            for (int i = 0; i < p.length; i++) {
+                assertTrue(Float.isFinite(p[i]), "step " + t + ": " + LAYOUT.describe(i) + " is " + p[i]);
+                assertEquals(ref[i], p[i], 1e-5 * t, "step " + t + ": " + LAYOUT.describe(i));
+            }
+        }
+    }
+
+    @Test
     void theStateIsTheVectorsSecondMomentAndTheMatricesRowAndColumnSums() {
         OptimizerState state = Adafactor.builder().build().init(LAYOUT, Precision.FLOAT32, 4);
         assertEquals(List.of("v", "factors"), state.slotNames());
