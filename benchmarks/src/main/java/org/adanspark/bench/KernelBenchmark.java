@@ -10,6 +10,7 @@ import org.adanspark.optim.AdamW;
 import org.adanspark.optim.Lamb;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
+import org.adanspark.optim.Adafactor;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.optim.SetAdam;
 import org.adanspark.optim.Precision;
@@ -56,8 +57,8 @@ public class KernelBenchmark {
         /** Parameters in the flat vector. */
         @Param({"1000000", "10000000", "50000000"})
         public int params;
-        /** adan, adamw, lamb or setadam, each with its reference.conf hyperparameters. */
-        @Param({"adan", "adamw", "lamb", "setadam"})
+        /** adan, adamw, lamb, setadam or adafactor, each with its reference.conf hyperparameters. */
+        @Param({"adan", "adamw", "lamb", "setadam", "adafactor"})
         public String optimizer;
         /** State shards, stepped in parallel on the driver's cores. */
         @Param({"1", "2", "4"})
@@ -78,12 +79,24 @@ public class KernelBenchmark {
                 case "adamw" -> AdamW.builder().lr(0.002).betas(0.9, 0.999).eps(1e-8).weightDecay(0.01).build();
                 case "lamb" -> Lamb.builder().lr(0.01).betas(0.9, 0.999).eps(1e-6).weightDecay(0.01).build();
                 case "setadam" -> SetAdam.builder().lr(0.002).betas(0.9, 0.999).eps(1e-16).tau(0.5).build();
+                case "adafactor" -> Adafactor.builder().build();
                 default -> throw new IllegalArgumentException("optimizer '" + optimizer
-                        + "': use adan, adamw, lamb or setadam");
+                        + "': use adan, adamw, lamb, setadam or adafactor");
             };
-            state = opt.init(ParamLayout.of(params), Precision.FLOAT32, shards);
+            state = opt.init(layout(params), Precision.FLOAT32, shards);
             opt.step(state, theta, grad);
         }
+    }
+
+    /**
+     * The benchmark's parameters: one weight matrix of 1,000 rows (outputs) by {@code params / 1000}
+     * contiguous columns, so that Adafactor factors it; the other optimizers see the same flat vector.
+     *
+     * @param params parameters, a multiple of 1,000
+     * @return the layout
+     */
+    static ParamLayout layout(int params) {
+        return ParamLayout.shaped(java.util.List.of("w"), new int[] {params}, new int[] {1000});
     }
 
     /**

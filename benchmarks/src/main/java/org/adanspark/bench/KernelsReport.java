@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.adanspark.optim.OptimizerRegistry;
+import org.adanspark.optim.SlotSpace;
 import org.knowm.xchart.XYChart;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -26,10 +27,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>LAMB must see every r before it scales any (the per-tensor trust ratio), so it makes two passes,
  *       reading θ, g, m, v and writing m, v, then reading θ, m, v and writing θ: 40 bytes;</li>
  *   <li>SET-Adam's per-tensor cos² and minimum are of the new v, so it makes two passes too: reading g, m, v
- *       and writing m, v, then reading θ, m, v and writing θ: 36 bytes.</li>
+ *       and writing m, v, then reading θ, m, v and writing θ: 36 bytes;</li>
+ *   <li>Adafactor (no first moment) on a matrix keeps no state per parameter, but its update clipping and
+ *       relative step need RMS(U) and RMS(θ) first: reading θ and g, then θ and g again and writing θ: 20
+ *       bytes.</li>
  * </ul>
- * {@code state_bytes_per_param} is the float32 state the optimizer allocates per parameter: its slot
- * count (from the registry) × 4.
+ * {@code state_bytes_per_param} is the float32 state the optimizer allocates per parameter of the
+ * benchmark's layout ({@link KernelBenchmark#layout}, one 1,000-row matrix): its slots' values × 4 /
+ * parameters.
  * The fused kernels also read g once more to screen it for NaN/Inf and take its norm before anything is
  * written; that is in every measured step and not in the floor.
  *
@@ -39,7 +44,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class KernelsReport {
 
-    private static final Map<String, Integer> FLOOR_BYTES = Map.of("adan", 44, "adamw", 28, "lamb", 40, "setadam", 36);
+    private static final Map<String, Integer> FLOOR_BYTES = Map.of("adan", 44, "adamw", 28, "lamb", 40, "setadam", 36,
+            "adafactor", 20);
 
     private KernelsReport() {
     }
@@ -120,12 +126,18 @@ public final class KernelsReport {
                 default -> throw new IllegalStateException("unexpected benchmark " + r.getParams().getBenchmark());
             }
             double floorMs = bytes * (double) params / (bandwidth.get(params) * 1e9) * 1e3;
-            String state = optimizer.isEmpty() ? ""
-                    : Integer.toString(Float.BYTES * OptimizerRegistry.create(optimizer, Map.of()).slotNames().size());
+            String state = optimizer.isEmpty() ? "" : ResultTable.fmt(stateBytesPerParam(optimizer, params));
             System.out.println(table.add(kernel, optimizer, params, parallel, ms, err, ms * 1e6 / params, bytes,
                     bytes * (double) params / (ms * 1e6), floorMs, ms / floorMs, state));
         }
         return table;
+    }
+
+    /** Float32 state bytes per parameter that {@code optimizer} keeps for the benchmark's layout. */
+    static double stateBytesPerParam(String optimizer, int params) {
+        long values = OptimizerRegistry.create(optimizer, Map.of()).slotSpaces(KernelBenchmark.layout(params)).stream()
+                .mapToLong(SlotSpace::length).sum();
+        return (double) Float.BYTES * values / params;
     }
 
     private static String method(RunResult r) {

@@ -18,9 +18,10 @@ import org.apache.spark.sql.SparkSession;
  * (Fashion-MNIST, {@code mlp:128}, 20 epochs, warm-up 5% + cosine, micro-batch 512, barrier execution)
  * at its smallest and largest batch, so that their numbers stand next to the study's tables:
  * <ul>
- *   <li><b>SET-Adam</b>: the study's learning-rate search — {@code lr = base · sqrt(B/1024) · 3^k} on seed 1
- *       over k ∈ {−1, 0, 1}, extended past an edge holding the best at most twice, base AdamW's 0.002 —
- *       then seeds 2 and 3 at the best;</li>
+ *   <li><b>SET-Adam</b> and <b>Adafactor</b>: the study's learning-rate search — {@code lr = base ·
+ *       sqrt(B/1024) · 3^k} on seed 1 over k ∈ {−1, 0, 1}, extended past an edge holding the best at most
+ *       twice, base AdamW's 0.002 for SET-Adam and the paper's 0.01 for Adafactor (its ρ cap: the step is
+ *       min(lr, 1/√t) times each tensor's RMS) — then seeds 2 and 3 at the best;</li>
  *   <li><b>Adan with a model EMA</b>: Adan at the lr the study chose for each batch (read from its log),
  *       seeds 1–3, EMA decays 0.9 and 0.99. The average does not change θ's trajectory, so each run's θ
  *       accuracy must equal the study's run of the same seed: the bits check themselves.</li>
@@ -31,7 +32,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class OptimizerFamilyBenchmark {
 
-    private static final double SETADAM_BASE = 0.002;
+    /** The searched optimizers and their base learning rates. */
+    private static final Map<String, Double> SEARCHED = Map.of("setadam", 0.002, "adafactor", 0.01);
     private static final double[] EMA_DECAYS = {0.9, 0.99};
     private static final List<String> COLUMNS = List.of("optimizer", "global_batch", "steps", "variant", "lr_grid",
             "lr", "seed", "test_accuracy", "ema_test_accuracy", "wall_s");
@@ -58,32 +60,9 @@ public final class OptimizerFamilyBenchmark {
         try {
             int seeds = quick ? 1 : 3;
             for (int batch : batches) {
-                // SET-Adam: the study's search on seed 1, then the other seeds at the best grid point
-                Map<Integer, Double> bySeed1 = new LinkedHashMap<>();
-                List<Integer> grid = new ArrayList<>(quick ? List.of(0) : List.of(-1, 0, 1));
-                for (int extensions = 0; ; ) {
-                    for (int k : grid) {
-                        if (!bySeed1.containsKey(k)) {
-                            bySeed1.put(k, run(spark, data, mlp, "setadam", batch, k, SETADAM_BASE, 1, 0, rows)[0]);
-                        }
-                    }
-                    int best = best(bySeed1);
-                    int lo = grid.stream().min(Integer::compare).orElseThrow();
-                    int hi = grid.stream().max(Integer::compare).orElseThrow();
-                    if (quick || extensions == 2 || (best != lo && best != hi)) {
-                        break;
-                    }
-                    grid.add(best == lo ? lo - 1 : hi + 1);
-                    extensions++;
+                for (String optimizer : List.of("setadam", "adafactor")) {
+                    summary.append(search(spark, data, mlp, optimizer, batch, quick, seeds, rows));
                 }
-                int k = best(bySeed1);
-                double[] setAdam = new double[seeds];
-                setAdam[0] = bySeed1.get(k);
-                for (int seed = 2; seed <= seeds; seed++) {
-                    setAdam[seed - 1] = run(spark, data, mlp, "setadam", batch, k, SETADAM_BASE, seed, 0, rows)[0];
-                }
-                summary.append(String.format(Locale.ROOT, "setadam B=%d lr %s (3^%d): test accuracy %s%n", batch,
-                        ResultTable.fmt(lr(SETADAM_BASE, batch, k)), k, SeedStats.of(setAdam).text()));
 
                 // Adan at the study's lr, with the average beside it
                 int ka = adanGrid.get(batch);
@@ -112,6 +91,37 @@ public final class OptimizerFamilyBenchmark {
         }
         write(options, machine, rows, summary.toString());
         System.out.print(summary);
+    }
+
+    /** The study's search on seed 1, then the other seeds at the best grid point; returns the summary line. */
+    private static String search(SparkSession spark, TrainTestData data, StudyWorkload mlp, String optimizer, int batch,
+                                 boolean quick, int seeds, List<List<Object>> rows) {
+        double base = SEARCHED.get(optimizer);
+        Map<Integer, Double> bySeed1 = new LinkedHashMap<>();
+        List<Integer> grid = new ArrayList<>(quick ? List.of(0) : List.of(-1, 0, 1));
+        for (int extensions = 0; ; ) {
+            for (int k : grid) {
+                if (!bySeed1.containsKey(k)) {
+                    bySeed1.put(k, run(spark, data, mlp, optimizer, batch, k, base, 1, 0, rows)[0]);
+                }
+            }
+            int best = best(bySeed1);
+            int lo = grid.stream().min(Integer::compare).orElseThrow();
+            int hi = grid.stream().max(Integer::compare).orElseThrow();
+            if (quick || extensions == 2 || (best != lo && best != hi)) {
+                break;
+            }
+            grid.add(best == lo ? lo - 1 : hi + 1);
+            extensions++;
+        }
+        int k = best(bySeed1);
+        double[] accuracy = new double[seeds];
+        accuracy[0] = bySeed1.get(k);
+        for (int seed = 2; seed <= seeds; seed++) {
+            accuracy[seed - 1] = run(spark, data, mlp, optimizer, batch, k, base, seed, 0, rows)[0];
+        }
+        return String.format(Locale.ROOT, "%s B=%d lr %s (3^%d): test accuracy %s%n", optimizer, batch,
+                ResultTable.fmt(lr(base, batch, k)), k, SeedStats.of(accuracy).text());
     }
 
     /** lr = base · sqrt(B/1024) · 3^k, computed as the study computes it. */

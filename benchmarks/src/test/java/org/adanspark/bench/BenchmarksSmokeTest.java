@@ -52,11 +52,12 @@ class BenchmarksSmokeTest {
         bench("kernels");
         List<String[]> rows = csv("kernels.csv", "kernel,optimizer,params,shards_or_threads,ms_per_step,ms_error,"
                 + "ns_per_param,floor_bytes_per_param,effective_gbs,floor_ms,ratio_to_floor,state_bytes_per_param");
-        assertEquals(2 + 1 + 4 * 2, rows.size(), "2 copy, 1 naive, 4 optimizers x 2 shard counts");
+        assertEquals(2 + 1 + 5 * 2, rows.size(), "2 copy, 1 naive, 5 optimizers x 2 shard counts");
         for (String[] r : rows) {
             String expected = switch (r[1]) {
                 case "adan" -> "16"; // m, v, n, g_prev
                 case "adamw", "lamb", "setadam" -> "8"; // m, v
+                case "adafactor" -> "0.008000"; // 1,000 rows + 1,000 columns of a 1M matrix, 4 bytes each
                 default -> "";
             };
             assertEquals(expected, r.length > 11 ? r[11] : "", String.join(",", r));
@@ -75,7 +76,7 @@ class BenchmarksSmokeTest {
         bench("optimizer-family");
         List<String[]> rows = csv("optimizer-family.csv",
                 "optimizer,global_batch,steps,variant,lr_grid,lr,seed,test_accuracy,ema_test_accuracy,wall_s");
-        assertEquals(4, rows.size(), "setadam and adan with an EMA at 512 and 2048");
+        assertEquals(6, rows.size(), "setadam, adafactor and adan with an EMA at 512 and 2048");
         for (String[] r : rows) {
             double theta = Double.parseDouble(r[7]);
             assertTrue(theta > 0.1 && theta <= 1, String.join(",", r));
