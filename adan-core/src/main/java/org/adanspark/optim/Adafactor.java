@@ -145,57 +145,73 @@ public final class Adafactor extends AbstractOptimizer {
     }
 
     // ---- screening: partial row and column sums of G² per segment, and the shard's old factors ----
+    //
+    // The hot loops below come in float32 and float64 twins, written out (as the other optimizers' kernels
+    // are) rather than through a function per element, which the JIT cannot inline at every call site.
 
     @Override
     double[][] moreStatistics(ShardState shard, float[] g, int go) {
-        return screenFactors(shard, go, i -> {
-            double x = g[i];
-            return x * x;
-        });
+        Partials out = new Partials(shard);
+        for (Segment s = new Segment(shard, null); s.next(); ) {
+            if (!s.matrix) {
+                continue;
+            }
+            int shift = go + s.tensorStart;
+            for (int r = s.a / s.width; r * s.width < s.b; r++) {
+                int lo = Math.max(s.a, r * s.width);
+                int hi = Math.min(s.b, (r + 1) * s.width);
+                int col = out.colAt + (s.wraps() ? lo - r * s.width : lo - s.a);
+                double sum = 0;
+                for (int j = lo; j < hi; j++, col++) {
+                    double x = g[shift + j];
+                    double sq = x * x;
+                    sum += sq;
+                    out.cols[col] += sq;
+                }
+                out.rows[out.rowAt++] = sum;
+            }
+            out.colAt += Math.min(s.b - s.a, s.width);
+        }
+        return out.with(oldFactors(shard));
     }
 
     @Override
     double[][] moreStatistics(ShardState shard, double[] g, int go) {
-        return screenFactors(shard, go, i -> g[i] * g[i]);
-    }
-
-    private double[][] screenFactors(ShardState shard, int go, java.util.function.IntToDoubleFunction square) {
-        ShardPlan plan = shard.plan();
-        ParamLayout layout = plan.layout();
-        int s = shard.shard();
-        int base = plan.shardOffset(s);
-        DoubleList rows = new DoubleList();
-        DoubleList cols = new DoubleList();
-        for (int k = plan.firstSegment(s); k < plan.endSegment(s); k++) {
-            int t = plan.segmentTensor(k);
-            if (!factored(layout, t)) {
+        Partials out = new Partials(shard);
+        for (Segment s = new Segment(shard, null); s.next(); ) {
+            if (!s.matrix) {
                 continue;
             }
-            int width = layout.cols(t);
-            int a = plan.segmentStart(k) - layout.offset(t);
-            int b = plan.segmentEnd(k) - layout.offset(t);
-            int shift = go + layout.offset(t) - base; // gradient index of the tensor's element 0
-            double[] colPartial = new double[Math.min(b - a, width)];
-            boolean wrap = b - a >= width;
-            for (int r = a / width; r * width < b; r++) {
-                int lo = Math.max(a, r * width);
-                int hi = Math.min(b, (r + 1) * width);
+            int shift = go + s.tensorStart;
+            for (int r = s.a / s.width; r * s.width < s.b; r++) {
+                int lo = Math.max(s.a, r * s.width);
+                int hi = Math.min(s.b, (r + 1) * s.width);
+                int col = out.colAt + (s.wraps() ? lo - r * s.width : lo - s.a);
                 double sum = 0;
-                for (int j = lo; j < hi; j++) {
-                    double sq = square.applyAsDouble(shift + j);
+                for (int j = lo; j < hi; j++, col++) {
+                    double sq = g[shift + j] * g[shift + j];
                     sum += sq;
-                    colPartial[wrap ? j - r * width : j - a] += sq;
+                    out.cols[col] += sq;
                 }
-                rows.add(sum);
+                out.rows[out.rowAt++] = sum;
             }
-            cols.addAll(colPartial);
+            out.colAt += Math.min(s.b - s.a, s.width);
         }
-        float[] old32 = shard.precision() == Precision.FLOAT32 ? shard.slot32(fSlot) : null;
+        return out.with(oldFactors(shard));
+    }
+
+    /** The shard's part of the factors slot, as it stands before this step. */
+    private double[] oldFactors(ShardState shard) {
         double[] old = new double[shard.slotLength(fSlot)];
-        for (int i = 0; i < old.length; i++) {
-            old[i] = old32 != null ? old32[i] : shard.slot64(fSlot)[i];
+        if (shard.precision() == Precision.FLOAT32) {
+            float[] f = shard.slot32(fSlot);
+            for (int i = 0; i < old.length; i++) {
+                old[i] = f[i];
+            }
+        } else {
+            System.arraycopy(shard.slot64(fSlot), 0, old, 0, old.length);
         }
-        return new double[][] {rows.toArray(), cols.toArray(), old};
+        return old;
     }
 
     /**
@@ -275,37 +291,95 @@ public final class Adafactor extends AbstractOptimizer {
         return true;
     }
 
+    /**
+     * Moves the vectors' v, and sums U² and X² per segment (X is not touched yet). U is computed in
+     * float64 in both precisions: a row and a column of zero gradient give V̂ = (R_r/ΣR)·C_c near 1e-53,
+     * and a vector's v sits near ε1 = 1e-30, both far below float32's range, where 0/0 would be NaN.
+     */
     @Override
     public ShardStatistics prepare(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
-        return prepare(shard, d, go, i -> g[i], i -> p[po + i], true);
+        float c = (float) d.clip();
+        double beta2 = d.scalar(BETA2);
+        float[] v = shard.slot32(vSlot);
+        double[] f = d.perTensorValues();
+        Segment s = new Segment(shard, d);
+        double[][] sums = new double[2][s.count()];
+        for (int k = 0; s.next(); k++) {
+            double u2 = 0;
+            double x2 = 0;
+            if (s.matrix) {
+                for (int r = s.a / s.width; r * s.width < s.b; r++) {
+                    int lo = Math.max(s.a, r * s.width);
+                    int hi = Math.min(s.b, (r + 1) * s.width);
+                    double rr = f[s.rStart + r] * s.invSumR;
+                    for (int j = lo, col = s.cStart + lo - r * s.width; j < hi; j++, col++) {
+                        int i = s.tensorStart + j;
+                        double grad = g[go + i] * c;
+                        double u = grad / Math.sqrt(rr * f[col]);
+                        double x = p[po + i];
+                        u2 += u * u;
+                        x2 += x * x;
+                    }
+                }
+            } else {
+                for (int j = s.a; j < s.b; j++) {
+                    int i = s.tensorStart + j;
+                    double grad = g[go + i] * c;
+                    int at = s.vAt + j;
+                    float vi = (float) (beta2 * v[at] + (1 - beta2) * (grad * grad + eps1));
+                    v[at] = vi;
+                    double u = grad / Math.sqrt(vi);
+                    double x = p[po + i];
+                    u2 += u * u;
+                    x2 += x * x;
+                }
+            }
+            sums[U_SUM_SQ][k] = u2;
+            sums[X_SUM_SQ][k] = x2;
+        }
+        return new ShardStatistics(shard.shard(), shard.step(), sums, -1, Double.NaN);
     }
 
     @Override
     public ShardStatistics prepare(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
-        return prepare(shard, d, go, i -> g[i], i -> p[po + i], false);
-    }
-
-    /** Moves the vectors' v, and sums U² and X² per segment (X is not touched yet). */
-    private ShardStatistics prepare(ShardState shard, StepDecision d, int go, java.util.function.IntToDoubleFunction g,
-                                    java.util.function.IntToDoubleFunction x, boolean float32) {
-        ShardPlan plan = shard.plan();
-        int s = shard.shard();
-        int first = plan.firstSegment(s);
-        double[][] sums = new double[2][plan.endSegment(s) - first];
-        Cursor cursor = new Cursor(shard, d);
-        for (int k = first; k < plan.endSegment(s); k++) {
+        double c = d.clip();
+        double beta2 = d.scalar(BETA2);
+        double[] v = shard.slot64(vSlot);
+        double[] f = d.perTensorValues();
+        Segment s = new Segment(shard, d);
+        double[][] sums = new double[2][s.count()];
+        for (int k = 0; s.next(); k++) {
             double u2 = 0;
             double x2 = 0;
-            for (int i = cursor.segment(k); i < cursor.end; i++) {
-                double u = cursor.u(i, g.applyAsDouble(go + i), float32, true);
-                double xi = x.applyAsDouble(i);
-                u2 += u * u;
-                x2 += xi * xi;
+            if (s.matrix) {
+                for (int r = s.a / s.width; r * s.width < s.b; r++) {
+                    int lo = Math.max(s.a, r * s.width);
+                    int hi = Math.min(s.b, (r + 1) * s.width);
+                    double rr = f[s.rStart + r] * s.invSumR;
+                    for (int j = lo, col = s.cStart + lo - r * s.width; j < hi; j++, col++) {
+                        int i = s.tensorStart + j;
+                        double u = g[go + i] * c / Math.sqrt(rr * f[col]);
+                        double x = p[po + i];
+                        u2 += u * u;
+                        x2 += x * x;
+                    }
+                }
+            } else {
+                for (int j = s.a; j < s.b; j++) {
+                    int i = s.tensorStart + j;
+                    double grad = g[go + i] * c;
+                    int at = s.vAt + j;
+                    v[at] = beta2 * v[at] + (1 - beta2) * (grad * grad + eps1);
+                    double u = grad / Math.sqrt(v[at]);
+                    double x = p[po + i];
+                    u2 += u * u;
+                    x2 += x * x;
+                }
             }
-            sums[U_SUM_SQ][k - first] = u2;
-            sums[X_SUM_SQ][k - first] = x2;
+            sums[U_SUM_SQ][k] = u2;
+            sums[X_SUM_SQ][k] = x2;
         }
-        return new ShardStatistics(s, shard.step(), sums, -1, Double.NaN);
+        return new ShardStatistics(shard.shard(), shard.step(), sums, -1, Double.NaN);
     }
 
     /** Per tensor: α_t and {@code 1 / max(1, RMS(U)/d)}, after the factors' values. */
@@ -331,179 +405,172 @@ public final class Adafactor extends AbstractOptimizer {
 
     @Override
     public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        double c = d.clip();
         double[] m = mSlot >= 0 ? shard.slot64(mSlot) : null;
-        Cursor cursor = new Cursor(shard, d);
-        ShardPlan plan = shard.plan();
-        for (int k = plan.firstSegment(shard.shard()); k < plan.endSegment(shard.shard()); k++) {
-            int from = cursor.segment(k);
-            double alpha = cursor.alpha();
-            double scale = cursor.clipScale();
-            double keep = 1 - alpha * weightDecay;
-            for (int i = from; i < cursor.end; i++) {
-                double update = cursor.u(i, g[go + i], false, false) * scale;
-                if (m != null) {
-                    m[i] = beta1 * m[i] + (1 - beta1) * update;
-                    update = m[i];
+        double[] v = shard.slot64(vSlot);
+        double[] f = d.perTensorValues();
+        for (Segment s = new Segment(shard, d); s.next(); ) {
+            double keep = 1 - s.alpha * weightDecay;
+            for (int r = s.a / s.width, j = s.a; j < s.b; r++) {
+                int hi = s.matrix ? Math.min(s.b, (r + 1) * s.width) : s.b;
+                double rr = s.matrix ? f[s.rStart + r] * s.invSumR : 0;
+                for (int col = s.matrix ? s.cStart + j - r * s.width : 0; j < hi; j++, col++) {
+                    int i = s.tensorStart + j;
+                    double vhat = s.matrix ? rr * f[col] : v[s.vAt + j];
+                    double update = g[go + i] * c / Math.sqrt(vhat) * s.scale;
+                    if (m != null) {
+                        m[i] = beta1 * m[i] + (1 - beta1) * update;
+                        update = m[i];
+                    }
+                    p[po + i] = p[po + i] * keep - s.alpha * update;
                 }
-                p[po + i] = p[po + i] * keep - alpha * update;
             }
         }
-        double[] f = shard.slot64(fSlot);
-        for (int i = 0; i < f.length; i++) {
-            f[i] = d.perTensor(shard.slotOffset(fSlot) + i);
-        }
+        System.arraycopy(f, shard.slotOffset(fSlot), shard.slot64(fSlot), 0, shard.slotLength(fSlot));
     }
 
     @Override
     public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        float c = (float) d.clip();
         float[] m = mSlot >= 0 ? shard.slot32(mSlot) : null;
+        float[] v = shard.slot32(vSlot);
         float b1 = (float) beta1;
         float omb1 = (float) (1 - beta1);
-        Cursor cursor = new Cursor(shard, d);
-        ShardPlan plan = shard.plan();
-        for (int k = plan.firstSegment(shard.shard()); k < plan.endSegment(shard.shard()); k++) {
-            int from = cursor.segment(k);
-            float alpha = (float) cursor.alpha();
-            float scale = (float) cursor.clipScale();
-            float keep = (float) (1 - cursor.alpha() * weightDecay);
-            for (int i = from; i < cursor.end; i++) {
-                float update = (float) cursor.u(i, g[go + i], true, false) * scale;
-                if (m != null) {
-                    m[i] = b1 * m[i] + omb1 * update;
-                    update = m[i];
+        double[] f = d.perTensorValues();
+        for (Segment s = new Segment(shard, d); s.next(); ) {
+            float alpha = (float) s.alpha;
+            float scale = (float) s.scale;
+            float keep = (float) (1 - s.alpha * weightDecay);
+            for (int r = s.a / s.width, j = s.a; j < s.b; r++) {
+                int hi = s.matrix ? Math.min(s.b, (r + 1) * s.width) : s.b;
+                double rr = s.matrix ? f[s.rStart + r] * s.invSumR : 0;
+                for (int col = s.matrix ? s.cStart + j - r * s.width : 0; j < hi; j++, col++) {
+                    int i = s.tensorStart + j;
+                    double vhat = s.matrix ? rr * f[col] : v[s.vAt + j];
+                    double grad = g[go + i] * c;
+                    float update = (float) (grad / Math.sqrt(vhat)) * scale;
+                    if (m != null) {
+                        m[i] = b1 * m[i] + omb1 * update;
+                        update = m[i];
+                    }
+                    p[po + i] = p[po + i] * keep - alpha * update;
                 }
-                p[po + i] = p[po + i] * keep - alpha * update;
             }
         }
-        float[] f = shard.slot32(fSlot);
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) d.perTensor(shard.slotOffset(fSlot) + i);
+        float[] own = shard.slot32(fSlot);
+        for (int i = 0; i < own.length; i++) {
+            own[i] = (float) f[shard.slotOffset(fSlot) + i];
         }
     }
 
     /**
-     * Walks a shard's elements segment by segment with what U needs: for a matrix the new R and C from the
-     * decision and the element's row and column; for a vector its v in the shard's {@code v} slice.
+     * One segment of a shard at a time, with what its loops need: the tensor-local range {@code [a, b)},
+     * for a matrix its width and where its R and C sit in the decision, for a vector where its elements sit
+     * in the shard's {@code v}, and (with a decision) its α_t and update-clipping scale.
      */
-    private final class Cursor {
-        private final ShardState shard;
-        private final StepDecision d;
+    private final class Segment {
         private final ShardPlan plan;
         private final ParamLayout layout;
+        private final StepDecision d;
         private final SlotSpace factors;
         private final SlotSpace vector;
         private final int base;
         private final int vBase;
-        private final double beta2;
-        private final double clip;
-        private int tensor;
-        private boolean isMatrix;
-        private int width;
-        private int rStart;
-        private int cStart;
-        private double invSumR;
-        private int tensorStart;
-        private int vAt;
-        /** One past the last shard-local index of the current segment. */
-        int end;
+        private final int first;
+        private final int end;
+        private int k;
+        boolean matrix;
+        /** The tensor-local range of the segment. */
+        int a;
+        int b;
+        /** The columns of a matrix; for a vector, its length (one row). */
+        int width;
+        /** The shard-local index of the tensor's element 0. */
+        int tensorStart;
+        int rStart;
+        int cStart;
+        double invSumR;
+        /** Where the vector's element 0 would sit in the shard's v slice. */
+        int vAt;
+        double alpha;
+        double scale;
 
-        Cursor(ShardState shard, StepDecision d) {
-            this.shard = shard;
-            this.d = d;
+        Segment(ShardState shard, StepDecision d) {
             this.plan = shard.plan();
             this.layout = plan.layout();
+            this.d = d;
             List<SlotSpace> spaces = slotSpaces(layout);
             this.factors = spaces.get(fSlot);
             this.vector = spaces.get(vSlot);
             this.base = plan.shardOffset(shard.shard());
             this.vBase = shard.slotOffset(vSlot);
-            this.beta2 = d.scalar(BETA2);
-            this.clip = d.clip();
+            this.first = plan.firstSegment(shard.shard());
+            this.k = first - 1;
+            this.end = plan.endSegment(shard.shard());
         }
 
-        /** Moves to segment k; returns its first shard-local index. */
-        int segment(int k) {
-            tensor = plan.segmentTensor(k);
-            isMatrix = factored(layout, tensor);
-            tensorStart = layout.offset(tensor) - base;
-            if (isMatrix) {
-                width = layout.cols(tensor);
-                rStart = factors.start(tensor);
-                cStart = rStart + layout.rows(tensor);
-                invSumR = d.perTensor(factors.length() + tensor);
-            } else {
-                // the v slot holds the vectors' elements in flat order; this shard's run of it starts at vBase
-                vAt = vector.start(tensor) - vBase;
+        /** @return the shard's segments */
+        int count() {
+            return end - first;
+        }
+
+        /** Moves to the next segment; false after the last. */
+        boolean next() {
+            if (++k >= end) {
+                return false;
             }
-            end = plan.segmentEnd(k) - base;
-            return plan.segmentStart(k) - base;
-        }
-
-        /** α_t of the current tensor. */
-        double alpha() {
-            return d.perTensor(factors.length() + layout.numTensors() + 2 * tensor);
-        }
-
-        /** {@code 1 / max(1, RMS(U)/d)} of the current tensor. */
-        double clipScale() {
-            return d.perTensor(factors.length() + layout.numTensors() + 2 * tensor + 1);
-        }
-
-        /**
-         * U of shard-local element i with gradient gi; in prepare ({@code move}) a vector's v moves first.
-         * Computed in float64 in both precisions: R·C/ΣR and a vector's v near ε1 = 1e-30 would lose
-         * everything to float32's range.
-         */
-        double u(int i, double gi, boolean float32, boolean move) {
-            double grad = float32 ? (float) ((float) gi * (float) clip) : gi * clip;
-            double vhat;
-            if (isMatrix) {
-                int j = i - tensorStart;
-                int r = j / width;
-                int c = j - r * width;
-                // kept in float64 in both precisions: a row and a column of zero gradient give V̂ near
-                // (ε1·m / ΣR)·ε1·n, far below float32's range, where 0/0 would be NaN
-                vhat = d.perTensor(rStart + r) * invSumR * d.perTensor(cStart + c);
+            int t = plan.segmentTensor(k);
+            matrix = factored(layout, t);
+            a = plan.segmentStart(k) - layout.offset(t);
+            b = plan.segmentEnd(k) - layout.offset(t);
+            tensorStart = layout.offset(t) - base;
+            width = matrix ? layout.cols(t) : layout.length(t);
+            if (matrix) {
+                rStart = factors.start(t);
+                cStart = rStart + layout.rows(t);
             } else {
-                int at = vAt + (i - tensorStart);
-                if (float32) {
-                    float[] v = shard.slot32(vSlot);
-                    if (move) {
-                        v[at] = (float) (beta2 * v[at] + (1 - beta2) * (grad * grad + eps1));
-                    }
-                    vhat = v[at];
-                } else {
-                    double[] v = shard.slot64(vSlot);
-                    if (move) {
-                        v[at] = beta2 * v[at] + (1 - beta2) * (grad * grad + eps1);
-                    }
-                    vhat = v[at];
+                vAt = vector.start(t) - vBase;
+            }
+            if (d != null) {
+                double[] f = d.perTensorValues();
+                int after = factors.length() + layout.numTensors();
+                invSumR = matrix ? f[factors.length() + t] : 0;
+                if (f.length > after) { // refined: α_t and the clipping scale
+                    alpha = f[after + 2 * t];
+                    scale = f[after + 2 * t + 1];
                 }
             }
-            return grad / Math.sqrt(vhat);
+            return true;
+        }
+
+        /** @return whether the segment covers at least a whole row's width, so its column partials are all columns */
+        boolean wraps() {
+            return b - a >= width;
         }
     }
 
-    /** A growable list of doubles for the screening partials. */
-    private static final class DoubleList {
-        private double[] values = new double[16];
-        private int size;
+    /** The screening partials of one shard, in arrays sized exactly for its segments. */
+    private final class Partials {
+        final double[] rows;
+        final double[] cols;
+        int rowAt;
+        int colAt;
 
-        void add(double v) {
-            if (size == values.length) {
-                values = java.util.Arrays.copyOf(values, size * 2);
+        Partials(ShardState shard) {
+            int nRows = 0;
+            int nCols = 0;
+            for (Segment s = new Segment(shard, null); s.next(); ) {
+                if (s.matrix) {
+                    nRows += (s.b - 1) / s.width - s.a / s.width + 1;
+                    nCols += Math.min(s.b - s.a, s.width);
+                }
             }
-            values[size++] = v;
+            rows = new double[nRows];
+            cols = new double[nCols];
         }
 
-        void addAll(double[] vs) {
-            for (double v : vs) {
-                add(v);
-            }
-        }
-
-        double[] toArray() {
-            return java.util.Arrays.copyOf(values, size);
+        double[][] with(double[] oldFactors) {
+            return new double[][] {rows, cols, oldFactors};
         }
     }
 
