@@ -453,6 +453,30 @@ public final class CheckpointStore {
     }
 
     /**
+     * The optimizer state slots a checkpoint holds, from its optimizer manifest: what a resume compares
+     * before any task reads a shard.
+     *
+     * @param location the checkpoint's directory
+     * @param optimizer the name of the optimizer that would continue it
+     * @return the slot names, in storage order; null when the state is another optimizer's (the position's
+     *     check names that)
+     * @throws CorruptCheckpointException if the manifest is missing or not the optimizer-state format
+     * @throws IOException if reading fails
+     */
+    public List<String> optimizerSlots(String location, String optimizer) throws IOException {
+        Path remote = new Path(location);
+        return checked(location, () -> {
+            try {
+                com.typesafe.config.Config m = OptimizerCheckpoint.readManifest(optimizerFiles(remote));
+                return m.getString("optimizer").equals(optimizer) ? m.getStringList("slots") : null;
+            } catch (com.typesafe.config.ConfigException e) {
+                throw new CorruptCheckpointException(remote + "/optimizer/" + OptimizerCheckpoint.MANIFEST + ": "
+                        + e.getMessage());
+            }
+        });
+    }
+
+    /**
      * One shard of a checkpoint's optimizer state, for an owner that holds only that shard.
      *
      * @param location the checkpoint's directory

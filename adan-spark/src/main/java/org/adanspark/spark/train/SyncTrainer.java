@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ParamLayout;
@@ -232,6 +233,7 @@ public final class SyncTrainer {
         long skipped = 0;
         String restoredFrom = null;
         if (settings.resume()) {
+            checkSlots(checkpoints, optimizer);
             // jobs reads θ and the state here; barrier only locates the checkpoint, whose files its tasks read
             Optional<CheckpointStore.Restored> found = driverState
                     ? unchecked(() -> checkpoints.restoreLatest(optimizer, spec.shards()))
@@ -460,6 +462,35 @@ public final class SyncTrainer {
             return read.get();
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses, naming why, a newest checkpoint whose optimizer state has other slots than this run's (a model
+     * EMA turned on or off since): before the {@code jobs} execution would take it for a damaged one and
+     * start over, or the {@code barrier} tasks would fail reading it. A manifest that cannot be read is left
+     * to the resume, which reports it and tries an older checkpoint.
+     */
+    private static void checkSlots(CheckpointStore checkpoints, Optimizer optimizer) {
+        Optional<String> newest = unchecked(checkpoints::latestLocation);
+        if (newest.isEmpty()) {
+            return;
+        }
+        List<String> slots;
+        try {
+            slots = checkpoints.optimizerSlots(newest.get(), optimizer.name());
+        } catch (java.io.IOException e) {
+            return;
+        }
+        if (slots != null && !slots.equals(optimizer.slotNames())) {
+            boolean emaThen = slots.contains(ModelEma.SLOT);
+            boolean emaNow = optimizer.slotNames().contains(ModelEma.SLOT);
+            throw new TrainingException("cannot resume from " + newest.get() + ": its optimizer state holds " + slots
+                    + ", this run's " + optimizer.slotNames() + (emaThen == emaNow ? "" : emaThen
+                            ? " (it was written with a model EMA: resume with the adan.optimizer.ema-decay /"
+                                    + " --ema-decay it was written with)"
+                            : " (it was written without a model EMA: resume without adan.optimizer.ema-decay /"
+                                    + " --ema-decay, or start a new checkpoint directory)"), null);
         }
     }
 

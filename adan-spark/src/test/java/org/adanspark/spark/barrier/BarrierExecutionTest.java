@@ -155,6 +155,14 @@ class BarrierExecutionTest {
         assertEquals(5, resumed.summary().stepsThisRun());
         assertEquals(plain, resumed.summary().paramsSha256());
         assertArrayEquals(jobs.params(), resumed.params(), "the average resumes bit for bit, resharded, in jobs");
+
+        // turning the average off (or on) between runs is refused before training, in either execution
+        for (String execution : List.of("jobs", "barrier")) {
+            TrainingException e = assertThrows(TrainingException.class, () -> train(execution,
+                    "adan.checkpoint { dir = \"" + dir + "\", resume = true }"));
+            assertTrue(e.getMessage().contains("holds [m, v, n, g_prev, ema], this run's [m, v, n, g_prev] (it was "
+                    + "written with a model EMA"), e.getMessage());
+        }
     }
 
     @Test
