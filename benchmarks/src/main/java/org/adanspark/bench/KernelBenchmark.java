@@ -57,8 +57,11 @@ public class KernelBenchmark {
         /** Parameters in the flat vector. */
         @Param({"1000000", "10000000", "50000000"})
         public int params;
-        /** adan, adamw, lamb, setadam or adafactor, each with its reference.conf hyperparameters. */
-        @Param({"adan", "adamw", "lamb", "setadam", "adafactor"})
+        /**
+         * adan, adamw, lamb, setadam or adafactor, each with its reference.conf hyperparameters; adafactor-wide
+         * is Adafactor on the same parameters as one matrix the other way round ({@link #layout}).
+         */
+        @Param({"adan", "adamw", "lamb", "setadam", "adafactor", "adafactor-wide"})
         public String optimizer;
         /** State shards, stepped in parallel on the driver's cores. */
         @Param({"1", "2", "4"})
@@ -79,24 +82,29 @@ public class KernelBenchmark {
                 case "adamw" -> AdamW.builder().lr(0.002).betas(0.9, 0.999).eps(1e-8).weightDecay(0.01).build();
                 case "lamb" -> Lamb.builder().lr(0.01).betas(0.9, 0.999).eps(1e-6).weightDecay(0.01).build();
                 case "setadam" -> SetAdam.builder().lr(0.002).betas(0.9, 0.999).eps(1e-16).tau(0.5).build();
-                case "adafactor" -> Adafactor.builder().build();
+                case "adafactor", "adafactor-wide" -> Adafactor.builder().build();
                 default -> throw new IllegalArgumentException("optimizer '" + optimizer
-                        + "': use adan, adamw, lamb, setadam or adafactor");
+                        + "': use adan, adamw, lamb, setadam, adafactor or adafactor-wide");
             };
-            state = opt.init(layout(params), Precision.FLOAT32, shards);
+            state = opt.init(layout(optimizer, params), Precision.FLOAT32, shards);
             opt.step(state, theta, grad);
         }
     }
 
     /**
-     * The benchmark's parameters: one weight matrix of 1,000 rows (outputs) by {@code params / 1000}
-     * contiguous columns, so that Adafactor factors it; the other optimizers see the same flat vector.
+     * The benchmark's parameters: one weight matrix, so that Adafactor factors it (the other optimizers
+     * see the same flat vector): {@code params / 1000} rows of 1,000 contiguous columns (an embedding of
+     * width 1,000; a segment of 8,192 covers whole rows, so its column partials are 1,000 numbers), or for
+     * {@code adafactor-wide} 1,000 rows of {@code params / 1000} (a layer of 1,000 outputs with a wide
+     * fan-in; a segment is part of one row, so it sends a column partial per element).
      *
+     * @param optimizer the benchmark's optimizer key
      * @param params parameters, a multiple of 1,000
      * @return the layout
      */
-    static ParamLayout layout(int params) {
-        return ParamLayout.shaped(java.util.List.of("w"), new int[] {params}, new int[] {1000});
+    static ParamLayout layout(String optimizer, int params) {
+        int rows = optimizer.equals("adafactor-wide") ? 1000 : params / 1000;
+        return ParamLayout.shaped(java.util.List.of("w"), new int[] {params}, new int[] {rows});
     }
 
     /**

@@ -33,9 +33,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *       bytes.</li>
  * </ul>
  * {@code state_bytes_per_param} is the float32 state the optimizer allocates per parameter of the
- * benchmark's layout ({@link KernelBenchmark#layout}, one 1,000-row matrix): its slots' values × 4 /
- * parameters.
- * The fused kernels also read g once more to screen it for NaN/Inf and take its norm before anything is
+ * benchmark's layout ({@link KernelBenchmark#layout}, one matrix of 1,000 columns or rows): its slots'
+ * values × 4 / parameters.
+ *
+ * <p>The fused kernels also read g once more to screen it for NaN/Inf and take its norm before anything is
  * written; that is in every measured step and not in the floor.
  *
  * <p>Usage: {@code bin/adan-bench kernels [--quick] [--out-dir DIR]}. Full: 1M, 10M and 50M parameters,
@@ -45,7 +46,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class KernelsReport {
 
     private static final Map<String, Integer> FLOOR_BYTES = Map.of("adan", 44, "adamw", 28, "lamb", 40, "setadam", 36,
-            "adafactor", 20);
+            "adafactor", 20, "adafactor-wide", 20);
 
     private KernelsReport() {
     }
@@ -135,8 +136,9 @@ public final class KernelsReport {
 
     /** Float32 state bytes per parameter that {@code optimizer} keeps for the benchmark's layout. */
     static double stateBytesPerParam(String optimizer, int params) {
-        long values = OptimizerRegistry.create(optimizer, Map.of()).slotSpaces(KernelBenchmark.layout(params)).stream()
-                .mapToLong(SlotSpace::length).sum();
+        String name = optimizer.equals("adafactor-wide") ? "adafactor" : optimizer;
+        long values = OptimizerRegistry.create(name, Map.of()).slotSpaces(KernelBenchmark.layout(optimizer, params))
+                .stream().mapToLong(SlotSpace::length).sum();
         return (double) Float.BYTES * values / params;
     }
 

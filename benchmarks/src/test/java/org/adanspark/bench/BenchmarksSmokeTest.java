@@ -52,12 +52,12 @@ class BenchmarksSmokeTest {
         bench("kernels");
         List<String[]> rows = csv("kernels.csv", "kernel,optimizer,params,shards_or_threads,ms_per_step,ms_error,"
                 + "ns_per_param,floor_bytes_per_param,effective_gbs,floor_ms,ratio_to_floor,state_bytes_per_param");
-        assertEquals(2 + 1 + 5 * 2, rows.size(), "2 copy, 1 naive, 5 optimizers x 2 shard counts");
+        assertEquals(2 + 1 + 6 * 2, rows.size(), "2 copy, 1 naive, 6 optimizers x 2 shard counts");
         for (String[] r : rows) {
             String expected = switch (r[1]) {
                 case "adan" -> "16"; // m, v, n, g_prev
                 case "adamw", "lamb", "setadam" -> "8"; // m, v
-                case "adafactor" -> "0.008000"; // 1,000 rows + 1,000 columns of a 1M matrix, 4 bytes each
+                case "adafactor", "adafactor-wide" -> "0.008000"; // 1,000 rows + 1,000 columns of 1M, 4 bytes each
                 default -> "";
             };
             assertEquals(expected, r.length > 11 ? r[11] : "", String.join(",", r));
