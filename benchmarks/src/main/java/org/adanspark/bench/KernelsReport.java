@@ -77,7 +77,7 @@ public final class KernelsReport {
                 fewer than 2 iterations); ns_per_param = ms_per_step / params; floor_ms = floor_bytes x params
                 / the best copy bandwidth at that size in this run; ratio_to_floor = ms_per_step / floor_ms.
                 copy rows: shards_or_threads is the number of copying threads and effective_gbs the bandwidth.
-                state_bytes_per_param: the float32 optimizer state per parameter (slots x 4 bytes).
+                state_bytes_per_param: the float32 optimizer state per parameter (slot values x 4 / params).
                 """);
         plot(table, options);
     }
