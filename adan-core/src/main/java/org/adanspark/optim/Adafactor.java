@@ -6,18 +6,19 @@ import java.util.Map;
 
 /**
  * Adafactor (Shazeer and Stern, <i>Adafactor: Adaptive Learning Rates with Sublinear Memory Cost</i>,
- * arXiv 1804.04235, Algorithms 4 and 5 with update clipping, §§3–7). A tensor seen as a matrix of
+ * arXiv 1804.04235, Algorithms 4 and 5: factored second moments, update clipping, the increasing decay
+ * parameter, relative step sizes, optional momentum). A tensor seen as a matrix of
  * {@code n} rows and {@code m} columns ({@link ParamLayout#rows}, both at least 2) keeps only the row and
  * column sums of its second moment; a vector keeps it per element:
  * <pre>
- *   β̂2_t = 1 - t^(-c)                                                (§7.2, c = 0.8)
+ *   β̂2_t = 1 - t^(-c)                                                (increasing decay, c = 0.8)
  *   matrix:  R ← β̂2 R + (1-β̂2) (G² + ε1) 1_m      C ← β̂2 C + (1-β̂2) 1_nᵀ (G² + ε1)
- *            V̂ = R Cᵀ / (1_nᵀ R)                                     (Alg. 4, eq. 4 of §3)
+ *            V̂ = R Cᵀ / (1_nᵀ R)                                     (Alg. 4)
  *   vector:  V̂ ← β̂2 V̂ + (1-β̂2)(G² + ε1)                              (Alg. 5)
- *   U = G / sqrt(V̂)          Û = U / max(1, RMS(U) / d)               (update clipping, §6)
+ *   U = G / sqrt(V̂)          Û = U / max(1, RMS(U) / d)               (update clipping)
  *   ρ_t = min(lr_t, 1/sqrt(t)) with relative_step, else lr_t;  α_t = max(ε2, RMS(X_{t-1})) ρ_t with
- *   scale_parameter, else ρ_t                                          (relative step size, §8)
- *   with β1 &gt; 0:  m ← β1 m + (1-β1) Û, the update is m; else Û       (momentum optional, §9)
+ *   scale_parameter, else ρ_t                                          (relative step size)
+ *   with β1 &gt; 0:  m ← β1 m + (1-β1) Û, the update is m; else Û       (momentum optional)
  *   X ← X - α_t λ X - α_t · update
  * </pre>
  * RMS is per tensor; G is the (globally clipped) gradient; {@code lr_t} the schedule's rate, so with

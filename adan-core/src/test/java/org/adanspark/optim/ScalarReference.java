@@ -132,8 +132,8 @@ abstract class ScalarReference {
     }
 
     /**
-     * Adafactor (arXiv 1804.04235, Alg. 4 for matrices, Alg. 5 for vectors, update clipping §6, relative
-     * step §8, optional momentum §9), written on whole matrices: R = rowsums and C = column sums of
+     * Adafactor (arXiv 1804.04235, Alg. 4 for matrices, Alg. 5 for vectors, with update clipping, relative
+     * steps and optional momentum), written on whole matrices: R = rowsums and C = column sums of
      * G² + ε1, V̂ = R Cᵀ / Σ R; decoupled weight decay scaled by α_t.
      */
     static final class AdafactorRef extends ScalarReference {
