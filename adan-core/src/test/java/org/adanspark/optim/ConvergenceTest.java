@@ -97,10 +97,10 @@ class ConvergenceTest {
                 Arguments.of(Sgd.builder().lr(2.0).momentum(0.9).nesterov(true).build(), 0.40, 0.80),
                 Arguments.of(RAdam.builder().lr(0.05).build(), ADAPTIVE_LOSS, ADAPTIVE_ACCURACY),
                 Arguments.of(SetAdam.builder().lr(0.05).build(), ADAPTIVE_LOSS, ADAPTIVE_ACCURACY),
-                // from w = 0 a parameter-scaled step would be ε2·ρ = 1e-5: absolute steps, the option the paper
-                // keeps for such weights. Without a first moment Adafactor is RMSProp with update
-                // clipping, which like SGD has its own bound: 200 full-batch steps end at 0.3304 (lr 0.05; 0.3481
-                // at lr 0.1, where it oscillates), just short of the momentum methods' 0.33
+                // from w = 0 a parameter-scaled step is ε2·ρ = 1e-5 (the floor that lets zero-initialised
+                // weights start), too small for 200 steps: absolute steps here. Without a first moment Adafactor
+                // is RMSProp with update clipping, which like SGD has its own bound: 200 full-batch steps end at
+                // 0.3304 (lr 0.05; 0.3481 at lr 0.1, where it oscillates), just short of the momentum methods' 0.33
                 Arguments.of(Adafactor.builder().lr(0.05).relativeStep(false).scaleParameter(false).build(), 0.335,
                         ADAPTIVE_ACCURACY),
                 Arguments.of(Adafactor.builder().lr(0.05).beta1(0.9).relativeStep(false).scaleParameter(false).build(),
