@@ -29,7 +29,6 @@ public final class OptimizerSpec implements Serializable {
     private final double lr;
     private final NonFinitePolicy nonFinite;
     private final int shards;
-    private final double emaDecay;
     private transient Optimizer built;
 
     /**
@@ -79,7 +78,7 @@ public final class OptimizerSpec implements Serializable {
             h.put("lookahead_k", optimizer.getInt("lookahead.k"));
             h.put("lookahead_alpha", optimizer.getDouble("lookahead.alpha"));
         }
-        this.emaDecay = optimizer.getDouble("ema-decay");
+        double emaDecay = optimizer.getDouble("ema-decay");
         if (!(emaDecay >= 0 && emaDecay < 1)) {
             throw new IllegalArgumentException("adan.optimizer.ema-decay must be in [0, 1) (0 = no model EMA), got "
                     + emaDecay);
@@ -193,16 +192,6 @@ public final class OptimizerSpec implements Serializable {
     /** @return state shards */
     public int shards() {
         return shards;
-    }
-
-    /** @return the model EMA's decay, 0 when the run keeps no average */
-    public double emaDecay() {
-        return emaDecay;
-    }
-
-    /** @return whether the run keeps a model EMA, evaluated and saved instead of the last parameters */
-    public boolean ema() {
-        return emaDecay > 0;
     }
 
     /** @return what to do with a NaN/Inf gradient or loss */
