@@ -282,12 +282,13 @@ public final class OptimizerCheckpoint {
         try {
             ShardState state = optimizer.initShard(new ShardPlan(saved.layout(), shards), shard, saved.precision());
             state.setCounters(saved.manifest().getLong("step"), saved.manifest().getLong("skipped_steps"));
+            Target target = Target.of(state, optimizer.slotSpaces(saved.layout()));
             long covered = 0;
             for (Config file : saved.manifest().getConfigList("shards")) {
                 int lo = Math.max(file.getInt("offset"), state.offset());
                 int hi = Math.min(file.getInt("offset") + file.getInt("length"), state.offset() + state.length());
                 if (lo < hi) { // a saved file that overlaps the slice: read and checked in full
-                    readShard(files, file, Target.of(state, optimizer.slotSpaces(saved.layout())));
+                    readShard(files, file, target);
                     covered += hi - lo;
                 }
             }

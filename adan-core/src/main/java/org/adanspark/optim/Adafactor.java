@@ -138,11 +138,16 @@ public final class Adafactor extends AbstractOptimizer {
         into.put("scale_parameter", scaleParameter);
     }
 
+    /** β̂2_t = 1 − t^(−c), the second moments' decay at step t (0 at the first step). */
+    private double beta2(long t) {
+        return 1 - Math.pow((double) t, -decayExponent);
+    }
+
     /** β̂2_t = 1 − t^(−c) and ρ_t. */
     @Override
     double[] scalars(long t, double lr) {
         double rho = relativeStep ? Math.min(lr, 1 / Math.sqrt((double) t)) : lr;
-        return new double[] {1 - Math.pow((double) t, -decayExponent), rho};
+        return new double[] {beta2(t), rho};
     }
 
     // ---- screening: partial row and column sums of G² per segment, and the shard's old factors ----
@@ -261,7 +266,7 @@ public final class Adafactor extends AbstractOptimizer {
                 }
             }
         }
-        double beta2 = 1 - Math.pow((double) t, -decayExponent);
+        double beta2 = beta2(t);
         double clipSq = clip * clip;
         double[] out = new double[space.length() + tensors];
         for (int l = 0; l < tensors; l++) {
