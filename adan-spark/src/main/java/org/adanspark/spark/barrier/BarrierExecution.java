@@ -1,5 +1,6 @@
 package org.adanspark.spark.barrier;
 
+import org.adanspark.spark.runtime.TaskCompute;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +57,7 @@ public final class BarrierExecution implements Execution {
     private final JavaSparkContext jsc;
     private final RunPlan settings;
     private final BlockDataset test;
-    private final int threads;
+    private final TaskCompute compute;
     private final List<TrainingListener> listeners;
     private final boolean paramsToDriver;
 
@@ -69,12 +70,12 @@ public final class BarrierExecution implements Execution {
      * @param paramsToDriver whether the final θ comes back to the driver (a model to save or fit); without
      *     it the driver receives only its checksum
      */
-    public BarrierExecution(JavaSparkContext jsc, RunPlan settings, BlockDataset test, int threads,
+    public BarrierExecution(JavaSparkContext jsc, RunPlan settings, BlockDataset test, TaskCompute compute,
                             List<TrainingListener> listeners, boolean paramsToDriver) {
         this.jsc = jsc;
         this.settings = settings;
         this.test = test;
-        this.threads = threads;
+        this.compute = compute;
         this.listeners = listeners;
         this.paramsToDriver = paramsToDriver;
     }
@@ -94,10 +95,10 @@ public final class BarrierExecution implements Execution {
         try (MessageServer server = new MessageServer(jsc.getConf(), SparkEnv.get().securityManager(), host, runId, -1,
                 events::add)) {
             BarrierJob job = new BarrierJob(runId, server.address(), run.model(),
-                    run.gradientComputation(new FaultInjector(settings.failSteps()), threads), settings.optimizer(),
+                    run.gradientComputation(new FaultInjector(settings.failSteps()), compute), settings.optimizer(),
                     run.layout(), run.schedule(), run.firstStep(), run.totalSteps(), run.plan().stepsPerEpoch(),
                     run.skippedBefore(), run.restoredFrom(), settings.checkpointDir(), settings.checkpointEvery(),
-                    settings.checkpointKeep(), run.position(settings, threads), test != null,
+                    settings.checkpointKeep(), run.position(settings, compute), test != null,
                     settings.evaluateEveryEpoch(), settings.barrierTimeout().toMillis(), paramsToDriver);
             LOG.info("barrier execution: one stage of {} tasks, each owning its partition and a run of the optimizer's"
                     + " {} shards; data plane on Spark's network module, events to the driver at {}", tasks,

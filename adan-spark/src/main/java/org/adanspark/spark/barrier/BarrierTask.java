@@ -395,7 +395,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             for (float[] weights : average == null ? List.of(theta) : List.of(theta, average)) {
                 double[] total = new double[3];
                 for (FeatureBlock block : data.test()) {
-                    Evaluator.add(total, Evaluator.sums(block, job.model(), weights, job.gradient().computeThreads()));
+                    Evaluator.add(total, Evaluator.sums(block, job.model(), weights, job.gradient().compute()));
                 }
                 sums.putDouble(total[0]).putDouble(total[1]).putDouble(total[2]);
             }

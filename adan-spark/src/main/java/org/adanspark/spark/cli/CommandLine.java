@@ -1,5 +1,6 @@
 package org.adanspark.spark.cli;
 
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -50,9 +51,13 @@ public final class CommandLine {
                     "jobs (a Spark job per step) | barrier (one barrier stage, optimizer shards on the executors)"),
             new Flag("--compute-threads", "N", "adan.train.compute-threads",
                     "ND4J threads per task (0 = spark.task.cpus); changes the bits"),
+            new Flag("--blas-kernel", "NAME", "adan.train.blas-kernel",
+                    "OpenBLAS CPU kernel of every task: Haswell (default, any x86-64 server) | SkylakeX | Zen | … | auto;"
+                    + " changes the bits"),
             new Flag("--master", "URL", "adan.spark.master", "Spark master (default: spark-submit's, else local[*,4])"),
             new Flag("--config", "FILE", "", "a Typesafe Config file over reference.conf (see conf/application.conf)"),
-            new Flag("--conf", "KEY=VALUE", "", "any configuration key, e.g. --conf adan.schedule.kind=constant"),
+            new Flag("--conf", "KEY=VALUE", "",
+                    "any configuration key (--conf adan.schedule.kind=constant), or a Spark property (--conf spark.authenticate=true)"),
             new Flag("--checkpoint-dir", "DIR", "adan.checkpoint.dir", "checkpoints on any Hadoop file system"),
             new Flag("--checkpoint-every", "N", "adan.checkpoint.every", "steps between checkpoints (0 = only at the end)"),
             new Flag("--resume", "", "adan.checkpoint.resume", "continue from the newest valid checkpoint in --checkpoint-dir"),
@@ -85,6 +90,7 @@ public final class CommandLine {
         Map<String, Object> flags = new LinkedHashMap<>();
         String configFile = null;
         Map<Flag, String> perOptimizer = new LinkedHashMap<>();
+        Map<String, String> sparkProperties = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String flag = arg;
@@ -127,12 +133,25 @@ public final class CommandLine {
                     if (kv <= 0) {
                         throw new IllegalArgumentException("--conf needs KEY=VALUE, got '" + value + "'");
                     }
-                    flags.put(value.substring(0, kv).trim(), parseValue(value.substring(kv + 1)));
+                    String key = value.substring(0, kv).trim();
+                    if (key.startsWith("spark.")) { // a Spark property, as spark-submit's --conf takes it
+                        sparkProperties.put(key, value.substring(kv + 1));
+                    } else {
+                        flags.put(key, parseValue(value.substring(kv + 1)));
+                    }
                 }
                 default -> flags.put(def.key(), value);
             }
         }
-        Config user = ConfigFactory.parseMap(flags, "command-line flags");
+        Config user;
+        try {
+            user = ConfigFactory.parseMap(flags, "command-line flags");
+        } catch (ConfigException e) { // e.g. --conf a.b=1 with --conf a.b.c=2: a key both a value and a parent
+            throw new IllegalArgumentException("--conf: keys that cannot be set together: " + e.getMessage(), e);
+        }
+        if (!sparkProperties.isEmpty()) { // taken whole: Spark's names (spark.authenticate[.secret]) nest
+            user = user.withValue("adan.spark.conf", ConfigValueFactory.fromMap(sparkProperties, "--conf flags"));
+        }
         if (configFile != null) {
             File f = new File(configFile);
             if (!f.isFile()) {

@@ -1,5 +1,9 @@
 package org.adanspark.spark.cli;
 
+import org.adanspark.spark.runtime.BlasKernel;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.Config;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -29,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class TrainMain {
 
     static {
-        org.adanspark.spark.train.Nd4jVariant.select();
+        org.adanspark.spark.runtime.Nd4jVariant.select();
     }
 
 
@@ -72,10 +76,11 @@ public final class TrainMain {
                 return EXIT_DONE;
             }
             settings = RunPlan.from(user);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ConfigException e) {
             System.err.println("adan-train: " + e.getMessage());
             return EXIT_USAGE;
         }
+        BlasKernel.pin(settings.blasKernel()); // before this JVM loads OpenBLAS, as in local[*] it computes
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(new ConsoleProgress(System.out, settings.progressInterval(), settings.epochs()));
         if (settings.metricsOut() != null) {
@@ -134,6 +139,21 @@ public final class TrainMain {
     private static SparkSession session(RunPlan settings) {
         SparkSession.Builder b = SparkSession.builder().appName(settings.appName())
                 .config("spark.ui.showConsoleProgress", "false");
+        settings.sparkConf().forEach(b::config);
+        // executors load OpenBLAS with the run's kernel; a user's own executor environment stays
+        String kernel = settings.blasKernel();
+        Map<String, String> executorEnv = new LinkedHashMap<>();
+        executorEnv.put(BlasKernel.RUN_ENV, kernel);
+        if (!kernel.equals(BlasKernel.AUTO)) {
+            executorEnv.put(BlasKernel.OPENBLAS_ENV, kernel);
+            executorEnv.put(BlasKernel.ONEDNN_ENV, BlasKernel.onednnIsa(kernel));
+        }
+        executorEnv.forEach((name, value) -> {
+            String key = "spark.executorEnv." + name;
+            if (!settings.sparkConf().containsKey(key) && System.getProperty(key) == null) {
+                b.config(key, value);
+            }
+        });
         if (settings.master() != null) {
             b.master(settings.master());
         } else if (System.getProperty("spark.master") == null) {

@@ -19,7 +19,7 @@ import org.apache.hadoop.security.AccessControlException;
  * line, flushed as written so a crashed run keeps its history. Step lines carry {@code step, epoch, loss, lr, examples, examples_per_sec, compute_ms,
  * reduce_ms, update_ms, broadcast_ms} (plus {@code driver_bytes_in/out}, {@code skipped} and {@code step_ms}); epoch lines
  * {@code "event":"epoch"} and {@code test_accuracy}; the last line {@code "event":"final"} with
- * {@code test_accuracy, steps, wall_s, params_sha256}.
+ * {@code test_accuracy, steps, wall_s, params_sha256} and the {@code blas_kernel} it depends on.
  */
 public final class JsonLinesMetrics implements TrainingListener {
 
@@ -127,7 +127,7 @@ public final class JsonLinesMetrics implements TrainingListener {
         }
         write(line.put("steps", s.steps()).put("steps_this_run", s.stepsThisRun()).put("skipped_steps", s.skippedSteps())
                 .put("final_loss", s.finalLoss()).put("wall_s", s.wallSeconds()).put("num_params", s.numParams())
-                .put("params_sha256", s.paramsSha256()));
+                .put("params_sha256", s.paramsSha256()).put("blas_kernel", s.blasKernel()));
     }
 
     private void write(JsonLine line) {

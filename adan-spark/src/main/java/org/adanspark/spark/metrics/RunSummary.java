@@ -14,13 +14,16 @@ package org.adanspark.spark.metrics;
  * @param numParams parameters in the model
  * @param emaTestAccuracy accuracy of the model EMA's weights on the test split, NaN without an EMA or a
  *     test split
+ * @param blasKernel the OpenBLAS kernel the run computed with (part of what {@code paramsSha256} depends
+ *     on), "" when not known
  */
 public record RunSummary(long steps, long stepsThisRun, long skippedSteps, double testAccuracy, double finalLoss,
-                         double wallSeconds, String paramsSha256, int numParams, double emaTestAccuracy) {
+                         double wallSeconds, String paramsSha256, int numParams, double emaTestAccuracy,
+                         String blasKernel) {
 
     /** A run without a model EMA. */
     public RunSummary(long steps, long stepsThisRun, long skippedSteps, double testAccuracy, double finalLoss,
                       double wallSeconds, String paramsSha256, int numParams) {
-        this(steps, stepsThisRun, skippedSteps, testAccuracy, finalLoss, wallSeconds, paramsSha256, numParams, Double.NaN);
+        this(steps, stepsThisRun, skippedSteps, testAccuracy, finalLoss, wallSeconds, paramsSha256, numParams, Double.NaN, "");
     }
 }

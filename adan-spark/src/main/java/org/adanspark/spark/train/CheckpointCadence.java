@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.TaskCompute;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.slf4j.Logger;
@@ -17,19 +18,19 @@ final class CheckpointCadence implements StepCadence {
     private final TrainingRun run;
     private final RunPlan settings;
     private final long every;
-    private final int threads;
+    private final TaskCompute compute;
 
     /**
      * @param run the run; its checkpoint store must be set
      * @param settings the run's settings (seed, global batch, data name recorded in each checkpoint)
      * @param every steps between checkpoints, 0 for the final one only
-     * @param threads compute threads per task, recorded for the resume check
+     * @param compute the threads and BLAS kernel, recorded for the resume check
      */
-    CheckpointCadence(TrainingRun run, RunPlan settings, long every, int threads) {
+    CheckpointCadence(TrainingRun run, RunPlan settings, long every, TaskCompute compute) {
         this.run = run;
         this.settings = settings;
         this.every = every;
-        this.threads = threads;
+        this.compute = compute;
     }
 
     @Override
@@ -45,7 +46,7 @@ final class CheckpointCadence implements StepCadence {
     }
 
     private void save(long done, float[] theta, long skippedLoss) {
-        TrainingCheckpoint position = run.position(settings, threads).at(done, run.plan().stepsPerEpoch(), skippedLoss);
+        TrainingCheckpoint position = run.position(settings, compute).at(done, run.plan().stepsPerEpoch(), skippedLoss);
         CheckpointStore store = run.checkpoints();
         try {
             long t = System.nanoTime();

@@ -351,7 +351,8 @@ public final class CheckpointStore {
                     m.getInt("step_in_epoch"), m.getLong("seed"), m.getInt("global_batch"), m.getString("model_sha256"),
                     m.getString("optimizer"), m.getInt("num_params"), m.getString("data"), m.getLong("data_rows"),
                     m.getLong("skipped_steps"), m.hasPath("compute_threads") ? m.getInt("compute_threads") : 0,
-                    m.hasPath("partitions") ? m.getInt("partitions") : 0);
+                    m.hasPath("partitions") ? m.getInt("partitions") : 0,
+                    m.hasPath("blas_kernel") ? m.getString("blas_kernel") : "");
             return new Manifest(position, m.getString("params_sha256"));
         } catch (ConfigException e) {
             throw new CorruptCheckpointException(manifestFile + ": " + e.getMessage());
@@ -528,6 +529,7 @@ public final class CheckpointStore {
         m.put("skipped_steps", p.skippedSteps());
         m.put("compute_threads", p.computeThreads());
         m.put("partitions", p.partitions());
+        m.put("blas_kernel", p.blasKernel());
         m.put("params_file", "params.bin");
         m.put("params_bytes", paramsBytes);
         m.put("params_sha256", paramsSha);

@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.TaskCompute;
 import java.util.List;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.metrics.TrainingListener;
@@ -16,7 +17,7 @@ final class EvaluationCadence implements StepCadence {
     private final TrainingRun run;
     private final BlockDataset test;
     private final boolean everyEpoch;
-    private final int threads;
+    private final TaskCompute compute;
     private final List<TrainingListener> listeners;
     private double finalAccuracy = Double.NaN;
     private double finalEmaAccuracy = Double.NaN;
@@ -26,16 +27,16 @@ final class EvaluationCadence implements StepCadence {
      * @param run the run
      * @param test the test blocks, or null (nothing is evaluated)
      * @param everyEpoch whether to evaluate at each epoch's end too
-     * @param threads compute threads per task
+     * @param compute the threads and BLAS kernel each task computes with
      * @param listeners who receives the results
      */
-    EvaluationCadence(JavaSparkContext jsc, TrainingRun run, BlockDataset test, boolean everyEpoch, int threads,
+    EvaluationCadence(JavaSparkContext jsc, TrainingRun run, BlockDataset test, boolean everyEpoch, TaskCompute compute,
                       List<TrainingListener> listeners) {
         this.jsc = jsc;
         this.run = run;
         this.test = test;
         this.everyEpoch = everyEpoch;
-        this.threads = threads;
+        this.compute = compute;
         this.listeners = listeners;
     }
 
@@ -51,7 +52,7 @@ final class EvaluationCadence implements StepCadence {
     }
 
     private Evaluator.Result evaluate(String what, float[] params) {
-        return SparkFailure.during(what, run.checkpoints(), () -> Evaluator.evaluate(jsc, test, run.model(), params, threads));
+        return SparkFailure.during(what, run.checkpoints(), () -> Evaluator.evaluate(jsc, test, run.model(), params, compute));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.TaskCompute;
+import org.adanspark.spark.runtime.ComputeThreads;
 import java.io.Serializable;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.FeatureBlock;
@@ -57,7 +59,7 @@ public final class Evaluator {
      */
     public static double accuracy(JavaSparkContext jsc, BlockDataset data, String modelJson, float[] params) {
         ModelHandle model = ModelHandle.of(modelJson, data.dim());
-        return evaluate(jsc, data, model, params, ComputeThreads.resolve(0, jsc.getConf())).accuracy();
+        return evaluate(jsc, data, model, params, TaskCompute.of(jsc.getConf())).accuracy();
     }
 
     /**
@@ -69,7 +71,7 @@ public final class Evaluator {
      * @return accuracy and mean log-loss over all rows
      */
     public static Result evaluate(JavaSparkContext jsc, BlockDataset data, String modelJson, float[] params) {
-        return evaluate(jsc, data, ModelHandle.of(modelJson, data.dim()), params, ComputeThreads.resolve(0, jsc.getConf()));
+        return evaluate(jsc, data, ModelHandle.of(modelJson, data.dim()), params, TaskCompute.of(jsc.getConf()));
     }
 
     /**
@@ -77,14 +79,14 @@ public final class Evaluator {
      * @param data a classification data set
      * @param model the network; its output layer gives class probabilities
      * @param params θ
-     * @param computeThreads ND4J threads per task ({@link ComputeThreads})
+     * @param compute the threads and BLAS kernel each task computes with
      * @return accuracy and mean log-loss over all rows
      */
     public static Result evaluate(JavaSparkContext jsc, BlockDataset data, ModelHandle model, float[] params,
-                                  int computeThreads) {
+                                  TaskCompute compute) {
         Broadcast<float[]> theta = jsc.broadcast(params.clone());
         try {
-            double[] sums = data.blocks().map(block -> sums(block, model, theta.value(), computeThreads))
+            double[] sums = data.blocks().map(block -> sums(block, model, theta.value(), compute))
                     .reduce(Evaluator::add);
             return Result.of(sums, data.labelKind() == LabelKind.NEXT_TOKEN);
         } finally {
@@ -112,15 +114,15 @@ public final class Evaluator {
      * @param block the block
      * @param model the network
      * @param params θ
-     * @param computeThreads ND4J threads
+     * @param compute the threads and BLAS kernel to compute with
      * @return {correct predictions, summed −ln p(label), predictions} over the block: one prediction per
      *     row, or one per position of a token window
      */
-    public static double[] sums(FeatureBlock block, ModelHandle model, float[] params, int computeThreads) {
+    public static double[] sums(FeatureBlock block, ModelHandle model, float[] params, TaskCompute compute) {
         if (block.rows() == 0) {
             return new double[3];
         }
-        ComputeThreads.apply(computeThreads);
+        compute.enter();
         int device = TaskDevice.bindCurrentTask();
         try (ModelHandle.Lease lease = model.lease(params, device)) {
             Network net = lease.network();

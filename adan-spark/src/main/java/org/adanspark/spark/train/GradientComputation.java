@@ -1,5 +1,7 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.TaskCompute;
+import org.adanspark.spark.runtime.ComputeThreads;
 import java.io.Serializable;
 import org.adanspark.spark.comm.FaultInjector;
 import org.adanspark.spark.comm.PartialSum;
@@ -31,10 +33,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param seed the run's seed
  * @param plan which examples each step uses
  * @param faults injected failures (tests), usually none
- * @param computeThreads ND4J threads per task
+ * @param compute the threads and BLAS kernel each task computes with
  */
 public record GradientComputation(ModelHandle model, int numParams, int numOutputs, int microBatch, long seed,
-                                  EpochPlan plan, FaultInjector faults, int computeThreads) implements Serializable {
+                                  EpochPlan plan, FaultInjector faults, TaskCompute compute) implements Serializable {
 
     /**
      * @param block the partition's examples
@@ -61,7 +63,7 @@ public record GradientComputation(ModelHandle model, int numParams, int numOutpu
             int[] order = EpochPlan.order(seed, epoch, p, block.rows());
             int width = block.inputWidth();
             int positions = block.positions();
-            ComputeThreads.apply(computeThreads);
+            compute.enter();
             int device = TaskDevice.bindCurrentTask();
             try (ModelHandle.Lease lease = model.lease(theta, device)) {
                 Network net = lease.network();

@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.TaskCompute;
 import java.util.ArrayList;
 import java.util.List;
 import org.adanspark.spark.comm.FaultInjector;
@@ -25,7 +26,7 @@ final class JobExecution implements Execution {
     private final JavaSparkContext jsc;
     private final RunPlan settings;
     private final BlockDataset test;
-    private final int threads;
+    private final TaskCompute compute;
     private final List<TrainingListener> listeners;
 
     /**
@@ -35,11 +36,11 @@ final class JobExecution implements Execution {
      * @param threads compute threads per task
      * @param listeners who receives the progress
      */
-    JobExecution(JavaSparkContext jsc, RunPlan settings, BlockDataset test, int threads, List<TrainingListener> listeners) {
+    JobExecution(JavaSparkContext jsc, RunPlan settings, BlockDataset test, TaskCompute compute, List<TrainingListener> listeners) {
         this.jsc = jsc;
         this.settings = settings;
         this.test = test;
-        this.threads = threads;
+        this.compute = compute;
         this.listeners = listeners;
     }
 
@@ -54,12 +55,12 @@ final class JobExecution implements Execution {
                 ? new TreeGradientReduce() : new ShardedGradientReduce(run.state().plan());
         LOG.info("jobs execution: a Spark job per step, {} all-reduce, the optimizer's {} shards on the driver",
                 reduction.name(), run.state().numShards());
-        StepExecutor executor = new JobStepExecutor(jsc, run, reduction, new FaultInjector(settings.failSteps()), threads);
-        EvaluationCadence evaluation = new EvaluationCadence(jsc, run, test, settings.evaluateEveryEpoch(), threads,
+        StepExecutor executor = new JobStepExecutor(jsc, run, reduction, new FaultInjector(settings.failSteps()), compute);
+        EvaluationCadence evaluation = new EvaluationCadence(jsc, run, test, settings.evaluateEveryEpoch(), compute,
                 listeners);
         List<StepCadence> cadences = new ArrayList<>();
         if (run.checkpoints() != null) {
-            cadences.add(new CheckpointCadence(run, settings, settings.checkpointEvery(), threads));
+            cadences.add(new CheckpointCadence(run, settings, settings.checkpointEvery(), compute));
         }
         cadences.add(evaluation);
 

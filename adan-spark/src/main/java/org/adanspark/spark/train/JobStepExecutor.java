@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.TaskCompute;
 import org.adanspark.optim.NonFiniteGradientException;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
@@ -34,12 +35,12 @@ final class JobStepExecutor implements StepExecutor {
      * @param run the run as set up
      * @param reduction how the gradient comes to the driver
      * @param faults injected failures (tests), usually none
-     * @param threads compute threads per task
+     * @param compute the threads and BLAS kernel each task computes with
      */
-    JobStepExecutor(JavaSparkContext jsc, TrainingRun run, GradientReduce reduction, FaultInjector faults, int threads) {
+    JobStepExecutor(JavaSparkContext jsc, TrainingRun run, GradientReduce reduction, FaultInjector faults, TaskCompute compute) {
         this.jsc = jsc;
         this.train = run.train();
-        this.computation = run.gradientComputation(faults, threads);
+        this.computation = run.gradientComputation(faults, compute);
         this.totalSteps = run.totalSteps();
         this.faults = faults;
         this.reduction = reduction;

@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.Nd4jVariant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

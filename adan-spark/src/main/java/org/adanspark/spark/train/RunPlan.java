@@ -1,5 +1,10 @@
 package org.adanspark.spark.train;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import com.typesafe.config.ConfigObject;
+import org.adanspark.spark.runtime.BlasKernel;
+import org.adanspark.spark.runtime.ComputeThreads;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -55,6 +60,7 @@ public final class RunPlan implements Serializable {
     private String execution;
     private final Duration barrierTimeout;
     private final int computeThreads;
+    private final String blasKernel;
     private boolean evaluateEveryEpoch;
     private final Duration progressInterval;
     private String checkpointDir;
@@ -64,6 +70,7 @@ public final class RunPlan implements Serializable {
     private final String metricsOut;
     private final String saveModel;
     private final String master;
+    private final Map<String, String> sparkConf;
     private final String appName;
     private final Set<Long> failSteps;
 
@@ -96,6 +103,8 @@ public final class RunPlan implements Serializable {
         execution = a.getString("adan.train.execution").trim().toLowerCase(Locale.ROOT);
         barrierTimeout = a.getDuration("adan.train.barrier-timeout");
         computeThreads = a.getInt("adan.train.compute-threads");
+        blasKernel = BlasKernel.canonical(a.getString("adan.train.blas-kernel"),
+                "adan.train.blas-kernel (--blas-kernel)");
         evaluateEveryEpoch = a.getBoolean("adan.train.evaluate-every-epoch");
         progressInterval = a.getDuration("adan.train.progress-interval");
         checkpointDir = blankToNull(a.getString("adan.checkpoint.dir"));
@@ -105,6 +114,7 @@ public final class RunPlan implements Serializable {
         metricsOut = blankToNull(a.getString("adan.output.metrics"));
         saveModel = blankToNull(a.getString("adan.output.model"));
         master = blankToNull(a.getString("adan.spark.master"));
+        sparkConf = sparkProperties(a.getObject(SPARK_CONF));
         appName = a.getString("adan.spark.app-name");
         failSteps = new HashSet<>(a.getLongList("adan.debug.fail-first-attempt-at-steps"));
         validate(key -> key);
@@ -135,6 +145,7 @@ public final class RunPlan implements Serializable {
         execution = o.execution;
         barrierTimeout = o.barrierTimeout;
         computeThreads = o.computeThreads;
+        blasKernel = o.blasKernel;
         evaluateEveryEpoch = o.evaluateEveryEpoch;
         progressInterval = o.progressInterval;
         checkpointDir = o.checkpointDir;
@@ -144,6 +155,7 @@ public final class RunPlan implements Serializable {
         metricsOut = o.metricsOut;
         saveModel = o.saveModel;
         master = o.master;
+        sparkConf = o.sparkConf;
         appName = o.appName;
         failSteps = o.failSteps;
     }
@@ -280,7 +292,7 @@ public final class RunPlan implements Serializable {
         if (config.hasPath("adan")) {
             for (Map.Entry<String, ConfigValue> e : config.getConfig("adan").entrySet()) {
                 String key = "adan." + e.getKey();
-                if (!reference.hasPathOrNull(key)) {
+                if (!reference.hasPathOrNull(key) && !key.startsWith(SPARK_CONF + ".")) { // Spark's own names
                     unknown.add(key + describeOrigin(e.getValue()));
                 }
             }
@@ -405,6 +417,14 @@ public final class RunPlan implements Serializable {
         return computeThreads;
     }
 
+    /**
+     * @return the OpenBLAS kernel every task computes with, in OpenBLAS's spelling, or {@code auto}
+     *     ({@link BlasKernel})
+     */
+    public String blasKernel() {
+        return blasKernel;
+    }
+
     /** @return whether to evaluate after each epoch */
     public boolean evaluateEveryEpoch() {
         return evaluateEveryEpoch;
@@ -448,6 +468,35 @@ public final class RunPlan implements Serializable {
     /** @return the Spark master, or null for spark-submit's / local */
     public String master() {
         return master;
+    }
+
+    /**
+     * @return Spark properties for the session this run starts ({@code adan.spark.conf}, {@code --conf
+     *     spark.KEY=VALUE}), in the order given; empty when none
+     */
+    public Map<String, String> sparkConf() {
+        return sparkConf;
+    }
+
+    /** The object of Spark properties, whose keys are Spark's names rather than ours. */
+    private static final String SPARK_CONF = "adan.spark.conf";
+
+    /** {@code adan.spark.conf}: its keys are Spark property names, taken whole (they contain dots). */
+    private static Map<String, String> sparkProperties(ConfigObject conf) {
+        Map<String, String> out = new LinkedHashMap<>();
+        conf.forEach((key, value) -> {
+            if (!key.startsWith("spark.")) {
+                throw new IllegalArgumentException("adan.spark.conf holds Spark properties, whose names start with"
+                        + " 'spark.', got '" + key + "'");
+            }
+            Object v = value.unwrapped();
+            if (v instanceof Map || v instanceof List) {
+                throw new IllegalArgumentException("adan.spark.conf.\"" + key + "\" must be a single value, got "
+                        + value.render());
+            }
+            out.put(key, String.valueOf(v));
+        });
+        return Collections.unmodifiableMap(out);
     }
 
     /** @return the application name */

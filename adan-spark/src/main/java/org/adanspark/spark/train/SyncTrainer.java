@@ -1,5 +1,8 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.BlasKernel;
+import org.adanspark.spark.runtime.TaskCompute;
+import org.adanspark.spark.runtime.ComputeThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -136,10 +139,19 @@ public final class SyncTrainer {
 
     private TrainResult fit(TrainTestData data, Objective objective, boolean paramsToDriver) {
         String callersDescription = jsc.getLocalProperty("spark.job.description");
+        BlasKernel.pin(settings.blasKernel()); // in a JVM that has not loaded OpenBLAS yet
         int threads = ComputeThreads.resolve(settings.computeThreads(), jsc.getConf());
         AutoCloseable held = ComputeThreads.hold(threads);
+        TaskCompute compute = new TaskCompute(threads, settings.blasKernel());
         try {
-            return train(data, objective, threads, paramsToDriver);
+            if (jsc.isLocal()) { // this JVM computes the gradients: say so before Spark starts a task
+                try {
+                    BlasKernel.check(compute.blasKernel());
+                } catch (IllegalStateException e) {
+                    throw new ConfigurationException(e.getMessage(), e);
+                }
+            }
+            return train(data, objective, compute, paramsToDriver);
         } finally {
             jsc.setJobDescription(callersDescription); // each step's job was described in the Spark UI
             try {
@@ -150,10 +162,10 @@ public final class SyncTrainer {
         }
     }
 
-    private TrainResult train(TrainTestData data, Objective objective, int threads, boolean paramsToDriver) {
+    private TrainResult train(TrainTestData data, Objective objective, TaskCompute compute, boolean paramsToDriver) {
         long wallStart = System.nanoTime();
         boolean barrier = settings.execution().equals("barrier");
-        TrainingRun run = setUp(data, objective, threads, !barrier);
+        TrainingRun run = setUp(data, objective, compute, !barrier);
         LOG.info("training {} on {}: {} parameters, {} steps of {} examples ({} per epoch), {}, {}",
                 settings.model(), run.train(), run.layout().totalLength(), run.totalSteps(), settings.globalBatch(),
                 run.plan().stepsPerEpoch(), settings.optimizer(), run.schedule());
@@ -163,12 +175,12 @@ public final class SyncTrainer {
         }
         BlockDataset test = objective.isClassification() ? data.test() : null;
         Execution execution = barrier
-                ? new BarrierExecution(jsc, settings, test, threads, listeners, paramsToDriver)
-                : new JobExecution(jsc, settings, test, threads, listeners);
+                ? new BarrierExecution(jsc, settings, test, compute, listeners, paramsToDriver)
+                : new JobExecution(jsc, settings, test, compute, listeners);
         TrainingOutcome o = execution.train(run);
         RunSummary summary = new RunSummary(o.steps(), o.steps() - run.firstStep(), o.skippedSteps(), o.testAccuracy(),
                 o.lastLoss(), (System.nanoTime() - wallStart) / 1e9, o.paramsSha256(), run.layout().totalLength(),
-                o.emaTestAccuracy());
+                o.emaTestAccuracy(), compute.blasKernel());
         listeners.forEach(l -> l.onFinish(summary));
         return new TrainResult(o.params(), run.layout(), run.model(), summary, o.losses(),
                 run.train().dim(), run.train().numOutputs());
@@ -180,7 +192,7 @@ public final class SyncTrainer {
      * With {@code driverState} (the {@code jobs} execution) it also holds θ and the optimizer state, restored
      * from that checkpoint; without (the {@code barrier} execution) the driver allocates neither.
      */
-    private TrainingRun setUp(TrainTestData data, Objective objective, int threads, boolean driverState) {
+    private TrainingRun setUp(TrainTestData data, Objective objective, TaskCompute compute, boolean driverState) {
         BlockDataset train = data.train();
         if (data.test() != null && data.test().dim() != train.dim()) {
             throw new DataValidationException(data.test().name() + " has " + data.test().dim()
@@ -242,7 +254,7 @@ public final class SyncTrainer {
             if (found.isPresent()) {
                 CheckpointStore.Restored r = found.get();
                 checkCompatible(r.position(), r.location(), model.sha256(), optimizer, layout.totalLength(), train,
-                        threads);
+                        compute);
                 if (driverState) {
                     theta = r.params();
                     state = r.state();
@@ -495,7 +507,7 @@ public final class SyncTrainer {
     }
 
     private void checkCompatible(TrainingCheckpoint p, String location, String modelSha, Optimizer optimizer,
-                                 int numParams, BlockDataset train, int threads) {
+                                 int numParams, BlockDataset train, TaskCompute compute) {
         List<String> diffs = new ArrayList<>();
         if (!p.modelSha256().equals(modelSha)) {
             diffs.add("model configuration (adan.model.spec / seed) differs: sha256 " + p.modelSha256() + " vs " + modelSha);
@@ -512,9 +524,13 @@ public final class SyncTrainer {
         if (p.numParams() != numParams) {
             diffs.add("the model had " + p.numParams() + " parameters, has " + numParams);
         }
-        if (p.computeThreads() != 0 && p.computeThreads() != threads) {
-            diffs.add("adan.train.compute-threads was " + p.computeThreads() + ", is " + threads
+        if (p.computeThreads() != 0 && p.computeThreads() != compute.threads()) {
+            diffs.add("adan.train.compute-threads was " + p.computeThreads() + ", is " + compute.threads()
                     + " (the thread count changes the bits; pass --compute-threads " + p.computeThreads() + ")");
+        }
+        if (!p.blasKernel().isEmpty() && !p.blasKernel().equals(compute.blasKernel())) {
+            diffs.add("adan.train.blas-kernel was " + p.blasKernel() + ", is " + compute.blasKernel()
+                    + " (the BLAS kernel changes the bits; pass --blas-kernel " + p.blasKernel() + ")");
         }
         if (p.partitions() != 0 && p.partitions() != train.numPartitions()) {
             diffs.add("adan.data.partitions was " + p.partitions() + ", is " + train.numPartitions()

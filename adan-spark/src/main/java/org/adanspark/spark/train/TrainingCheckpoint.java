@@ -20,10 +20,12 @@ package org.adanspark.spark.train;
  *     checkpoint predates the setting and the count is unknown
  * @param partitions the training data's partition count, which fixes the sampling and the summation shape;
  *     0 when the checkpoint predates the field
+ * @param blasKernel the OpenBLAS kernel the run computed with ({@code BlasKernel}); "" when the checkpoint
+ *     predates the setting
  */
 public record TrainingCheckpoint(long step, int epoch, int stepInEpoch, long seed, int globalBatch, String modelSha256,
                                  String optimizer, int numParams, String data, long dataRows, long skippedSteps,
-                                 int computeThreads, int partitions) implements java.io.Serializable {
+                                 int computeThreads, int partitions, String blasKernel) implements java.io.Serializable {
 
     /**
      * This run's position at another step: what the barrier execution's task 0 records in each checkpoint
@@ -36,6 +38,7 @@ public record TrainingCheckpoint(long step, int epoch, int stepInEpoch, long see
      */
     public TrainingCheckpoint at(long step, int stepsPerEpoch, long skipped) {
         return new TrainingCheckpoint(step, (int) (step / stepsPerEpoch), (int) (step % stepsPerEpoch), seed, globalBatch,
-                modelSha256, optimizer, numParams, data, dataRows, skipped, computeThreads, partitions);
+                modelSha256, optimizer, numParams, data, dataRows, skipped, computeThreads, partitions,
+                blasKernel);
     }
 }

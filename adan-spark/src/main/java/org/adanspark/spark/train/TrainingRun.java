@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.TaskCompute;
 import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
@@ -45,12 +46,13 @@ public record TrainingRun(BlockDataset train, ModelHandle model, ParamLayout lay
      * TrainingCheckpoint#at} moves it to a step.
      *
      * @param settings the run's settings (seed, global batch, data name)
-     * @param threads compute threads per task, recorded for the resume check
+     * @param compute the threads and BLAS kernel, recorded for the resume check
      * @return the position
      */
-    public TrainingCheckpoint position(RunPlan settings, int threads) {
+    public TrainingCheckpoint position(RunPlan settings, TaskCompute compute) {
         return new TrainingCheckpoint(0, 0, 0, settings.seed(), settings.globalBatch(), model.sha256(), optimizer.name(),
-                layout.totalLength(), settings.data().toString(), train.rows(), 0, threads, train.numPartitions());
+                layout.totalLength(), settings.data().toString(), train.rows(), 0, compute.threads(), train.numPartitions(),
+                compute.blasKernel());
     }
 
     /** @return whether the run keeps a model EMA beside its optimizer */
@@ -70,11 +72,11 @@ public record TrainingRun(BlockDataset train, ModelHandle model, ParamLayout lay
 
     /**
      * @param faults injected failures (tests), usually none
-     * @param threads ND4J threads per task
+     * @param compute the threads and BLAS kernel each task computes with
      * @return each partition's gradient computation for this run
      */
-    public GradientComputation gradientComputation(FaultInjector faults, int threads) {
+    public GradientComputation gradientComputation(FaultInjector faults, TaskCompute compute) {
         return new GradientComputation(model, layout.totalLength(), train.numOutputs(), microBatch, seed, plan, faults,
-                threads);
+                compute);
     }
 }

@@ -147,6 +147,67 @@ class TrainMainTest {
         assertEquals(0, TrainMain.run(new String[] {"--help"}));
     }
 
+    /** A small barrier run on MNIST with the given extra flags; returns its final metrics line. */
+    private Config barrierRun(String name, String... extra) throws IOException {
+        Path metrics = tmp.resolve(name + ".jsonl");
+        List<String> args = new java.util.ArrayList<>(List.of("--data", "mnist", "--model", "mlp:16",
+            "--global-batch", "1000", "--epochs", "1", "--master", "local[2]", "--execution", "barrier",
+            "--conf", "adan.data.train-limit=3000", "--conf", "adan.data.test-limit=500",
+            "--metrics-out", metrics.toString()));
+        args.addAll(List.of(extra));
+        assertEquals(0, TrainMain.run(args.toArray(String[]::new)), String.join(" ", args));
+        List<String> lines = Files.readAllLines(metrics);
+        return ConfigFactory.parseString(lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void sparkPropertiesGivenWithConfReachTheSessionAndTheDataPlaneKeepsTheBits() throws IOException {
+        Config plain = barrierRun("plain");
+        assertEquals("Haswell", plain.getString("blas_kernel"), "the final line records the kernel");
+        // spark.authenticate and spark.authenticate.secret nest as HOCON paths: they must be taken whole
+        Config secured = barrierRun("secured", "--conf", "spark.authenticate=true", "--conf",
+            "spark.authenticate.secret=a-secret", "--conf", "spark.network.crypto.enabled=true",
+            "--conf", "spark.app.name=adan-secured");
+        assertEquals(plain.getString("params_sha256"), secured.getString("params_sha256"),
+            "an authenticated, encrypted data plane carries the same numbers");
+    }
+
+    @Test
+    void confThatCannotBeParsedIsOneLineWithStatusTwo() {
+        String line = onlyErrorLine(new String[] {"--conf", "adan.train.epochs=1", "--conf", "adan.train.epochs.x=2"}, 2);
+        assertTrue(line.startsWith("adan-train: --conf: keys that cannot be set together"), line);
+        line = onlyErrorLine(new String[] {"--conf", "spark.authenticate"}, 2);
+        assertEquals("adan-train: --conf needs KEY=VALUE, got 'spark.authenticate'", line);
+    }
+
+    @Test
+    void aBlasKernelOtherThanTheLoadedOneIsRefusedByNameAndSoIsAResumeWithAnotherKernel() throws IOException {
+        String line = onlyErrorLine(new String[] {"--blas-kernel", "Skylake"}, 2);
+        assertTrue(line.startsWith("adan-train: adan.train.blas-kernel (--blas-kernel) must be an OpenBLAS x86-64 kernel"),
+                line);
+        assertTrue(line.endsWith("or auto, got 'Skylake'"), line);
+        // this test JVM loaded OpenBLAS with Haswell (surefire's environment, and BlasKernel's pin): a run that
+        // asks for another kernel cannot have it here, and says so before it trains
+        String[] other = {"--data", "mnist", "--model", "mlp:16", "--global-batch", "1000", "--max-steps", "1",
+            "--master", "local[2]", "--conf", "adan.data.train-limit=3000", "--conf", "adan.data.test-limit=500",
+            "--blas-kernel", "skylakex"};
+        line = onlyErrorLine(other, 2);
+        assertTrue(line.startsWith("adan-train: OpenBLAS in this JVM computes with its Haswell kernel, not the run's"
+                + " SkylakeX"), line);
+        assertTrue(line.contains("OPENBLAS_CORETYPE=SkylakeX and DNNL_MAX_CPU_ISA=AVX512_CORE"), line);
+        // a checkpoint records its kernel; a resume under another one is refused naming both
+        Path checkpoints = tmp.resolve("ck-kernel");
+        barrierRun("first", "--checkpoint-dir", checkpoints.toString(), "--max-steps", "2");
+        String[] resume = {"--data", "mnist", "--model", "mlp:16", "--global-batch", "1000", "--epochs", "1",
+            "--master", "local[2]", "--conf", "adan.data.train-limit=3000", "--conf", "adan.data.test-limit=500",
+            "--checkpoint-dir", checkpoints.toString(), "--resume", "--blas-kernel", "auto"};
+        line = onlyErrorLine(resume, 1);
+        assertTrue(line.contains("adan.train.blas-kernel was Haswell, is auto (the BLAS kernel changes the bits;"
+                + " pass --blas-kernel Haswell)"), line);
+        assertTrue(Files.readString(checkpoints.resolve("step-000000002/training.json")).contains("\"blas_kernel\" : \"Haswell\""),
+                "the checkpoint records the kernel");
+    }
+
     @Test
     void badDataExitsWithThree() throws IOException {
         Path csv = tmp.resolve("bad.csv");

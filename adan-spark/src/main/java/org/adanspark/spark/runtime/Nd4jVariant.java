@@ -1,4 +1,4 @@
-package org.adanspark.spark.train;
+package org.adanspark.spark.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,8 +10,8 @@ import java.util.Properties;
  * build of nd4j-native's natives ({@code nd4j.extension} in the POM, {@code -onednn} by default), and
  * JavaCPP loads the natives of {@code linux-x86_64} plus the extension in
  * {@code org.bytedeco.javacpp.platform.extension}; without it JavaCPP would look for the plain build, which
- * is not on the classpath. Every class through which the trainer, the tasks and the fitted models first
- * reach ND4J ({@link Network}, {@link ComputeThreads}, {@code TrainMain}) calls {@link #select()} in its
+ * is not on the classpath. The same hook pins the BLAS kernel this JVM was asked for ({@link BlasKernel}). Every class through which the trainer, the tasks and the fitted models first
+ * reach ND4J ({@code Network}, {@link ComputeThreads}, {@code TrainMain}) calls {@link #select()} in its
  * static initialiser, so executors need no flag. A value the JVM already has (a user's {@code -D}) wins.
  * See docs/ARCHITECTURE.md, "Executor compute".
  */
@@ -32,6 +32,7 @@ public final class Nd4jVariant {
                 System.setProperty(PROPERTY, BUILT);
             }
         }
+        BlasKernel.pinRequested(); // also before OpenBLAS loads
     }
 
     /** @return the variant this build carries: {@code ""} (plain), {@code "-onednn"}, … */

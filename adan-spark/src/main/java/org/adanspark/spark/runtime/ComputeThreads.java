@@ -1,4 +1,4 @@
-package org.adanspark.spark.train;
+package org.adanspark.spark.runtime;
 
 import org.apache.spark.SparkConf;
 import org.nd4j.linalg.factory.Nd4j;
