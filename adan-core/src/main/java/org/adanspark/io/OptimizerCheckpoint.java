@@ -424,13 +424,14 @@ public final class OptimizerCheckpoint {
         for (int slot = 0; slot < shard.slotNames().size(); slot++) {
             String name = shard.slotNames().get(slot);
             int values = shard.slotLength(slot);
+            int base = shard.slotBase(slot);
             for (int from = 0; from < values; from += IO_CHUNK_ELEMENTS) {
                 int n = Math.min(IO_CHUNK_ELEMENTS, values - from);
                 buf.clear();
                 if (shard.precision() == Precision.FLOAT32) {
-                    buf.asFloatBuffer().put(shard.slot32(name), from, n);
+                    buf.asFloatBuffer().put(shard.slot32(name), base + from, n);
                 } else {
-                    buf.asDoubleBuffer().put(shard.slot64(name), from, n);
+                    buf.asDoubleBuffer().put(shard.slot64(name), base + from, n);
                 }
                 out.write(buf.array(), 0, n * bytes);
             }

@@ -209,13 +209,14 @@ public final class Adafactor extends AbstractOptimizer {
     /** The shard's part of the factors slot, as it stands before this step. */
     private double[] oldFactors(ShardState shard) {
         double[] old = new double[shard.slotLength(fSlot)];
+        int fb = shard.slotBase(fSlot);
         if (shard.precision() == Precision.FLOAT32) {
             float[] f = shard.slot32(fSlot);
             for (int i = 0; i < old.length; i++) {
-                old[i] = f[i];
+                old[i] = f[fb + i];
             }
         } else {
-            System.arraycopy(shard.slot64(fSlot), 0, old, 0, old.length);
+            System.arraycopy(shard.slot64(fSlot), fb, old, 0, old.length);
         }
         return old;
     }
@@ -413,6 +414,7 @@ public final class Adafactor extends AbstractOptimizer {
     public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
         double c = d.clip();
         double[] m = mSlot >= 0 ? shard.slot64(mSlot) : null;
+        int mb = mSlot >= 0 ? shard.slotBase(mSlot) : 0; // m is full: shared by the shards of one process
         double[] v = shard.slot64(vSlot);
         double[] f = d.perTensorValues();
         for (Segment s = new Segment(shard, d); s.next(); ) {
@@ -425,20 +427,21 @@ public final class Adafactor extends AbstractOptimizer {
                     double vhat = s.matrix ? rr * f[col] : v[s.vAt + j];
                     double update = g[go + i] * c / Math.sqrt(vhat) * s.scale;
                     if (m != null) {
-                        m[i] = beta1 * m[i] + (1 - beta1) * update;
-                        update = m[i];
+                        m[mb + i] = beta1 * m[mb + i] + (1 - beta1) * update;
+                        update = m[mb + i];
                     }
                     p[po + i] = p[po + i] * keep - s.alpha * update;
                 }
             }
         }
-        System.arraycopy(f, shard.slotOffset(fSlot), shard.slot64(fSlot), 0, shard.slotLength(fSlot));
+        System.arraycopy(f, shard.slotOffset(fSlot), shard.slot64(fSlot), shard.slotBase(fSlot), shard.slotLength(fSlot));
     }
 
     @Override
     public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
         float c = (float) d.clip();
         float[] m = mSlot >= 0 ? shard.slot32(mSlot) : null;
+        int mb = mSlot >= 0 ? shard.slotBase(mSlot) : 0; // m is full: shared by the shards of one process
         float[] v = shard.slot32(vSlot);
         float b1 = (float) beta1;
         float omb1 = (float) (1 - beta1);
@@ -456,16 +459,16 @@ public final class Adafactor extends AbstractOptimizer {
                     double grad = g[go + i] * c;
                     float update = (float) (grad / Math.sqrt(vhat)) * scale;
                     if (m != null) {
-                        m[i] = b1 * m[i] + omb1 * update;
-                        update = m[i];
+                        m[mb + i] = b1 * m[mb + i] + omb1 * update;
+                        update = m[mb + i];
                     }
                     p[po + i] = p[po + i] * keep - alpha * update;
                 }
             }
         }
         float[] own = shard.slot32(fSlot);
-        for (int i = 0; i < own.length; i++) {
-            own[i] = (float) f[shard.slotOffset(fSlot) + i];
+        for (int i = 0, fb = shard.slotBase(fSlot); i < shard.slotLength(fSlot); i++) {
+            own[fb + i] = (float) f[shard.slotOffset(fSlot) + i];
         }
     }
 
@@ -496,7 +499,7 @@ public final class Adafactor extends AbstractOptimizer {
         int rStart;
         int cStart;
         double invSumR;
-        /** Where the vector's element 0 would sit in the shard's v slice. */
+        /** Where the vector's element 0 would sit in the shard's v array. */
         int vAt;
         double alpha;
         double scale;
@@ -509,7 +512,7 @@ public final class Adafactor extends AbstractOptimizer {
             this.factors = spaces.get(fSlot);
             this.vector = spaces.get(vSlot);
             this.base = plan.shardOffset(shard.shard());
-            this.vBase = shard.slotOffset(vSlot);
+            this.vBase = shard.slotOffset(vSlot) - shard.slotBase(vSlot); // v is full when no tensor factors
             this.first = plan.firstSegment(shard.shard());
             this.k = first - 1;
             this.end = plan.endSegment(shard.shard());

@@ -76,15 +76,15 @@ abstract class AdamFamily extends AbstractOptimizer {
     @Override
     public void apply(ShardState shard, double[] params, int paramsOffset, double[] grads, int gradsOffset,
                       StepDecision decision) {
-        AdamKernels.apply64(shard, params, paramsOffset, grads, gradsOffset, decision, beta1, beta2, eps, weightDecay,
-                decoupled, updateClip);
+        shard.aligned(params, paramsOffset, grads, gradsOffset, true, (p, g) -> AdamKernels.apply64(shard, p, g, decision,
+                beta1, beta2, eps, weightDecay, decoupled, updateClip));
     }
 
     @Override
     public void apply(ShardState shard, float[] params, int paramsOffset, float[] grads, int gradsOffset,
                       StepDecision decision) {
-        AdamKernels.apply32(shard, params, paramsOffset, grads, gradsOffset, decision, beta1, beta2, eps, weightDecay,
-                decoupled, updateClip);
+        shard.aligned(params, paramsOffset, grads, gradsOffset, true, (p, g) -> AdamKernels.apply32(shard, p, g, decision,
+                beta1, beta2, eps, weightDecay, decoupled, updateClip));
     }
 
     /**

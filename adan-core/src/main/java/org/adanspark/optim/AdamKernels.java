@@ -39,11 +39,37 @@ final class AdamKernels {
         };
     }
 
-    static void apply64(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d,
+    /**
+     * Adam's moments over {@code [from, to)} of m, v and g indexed alike, in a loop of their own that HotSpot
+     * vectorises: m ← β1 m + (1−β1) ĝ, v ← β2 v + (1−β2) ĝ², ĝ = g · clip (LAMB's and SET-Adam's first pass,
+     * whose ordered sums follow in a scalar loop).
+     */
+    static void moments(double[] m, double[] v, double[] g, int from, int to, double clip, double beta1,
+                        double beta2) {
+        double omb1 = 1 - beta1;
+        double omb2 = 1 - beta2;
+        for (int i = from; i < to; i++) {
+            double gi = g[i] * clip;
+            m[i] = beta1 * m[i] + omb1 * gi;
+            v[i] = beta2 * v[i] + omb2 * gi * gi;
+        }
+    }
+
+    /** Float32 twin of {@link #moments(double[], double[], double[], int, int, double, double, double)}. */
+    static void moments(float[] m, float[] v, float[] g, int from, int to, float clip, float b1, float b2,
+                        float omb1, float omb2) {
+        for (int i = from; i < to; i++) {
+            float gi = g[i] * clip;
+            m[i] = b1 * m[i] + omb1 * gi;
+            v[i] = b2 * v[i] + omb2 * gi * gi;
+        }
+    }
+
+    static void apply64(ShardState shard, double[] p, double[] g, StepDecision d,
                         double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
                         double updateClip) {
         if (updateClip > 0) {
-            applyClipped64(shard, p, po, g, go, d, beta1, beta2, eps, weightDecay, decoupled, updateClip);
+            applyClipped64(shard, p, g, d, beta1, beta2, eps, weightDecay, decoupled, updateClip);
             return;
         }
         double clip = d.clip();
@@ -55,24 +81,24 @@ final class AdamKernels {
         double omb2 = 1 - beta2;
         double[] m = shard.slot64(M);
         double[] v = shard.slot64(V);
-        int len = shard.length();
-        for (int i = 0; i < len; i++) {
-            double pi = p[po + i];
-            double gi = g[go + i] * clip + l2 * pi;
+        int o = shard.base(), end = o + shard.length();
+        for (int i = o; i < end; i++) {
+            double pi = p[i];
+            double gi = g[i] * clip + l2 * pi;
             double mi = beta1 * m[i] + omb1 * gi;
             double vi = beta2 * v[i] + omb2 * gi * gi;
             double denom = Math.sqrt(vi) / bc2Sqrt + eps;
-            p[po + i] = pi * decay + negStepSize * mi / denom;
+            p[i] = pi * decay + negStepSize * mi / denom;
             m[i] = mi;
             v[i] = vi;
         }
     }
 
-    static void apply32(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d,
+    static void apply32(ShardState shard, float[] p, float[] g, StepDecision d,
                         double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
                         double updateClip) {
         if (updateClip > 0) {
-            applyClipped32(shard, p, po, g, go, d, beta1, beta2, eps, weightDecay, decoupled, updateClip);
+            applyClipped32(shard, p, g, d, beta1, beta2, eps, weightDecay, decoupled, updateClip);
             return;
         }
         float negStepSize = (float) d.scalar(NEG_STEP);
@@ -83,21 +109,21 @@ final class AdamKernels {
         float omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2), c = (float) d.clip();
         float[] m = shard.slot32(M);
         float[] v = shard.slot32(V);
-        int len = shard.length();
-        for (int i = 0; i < len; i++) {
-            float pi = p[po + i];
-            float gi = g[go + i] * c + l2 * pi;
+        int o = shard.base(), end = o + shard.length();
+        for (int i = o; i < end; i++) {
+            float pi = p[i];
+            float gi = g[i] * c + l2 * pi;
             float mi = b1 * m[i] + omb1 * gi;
             float vi = b2 * v[i] + omb2 * gi * gi;
             float denom = (float) Math.sqrt(vi) / bc2Sqrt + e;
-            p[po + i] = pi * decay + negStepSize * mi / denom;
+            p[i] = pi * decay + negStepSize * mi / denom;
             m[i] = mi;
             v[i] = vi;
         }
     }
 
     /** Clipped Adam: the normalised update {@code u = (m / c1) / denom}, each coordinate clipped to [-D, D]. */
-    private static void applyClipped64(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d,
+    private static void applyClipped64(ShardState shard, double[] p, double[] g, StepDecision d,
                                        double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
                                        double bound) {
         double clip = d.clip();
@@ -110,20 +136,20 @@ final class AdamKernels {
         double omb2 = 1 - beta2;
         double[] m = shard.slot64(M);
         double[] v = shard.slot64(V);
-        int len = shard.length();
-        for (int i = 0; i < len; i++) {
-            double pi = p[po + i];
-            double gi = g[go + i] * clip + l2 * pi;
+        int o = shard.base(), end = o + shard.length();
+        for (int i = o; i < end; i++) {
+            double pi = p[i];
+            double gi = g[i] * clip + l2 * pi;
             double mi = beta1 * m[i] + omb1 * gi;
             double vi = beta2 * v[i] + omb2 * gi * gi;
             double u = (mi / bc1) / (Math.sqrt(vi) / bc2Sqrt + eps);
-            p[po + i] = pi * decay + negLr * Math.max(-bound, Math.min(bound, u));
+            p[i] = pi * decay + negLr * Math.max(-bound, Math.min(bound, u));
             m[i] = mi;
             v[i] = vi;
         }
     }
 
-    private static void applyClipped32(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d,
+    private static void applyClipped32(ShardState shard, float[] p, float[] g, StepDecision d,
                                        double beta1, double beta2, double eps, double weightDecay, boolean decoupled,
                                        double bound) {
         float negLr = (float) -d.lr();
@@ -135,14 +161,14 @@ final class AdamKernels {
         float omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2), c = (float) d.clip();
         float[] m = shard.slot32(M);
         float[] v = shard.slot32(V);
-        int len = shard.length();
-        for (int i = 0; i < len; i++) {
-            float pi = p[po + i];
-            float gi = g[go + i] * c + l2 * pi;
+        int o = shard.base(), end = o + shard.length();
+        for (int i = o; i < end; i++) {
+            float pi = p[i];
+            float gi = g[i] * c + l2 * pi;
             float mi = b1 * m[i] + omb1 * gi;
             float vi = b2 * v[i] + omb2 * gi * gi;
             float u = (mi / bc1) / ((float) Math.sqrt(vi) / bc2Sqrt + e);
-            p[po + i] = pi * decay + negLr * Math.max(lo, Math.min(hi, u));
+            p[i] = pi * decay + negLr * Math.max(lo, Math.min(hi, u));
             m[i] = mi;
             v[i] = vi;
         }

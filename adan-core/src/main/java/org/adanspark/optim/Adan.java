@@ -153,28 +153,32 @@ public final class Adan extends AbstractOptimizer {
 
     @Override
     public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
-        double clip = d.clip();
-        double[] prev = shard.slot64(PREV);
-        int len = shard.length();
-        if (d.step() == 1) { // g_{k-1} = g_k: the first difference is zero
-            for (int i = 0; i < len; i++) {
-                prev[i] = g[go + i] * clip;
+        shard.aligned(p, po, g, go, true, (pp, gg) -> {
+            double clip = d.clip();
+            double[] prev = shard.slot64(PREV);
+            int o = shard.base(), end = o + shard.length();
+            if (d.step() == 1) { // g_{k-1} = g_k: the first difference is zero
+                for (int i = o; i < end; i++) {
+                    prev[i] = gg[i] * clip;
+                }
             }
-        }
-        step64(p, po, g, go, shard.slot64(M), shard.slot64(V), shard.slot64(N), prev, len, clip, d);
+            step64(pp, gg, shard.slot64(M), shard.slot64(V), shard.slot64(N), prev, o, end, clip, d);
+        });
     }
 
     @Override
     public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
-        float clip = (float) d.clip();
-        float[] prev = shard.slot32(PREV);
-        int len = shard.length();
-        if (d.step() == 1) {
-            for (int i = 0; i < len; i++) {
-                prev[i] = g[go + i] * clip;
+        shard.aligned(p, po, g, go, true, (pp, gg) -> {
+            float clip = (float) d.clip();
+            float[] prev = shard.slot32(PREV);
+            int o = shard.base(), end = o + shard.length();
+            if (d.step() == 1) {
+                for (int i = o; i < end; i++) {
+                    prev[i] = gg[i] * clip;
+                }
             }
-        }
-        step32(p, po, g, go, shard.slot32(M), shard.slot32(V), shard.slot32(N), prev, len, clip, d);
+            step32(pp, gg, shard.slot32(M), shard.slot32(V), shard.slot32(N), prev, o, end, clip, d);
+        });
     }
 
     /*
@@ -185,21 +189,26 @@ public final class Adan extends AbstractOptimizer {
      * kernels"). A chunk's six slices (24 KiB in float32) stay in cache between its loops, so main memory
      * still sees one read and one write per array. Every value comes from the same operations in the same order
      * as in the reference (Java never contracts a*b+c into an FMA), so the result is bit-for-bit the same.
+     *
+     * Every array is indexed by the loop variable alone, never "p[i]" beside "m[i]": C2 cannot tell that
+     * arrays indexed with different offsets do not overlap, assumes a dependence and leaves the loop scalar
+     * (measured 5x slower on JDK 17 and 25). ShardState.aligned gives θ and g the slots' indexing, which a
+     * process that holds all shards has already (docs/BENCHMARKS.md, "Optimizer kernels").
      */
     private static final int CHUNK = 1024;
 
-    private void step64(double[] p, int po, double[] g, int go, double[] m, double[] v, double[] n, double[] prev,
-                        int len, double clip, StepDecision c) {
+    private void step64(double[] p, double[] g, double[] m, double[] v, double[] n, double[] prev,
+                        int from, int to, double clip, StepDecision c) {
         final double b1 = beta1, b2 = beta2, b3 = beta3;
         final double omb1 = 1 - beta1, omb2 = 1 - beta2, omb3 = 1 - beta3;
         final double bc3s = c.scalar(BC3_SQRT), e = eps, ss = c.scalar(NEG_STEP), ssd = c.scalar(NEG_STEP_DIFF);
         final double decay = c.scalar(DECAY), prox = c.scalar(PROX);
         final boolean decoupled = noProx;
-        for (int start = 0; start < len; start += CHUNK) {
-            int end = Math.min(len, start + CHUNK);
+        for (int start = from; start < to; start += CHUNK) {
+            int end = Math.min(to, start + CHUNK);
             // eq. 1: m_k and v_k; u = g_k + β2 (g_k − g_{k−1}) parked in g_prev
             for (int i = start; i < end; i++) {
-                double gi = g[go + i] * clip;
+                double gi = g[i] * clip;
                 double d = gi - prev[i];
                 m[i] = m[i] * b1 + omb1 * gi;
                 v[i] = v[i] * b2 + omb2 * d;
@@ -211,9 +220,9 @@ public final class Adan extends AbstractOptimizer {
                     double u = prev[i];
                     double ni = n[i] * b3 + (omb3 * u) * u;
                     double denom = Math.sqrt(ni) / bc3s + e;
-                    double pi = p[po + i] * decay;
+                    double pi = p[i] * decay;
                     pi = pi + (ss * m[i]) / denom;
-                    p[po + i] = pi + (ssd * v[i]) / denom;
+                    p[i] = pi + (ssd * v[i]) / denom;
                     n[i] = ni;
                 }
             } else { // θ ← (θ − η_k ∘ (m_k + β2 v_k)) / (1 + lr λ)
@@ -221,30 +230,30 @@ public final class Adan extends AbstractOptimizer {
                     double u = prev[i];
                     double ni = n[i] * b3 + (omb3 * u) * u;
                     double denom = Math.sqrt(ni) / bc3s + e;
-                    double pi = p[po + i] + (ss * m[i]) / denom;
+                    double pi = p[i] + (ss * m[i]) / denom;
                     pi = pi + (ssd * v[i]) / denom;
-                    p[po + i] = pi / prox;
+                    p[i] = pi / prox;
                     n[i] = ni;
                 }
             }
             for (int i = start; i < end; i++) {
-                prev[i] = g[go + i] * clip;
+                prev[i] = g[i] * clip;
             }
         }
     }
 
-    private void step32(float[] p, int po, float[] g, int go, float[] m, float[] v, float[] n, float[] prev,
-                        int len, float clip, StepDecision c) {
+    private void step32(float[] p, float[] g, float[] m, float[] v, float[] n, float[] prev,
+                        int from, int to, float clip, StepDecision c) {
         final float b1 = (float) beta1, b2 = (float) beta2, b3 = (float) beta3;
         final float omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2), omb3 = (float) (1 - beta3);
         final float bc3s = (float) c.scalar(BC3_SQRT), e = (float) eps;
         final float ss = (float) c.scalar(NEG_STEP), ssd = (float) c.scalar(NEG_STEP_DIFF);
         final float decay = (float) c.scalar(DECAY), prox = (float) c.scalar(PROX);
         final boolean decoupled = noProx;
-        for (int start = 0; start < len; start += CHUNK) {
-            int end = Math.min(len, start + CHUNK);
+        for (int start = from; start < to; start += CHUNK) {
+            int end = Math.min(to, start + CHUNK);
             for (int i = start; i < end; i++) {
-                float gi = g[go + i] * clip;
+                float gi = g[i] * clip;
                 float d = gi - prev[i];
                 m[i] = m[i] * b1 + omb1 * gi;
                 v[i] = v[i] * b2 + omb2 * d;
@@ -255,9 +264,9 @@ public final class Adan extends AbstractOptimizer {
                     float u = prev[i];
                     float ni = n[i] * b3 + (omb3 * u) * u;
                     float denom = (float) Math.sqrt(ni) / bc3s + e;
-                    float pi = p[po + i] * decay;
+                    float pi = p[i] * decay;
                     pi = pi + (ss * m[i]) / denom;
-                    p[po + i] = pi + (ssd * v[i]) / denom;
+                    p[i] = pi + (ssd * v[i]) / denom;
                     n[i] = ni;
                 }
             } else { // θ ← (θ − η_k ∘ (m_k + β2 v_k)) / (1 + lr λ)
@@ -265,14 +274,14 @@ public final class Adan extends AbstractOptimizer {
                     float u = prev[i];
                     float ni = n[i] * b3 + (omb3 * u) * u;
                     float denom = (float) Math.sqrt(ni) / bc3s + e;
-                    float pi = p[po + i] + (ss * m[i]) / denom;
+                    float pi = p[i] + (ss * m[i]) / denom;
                     pi = pi + (ssd * v[i]) / denom;
-                    p[po + i] = pi / prox;
+                    p[i] = pi / prox;
                     n[i] = ni;
                 }
             }
             for (int i = start; i < end; i++) {
-                prev[i] = g[go + i] * clip;
+                prev[i] = g[i] * clip;
             }
         }
     }

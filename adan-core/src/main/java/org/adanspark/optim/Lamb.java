@@ -82,6 +82,13 @@ public final class Lamb extends AbstractOptimizer {
     /** Pass 1: moves m and v, and sums θ² and r² per segment (θ is not touched yet). */
     @Override
     public ShardStatistics prepare(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        ShardStatistics[] out = new ShardStatistics[1];
+        shard.aligned(p, po, g, go, false, (pp, gg) -> out[0] = prepare64(shard, pp, gg, d));
+        return out[0];
+    }
+
+    /** The 64-bit first pass over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private ShardStatistics prepare64(ShardState shard, double[] p, double[] g, StepDecision d) {
         double bc1 = d.scalar(0);
         double bc2 = d.scalar(1);
         double clip = d.clip();
@@ -90,20 +97,20 @@ public final class Lamb extends AbstractOptimizer {
         ShardPlan plan = shard.plan();
         int s = shard.shard();
         int first = plan.firstSegment(s);
-        int base = plan.shardOffset(s);
+        int rebase = shard.base() - plan.shardOffset(s);
         double[] pSq = new double[plan.endSegment(s) - first];
         double[] rSq = new double[pSq.length];
         for (int k = first; k < plan.endSegment(s); k++) {
             double sp = 0;
             double sr = 0;
-            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
-                double gi = g[go + i] * clip;
-                double mi = beta1 * m[i] + (1 - beta1) * gi;
-                double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-                m[i] = mi;
-                v[i] = vi;
-                double pi = p[po + i];
-                double r = (mi / bc1) / (Math.sqrt(vi / bc2) + eps) + weightDecay * pi;
+            int from = plan.segmentStart(k) + rebase;
+            int to = plan.segmentEnd(k) + rebase;
+            // the moments in a loop of their own, which HotSpot vectorises; the sums, whose order is fixed,
+            // in a scalar loop over the segment while it is still in cache
+            AdamKernels.moments(m, v, g, from, to, clip, beta1, beta2);
+            for (int i = from; i < to; i++) {
+                double pi = p[i];
+                double r = (m[i] / bc1) / (Math.sqrt(v[i] / bc2) + eps) + weightDecay * pi;
                 sp += pi * pi;
                 sr += r * r;
             }
@@ -115,6 +122,13 @@ public final class Lamb extends AbstractOptimizer {
 
     @Override
     public ShardStatistics prepare(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        ShardStatistics[] out = new ShardStatistics[1];
+        shard.aligned(p, po, g, go, false, (pp, gg) -> out[0] = prepare32(shard, pp, gg, d));
+        return out[0];
+    }
+
+    /** The 32-bit first pass over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private ShardStatistics prepare32(ShardState shard, float[] p, float[] g, StepDecision d) {
         float bc1 = (float) d.scalar(0);
         float bc2 = (float) d.scalar(1);
         float b1 = (float) beta1, b2 = (float) beta2, omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2);
@@ -124,20 +138,18 @@ public final class Lamb extends AbstractOptimizer {
         ShardPlan plan = shard.plan();
         int s = shard.shard();
         int first = plan.firstSegment(s);
-        int base = plan.shardOffset(s);
+        int rebase = shard.base() - plan.shardOffset(s);
         double[] pSq = new double[plan.endSegment(s) - first];
         double[] rSq = new double[pSq.length];
         for (int k = first; k < plan.endSegment(s); k++) {
             double sp = 0;
             double sr = 0;
-            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
-                float gi = g[go + i] * c;
-                float mi = b1 * m[i] + omb1 * gi;
-                float vi = b2 * v[i] + omb2 * gi * gi;
-                m[i] = mi;
-                v[i] = vi;
-                float pi = p[po + i];
-                float r = (mi / bc1) / ((float) Math.sqrt(vi / bc2) + e) + wd * pi;
+            int from = plan.segmentStart(k) + rebase;
+            int to = plan.segmentEnd(k) + rebase;
+            AdamKernels.moments(m, v, g, from, to, c, b1, b2, omb1, omb2);
+            for (int i = from; i < to; i++) {
+                float pi = p[i];
+                float r = (m[i] / bc1) / ((float) Math.sqrt(v[i] / bc2) + e) + wd * pi;
                 sp += (double) pi * pi;
                 sr += (double) r * r;
             }
@@ -169,24 +181,34 @@ public final class Lamb extends AbstractOptimizer {
     /** Pass 2: recomputes r from the new moments (bit-identical to pass 1's) and applies the trust-scaled step. */
     @Override
     public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        shard.aligned(p, po, g, go, true, (pp, gg) -> step64(shard, pp, gg, d));
+    }
+
+    /** The 64-bit kernel over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private void step64(ShardState shard, double[] p, double[] g, StepDecision d) {
         double bc1 = d.scalar(0);
         double bc2 = d.scalar(1);
         double[] m = shard.slot64(M);
         double[] v = shard.slot64(V);
         ShardPlan plan = shard.plan();
         int s = shard.shard();
-        int base = plan.shardOffset(s);
+        int rebase = shard.base() - plan.shardOffset(s);
         for (int k = plan.firstSegment(s); k < plan.endSegment(s); k++) {
             double scale = d.perTensor(plan.segmentTensor(k));
-            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
-                double r = (m[i] / bc1) / (Math.sqrt(v[i] / bc2) + eps) + weightDecay * p[po + i];
-                p[po + i] = p[po + i] - scale * r;
+            for (int i = plan.segmentStart(k) + rebase; i < plan.segmentEnd(k) + rebase; i++) {
+                double r = (m[i] / bc1) / (Math.sqrt(v[i] / bc2) + eps) + weightDecay * p[i];
+                p[i] = p[i] - scale * r;
             }
         }
     }
 
     @Override
     public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        shard.aligned(p, po, g, go, true, (pp, gg) -> step32(shard, pp, gg, d));
+    }
+
+    /** The 32-bit kernel over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private void step32(ShardState shard, float[] p, float[] g, StepDecision d) {
         float bc1 = (float) d.scalar(0);
         float bc2 = (float) d.scalar(1);
         float e = (float) eps, wd = (float) weightDecay;
@@ -194,12 +216,12 @@ public final class Lamb extends AbstractOptimizer {
         float[] v = shard.slot32(V);
         ShardPlan plan = shard.plan();
         int s = shard.shard();
-        int base = plan.shardOffset(s);
+        int rebase = shard.base() - plan.shardOffset(s);
         for (int k = plan.firstSegment(s); k < plan.endSegment(s); k++) {
             float scale = (float) d.perTensor(plan.segmentTensor(k));
-            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
-                float r = (m[i] / bc1) / ((float) Math.sqrt(v[i] / bc2) + e) + wd * p[po + i];
-                p[po + i] = p[po + i] - scale * r;
+            for (int i = plan.segmentStart(k) + rebase; i < plan.segmentEnd(k) + rebase; i++) {
+                float r = (m[i] / bc1) / ((float) Math.sqrt(v[i] / bc2) + e) + wd * p[i];
+                p[i] = p[i] - scale * r;
             }
         }
     }

@@ -99,37 +99,41 @@ public final class Lookahead extends DelegatingOptimizer {
      */
     @Override
     public void apply(ShardState shard, double[] params, int po, double[] grads, int go, StepDecision d) {
-        double[] slow = shard.slot64(slot);
-        int len = shard.length();
-        if (d.step() == 1) {
-            System.arraycopy(params, po, slow, 0, len);
-        }
-        inner.apply(shard, params, po, grads, go, d);
-        if (d.step() % k == 0) {
-            for (int i = 0; i < len; i++) {
-                double s = slow[i] + alpha * (params[po + i] - slow[i]);
-                slow[i] = s;
-                params[po + i] = s;
+        shard.aligned(params, po, grads, go, true, (p, g) -> {
+            double[] slow = shard.slot64(slot);
+            int o = shard.base(), end = o + shard.length();
+            if (d.step() == 1) {
+                System.arraycopy(p, o, slow, o, end - o);
             }
-        }
+            inner.apply(shard, p, o, g, o, d);
+            if (d.step() % k == 0) {
+                for (int i = o; i < end; i++) {
+                    double s = slow[i] + alpha * (p[i] - slow[i]);
+                    slow[i] = s;
+                    p[i] = s;
+                }
+            }
+        });
     }
 
     @Override
     public void apply(ShardState shard, float[] params, int po, float[] grads, int go, StepDecision d) {
-        float[] slow = shard.slot32(slot);
-        int len = shard.length();
-        if (d.step() == 1) {
-            System.arraycopy(params, po, slow, 0, len);
-        }
-        inner.apply(shard, params, po, grads, go, d);
-        float a = (float) alpha;
-        if (d.step() % k == 0) {
-            for (int i = 0; i < len; i++) {
-                float s = slow[i] + a * (params[po + i] - slow[i]);
-                slow[i] = s;
-                params[po + i] = s;
+        shard.aligned(params, po, grads, go, true, (p, g) -> {
+            float[] slow = shard.slot32(slot);
+            int o = shard.base(), end = o + shard.length();
+            if (d.step() == 1) {
+                System.arraycopy(p, o, slow, o, end - o);
             }
-        }
+            inner.apply(shard, p, o, g, o, d);
+            float a = (float) alpha;
+            if (d.step() % k == 0) {
+                for (int i = o; i < end; i++) {
+                    float s = slow[i] + a * (p[i] - slow[i]);
+                    slow[i] = s;
+                    p[i] = s;
+                }
+            }
+        });
     }
 
     @Override

@@ -99,24 +99,28 @@ public final class ModelEma extends DelegatingOptimizer {
     /** The inner step on the shard's slice, then θ̄ ← θ̄ + (θ − θ̄)·w_t on it. */
     @Override
     public void apply(ShardState shard, double[] params, int po, double[] grads, int go, StepDecision d) {
-        inner.apply(shard, params, po, grads, go, d);
-        double w = weight(d.step());
-        double[] ema = shard.slot64(slot);
-        int len = shard.length();
-        for (int i = 0; i < len; i++) {
-            ema[i] += (params[po + i] - ema[i]) * w;
-        }
+        shard.aligned(params, po, grads, go, true, (p, g) -> {
+            int o = shard.base(), end = o + shard.length();
+            inner.apply(shard, p, o, g, o, d);
+            double w = weight(d.step());
+            double[] ema = shard.slot64(slot);
+            for (int i = o; i < end; i++) {
+                ema[i] += (p[i] - ema[i]) * w;
+            }
+        });
     }
 
     @Override
     public void apply(ShardState shard, float[] params, int po, float[] grads, int go, StepDecision d) {
-        inner.apply(shard, params, po, grads, go, d);
-        float w = (float) weight(d.step());
-        float[] ema = shard.slot32(slot);
-        int len = shard.length();
-        for (int i = 0; i < len; i++) {
-            ema[i] += (params[po + i] - ema[i]) * w;
-        }
+        shard.aligned(params, po, grads, go, true, (p, g) -> {
+            int o = shard.base(), end = o + shard.length();
+            inner.apply(shard, p, o, g, o, d);
+            float w = (float) weight(d.step());
+            float[] ema = shard.slot32(slot);
+            for (int i = o; i < end; i++) {
+                ema[i] += (p[i] - ema[i]) * w;
+            }
+        });
     }
 
     @Override

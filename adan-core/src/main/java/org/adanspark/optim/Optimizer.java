@@ -63,11 +63,9 @@ public interface Optimizer {
      */
     default OptimizerState init(ParamLayout layout, Precision precision, int shards) {
         ShardPlan plan = new ShardPlan(layout, shards);
-        ShardState[] states = new ShardState[plan.numShards()];
-        for (int s = 0; s < states.length; s++) {
-            states[s] = initShard(plan, s, precision);
-        }
-        return new OptimizerState(name(), plan, precision, slotNames(), slotSpaces(layout), states);
+        List<SlotSpace> spaces = slotSpaces(layout);
+        ShardState[] states = ShardState.allShards(name(), plan, precision, slotNames(), spaces);
+        return new OptimizerState(name(), plan, precision, slotNames(), spaces, states);
     }
 
     /**

@@ -52,10 +52,9 @@ public final class OptimizerState {
     public OptimizerState withShards(int shards) {
         ensureCurrent();
         ShardPlan next = new ShardPlan(plan.layout(), shards);
-        ShardState[] states = new ShardState[next.numShards()];
-        for (int s = 0; s < states.length; s++) {
-            states[s] = new ShardState(optimizerName, next, s, precision, slotNames, spaces);
-            states[s].setCounters(step(), skippedSteps());
+        ShardState[] states = ShardState.allShards(optimizerName, next, precision, slotNames, spaces);
+        for (ShardState s : states) {
+            s.setCounters(step(), skippedSteps());
         }
         OptimizerState resharded = new OptimizerState(optimizerName, next, precision, slotNames, spaces, states);
         for (int slot = 0; slot < slotNames.size(); slot++) {
@@ -146,7 +145,7 @@ public final class OptimizerState {
         int slot = slotIndex(name);
         double[] all = new double[spaces.get(slot).length()];
         for (ShardState s : shards) {
-            System.arraycopy(s.slot64(slot), 0, all, s.slotOffset(slot), s.slotLength(slot));
+            System.arraycopy(s.slot64(slot), s.slotBase(slot), all, s.slotOffset(slot), s.slotLength(slot));
         }
         return all;
     }
@@ -163,7 +162,7 @@ public final class OptimizerState {
         int slot = slotIndex(name);
         float[] all = new float[spaces.get(slot).length()];
         for (ShardState s : shards) {
-            System.arraycopy(s.slot32(slot), 0, all, s.slotOffset(slot), s.slotLength(slot));
+            System.arraycopy(s.slot32(slot), s.slotBase(slot), all, s.slotOffset(slot), s.slotLength(slot));
         }
         return all;
     }

@@ -80,6 +80,11 @@ public final class RAdam extends AbstractOptimizer {
 
     @Override
     public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        shard.aligned(p, po, g, go, true, (pp, gg) -> step64(shard, pp, gg, d));
+    }
+
+    /** The 64-bit kernel over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private void step64(ShardState shard, double[] p, double[] g, StepDecision d) {
         double step = d.scalar(0);
         boolean rectified = d.scalar(1) != 0;
         double clip = d.clip();
@@ -87,14 +92,14 @@ public final class RAdam extends AbstractOptimizer {
         double decay = d.scalar(2);
         double[] m = shard.slot64(0);
         double[] v = shard.slot64(1);
-        int len = shard.length();
-        for (int i = 0; i < len; i++) {
-            double pi = p[po + i];
-            double gi = g[go + i] * clip + l2 * pi;
+        int o = shard.base(), end = o + shard.length();
+        for (int i = o; i < end; i++) {
+            double pi = p[i];
+            double gi = g[i] * clip + l2 * pi;
             double mi = beta1 * m[i] + (1 - beta1) * gi;
             double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
             double adaptive = rectified ? 1 / (Math.sqrt(vi) + eps) : 1;
-            p[po + i] = pi * decay + step * mi * adaptive;
+            p[i] = pi * decay + step * mi * adaptive;
             m[i] = mi;
             v[i] = vi;
         }
@@ -102,6 +107,11 @@ public final class RAdam extends AbstractOptimizer {
 
     @Override
     public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        shard.aligned(p, po, g, go, true, (pp, gg) -> step32(shard, pp, gg, d));
+    }
+
+    /** The 32-bit kernel over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private void step32(ShardState shard, float[] p, float[] g, StepDecision d) {
         float step = (float) d.scalar(0);
         boolean rectified = d.scalar(1) != 0;
         float l2 = (float) (decoupledWeightDecay ? 0 : weightDecay);
@@ -110,14 +120,14 @@ public final class RAdam extends AbstractOptimizer {
         float e = (float) eps, c = (float) d.clip();
         float[] m = shard.slot32(0);
         float[] v = shard.slot32(1);
-        int len = shard.length();
-        for (int i = 0; i < len; i++) {
-            float pi = p[po + i];
-            float gi = g[go + i] * c + l2 * pi;
+        int o = shard.base(), end = o + shard.length();
+        for (int i = o; i < end; i++) {
+            float pi = p[i];
+            float gi = g[i] * c + l2 * pi;
             float mi = b1 * m[i] + omb1 * gi;
             float vi = b2 * v[i] + omb2 * gi * gi;
             float adaptive = rectified ? 1 / ((float) Math.sqrt(vi) + e) : 1;
-            p[po + i] = pi * decay + step * mi * adaptive;
+            p[i] = pi * decay + step * mi * adaptive;
             m[i] = mi;
             v[i] = vi;
         }

@@ -110,25 +110,32 @@ public final class SetAdam extends AbstractOptimizer {
     /** Pass 1: moves m and v, and reports per segment Σv, Σv² and min v (θ is not touched yet). */
     @Override
     public ShardStatistics prepare(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        ShardStatistics[] out = new ShardStatistics[1];
+        shard.aligned(p, po, g, go, false, (pp, gg) -> out[0] = prepare64(shard, pp, gg, d));
+        return out[0];
+    }
+
+    /** The 64-bit first pass over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private ShardStatistics prepare64(ShardState shard, double[] p, double[] g, StepDecision d) {
         double clip = d.clip();
-        double omb1 = 1 - beta1;
-        double omb2 = 1 - beta2;
         double[] m = shard.slot64(M);
         double[] v = shard.slot64(V);
         ShardPlan plan = shard.plan();
         int s = shard.shard();
         int first = plan.firstSegment(s);
-        int base = plan.shardOffset(s);
+        int rebase = shard.base() - plan.shardOffset(s);
         double[][] stats = new double[3][plan.endSegment(s) - first];
         for (int k = first; k < plan.endSegment(s); k++) {
             double sum = 0;
             double sumSq = 0;
             double min = Double.POSITIVE_INFINITY;
-            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
-                double gi = g[go + i] * clip;
-                m[i] = beta1 * m[i] + omb1 * gi;
-                double vi = beta2 * v[i] + omb2 * gi * gi;
-                v[i] = vi;
+            int from = plan.segmentStart(k) + rebase;
+            int to = plan.segmentEnd(k) + rebase;
+            // the moments in a loop of their own, which HotSpot vectorises; the sums, whose order is fixed,
+            // in a scalar loop over the segment while it is still in cache
+            AdamKernels.moments(m, v, g, from, to, clip, beta1, beta2);
+            for (int i = from; i < to; i++) {
+                double vi = v[i];
                 sum += vi;
                 sumSq += vi * vi;
                 min = Math.min(min, vi);
@@ -142,6 +149,13 @@ public final class SetAdam extends AbstractOptimizer {
 
     @Override
     public ShardStatistics prepare(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        ShardStatistics[] out = new ShardStatistics[1];
+        shard.aligned(p, po, g, go, false, (pp, gg) -> out[0] = prepare32(shard, pp, gg, d));
+        return out[0];
+    }
+
+    /** The 32-bit first pass over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private ShardStatistics prepare32(ShardState shard, float[] p, float[] g, StepDecision d) {
         float b1 = (float) beta1, b2 = (float) beta2, omb1 = (float) (1 - beta1), omb2 = (float) (1 - beta2);
         float c = (float) d.clip();
         float[] m = shard.slot32(M);
@@ -149,17 +163,17 @@ public final class SetAdam extends AbstractOptimizer {
         ShardPlan plan = shard.plan();
         int s = shard.shard();
         int first = plan.firstSegment(s);
-        int base = plan.shardOffset(s);
+        int rebase = shard.base() - plan.shardOffset(s);
         double[][] stats = new double[3][plan.endSegment(s) - first];
         for (int k = first; k < plan.endSegment(s); k++) {
             double sum = 0;
             double sumSq = 0;
             float min = Float.POSITIVE_INFINITY;
-            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
-                float gi = g[go + i] * c;
-                m[i] = b1 * m[i] + omb1 * gi;
-                float vi = b2 * v[i] + omb2 * gi * gi;
-                v[i] = vi;
+            int from = plan.segmentStart(k) + rebase;
+            int to = plan.segmentEnd(k) + rebase;
+            AdamKernels.moments(m, v, g, from, to, c, b1, b2, omb1, omb2);
+            for (int i = from; i < to; i++) {
+                float vi = v[i];
                 sum += vi;
                 sumSq += (double) vi * vi;
                 min = Math.min(min, vi);
@@ -205,6 +219,11 @@ public final class SetAdam extends AbstractOptimizer {
     /** Pass 2: the translated denominator from the new v and the step, with decoupled decay. */
     @Override
     public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        shard.aligned(p, po, g, go, true, (pp, gg) -> step64(shard, pp, gg, d));
+    }
+
+    /** The 64-bit kernel over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private void step64(ShardState shard, double[] p, double[] g, StepDecision d) {
         double negStep = -d.lr() / d.scalar(0);
         double bc2 = d.scalar(1);
         double decay = 1 - d.lr() * weightDecay;
@@ -212,20 +231,25 @@ public final class SetAdam extends AbstractOptimizer {
         double[] v = shard.slot64(V);
         ShardPlan plan = shard.plan();
         int s = shard.shard();
-        int base = plan.shardOffset(s);
+        int rebase = shard.base() - plan.shardOffset(s);
         for (int k = plan.firstSegment(s); k < plan.endSegment(s); k++) {
             int l = plan.segmentTensor(k);
             double cos2 = d.perTensor(PER_TENSOR * l);
             double shift = d.perTensor(PER_TENSOR * l + 1);
-            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
+            for (int i = plan.segmentStart(k) + rebase; i < plan.segmentEnd(k) + rebase; i++) {
                 double w = Math.sqrt(cos2 * v[i] / bc2 + eps) - shift;
-                p[po + i] = p[po + i] * decay + negStep * m[i] / w;
+                p[i] = p[i] * decay + negStep * m[i] / w;
             }
         }
     }
 
     @Override
     public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        shard.aligned(p, po, g, go, true, (pp, gg) -> step32(shard, pp, gg, d));
+    }
+
+    /** The 32-bit kernel over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private void step32(ShardState shard, float[] p, float[] g, StepDecision d) {
         float negStep = (float) (-d.lr() / d.scalar(0));
         float bc2 = (float) d.scalar(1);
         float decay = (float) (1 - d.lr() * weightDecay);
@@ -234,14 +258,14 @@ public final class SetAdam extends AbstractOptimizer {
         float[] v = shard.slot32(V);
         ShardPlan plan = shard.plan();
         int s = shard.shard();
-        int base = plan.shardOffset(s);
+        int rebase = shard.base() - plan.shardOffset(s);
         for (int k = plan.firstSegment(s); k < plan.endSegment(s); k++) {
             int l = plan.segmentTensor(k);
             float cos2 = (float) d.perTensor(PER_TENSOR * l);
             float shift = (float) d.perTensor(PER_TENSOR * l + 1);
-            for (int i = plan.segmentStart(k) - base; i < plan.segmentEnd(k) - base; i++) {
+            for (int i = plan.segmentStart(k) + rebase; i < plan.segmentEnd(k) + rebase; i++) {
                 float w = (float) Math.sqrt(cos2 * v[i] / bc2 + e) - shift;
-                p[po + i] = p[po + i] * decay + negStep * m[i] / w;
+                p[i] = p[i] * decay + negStep * m[i] / w;
             }
         }
     }

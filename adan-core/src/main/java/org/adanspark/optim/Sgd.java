@@ -57,6 +57,11 @@ public final class Sgd extends AbstractOptimizer {
 
     @Override
     public void apply(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
+        shard.aligned(p, po, g, go, true, (pp, gg) -> step64(shard, pp, gg, d));
+    }
+
+    /** The 64-bit kernel over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private void step64(ShardState shard, double[] p, double[] g, StepDecision d) {
         boolean first = d.step() == 1;
         double[] buf = shard.slot64(0);
         double mu = momentum;
@@ -64,35 +69,40 @@ public final class Sgd extends AbstractOptimizer {
         double wd = weightDecay;
         double clip = d.clip();
         double rate = d.lr();
-        int len = shard.length();
-        for (int i = 0; i < len; i++) {
-            double gi = g[go + i] * clip + wd * p[po + i];
+        int o = shard.base(), end = o + shard.length();
+        for (int i = o; i < end; i++) {
+            double gi = g[i] * clip + wd * p[i];
             double dir = gi;
             if (mu != 0) {
                 double b = first ? gi : mu * buf[i] + keep * gi;
                 buf[i] = b;
                 dir = nesterov ? gi + mu * b : b;
             }
-            p[po + i] = p[po + i] - rate * dir;
+            p[i] = p[i] - rate * dir;
         }
     }
 
     @Override
     public void apply(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
+        shard.aligned(p, po, g, go, true, (pp, gg) -> step32(shard, pp, gg, d));
+    }
+
+    /** The 32-bit kernel over θ, g and the slots indexed alike ({@link ShardState#base()}). */
+    private void step32(ShardState shard, float[] p, float[] g, StepDecision d) {
         boolean first = d.step() == 1;
         float[] buf = shard.slot32(0);
         float mu = (float) momentum, keep = (float) (1 - dampening), wd = (float) weightDecay;
         float rate = (float) d.lr(), c = (float) d.clip();
-        int len = shard.length();
-        for (int i = 0; i < len; i++) {
-            float gi = g[go + i] * c + wd * p[po + i];
+        int o = shard.base(), end = o + shard.length();
+        for (int i = o; i < end; i++) {
+            float gi = g[i] * c + wd * p[i];
             float dir = gi;
             if (mu != 0) {
                 float b = first ? gi : mu * buf[i] + keep * gi;
                 buf[i] = b;
                 dir = nesterov ? gi + mu * b : b;
             }
-            p[po + i] = p[po + i] - rate * dir;
+            p[i] = p[i] - rate * dir;
         }
     }
 

@@ -75,13 +75,13 @@ class OptimizerCheckpointTest {
             ShardState own = OptimizerCheckpoint.readShard(CheckpointFiles.local(dir), adan, 5, r);
             assertEquals(6, own.step());
             for (String slot : adan.slotNames()) {
-                assertArrayEquals(whole.shard(r).slot32(slot), own.slot32(slot), "shard " + r + " of 5, slot " + slot);
+                assertArrayEquals(whole.shard(r).values32(slot), own.values32(slot), "shard " + r + " of 5, slot " + slot);
             }
         }
         // the last of 5 shards needs only the last saved file: damage to the first does not concern it
         Files.delete(dir.resolve("shard-00000.bin"));
         ShardState last = OptimizerCheckpoint.readShard(CheckpointFiles.local(dir), adan, 5, 4);
-        assertArrayEquals(whole.shard(4).slot32("m"), last.slot32("m"));
+        assertArrayEquals(whole.shard(4).values32("m"), last.values32("m"));
         CorruptCheckpointException e = assertThrows(CorruptCheckpointException.class,
                 () -> OptimizerCheckpoint.readShard(CheckpointFiles.local(dir), adan, 5, 0));
         assertTrue(e.getMessage().contains("shard-00000.bin is missing"), e.getMessage());

@@ -411,7 +411,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             float[] average = new float[theta.length];
             for (ShardState shard : shards) {
                 float[] source = shard.step() == 0 ? theta : shard.slot32(ModelEma.SLOT);
-                System.arraycopy(source, shard.step() == 0 ? shard.offset() : 0, average, shard.offset(), shard.length());
+                int from = shard.step() == 0 ? shard.offset() : shard.slotBase(shard.slotNames().indexOf(ModelEma.SLOT));
+                System.arraycopy(source, from, average, shard.offset(), shard.length());
             }
             allGather(Message.Kind.AVERAGE, done, average);
             return average;

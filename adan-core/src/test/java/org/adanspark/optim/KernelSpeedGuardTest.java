@@ -1,0 +1,102 @@
+package org.adanspark.optim;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A guard, not a benchmark: each element-wise optimizer's float32 step, over two shards (the second at a
+ * non-zero offset, as every barrier task's and every shard after the first), against a copy that moves the
+ * same bytes on the same two cores, timed in this JVM side by side. A kernel HotSpot leaves scalar ran 3-5x
+ * the copy (Adan's, when θ was indexed {@code p[po + i]} beside {@code m[i]}); vectorised ones run at or
+ * below it. The bound is a ratio, so a slow or loaded machine moves both sides; it fails only at a gross
+ * ratio. The kernels benchmark (docs/BENCHMARKS.md) measures the real figures.
+ */
+class KernelSpeedGuardTest {
+
+    /** Parameters: six float32 arrays of 24 MB, well past any cache. */
+    private static final int P = 6_000_000;
+    /**
+     * Measured on 2 cores (AMD Zen 5): 0.9-1.4 for the one-pass kernels once vectorised; Adan's was 3-5x
+     * while its loops were scalar.
+     */
+    private static final double GROSS = 1.8;
+    /**
+     * LAMB and SET-Adam add per-segment sums in a fixed order in their first pass (LAMB's of θ² and of its
+     * update r², which costs a square root and two divisions per element; SET-Adam's Σv, Σv², min v): one
+     * accumulator each, a chain of dependent additions that no compiler may reorder without changing the
+     * bits. Measured 5.8x (LAMB) and 2.7x (SET-Adam) with everything else vectorised; the bound is twice that.
+     */
+    private static final double GROSS_WITH_ORDERED_SUMS_LAMB = 12;
+    private static final double GROSS_WITH_ORDERED_SUMS_SETADAM = 5.5;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"adan", "adamw", "clipped-adam", "lamb", "setadam", "sgd", "radam", "ema-adan"})
+    void stepsWithinAGrossRatioOfTheCopyFloor(String which) {
+        Optimizer optimizer = switch (which) {
+            case "adan" -> Adan.builder().lr(0.01).weightDecay(0.02).build();
+            case "adamw" -> AdamW.builder().lr(0.002).weightDecay(0.01).build();
+            case "clipped-adam" -> AdamW.builder().lr(0.002).weightDecay(0.01).updateClip(1.0).build();
+            case "lamb" -> Lamb.builder().lr(0.01).weightDecay(0.01).build();
+            case "setadam" -> SetAdam.builder().lr(0.002).build();
+            case "sgd" -> Sgd.builder().lr(0.1).momentum(0.9).nesterov(true).weightDecay(1e-4).build();
+            case "radam" -> RAdam.builder().lr(0.002).build();
+            case "ema-adan" -> ModelEma.wrap(Adan.builder().lr(0.01).build(), 0.999);
+            default -> throw new IllegalArgumentException(which);
+        };
+        float[] theta = random(P, 1);
+        float[] grad = random(P, 2);
+        OptimizerState state = optimizer.init(ParamLayout.of(P / 2, P / 2), Precision.FLOAT32, 2);
+        int slots = optimizer.slotNames().size();
+        // bytes a step must move per parameter: read θ, g and every slot, write θ and every slot
+        int floats = 2 + slots + 1 + slots;
+        float[] src = random(floats * P / 2, 3);
+        float[] dst = new float[src.length];
+        DoubleSupplier step = () -> time(() -> optimizer.step(state, theta, grad));
+        DoubleSupplier copy = () -> time(() -> IntStream.range(0, 2).parallel().forEach(h -> {
+            int from = h * (src.length / 2);
+            int to = h == 0 ? src.length / 2 : src.length;
+            System.arraycopy(src, from, dst, from, to - from);
+        }));
+        for (int warm = 0; warm < 5; warm++) { // past the first step's own branches, and compiled
+            optimizer.step(state, theta, grad);
+        }
+        double bestStep = Double.MAX_VALUE;
+        double bestCopy = Double.MAX_VALUE;
+        for (int round = 0; round < 15; round++) { // interleaved, so both see the same machine
+            bestStep = Math.min(bestStep, step.getAsDouble());
+            bestCopy = Math.min(bestCopy, copy.getAsDouble());
+        }
+        double ratio = bestStep / bestCopy;
+        double bound = switch (which) {
+            case "lamb" -> GROSS_WITH_ORDERED_SUMS_LAMB;
+            case "setadam" -> GROSS_WITH_ORDERED_SUMS_SETADAM;
+            default -> GROSS;
+        };
+        System.out.printf("%s: step %.1f ms, copy of the same bytes %.1f ms, ratio %.2f%n", which, bestStep, bestCopy,
+                ratio);
+        assertTrue(ratio < bound, which + ": the float32 step over 2 shards took " + ratio + "x a copy of the same "
+                + "bytes (bound " + bound + "); a fused kernel that HotSpot does not vectorise runs 3-5x: check that "
+                + "every array in its loops is indexed by the loop variable alone (ShardState.aligned)");
+    }
+
+    private static double time(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static float[] random(int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (rnd.nextDouble() - 0.5) * 0.01f;
+        }
+        return v;
+    }
+}
