@@ -6,11 +6,14 @@ import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import java.util.stream.IntStream;
 
+import java.util.stream.Stream;
+
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A guard, not a benchmark: each element-wise optimizer's float32 step, over two shards (the second at a
+ * A guard, not a benchmark: each element-wise optimizer's step, float32 and float64, over two shards (the second at a
  * non-zero offset, as every barrier task's and every shard after the first), against a copy that moves the
  * same bytes on the same two cores, timed in this JVM side by side. A kernel HotSpot leaves scalar ran 3-5x
  * the copy (Adan's, when θ was indexed {@code p[po + i]} beside {@code m[i]}); vectorised ones run at or
@@ -35,9 +38,14 @@ class KernelSpeedGuardTest {
     private static final double GROSS_WITH_ORDERED_SUMS_LAMB = 12;
     private static final double GROSS_WITH_ORDERED_SUMS_SETADAM = 5.5;
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"adan", "adamw", "clipped-adam", "lamb", "setadam", "sgd", "radam", "ema-adan"})
-    void stepsWithinAGrossRatioOfTheCopyFloor(String which) {
+    static Stream<Arguments> kernels() {
+        return Stream.of("adan", "adamw", "clipped-adam", "lamb", "setadam", "sgd", "radam", "ema-adan")
+                .flatMap(k -> Stream.of(Arguments.of(k, Precision.FLOAT32), Arguments.of(k, Precision.FLOAT64)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("kernels")
+    void stepsWithinAGrossRatioOfTheCopyFloor(String which, Precision precision) {
         Optimizer optimizer = switch (which) {
             case "adan" -> Adan.builder().lr(0.01).weightDecay(0.02).build();
             case "adamw" -> AdamW.builder().lr(0.002).weightDecay(0.01).build();
@@ -49,22 +57,29 @@ class KernelSpeedGuardTest {
             case "ema-adan" -> ModelEma.wrap(Adan.builder().lr(0.01).build(), 0.999);
             default -> throw new IllegalArgumentException(which);
         };
-        float[] theta = random(P, 1);
-        float[] grad = random(P, 2);
-        OptimizerState state = optimizer.init(ParamLayout.of(P / 2, P / 2), Precision.FLOAT32, 2);
+        boolean wide = precision == Precision.FLOAT64;
+        int n = wide ? P / 2 : P; // the same bytes in either precision
+        float[] theta = random(n, 1);
+        float[] grad = random(n, 2);
+        double[] theta64 = widen(theta);
+        double[] grad64 = widen(grad);
+        OptimizerState state = optimizer.init(ParamLayout.of(n / 2, n - n / 2), precision, 2);
         int slots = optimizer.slotNames().size();
-        // bytes a step must move per parameter: read θ, g and every slot, write θ and every slot
-        int floats = 2 + slots + 1 + slots;
-        float[] src = random(floats * P / 2, 3);
-        float[] dst = new float[src.length];
-        DoubleSupplier step = () -> time(() -> optimizer.step(state, theta, grad));
+        // values a step must move per parameter: read θ, g and every slot, write θ and every slot; a copy of
+        // half as many values moves as many (each is read and written)
+        int values = 2 + slots + 1 + slots;
+        Object src = wide ? widen(random(values * n / 2, 3)) : random(values * n / 2, 3);
+        Object dst = wide ? new double[values * n / 2] : new float[values * n / 2];
+        int length = values * n / 2;
+        Runnable oneStep = wide ? () -> optimizer.step(state, theta64, grad64) : () -> optimizer.step(state, theta, grad);
+        DoubleSupplier step = () -> time(oneStep);
         DoubleSupplier copy = () -> time(() -> IntStream.range(0, 2).parallel().forEach(h -> {
-            int from = h * (src.length / 2);
-            int to = h == 0 ? src.length / 2 : src.length;
+            int from = h * (length / 2);
+            int to = h == 0 ? length / 2 : length;
             System.arraycopy(src, from, dst, from, to - from);
         }));
         for (int warm = 0; warm < 5; warm++) { // past the first step's own branches, and compiled
-            optimizer.step(state, theta, grad);
+            oneStep.run();
         }
         double bestStep = Double.MAX_VALUE;
         double bestCopy = Double.MAX_VALUE;
@@ -78,9 +93,9 @@ class KernelSpeedGuardTest {
             case "setadam" -> GROSS_WITH_ORDERED_SUMS_SETADAM;
             default -> GROSS;
         };
-        System.out.printf("%s: step %.1f ms, copy of the same bytes %.1f ms, ratio %.2f%n", which, bestStep, bestCopy,
+        System.out.printf("%s %s: step %.1f ms, copy of the same bytes %.1f ms, ratio %.2f%n", which, precision, bestStep, bestCopy,
                 ratio);
-        assertTrue(ratio < bound, which + ": the float32 step over 2 shards took " + ratio + "x a copy of the same "
+        assertTrue(ratio < bound, which + " " + precision + ": the step over 2 shards took " + ratio + "x a copy of the same "
                 + "bytes (bound " + bound + "); a fused kernel that HotSpot does not vectorise runs 3-5x: check that "
                 + "every array in its loops is indexed by the loop variable alone (ShardState.aligned)");
     }
@@ -89,6 +104,14 @@ class KernelSpeedGuardTest {
         long t0 = System.nanoTime();
         r.run();
         return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static double[] widen(float[] v) {
+        double[] w = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            w[i] = v[i];
+        }
+        return w;
     }
 
     private static float[] random(int n, long seed) {

@@ -8,6 +8,9 @@ import java.util.concurrent.TimeUnit;
 import org.adanspark.optim.Adan;
 import org.adanspark.optim.AdamW;
 import org.adanspark.optim.Lamb;
+import org.adanspark.optim.ModelEma;
+import org.adanspark.optim.RAdam;
+import org.adanspark.optim.Sgd;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.Adafactor;
@@ -59,9 +62,12 @@ public class KernelBenchmark {
         public int params;
         /**
          * adan, adamw, lamb, setadam or adafactor, each with its reference.conf hyperparameters; adafactor-wide
-         * is Adafactor on the same parameters as one matrix the other way round ({@link #layout}).
+         * is Adafactor on the same parameters as one matrix the other way round ({@link #layout}); the other
+         * element-wise kernels: adamw-clipped (clipped Adam's update bound 1), sgd (momentum 0.9, Nesterov),
+         * radam, and adan-ema (Adan with a model EMA of decay 0.999).
          */
-        @Param({"adan", "adamw", "lamb", "setadam", "adafactor", "adafactor-wide"})
+        @Param({"adan", "adamw", "lamb", "setadam", "adafactor", "adafactor-wide", "adamw-clipped", "sgd", "radam",
+            "adan-ema"})
         public String optimizer;
         /** State shards, stepped in parallel on the driver's cores. */
         @Param({"1", "2", "4"})
@@ -83,8 +89,14 @@ public class KernelBenchmark {
                 case "lamb" -> Lamb.builder().lr(0.01).betas(0.9, 0.999).eps(1e-6).weightDecay(0.01).build();
                 case "setadam" -> SetAdam.builder().lr(0.002).betas(0.9, 0.999).eps(1e-16).tau(0.5).build();
                 case "adafactor", "adafactor-wide" -> Adafactor.builder().build();
-                default -> throw new IllegalArgumentException("optimizer '" + optimizer
-                        + "': use adan, adamw, lamb, setadam, adafactor or adafactor-wide");
+                case "adamw-clipped" -> AdamW.builder().lr(0.002).betas(0.9, 0.999).eps(1e-8).weightDecay(0.01)
+                        .updateClip(1.0).build();
+                case "sgd" -> Sgd.builder().lr(0.1).momentum(0.9).nesterov(true).weightDecay(1e-4).build();
+                case "radam" -> RAdam.builder().lr(0.002).build();
+                case "adan-ema" -> ModelEma.wrap(Adan.builder().lr(0.01).betas(0.98, 0.92, 0.99).eps(1e-8)
+                        .weightDecay(0.02).build(), 0.999);
+                default -> throw new IllegalArgumentException("optimizer '" + optimizer + "': use adan, adamw, lamb,"
+                        + " setadam, adafactor, adafactor-wide, adamw-clipped, sgd, radam or adan-ema");
             };
             state = opt.init(layout(optimizer, params), Precision.FLOAT32, shards);
             opt.step(state, theta, grad);

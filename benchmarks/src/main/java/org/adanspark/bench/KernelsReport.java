@@ -45,8 +45,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class KernelsReport {
 
-    private static final Map<String, Integer> FLOOR_BYTES = Map.of("adan", 44, "adamw", 28, "lamb", 40, "setadam", 36,
-            "adafactor", 20, "adafactor-wide", 20);
+    private static final Map<String, Integer> FLOOR_BYTES = Map.ofEntries(Map.entry("adan", 44),
+            Map.entry("adamw", 28), Map.entry("lamb", 40), Map.entry("setadam", 36), Map.entry("adafactor", 20),
+            Map.entry("adafactor-wide", 20), Map.entry("adamw-clipped", 28), Map.entry("sgd", 20),
+            Map.entry("radam", 28), Map.entry("adan-ema", 52));
 
     private KernelsReport() {
     }
@@ -136,8 +138,18 @@ public final class KernelsReport {
 
     /** Float32 state bytes per parameter that {@code optimizer} keeps for the benchmark's layout. */
     static double stateBytesPerParam(String optimizer, int params) {
-        String name = optimizer.equals("adafactor-wide") ? "adafactor" : optimizer;
-        long values = OptimizerRegistry.create(name, Map.of()).slotSpaces(KernelBenchmark.layout(optimizer, params))
+        String name = switch (optimizer) {
+            case "adafactor-wide" -> "adafactor";
+            case "adamw-clipped" -> "adamw";
+            case "adan-ema" -> "adan";
+            default -> optimizer;
+        };
+        Map<String, Object> settings = switch (optimizer) {
+            case "sgd" -> Map.of("momentum", 0.9);
+            case "adan-ema" -> Map.of("ema_decay", 0.999);
+            default -> Map.of();
+        };
+        long values = OptimizerRegistry.create(name, settings).slotSpaces(KernelBenchmark.layout(optimizer, params))
                 .stream().mapToLong(SlotSpace::length).sum();
         return (double) Float.BYTES * values / params;
     }

@@ -52,11 +52,13 @@ class BenchmarksSmokeTest {
         bench("kernels");
         List<String[]> rows = csv("kernels.csv", "kernel,optimizer,params,shards_or_threads,ms_per_step,ms_error,"
                 + "ns_per_param,floor_bytes_per_param,effective_gbs,floor_ms,ratio_to_floor,state_bytes_per_param");
-        assertEquals(2 + 1 + 6 * 2, rows.size(), "2 copy, 1 naive, 6 optimizers x 2 shard counts");
+        assertEquals(2 + 1 + 10 * 2, rows.size(), "2 copy, 1 naive, 10 optimizers x 2 shard counts");
         for (String[] r : rows) {
             String expected = switch (r[1]) {
                 case "adan" -> "16"; // m, v, n, g_prev
-                case "adamw", "lamb", "setadam" -> "8"; // m, v
+                case "adamw", "lamb", "setadam", "adamw-clipped", "radam" -> "8"; // m, v
+                case "sgd" -> "4"; // the momentum buffer
+                case "adan-ema" -> "20"; // Adan's four slots and the average
                 case "adafactor", "adafactor-wide" -> "0.008000"; // 1,000 rows + 1,000 columns of 1M, 4 bytes each
                 default -> "";
             };

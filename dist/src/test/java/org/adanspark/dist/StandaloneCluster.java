@@ -298,6 +298,11 @@ final class StandaloneCluster implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).directory(Build.ROOT.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        // the machine's environment may name any OpenBLAS kernel (some set Haswell, others nothing): these JVMs
+        // and the executors they start get one every x86-64 runs but no run uses, so a result that depends on
+        // it shows; a run pins its own kernel (BlasKernel, spark.executorEnv)
+        pb.environment().put("OPENBLAS_CORETYPE", "Prescott");
+        pb.environment().put("DNNL_MAX_CPU_ISA", "SSE41");
         pb.environment().putAll(env);
         Process p = pb.start();
         started.add(p);

@@ -1,5 +1,6 @@
 package org.adanspark.spark.cli;
 
+import org.adanspark.spark.runtime.Nd4jVariant;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +24,10 @@ import org.deeplearning4j.util.ModelSerializer;
  * fingerprint. Every file goes through Hadoop's file system, so any path Spark can write works.
  */
 final class ModelExport {
+
+    static {
+        Nd4jVariant.select(); // ND4J's native build and the BLAS kernel, before this class first reaches ND4J
+    }
 
     private ModelExport() {
     }

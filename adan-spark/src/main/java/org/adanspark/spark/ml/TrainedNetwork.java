@@ -1,5 +1,6 @@
 package org.adanspark.spark.ml;
 
+import org.adanspark.spark.runtime.Nd4jVariant;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,6 +37,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * task neither rebuilds a network per row nor copies the parameters into it again.
  */
 public final class TrainedNetwork implements Serializable {
+
+    static {
+        Nd4jVariant.select(); // ND4J's native build and the BLAS kernel, before this class first reaches ND4J
+    }
 
     private static final long serialVersionUID = 1L;
     private static final String FORMAT = "adan-net/1";

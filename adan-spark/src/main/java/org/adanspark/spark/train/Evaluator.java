@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.Nd4jVariant;
 import org.adanspark.spark.runtime.TaskCompute;
 import org.adanspark.spark.runtime.ComputeThreads;
 import java.io.Serializable;
@@ -18,6 +19,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * for a character model).
  */
 public final class Evaluator {
+
+    static {
+        Nd4jVariant.select(); // ND4J's native build and the BLAS kernel, before this class first reaches ND4J
+    }
 
     private static final int BATCH = 1024;
     /** Probabilities are floored here before the log, so a confident miss costs ln(1e-30) ≈ 69 nats, not ∞. */

@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.Nd4jVariant;
 import java.io.Serializable;
 import org.adanspark.io.Sha256;
 import java.util.Arrays;
@@ -13,6 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * The one place that knows how a network of the model is built and fed.
  */
 public final class ModelHandle implements Serializable {
+
+    static {
+        Nd4jVariant.select(); // ND4J's native build and the BLAS kernel, before this class first reaches ND4J
+    }
 
     private static final long serialVersionUID = 1L;
 

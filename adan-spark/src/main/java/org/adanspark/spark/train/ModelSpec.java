@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.Nd4jVariant;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,6 +69,10 @@ import org.nd4j.linalg.learning.config.NoOp;
  */
 public record ModelSpec(String spec, String kind, int[] hidden, Activation activation, double dropout, String jsonPath,
                         Map<String, Integer> sizes, CharacterModel.Body body) {
+
+    static {
+        Nd4jVariant.select(); // ND4J's native build and the BLAS kernel, before this class first reaches ND4J
+    }
 
     private static final List<String> KINDS = List.of("linear", "mlp", "lenet", "resnet", "charlm");
 

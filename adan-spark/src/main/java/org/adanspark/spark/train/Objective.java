@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.Nd4jVariant;
 import java.io.Serializable;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -12,6 +13,10 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * hidden layers of a {@link ModelSpec} are the same for every objective.
  */
 public final class Objective implements Serializable {
+
+    static {
+        Nd4jVariant.select(); // ND4J's native build and the BLAS kernel, before this class first reaches ND4J
+    }
 
     private static final long serialVersionUID = 1L;
 

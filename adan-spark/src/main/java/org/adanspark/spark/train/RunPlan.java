@@ -60,7 +60,7 @@ public final class RunPlan implements Serializable {
     private String execution;
     private final Duration barrierTimeout;
     private final int computeThreads;
-    private final String blasKernel;
+    private String blasKernel;
     private boolean evaluateEveryEpoch;
     private final Duration progressInterval;
     private String checkpointDir;
@@ -272,6 +272,7 @@ public final class RunPlan implements Serializable {
         s.checkpointDir = blankToNull(run.checkpointDir());
         s.checkpointEvery = run.checkpointEvery();
         try {
+            s.blasKernel = BlasKernel.requested(); // the fitting JVM's -Dadan.blas-kernel / ADAN_BLAS_KERNEL, else Haswell
             s.validate(key -> PARAM_NAMES.containsKey(key) ? "param " + PARAM_NAMES.get(key) : key);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(run.stage() + ": " + e.getMessage(), e);

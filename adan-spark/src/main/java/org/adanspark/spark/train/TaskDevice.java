@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.runtime.Nd4jVariant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * address uses the first: one task computes on one device.
  */
 public final class TaskDevice {
+
+    static {
+        Nd4jVariant.select(); // ND4J's native build and the BLAS kernel, before this class first reaches ND4J
+    }
 
     /** The task resource name Spark's GPU scheduling uses. */
     public static final String GPU = "gpu";
