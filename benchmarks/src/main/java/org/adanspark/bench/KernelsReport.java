@@ -48,7 +48,7 @@ public final class KernelsReport {
     private static final Map<String, Integer> FLOOR_BYTES = Map.ofEntries(Map.entry("adan", 44),
             Map.entry("adamw", 28), Map.entry("lamb", 40), Map.entry("setadam", 36), Map.entry("adafactor", 20),
             Map.entry("adafactor-wide", 20), Map.entry("adamw-clipped", 28), Map.entry("sgd", 20),
-            Map.entry("radam", 28), Map.entry("adan-ema", 52));
+            Map.entry("radam", 28), Map.entry("adan-ema", 56));
 
     private KernelsReport() {
     }
