@@ -39,7 +39,7 @@ public final class CommandLine {
                     "keep a model EMA with this decay (e.g. 0.999), evaluated and saved; 0 = off"),
             new Flag("--partitions", "N", "adan.data.partitions",
                     "partitions to train on (0 = Spark's default parallelism); changes the bits"),
-            new Flag("--global-batch", "N", "adan.train.global-batch", "examples per step over all partitions (256 … 32768)"),
+            new Flag("--global-batch", "N", "adan.train.global-batch", "examples per step over all partitions: 1 … the training rows (studied: 1k … 32k)"),
             new Flag("--micro-batch", "N", "adan.train.micro-batch", "examples per forward/backward pass on an executor"),
             new Flag("--epochs", "N", "adan.train.epochs", "passes over the training data"),
             new Flag("--max-steps", "N", "adan.train.max-steps", "stop after this many steps (0 = no limit)"),
@@ -104,7 +104,7 @@ public final class CommandLine {
             }
             Flag def = BY_NAME.get(flag);
             if (def == null) {
-                throw new IllegalArgumentException("unknown flag '" + arg + "'; see --help");
+                throw new IllegalArgumentException("unknown flag '" + arg + "'" + suggestion(flag) + "; see --help");
             }
             if (def.name().equals("--help")) {
                 return null;
@@ -120,8 +120,13 @@ public final class CommandLine {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("flag " + flag + " needs a value");
                 }
+                if (args[i + 1].startsWith("--")) { // --epochs --max-steps 1: the value was forgotten
+                    throw new IllegalArgumentException("flag " + flag + " needs a value (" + def.value() + "), got the flag "
+                            + args[i + 1]);
+                }
                 value = args[++i];
             }
+            checkNumber(def, value);
             if (def.perOptimizer()) {
                 perOptimizer.put(def, value);
                 continue;
@@ -172,6 +177,57 @@ public final class CommandLine {
             user = ConfigFactory.parseMap(opt, "command-line flags").withFallback(user);
         }
         return user;
+    }
+
+    /** A flag whose value is a count ({@code N}) or a number ({@code X}, {@code D}) gets one, named by the flag. */
+    private static void checkNumber(Flag def, String value) {
+        String v = value.trim();
+        try {
+            switch (def.value()) {
+                case "N" -> Long.parseLong(v);
+                case "X", "D" -> Double.parseDouble(v);
+                default -> {
+                    return;
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("flag " + def.name() + " needs " + (def.value().equals("N")
+                    ? "a whole number" : "a number") + ", got '" + value + "'");
+        }
+    }
+
+    /** @return "; did you mean --x?" for the flag nearest a misspelt one (at most two edits), else "" */
+    static String suggestion(String flag) {
+        String best = null;
+        int bestDistance = 3;
+        for (String name : BY_NAME.keySet()) {
+            int d = editDistance(flag, name);
+            if (d < bestDistance) {
+                best = name;
+                bestDistance = d;
+            }
+        }
+        return best == null ? "" : "; did you mean " + best + "?";
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(substitute, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static String usage() {

@@ -70,8 +70,13 @@ public final class ReferenceDocs {
 
                 A flag sets one configuration key; `--config FILE` and `--conf KEY=VALUE` set any. Precedence:
                 flags > `--config FILE` > `reference.conf` ([CONFIGURATION.md](CONFIGURATION.md) lists every key).
-                A flag's value may also follow an `=` (`--epochs=5`). An unknown flag, a flag without its value,
-                or a key that `reference.conf` does not define stops the run before Spark starts, naming it.
+                A flag's value may also follow an `=` (`--epochs=5`). An unknown flag (with the nearest one, when a
+                flag is at most two letters away: `unknown flag '--epoch'; did you mean --epochs?`), a flag without
+                its value (`flag --epochs needs a value (N), got the flag --max-steps`), a value that is not the
+                number an `N` (whole) or `X`/`D` flag takes (`flag --lr needs a number, got 'abc'`), or a key that
+                `reference.conf` does not define stops the run before Spark starts with exit status 2, naming it.
+                `--conf spark.KEY=VALUE` sets a Spark property on the session `bin/adan-train` starts, as
+                spark-submit's `--conf` does (`--conf spark.authenticate=true`).
 
                 | flag | sets | default | what it does |
                 |---|---|---|---|

@@ -43,11 +43,17 @@ public final class ConsoleProgress implements TrainingListener {
             return;
         }
         lastPrint = now;
-        double perStep = (now - startNanos) / 1e9 / Math.max(1, m.step() - firstStep);
-        long eta = Math.round(perStep * (m.totalSteps() - m.step()));
-        out.printf(Locale.ROOT, "step %d/%d  epoch %d/%d  loss %.4f  lr %.2e  %,.0f ex/s  ETA %d:%02d%s%n",
+        long done = m.step() - firstStep;
+        String eta;
+        if (done < 2 && m.step() != m.totalSteps()) { // the first step carries the start-up: no rate to go by yet
+            eta = "-:--";
+        } else {
+            long seconds = Math.round((now - startNanos) / 1e9 / Math.max(1, done) * (m.totalSteps() - m.step()));
+            eta = String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
+        }
+        out.printf(Locale.ROOT, "step %d/%d  epoch %d/%d  loss %.4f  lr %.2e  %,.0f ex/s  ETA %s%s%n",
                 m.step(), m.totalSteps(), m.epoch() + 1, epochs, m.loss(), m.lr(), m.examplesPerSec(),
-                eta / 60, eta % 60, m.skipped() ? "  (skipped: non-finite)" : "");
+                eta, m.skipped() ? "  (skipped: non-finite)" : "");
     }
 
     @Override

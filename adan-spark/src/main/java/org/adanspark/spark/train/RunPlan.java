@@ -301,7 +301,7 @@ public final class RunPlan implements Serializable {
         if (!unknown.isEmpty()) {
             unknown.sort(null);
             throw new IllegalArgumentException("unknown configuration key" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown) + "; the keys are those of reference.conf (see conf/application.conf)");
+                    + String.join(", ", unknown) + "; the keys are those of reference.conf, listed in docs/CONFIGURATION.md");
         }
         Config merged = config.withFallback(reference).resolve();
         try {

@@ -105,6 +105,22 @@ class RunPlanTest {
                 .getMessage().contains("/no/such.conf"));
     }
 
+    @Test
+    void aMisspeltFlagIsNamedWithTheNearestOneAndAValueThatIsAFlagOrNotANumberIsRefusedByFlag() {
+        assertEquals("unknown flag '--epoch'; did you mean --epochs?; see --help", refused("--epoch", "3"));
+        assertEquals("unknown flag '--glob-batch'; did you mean --global-batch?; see --help", refused("--glob-batch", "3"));
+        assertEquals("unknown flag '--frobnicate'; see --help", refused("--frobnicate"));
+        assertEquals("flag --epochs needs a value (N), got the flag --max-steps", refused("--epochs", "--max-steps", "1"));
+        assertEquals("flag --lr needs a number, got 'abc'", refused("--lr", "abc"));
+        assertEquals("flag --epochs needs a whole number, got '2.5'", refused("--epochs", "2.5"));
+        assertEquals("flag --ema-decay needs a number, got 'x'", refused("--ema-decay=x"));
+        CommandLine.parse(new String[] {"--lr", "-1e-3", "--epochs", "3"}); // a negative number is a value, not a flag
+    }
+
+    private static String refused(String... args) {
+        return assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(args)).getMessage();
+    }
+
     private static void assertMessage(String hocon, String expected) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings(hocon), hocon);
         assertTrue(e.getMessage().contains(expected), "for '" + hocon + "': " + e.getMessage());
