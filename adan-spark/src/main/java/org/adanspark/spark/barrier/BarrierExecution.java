@@ -247,16 +247,21 @@ public final class BarrierExecution implements Execution {
 
         /** @return false when the run must stop */
         boolean handle(Message m) {
-            Scalars.Reader r = Scalars.reader(m.scalars());
             switch (m.kind()) {
-                case STEP -> step(m, r);
-                case EVALUATION -> evaluation(m, r);
-                case RESTART -> LOG.warn("a task of the barrier stage failed and Spark restarted the stage: attempt {} "
-                        + "resumes from {} at step {}", r.getInt() + 1, r.getString(), m.step());
-                case CHECKPOINT -> LOG.info("checkpoint {} {} in {} ms", r.getString(),
-                        r.getBoolean() ? "written" : "is already there and valid; kept", r.getLong());
+                case STEP -> step(m, Payload.Step.read(m));
+                case EVALUATION -> evaluation(m, Payload.Evaluation.read(m));
+                case RESTART -> {
+                    Payload.Restart r = Payload.Restart.read(m);
+                    LOG.warn("a task of the barrier stage failed and Spark restarted the stage: attempt {} resumes from "
+                            + "{} at step {}", r.attempt() + 1, r.resumesFrom(), m.step());
+                }
+                case CHECKPOINT -> {
+                    Payload.Checkpoint c = Payload.Checkpoint.read(m);
+                    LOG.info("checkpoint {} {} in {} ms", c.location(),
+                            c.written() ? "written" : "is already there and valid; kept", c.millis());
+                }
                 case FATAL -> {
-                    fatal = r.getString();
+                    fatal = Payload.Fatal.read(m).reason();
                     return false;
                 }
                 default -> LOG.warn("the driver received an unexpected {}", m);
@@ -264,7 +269,7 @@ public final class BarrierExecution implements Execution {
             return true;
         }
 
-        private void step(Message m, Scalars.Reader r) {
+        private void step(Message m, Payload.Step s) {
             long done = m.step() + 1;
             if (done <= reported) {
                 if (!replaying) {
@@ -275,32 +280,25 @@ public final class BarrierExecution implements Execution {
                 return;
             }
             replaying = false;
-            double loss = r.getDouble();
-            long examples = r.getLong();
-            boolean skipped = r.getBoolean();
-            double lr = r.getDouble();
-            double computeMs = r.getDouble();
-            double reduceMs = r.getDouble();
-            double updateMs = r.getDouble();
-            double gatherMs = r.getDouble();
-            double stepMs = r.getDouble();
             int epoch = (int) (m.step() / run.plan().stepsPerEpoch());
             long bytes = m.encodedBytes();
-            StepMetrics metrics = new StepMetrics(done, run.totalSteps(), epoch, loss, lr, examples,
-                    examples / (stepMs / 1e3), computeMs, reduceMs, updateMs, gatherMs, bytes, 0, skipped, stepMs);
+            StepMetrics metrics = new StepMetrics(done, run.totalSteps(), epoch, s.loss(), s.lr(), s.examples(),
+                    s.examples() / (s.stepMs() / 1e3), s.computeMs(), s.reduceMs(), s.updateMs(), s.gatherMs(), bytes, 0,
+                    s.skipped(), s.stepMs());
             reported = done;
-            losses.add(loss);
+            losses.add(s.loss());
             listeners.forEach(l -> l.onStep(metrics));
         }
 
-        private void evaluation(Message m, Scalars.Reader r) {
+        private void evaluation(Message m, Payload.Evaluation e) {
             if (evaluated.contains(m.step())) {
                 return; // replayed after a restart: reported already
             }
             double[][] parts = evaluations.computeIfAbsent(m.step(), k -> new double[tasks][]);
-            double[] sums = new double[run.ema() ? 6 : 3]; // θ's three sums, then the model EMA's
-            for (int i = 0; i < sums.length; i++) {
-                sums[i] = r.getDouble();
+            double[] sums = e.sums(); // θ's three sums, then the model EMA's
+            if (sums.length != (run.ema() ? 6 : 3)) {
+                throw new IllegalStateException("task " + m.from() + " sent " + sums.length + " evaluation sums for step "
+                        + m.step() + "; the run expects " + (run.ema() ? 6 : 3));
             }
             parts[m.from()] = sums;
             for (double[] p : parts) {

@@ -155,8 +155,8 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             this.to = owners.to(rank);
             restore(peers.note().isEmpty() ? null : peers.note());
             if (rank == 0 && peers.attempt() > 0) {
-                peers.toDriver(new Message(Message.Kind.RESTART, step, rank, Scalars.writer().putInt(peers.attempt())
-                        .putString(peers.note().isEmpty() ? "the run's start" : peers.note()).bytes(), new float[0]));
+                peers.toDriver(new Payload.Restart(peers.attempt(), peers.note().isEmpty() ? "the run's start"
+                        : peers.note()).message(step, rank));
             }
         }
 
@@ -218,21 +218,18 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             int stepInEpoch = (int) (step % job.stepsPerEpoch());
             double lr = job.schedule().at(step);
             PartialSum mine = job.gradient().compute(data.train(), theta, epoch, stepInEpoch, step);
-            byte[] myScalars = Scalars.writer().putDouble(mine.lossSum()).putLong(mine.examples())
-                    .putLong(mine.computeNanos()).bytes();
+            Payload.Partition myScalars = Payload.Partition.of(mine);
             for (int q = 0; q < size; q++) {
                 if (owners.owns(q)) {
-                    peers.send(q, new Message(Message.Kind.GRADIENT, step, rank, myScalars,
-                            Arrays.copyOfRange(mine.values(), owners.from(q), owners.to(q))));
+                    peers.send(q, myScalars.message(step, rank, Arrays.copyOfRange(mine.values(), owners.from(q),
+                            owners.to(q))));
                 }
             }
             float[] grads = null;
             if (owners.owns(rank)) {
                 List<PartialSum> parts = new ArrayList<>(size);
                 for (int q = 0; q < size; q++) {
-                    Message m = peers.take(Message.Kind.GRADIENT, step, q);
-                    Scalars.Reader r = Scalars.reader(m.scalars());
-                    parts.add(new PartialSum(q, m.floats(), r.getDouble(), r.getLong(), r.getLong()));
+                    parts.add(Payload.Partition.sumOf(peers.take(Message.Kind.GRADIENT, step, q)));
                 }
                 PartialSum sum = OrderedSum.grouped(parts, groupSize, rank);
                 grads = sum.values();
@@ -247,14 +244,13 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             for (int i = 0; i < shards.length; i++) {
                 screened[i] = optimizer.screen(shards[i], grads, shards[i].offset() - from);
             }
-            peers.sendAll(new Message(Message.Kind.STATISTICS, step, rank, Scalars.writer().putDouble(mine.lossSum())
-                    .putLong(mine.examples()).putLong(mine.computeNanos()).putStatistics(screened).bytes(), new float[0]));
+            peers.sendAll(new Payload.Statistics(myScalars, screened).message(step, rank));
             ShardStatistics[] stats = new ShardStatistics[plan.numShards()];
             List<PartialSum> scalars = new ArrayList<>(size);
             for (int q = 0; q < size; q++) {
-                Scalars.Reader r = Scalars.reader(peers.take(Message.Kind.STATISTICS, step, q).scalars());
-                scalars.add(new PartialSum(q, new float[0], r.getDouble(), r.getLong(), r.getLong()));
-                for (ShardStatistics s : r.getStatistics()) {
+                Payload.Statistics theirs = Payload.Statistics.read(peers.take(Message.Kind.STATISTICS, step, q));
+                scalars.add(theirs.partition().sum(q, new float[0]));
+                for (ShardStatistics s : theirs.shards()) {
                     stats[s.shard()] = s;
                 }
             }
@@ -295,10 +291,9 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             long t3 = System.nanoTime();
             if (rank == 0) {
                 double computeMs = total.computeNanos() / 1e6;
-                peers.toDriver(new Message(Message.Kind.STEP, step, rank, Scalars.writer().putDouble(loss)
-                        .putLong(total.examples()).putBoolean(skipped).putDouble(lr).putDouble(computeMs)
-                        .putDouble(Math.max(0, (t1 - t0) / 1e6 - computeMs)).putDouble((t2 - t1) / 1e6)
-                        .putDouble((t3 - t2) / 1e6).putDouble((t3 - t0) / 1e6).bytes(), new float[0]));
+                peers.toDriver(new Payload.Step(loss, total.examples(), skipped, lr, computeMs,
+                        Math.max(0, (t1 - t0) / 1e6 - computeMs), (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t3 - t0) / 1e6)
+                        .message(step, rank));
             }
             step++;
         }
@@ -310,12 +305,10 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
                 prepared[i] = optimizer.prepare(shards[i], theta, shards[i].offset(), grads, shards[i].offset() - from,
                         decision);
             }
-            peers.sendAll(new Message(Message.Kind.REFINEMENT, step, rank, Scalars.writer().putStatistics(prepared).bytes(),
-                    new float[0]));
+            peers.sendAll(new Payload.Refinement(prepared).message(step, rank));
             ShardStatistics[] all = new ShardStatistics[plan.numShards()];
             for (int q = 0; q < size; q++) {
-                for (ShardStatistics s : Scalars.reader(peers.take(Message.Kind.REFINEMENT, step, q).scalars())
-                        .getStatistics()) {
+                for (ShardStatistics s : Payload.Refinement.read(peers.take(Message.Kind.REFINEMENT, step, q)).shards()) {
                     all[s.shard()] = s;
                 }
             }
@@ -361,22 +354,20 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
                     files.add(OptimizerCheckpoint.writeShardFile(pending.optimizerFiles(), shard));
                 }
                 if (rank != 0) {
-                    peers.send(0, new Message(Message.Kind.SHARD_FILES, done, rank,
-                            Scalars.writer().putShardFiles(files).bytes(), new float[0]));
+                    peers.send(0, new Payload.ShardFiles(files).message(done, rank));
                     return;
                 }
                 CheckpointStore.Pending.Params params = pending.writeParams(theta);
                 for (int q = 1; q < size; q++) {
-                    files.addAll(Scalars.reader(peers.take(Message.Kind.SHARD_FILES, done, q).scalars()).getShardFiles());
+                    files.addAll(Payload.ShardFiles.read(peers.take(Message.Kind.SHARD_FILES, done, q)).files());
                 }
                 files.sort(Comparator.comparingInt(OptimizerCheckpoint.ShardFile::index));
                 OptimizerCheckpoint.writeManifest(pending.optimizerFiles(), optimizer, job.layout(), Precision.FLOAT32,
                         shards[0].step(), shards[0].skippedSteps(), files);
                 CheckpointStore.Saved saved = store.commit(pending, job.position().at(done, job.stepsPerEpoch(), skippedLoss),
                         params, optimizer);
-                peers.toDriver(new Message(Message.Kind.CHECKPOINT, done, rank, Scalars.writer()
-                        .putString(saved.location()).putBoolean(saved.written())
-                        .putLong((System.nanoTime() - t) / 1_000_000).bytes(), new float[0]));
+                peers.toDriver(new Payload.Checkpoint(saved.location(), saved.written(),
+                        (System.nanoTime() - t) / 1_000_000).message(done, rank));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write checkpoint at step " + done + " to " + store + ": "
                         + e.getMessage(), e);
@@ -391,15 +382,16 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             if (!job.hasTest()) {
                 return;
             }
-            Scalars.Writer sums = Scalars.writer();
-            for (float[] weights : average == null ? List.of(theta) : List.of(theta, average)) {
+            List<float[]> evaluated = average == null ? List.of(theta) : List.of(theta, average);
+            double[] sums = new double[3 * evaluated.size()]; // θ's three sums, then the model EMA's
+            for (int w = 0; w < evaluated.size(); w++) {
                 double[] total = new double[3];
                 for (FeatureBlock block : data.test()) {
-                    Evaluator.add(total, Evaluator.sums(block, job.model(), weights, job.gradient().compute()));
+                    Evaluator.add(total, Evaluator.sums(block, job.model(), evaluated.get(w), job.gradient().compute()));
                 }
-                sums.putDouble(total[0]).putDouble(total[1]).putDouble(total[2]);
+                System.arraycopy(total, 0, sums, 3 * w, 3);
             }
-            peers.toDriver(new Message(Message.Kind.EVALUATION, done, rank, sums.bytes(), new float[0]));
+            peers.toDriver(new Payload.Evaluation(sums).message(done, rank));
         }
 
         /**
@@ -421,8 +413,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
         /** Tells the driver why the run stops (task 0), then fails this task. */
         private TrainingException fail(String message) {
             if (rank == 0) {
-                peers.toDriver(new Message(Message.Kind.FATAL, step, rank, Scalars.writer().putString(message).bytes(),
-                        new float[0]));
+                peers.toDriver(new Payload.Fatal(message).message(step, rank));
                 peers.flushDriver(); // the driver stops the run with this message instead of restarting the stage
             }
             throw new TrainingException(message, null);

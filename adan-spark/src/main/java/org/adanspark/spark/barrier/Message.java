@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
  * @param kind what the message carries
  * @param step the global step it belongs to (0-based), or the steps done for events after a step
  * @param from the sending task's rank, or {@link #DRIVER}
- * @param scalars small fixed-layout values ({@link Scalars})
+ * @param scalars small values in the layout of the kind's {@link Payload} record ({@link Scalars})
  * @param floats a gradient or parameter slice, or an empty array
  */
 record Message(Kind kind, long step, int from, byte[] scalars, float[] floats) {
