@@ -1,5 +1,6 @@
 package org.adanspark.spark.barrier;
 
+import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.runtime.TaskCompute;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class BarrierExecution implements Execution {
 
     @Override
     public String name() {
-        return "barrier";
+        return ExecutionMode.BARRIER.configName();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.adanspark.spark.ml;
 
+import org.adanspark.spark.config.ExecutionMode;
 import java.util.List;
 import java.util.function.Function;
 import org.adanspark.spark.data.BlockDataset;
@@ -44,7 +45,8 @@ final class AdanNetFitter {
     static Fitted fit(AdanNetParams stage, Dataset<?> dataset, String featuresCol, String labelCol, LabelKind labelKind,
                       int numClasses, Function<BlockDataset, Objective> objectiveOf) {
         SparkSession spark = dataset.sparkSession();
-        int partitions = Parallelism.defaultPartitions(spark.sparkContext(), stage.getExecution());
+        int partitions = Parallelism.defaultPartitions(spark.sparkContext(),
+                ExecutionMode.parse(stage.getExecution(), stage.uid() + ": param execution"));
         @SuppressWarnings("unchecked")
         Dataset<Row> rows = (Dataset<Row>) dataset.select(featuresCol, labelCol);
         String name = stage.uid() + " input";

@@ -1,5 +1,8 @@
 package org.adanspark.spark.ml;
 
+import java.util.Arrays;
+import org.adanspark.spark.config.ReduceMode;
+import org.adanspark.spark.config.ExecutionMode;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,10 +111,12 @@ public final class AdanNetParamSet implements Serializable {
         checkpointDir = new Param<>(owner, "checkpointDir", "Hadoop FS directory for checkpoints, one per epoch and at the"
                 + " end; empty for none");
         allReduce = new Param<>(owner, "allReduce", "gradient all-reduce: sharded (reduce-scatter by optimizer shard) or"
-                + " tree", ParamValidators.inArray(new String[] {"sharded", "tree"}));
+                + " tree", ParamValidators.inArray(Arrays.stream(ReduceMode.values()).map(ReduceMode::configName)
+                .toArray(String[]::new)));
         execution = new Param<>(owner, "execution", "jobs (a Spark job per step, optimizer state on the driver) or"
                 + " barrier (one barrier stage, optimizer shards on the executors); same bits",
-                ParamValidators.inArray(new String[] {"jobs", "barrier"}));
+                ParamValidators.inArray(Arrays.stream(ExecutionMode.values()).map(ExecutionMode::configName)
+                        .toArray(String[]::new)));
         loss = new Param<>(owner, "loss", "regression loss: squaredError or huber",
                 ParamValidators.inArray(new String[] {"squaredError", "huber"}));
         huberDelta = new DoubleParam(owner, "huberDelta", "Huber's delta: residuals beyond it are penalised linearly (> 0)",

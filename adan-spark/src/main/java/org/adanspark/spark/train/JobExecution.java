@@ -1,5 +1,7 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.config.ExecutionMode;
+import org.adanspark.spark.config.ReduceMode;
 import org.adanspark.spark.runtime.TaskCompute;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,12 +48,12 @@ final class JobExecution implements Execution {
 
     @Override
     public String name() {
-        return "jobs";
+        return ExecutionMode.JOBS.configName();
     }
 
     @Override
     public TrainingOutcome train(TrainingRun run) {
-        GradientReduce reduction = settings.allReduce().equals("tree")
+        GradientReduce reduction = settings.allReduce() == ReduceMode.TREE
                 ? new TreeGradientReduce() : new ShardedGradientReduce(run.state().plan());
         LOG.info("jobs execution: a Spark job per step, {} all-reduce, the optimizer's {} shards on the driver",
                 reduction.name(), run.state().numShards());

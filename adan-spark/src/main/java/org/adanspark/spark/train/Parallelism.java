@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.config.ExecutionMode;
 import org.apache.spark.SparkContext;
 
 /**
@@ -14,12 +15,12 @@ public final class Parallelism {
 
     /**
      * @param sc the Spark context
-     * @param execution {@code jobs} or {@code barrier}
+     * @param execution the run's execution
      * @return the default partition count, at least 1
      */
-    public static int defaultPartitions(SparkContext sc, String execution) {
+    public static int defaultPartitions(SparkContext sc, ExecutionMode execution) {
         int parallelism = Math.max(1, sc.defaultParallelism());
-        if (!execution.equals("barrier")) {
+        if (execution != ExecutionMode.BARRIER) {
             return parallelism;
         }
         int slots = taskSlots(sc);

@@ -1,5 +1,7 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.config.ExecutionMode;
+import org.adanspark.spark.config.ReduceMode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import com.typesafe.config.ConfigObject;
@@ -56,8 +58,8 @@ public final class RunPlan implements Serializable {
     private int epochs;
     private final long maxSteps;
     private long seed;
-    private String allReduce;
-    private String execution;
+    private ReduceMode allReduce;
+    private ExecutionMode execution;
     private final Duration barrierTimeout;
     private final int computeThreads;
     private String blasKernel;
@@ -99,8 +101,8 @@ public final class RunPlan implements Serializable {
         epochs = a.getInt("adan.train.epochs");
         maxSteps = a.getLong("adan.train.max-steps");
         seed = a.getLong("adan.train.seed");
-        allReduce = a.getString("adan.train.allreduce").trim().toLowerCase(Locale.ROOT);
-        execution = a.getString("adan.train.execution").trim().toLowerCase(Locale.ROOT);
+        allReduce = ReduceMode.parse(a.getString("adan.train.allreduce"), "adan.train.allreduce");
+        execution = ExecutionMode.parse(a.getString("adan.train.execution"), "adan.train.execution");
         barrierTimeout = a.getDuration("adan.train.barrier-timeout");
         computeThreads = a.getInt("adan.train.compute-threads");
         blasKernel = BlasKernel.canonical(a.getString("adan.train.blas-kernel"),
@@ -181,14 +183,6 @@ public final class RunPlan implements Serializable {
         atLeast(name, "adan.train.micro-batch", microBatch, 1);
         atLeast(name, "adan.train.epochs", epochs, 1);
         atLeast(name, "adan.train.max-steps", maxSteps, 0);
-        if (!allReduce.equals("sharded") && !allReduce.equals("tree")) {
-            throw new IllegalArgumentException(name.apply("adan.train.allreduce") + " must be sharded or tree, got '"
-                    + allReduce + "'");
-        }
-        if (!execution.equals("jobs") && !execution.equals("barrier")) {
-            throw new IllegalArgumentException(name.apply("adan.train.execution") + " must be jobs or barrier, got '"
-                    + execution + "'");
-        }
         if (barrierTimeout.toMillis() < 1000) {
             throw new IllegalArgumentException(name.apply("adan.train.barrier-timeout") + " must be at least 1s, got "
                     + barrierTimeout);
@@ -266,12 +260,12 @@ public final class RunPlan implements Serializable {
         s.microBatch = run.microBatch();
         s.epochs = run.epochs();
         s.seed = run.seed();
-        s.allReduce = run.allReduce().trim().toLowerCase(Locale.ROOT);
-        s.execution = run.execution().trim().toLowerCase(Locale.ROOT);
         s.evaluateEveryEpoch = false;
         s.checkpointDir = blankToNull(run.checkpointDir());
         s.checkpointEvery = run.checkpointEvery();
         try {
+            s.allReduce = ReduceMode.parse(run.allReduce(), "param allReduce");
+            s.execution = ExecutionMode.parse(run.execution(), "param execution");
             s.blasKernel = BlasKernel.requested(); // the fitting JVM's -Dadan.blas-kernel / ADAN_BLAS_KERNEL, else Haswell
             s.validate(key -> PARAM_NAMES.containsKey(key) ? "param " + PARAM_NAMES.get(key) : key);
         } catch (IllegalArgumentException e) {
@@ -395,13 +389,13 @@ public final class RunPlan implements Serializable {
         return seed;
     }
 
-    /** @return {@code sharded} or {@code tree} */
-    public String allReduce() {
+    /** @return how the {@code jobs} execution sums gradients */
+    public ReduceMode allReduce() {
         return allReduce;
     }
 
-    /** @return {@code jobs} or {@code barrier} */
-    public String execution() {
+    /** @return the execution: {@code jobs} or {@code barrier} */
+    public ExecutionMode execution() {
         return execution;
     }
 

@@ -1,5 +1,7 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.spark.config.ReduceMode;
+import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.runtime.BlasKernel;
 import org.adanspark.spark.runtime.TaskCompute;
 import org.adanspark.spark.runtime.ComputeThreads;
@@ -164,12 +166,12 @@ public final class SyncTrainer {
 
     private TrainResult train(TrainTestData data, Objective objective, TaskCompute compute, boolean paramsToDriver) {
         long wallStart = System.nanoTime();
-        boolean barrier = settings.execution().equals("barrier");
+        boolean barrier = settings.execution() == ExecutionMode.BARRIER;
         TrainingRun run = setUp(data, objective, compute, !barrier);
         LOG.info("training {} on {}: {} parameters, {} steps of {} examples ({} per epoch), {}, {}",
                 settings.model(), run.train(), run.layout().totalLength(), run.totalSteps(), settings.globalBatch(),
                 run.plan().stepsPerEpoch(), settings.optimizer(), run.schedule());
-        if (barrier && settings.allReduce().equals("tree")) {
+        if (barrier && settings.allReduce() == ReduceMode.TREE) {
             LOG.warn("adan.train.allreduce (--allreduce) tree applies to the jobs execution; the barrier execution "
                     + "reduce-scatters between its tasks, in the same order");
         }

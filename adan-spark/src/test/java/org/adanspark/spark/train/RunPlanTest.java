@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.adanspark.spark.config.ReduceMode;
 import org.adanspark.optim.Lookahead;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.spark.cli.CommandLine;
@@ -33,7 +34,7 @@ class RunPlanTest {
         assertEquals(4096, s.globalBatch());
         assertEquals("adan", s.optimizer().name());
         assertEquals(0.01, s.optimizer().lr());
-        assertEquals("sharded", s.allReduce());
+        assertEquals(ReduceMode.SHARDED, s.allReduce());
         Optimizer adan = s.optimizer().build();
         assertEquals(0.02, (Double) adan.hyperparameters().get("weight_decay"), 0.0, adan.hyperparameters().toString());
         assertSame(adan, s.optimizer().build(), "built once per run: the schedule's rate comes with each step");
@@ -133,7 +134,7 @@ class RunPlanTest {
         RunPlan s = RunPlan.forEstimator(new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"),
                 adamw, 0, 512, 128, 2, 7, "tree", "jobs", null, 0));
         assertEquals(512, s.globalBatch());
-        assertEquals("tree", s.allReduce());
+        assertEquals(ReduceMode.TREE, s.allReduce());
         assertEquals(false, s.evaluateEveryEpoch());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
                 new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 0, 128, 2, 7, "tree", "jobs", null, 0)));
