@@ -1,7 +1,5 @@
 package org.adanspark.spark.config;
 
-import java.util.Locale;
-
 /**
  * How a run's steps are executed ({@code adan.train.execution}, {@code --execution}, the estimators'
  * {@code execution} param); both give the same bits (docs/TRAINING.md, "Two executions").
@@ -19,18 +17,12 @@ public enum ExecutionMode {
      * @throws IllegalArgumentException naming the key and the value when it names no mode
      */
     public static ExecutionMode parse(String value, String key) {
-        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-        for (ExecutionMode m : values()) {
-            if (m.configName().equals(v)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException(key + " must be jobs or barrier, got '" + value + "'");
+        return EnumSetting.parse(ExecutionMode.class, value, key);
     }
 
     /** @return the name settings use: {@code jobs}, {@code barrier} */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumSetting.name(this);
     }
 
     @Override

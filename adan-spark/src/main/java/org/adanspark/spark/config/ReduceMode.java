@@ -1,7 +1,5 @@
 package org.adanspark.spark.config;
 
-import java.util.Locale;
-
 /**
  * How the {@code jobs} execution sums a step's gradients ({@code adan.train.allreduce},
  * {@code --allreduce}, the estimators' {@code allReduce} param); the same order, so the same bits, either way.
@@ -19,18 +17,12 @@ public enum ReduceMode {
      * @throws IllegalArgumentException naming the key and the value when it names no mode
      */
     public static ReduceMode parse(String value, String key) {
-        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-        for (ReduceMode m : values()) {
-            if (m.configName().equals(v)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException(key + " must be sharded or tree, got '" + value + "'");
+        return EnumSetting.parse(ReduceMode.class, value, key);
     }
 
     /** @return the name settings use: {@code sharded}, {@code tree} */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return EnumSetting.name(this);
     }
 
     @Override
