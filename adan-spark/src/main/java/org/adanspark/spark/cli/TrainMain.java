@@ -55,6 +55,7 @@ public final class TrainMain {
      * @param args flags; {@code --help} lists them
      */
     public static void main(String[] args) {
+        LibraryChatter.install(); // this JVM's console is the run's: libraries' prints go to the log file
         int status = run(args);
         if (status != 0) {
             System.exit(status);
