@@ -1,5 +1,6 @@
 package org.adanspark.spark.train;
 
+import org.adanspark.io.CorruptCheckpointException;
 import org.adanspark.spark.config.ReduceMode;
 import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.runtime.BlasKernel;
@@ -270,6 +271,8 @@ public final class SyncTrainer {
             } else {
                 LOG.info("no checkpoint in {} yet; starting from step 0", checkpoints);
             }
+        } else if (checkpoints != null) {
+            checkFreshStart(checkpoints, model.sha256(), optimizer, layout.totalLength(), train, compute);
         }
         return new TrainingRun(train, model, layout, theta, microBatch, settings.seed(), plan,
                 totalSteps, schedule, optimizer, spec.nonFinitePolicy(), state, checkpoints, step, skipped, restoredFrom);
@@ -510,6 +513,45 @@ public final class SyncTrainer {
 
     private void checkCompatible(TrainingCheckpoint p, String location, String modelSha, Optimizer optimizer,
                                  int numParams, BlockDataset train, TaskCompute compute) {
+        List<String> diffs = differences(p, modelSha, optimizer, numParams, train, compute);
+        if (!diffs.isEmpty()) {
+            throw new TrainingException("cannot resume from " + location + ": " + String.join("; ", diffs), null);
+        }
+    }
+
+    /**
+     * A run that starts from step 0 in a checkpoint directory: refused when the directory holds another run's
+     * checkpoints, which this run's would mix with (a later {@code --resume} would find them, and pruning
+     * would delete them); allowed, and said, when they are this same run's (its checkpoints have the same bits).
+     */
+    private void checkFreshStart(CheckpointStore checkpoints, String modelSha, Optimizer optimizer, int numParams,
+                                 BlockDataset train, TaskCompute compute) {
+        Optional<String> latest;
+        try {
+            latest = checkpoints.latestLocation();
+        } catch (CorruptCheckpointException e) { // nothing usable there: this run's checkpoints replace it
+            LOG.warn("{} holds no valid checkpoint ({}); this run writes its own there", checkpoints, e.getMessage());
+            return;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoints in " + checkpoints + ": " + e.getMessage(), e);
+        }
+        if (latest.isEmpty()) {
+            return;
+        }
+        TrainingCheckpoint p = unchecked(() -> checkpoints.position(latest.get()));
+        List<String> diffs = differences(p, modelSha, optimizer, numParams, train, compute);
+        if (!diffs.isEmpty()) {
+            throw new ConfigurationException("adan.checkpoint.dir (--checkpoint-dir) " + checkpoints + " holds another run's"
+                    + " checkpoints (" + latest.get() + ": " + String.join("; ", diffs) + "); give this run another"
+                    + " --checkpoint-dir, or delete them", null);
+        }
+        LOG.info("{} holds this run's checkpoints up to step {}; starting over from step 0 (--resume continues from them)",
+                checkpoints, p.step());
+    }
+
+    /** @return what differs between a checkpoint's run and this one, each with the setting that restores it */
+    private List<String> differences(TrainingCheckpoint p, String modelSha, Optimizer optimizer, int numParams,
+                                     BlockDataset train, TaskCompute compute) {
         List<String> diffs = new ArrayList<>();
         if (!p.modelSha256().equals(modelSha)) {
             diffs.add("model configuration (adan.model.spec / seed) differs: sha256 " + p.modelSha256() + " vs " + modelSha);
@@ -541,9 +583,7 @@ public final class SyncTrainer {
         if (p.dataRows() != train.rows()) {
             diffs.add("the training data had " + p.dataRows() + " rows, has " + train.rows());
         }
-        if (!diffs.isEmpty()) {
-            throw new TrainingException("cannot resume from " + location + ": " + String.join("; ", diffs), null);
-        }
+        return diffs;
     }
 
 

@@ -209,6 +209,23 @@ class TrainMainTest {
     }
 
     @Test
+    void aFreshRunRefusesACheckpointDirectoryHoldingAnotherRunsCheckpointsAndReusesItsOwn() throws IOException {
+        Path checkpoints = tmp.resolve("ck-shared");
+        Config first = barrierRun("mine", "--checkpoint-dir", checkpoints.toString(), "--max-steps", "2");
+        // the same run again, from step 0: its checkpoints have the same bits, so the directory is its own
+        Config again = barrierRun("mine-again", "--checkpoint-dir", checkpoints.toString(), "--max-steps", "2");
+        assertEquals(first.getString("params_sha256"), again.getString("params_sha256"));
+        String[] other = {"--data", "mnist", "--model", "mlp:8", "--global-batch", "1000", "--max-steps", "2",
+            "--master", "local[2]", "--conf", "adan.data.train-limit=3000", "--conf", "adan.data.test-limit=500",
+            "--checkpoint-dir", checkpoints.toString()};
+        String line = onlyErrorLine(other, 2);
+        assertTrue(line.startsWith("adan-train: adan.checkpoint.dir (--checkpoint-dir) " + checkpoints
+                + " holds another run's checkpoints (file:" + checkpoints.resolve("step-000000002")
+                + ": model configuration (adan.model.spec / seed) differs"), line);
+        assertTrue(line.endsWith("give this run another --checkpoint-dir, or delete them"), line);
+    }
+
+    @Test
     void badDataExitsWithThree() throws IOException {
         Path csv = tmp.resolve("bad.csv");
         Files.writeString(csv, "label,a\n0,1\n-3,2\n");
