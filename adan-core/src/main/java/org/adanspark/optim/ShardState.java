@@ -8,8 +8,9 @@ import java.util.List;
  * the step counters. A slot's values are held in an array from {@link #slotBase}: 0 for a shard that owns
  * its arrays (an executor that holds one shard), the shard's offset where all shards of one process share
  * one array per slot ({@link #allShards}). The second form indexes θ, g and the state alike, which is what
- * lets HotSpot vectorise the fused kernels (docs/ARCHITECTURE.md, "The optimizer step, one shard at a time"). A slot that holds fewer values than parameters (a {@link SlotSpace}
- * that is not full) has the run of its values anchored in that slice: {@link #slotOffset} and
+ * lets HotSpot vectorise the fused kernels (docs/ARCHITECTURE.md, "The optimizer step, one shard at a time").
+ * A slot that holds fewer values than parameters (a {@link SlotSpace} that is not full) has the run of its
+ * values anchored in that slice: {@link #slotOffset} and
  * {@link #slotLength} say which. This is all the state the owner of a shard needs for the per-shard
  * protocol of {@link Optimizer} (docs/ARCHITECTURE.md, "The optimizer step, one shard at a time"): a
  * Spark task that owns shard {@code r} holds this object and nothing of the other shards.

@@ -119,7 +119,13 @@ public final class BlasKernel {
      * kernel pinned earlier in this JVM stays.
      */
     public static void pinRequested() {
-        String requested = requested();
+        String requested;
+        try {
+            requested = requested();
+        } catch (IllegalArgumentException e) { // in a static initialiser: say so, and let the run's check decide
+            LOG.error("{}; pinning {}", e.getMessage(), DEFAULT);
+            requested = DEFAULT;
+        }
         synchronized (BlasKernel.class) {
             if (pinned == null) {
                 pin(requested);
@@ -170,7 +176,7 @@ public final class BlasKernel {
             if (rc != 0) {
                 LOG.warn("could not set {}={} in this JVM (setenv returned {})", name, value, rc);
             }
-        } catch (UnsatisfiedLinkError | RuntimeException e) { // no C library to call: check() will tell
+        } catch (LinkageError | RuntimeException e) { // no C library to call: check() will tell
             LOG.warn("could not set {}={} in this JVM: {}", name, value, e.toString());
         }
     }
@@ -179,7 +185,7 @@ public final class BlasKernel {
     private static String getenv(String name) {
         try {
             return NativeLibrary.getInstance("c").getFunction("getenv").invokeString(new Object[] {name}, false);
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) {
             return System.getenv(name);
         }
     }
@@ -265,7 +271,7 @@ public final class BlasKernel {
                 Function name = NativeLibrary.getInstance(library, Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOLOAD | RTLD_LAZY))
                         .getFunction("openblas_get_corename");
                 kernels.add(name.invokeString(new Object[0], false).trim());
-            } catch (UnsatisfiedLinkError | RuntimeException e) {
+            } catch (LinkageError | RuntimeException e) {
                 LOG.debug("cannot ask {} for its kernel: {}", library, e.toString());
             }
         }
