@@ -1,7 +1,5 @@
 package org.adanspark.spark.barrier;
 
-import org.adanspark.spark.config.ExecutionMode;
-import org.adanspark.spark.runtime.TaskCompute;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,11 +12,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.adanspark.spark.comm.FaultInjector;
+import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.FeatureBlock;
 import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.metrics.StepMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.runtime.TaskCompute;
 import org.adanspark.spark.train.ConfigurationException;
 import org.adanspark.spark.train.Evaluator;
 import org.adanspark.spark.train.Execution;
@@ -36,8 +36,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 
 /**
  * The {@code barrier} execution (docs/ARCHITECTURE.md, "The barrier execution"): the whole run as one

@@ -2,7 +2,6 @@ package org.adanspark.spark.barrier;
 
 import java.util.List;
 import java.util.Objects;
-
 import org.adanspark.io.OptimizerCheckpoint;
 import org.adanspark.optim.ShardStatistics;
 import org.adanspark.spark.comm.PartialSum;

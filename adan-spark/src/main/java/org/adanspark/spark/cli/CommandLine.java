@@ -1,10 +1,10 @@
 package org.adanspark.spark.cli;
 
-import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValueFactory;
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,12 +1,12 @@
 package org.adanspark.spark.cli;
 
-import org.adanspark.spark.runtime.Nd4jVariant;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.adanspark.spark.ml.AdanNetClassificationModel;
 import org.adanspark.spark.ml.TrainedNetwork;
+import org.adanspark.spark.runtime.Nd4jVariant;
 import org.adanspark.spark.train.Network;
 import org.adanspark.spark.train.ParamsCodec;
 import org.adanspark.spark.train.TrainResult;

@@ -1,18 +1,18 @@
 package org.adanspark.spark.cli;
 
-import org.adanspark.spark.runtime.BlasKernel;
-import java.util.Map;
-import java.util.LinkedHashMap;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataValidationException;
 import org.adanspark.spark.metrics.ConsoleProgress;
 import org.adanspark.spark.metrics.JsonLinesMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.runtime.BlasKernel;
 import org.adanspark.spark.train.ConfigurationException;
 import org.adanspark.spark.train.RunPlan;
 import org.adanspark.spark.train.SparkFailure;

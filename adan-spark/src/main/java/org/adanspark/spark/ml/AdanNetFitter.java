@@ -1,8 +1,8 @@
 package org.adanspark.spark.ml;
 
-import org.adanspark.spark.config.ExecutionMode;
 import java.util.List;
 import java.util.function.Function;
+import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.data.TrainTestData;

@@ -1,11 +1,11 @@
 package org.adanspark.spark.ml;
 
-import java.util.Arrays;
-import org.adanspark.spark.config.ReduceMode;
-import org.adanspark.spark.config.ExecutionMode;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.adanspark.spark.config.ExecutionMode;
+import org.adanspark.spark.config.ReduceMode;
 import org.adanspark.spark.train.ModelSpec;
 import org.adanspark.spark.train.OptimizerSpec;
 import org.apache.spark.ml.param.DoubleArrayParam;

@@ -1,6 +1,5 @@
 package org.adanspark.spark.ml;
 
-import org.adanspark.spark.runtime.Nd4jVariant;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +7,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.adanspark.io.CorruptCheckpointException;
+import org.adanspark.spark.runtime.Nd4jVariant;
 import org.adanspark.spark.train.ModelHandle;
 import org.adanspark.spark.train.Network;
 import org.adanspark.spark.train.NetworkCache;

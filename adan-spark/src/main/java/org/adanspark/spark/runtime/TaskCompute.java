@@ -1,7 +1,6 @@
 package org.adanspark.spark.runtime;
 
 import java.io.Serializable;
-
 import org.apache.spark.SparkConf;
 
 /**

@@ -1,8 +1,8 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.runtime.TaskCompute;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.adanspark.spark.runtime.TaskCompute;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.runtime.TaskCompute;
 import java.util.List;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.runtime.TaskCompute;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**

@@ -1,12 +1,12 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.runtime.Nd4jVariant;
-import org.adanspark.spark.runtime.TaskCompute;
-import org.adanspark.spark.runtime.ComputeThreads;
 import java.io.Serializable;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.FeatureBlock;
 import org.adanspark.spark.data.LabelKind;
+import org.adanspark.spark.runtime.ComputeThreads;
+import org.adanspark.spark.runtime.Nd4jVariant;
+import org.adanspark.spark.runtime.TaskCompute;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;

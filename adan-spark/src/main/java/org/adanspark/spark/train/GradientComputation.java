@@ -1,11 +1,11 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.runtime.TaskCompute;
-import org.adanspark.spark.runtime.ComputeThreads;
 import java.io.Serializable;
 import org.adanspark.spark.comm.FaultInjector;
 import org.adanspark.spark.comm.PartialSum;
 import org.adanspark.spark.data.FeatureBlock;
+import org.adanspark.spark.runtime.ComputeThreads;
+import org.adanspark.spark.runtime.TaskCompute;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -1,17 +1,17 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.config.ExecutionMode;
-import org.adanspark.spark.config.ReduceMode;
-import org.adanspark.spark.runtime.TaskCompute;
 import java.util.ArrayList;
 import java.util.List;
 import org.adanspark.spark.comm.FaultInjector;
 import org.adanspark.spark.comm.GradientReduce;
 import org.adanspark.spark.comm.ShardedGradientReduce;
 import org.adanspark.spark.comm.TreeGradientReduce;
+import org.adanspark.spark.config.ExecutionMode;
+import org.adanspark.spark.config.ReduceMode;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.metrics.StepMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.runtime.TaskCompute;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

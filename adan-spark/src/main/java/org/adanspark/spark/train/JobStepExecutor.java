@@ -1,6 +1,5 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.runtime.TaskCompute;
 import org.adanspark.optim.NonFiniteGradientException;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
@@ -9,6 +8,7 @@ import org.adanspark.optim.ShardLoop;
 import org.adanspark.spark.comm.FaultInjector;
 import org.adanspark.spark.comm.GradientReduce;
 import org.adanspark.spark.data.BlockDataset;
+import org.adanspark.spark.runtime.TaskCompute;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 

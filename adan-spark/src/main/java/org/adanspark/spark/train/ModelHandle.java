@@ -1,9 +1,9 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.runtime.Nd4jVariant;
 import java.io.Serializable;
-import org.adanspark.io.Sha256;
 import java.util.Arrays;
+import org.adanspark.io.Sha256;
+import org.adanspark.spark.runtime.Nd4jVariant;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -1,6 +1,5 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.runtime.Nd4jVariant;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.adanspark.spark.nn.CharacterModel;
 import org.adanspark.spark.nn.ResidualNetwork;
+import org.adanspark.spark.runtime.Nd4jVariant;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

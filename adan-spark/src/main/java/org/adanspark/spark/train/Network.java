@@ -1,10 +1,10 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.runtime.Nd4jVariant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.adanspark.spark.runtime.Nd4jVariant;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

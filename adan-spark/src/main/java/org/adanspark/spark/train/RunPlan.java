@@ -1,27 +1,27 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.config.ExecutionMode;
-import org.adanspark.spark.config.ReduceMode;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import com.typesafe.config.ConfigObject;
-import org.adanspark.spark.runtime.BlasKernel;
-import org.adanspark.spark.runtime.ComputeThreads;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.adanspark.spark.config.ExecutionMode;
+import org.adanspark.spark.config.ReduceMode;
 import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataSpec;
+import org.adanspark.spark.runtime.BlasKernel;
+import org.adanspark.spark.runtime.ComputeThreads;
 
 /**
  * Every setting of a training run — the run plan — validated once, in one place, before Spark starts.

@@ -1,12 +1,12 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.runtime.Nd4jVariant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
+import org.adanspark.spark.runtime.Nd4jVariant;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.nd4j.linalg.api.environment.Nd4jEnvironment;

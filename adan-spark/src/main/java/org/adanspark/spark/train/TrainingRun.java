@@ -1,6 +1,5 @@
 package org.adanspark.spark.train;
 
-import org.adanspark.spark.runtime.TaskCompute;
 import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
@@ -8,6 +7,7 @@ import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.spark.comm.FaultInjector;
 import org.adanspark.spark.data.BlockDataset;
+import org.adanspark.spark.runtime.TaskCompute;
 
 /**
  * A run as set up once before its first step: the data, the network and its layout, the step plan and

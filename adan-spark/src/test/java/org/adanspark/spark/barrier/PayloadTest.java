@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-
 import org.adanspark.io.OptimizerCheckpoint;
 import org.adanspark.optim.ShardStatistics;
 import org.adanspark.spark.comm.PartialSum;

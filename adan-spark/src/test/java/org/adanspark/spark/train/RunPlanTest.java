@@ -10,10 +10,10 @@ import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.adanspark.spark.config.ReduceMode;
 import org.adanspark.optim.Lookahead;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.spark.cli.CommandLine;
+import org.adanspark.spark.config.ReduceMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
