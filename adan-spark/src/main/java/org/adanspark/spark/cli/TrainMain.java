@@ -145,10 +145,7 @@ public final class TrainMain {
         String kernel = settings.blasKernel();
         Map<String, String> executorEnv = new LinkedHashMap<>();
         executorEnv.put(BlasKernel.RUN_ENV, kernel);
-        if (!kernel.equals(BlasKernel.AUTO)) {
-            executorEnv.put(BlasKernel.OPENBLAS_ENV, kernel);
-            executorEnv.put(BlasKernel.ONEDNN_ENV, BlasKernel.onednnIsa(kernel));
-        }
+        executorEnv.putAll(BlasKernel.environment(kernel));
         executorEnv.forEach((name, value) -> {
             String key = "spark.executorEnv." + name;
             if (!settings.sparkConf().containsKey(key) && System.getProperty(key) == null) {

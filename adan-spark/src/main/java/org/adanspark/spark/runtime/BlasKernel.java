@@ -6,6 +6,7 @@ import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,6 +76,21 @@ public final class BlasKernel {
             case "Sandybridge", "Bulldozer", "Piledriver", "Steamroller" -> "AVX";
             default -> "SSE41"; // oneDNN's floor
         };
+    }
+
+    /**
+     * @param kernel a name from {@link #canonical}
+     * @return the environment that makes a JVM load that kernel: {@value #OPENBLAS_ENV} and {@value #ONEDNN_ENV},
+     *     in that order; empty for {@link #AUTO}
+     */
+    public static Map<String, String> environment(String kernel) {
+        if (AUTO.equals(kernel)) {
+            return Map.of();
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(OPENBLAS_ENV, kernel);
+        env.put(ONEDNN_ENV, onednnIsa(kernel));
+        return env;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BlasKernel.class);
@@ -163,8 +179,7 @@ public final class BlasKernel {
         if (AUTO.equals(kernel) || (already != null && !already.isEmpty())) {
             return;
         }
-        setenv(OPENBLAS_ENV, kernel);
-        setenv(ONEDNN_ENV, onednnIsa(kernel));
+        environment(kernel).forEach(BlasKernel::setenv);
     }
 
     private static void setenv(String name, String value) {

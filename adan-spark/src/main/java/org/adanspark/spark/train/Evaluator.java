@@ -4,7 +4,6 @@ import java.io.Serializable;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.FeatureBlock;
 import org.adanspark.spark.data.LabelKind;
-import org.adanspark.spark.runtime.ComputeThreads;
 import org.adanspark.spark.runtime.Nd4jVariant;
 import org.adanspark.spark.runtime.TaskCompute;
 import org.apache.spark.api.java.JavaSparkContext;
