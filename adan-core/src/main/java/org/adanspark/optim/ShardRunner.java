@@ -4,9 +4,10 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 /**
- * Runs one task per non-empty shard: the first on the calling thread, the others on a shared pool of
+ * Runs one task per shard that is worth one: the first on the calling thread, the others on a shared pool of
  * daemon threads sized to the machine. Returns when all have finished; the first failure is rethrown
  * after every shard has stopped, so no shard is still writing when the caller sees the exception.
  */
@@ -36,12 +37,16 @@ final class ShardRunner {
     private ShardRunner() {
     }
 
-    static void forEachShard(ShardPlan plan, ShardTask task) {
-        int shards = plan.numShards();
+    /**
+     * @param shards how many shards there are
+     * @param worthAThread which of them get a task (the others are left out)
+     * @param task the work on one
+     */
+    static void forEach(int shards, IntPredicate worthAThread, ShardTask task) {
         int first = -1;
         ForkJoinTask<?>[] forked = null;
         for (int s = 0; s < shards; s++) {
-            if (plan.shardLength(s) == 0) {
+            if (!worthAThread.test(s)) {
                 continue;
             }
             if (first < 0) {

@@ -7,9 +7,9 @@ import java.util.Map;
 import org.adanspark.spark.data.DataLoader;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.metrics.TrainingListener;
-import org.adanspark.spark.train.RunPlan;
-import org.adanspark.spark.train.SyncTrainer;
-import org.adanspark.spark.train.TrainResult;
+import org.adanspark.spark.run.RunPlan;
+import org.adanspark.spark.run.SyncTrainer;
+import org.adanspark.spark.run.TrainResult;
 import org.apache.spark.sql.SparkSession;
 
 /** What the Spark benchmarks share: the embedded session, Fashion-MNIST, and settings built from keys. */

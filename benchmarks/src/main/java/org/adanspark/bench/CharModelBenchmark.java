@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.adanspark.spark.data.DataLoader;
 import org.adanspark.spark.data.TrainTestData;
-import org.adanspark.spark.train.RunPlan;
+import org.adanspark.spark.run.RunPlan;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.knowm.xchart.XYChart;

@@ -4,7 +4,8 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.adanspark.optim.dl4j.AdanUpdater;
 import org.adanspark.spark.data.FeatureBlock;
-import org.adanspark.spark.train.ModelSpec;
+import org.adanspark.spark.model.ModelSpec;
+import org.adanspark.spark.model.dl4j.Dl4jConfigurations;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -26,7 +27,7 @@ final class Dl4jBaseline {
      *     the trainer's presets carry no DL4J updater, since our optimizer runs on the driver
      */
     static MultiLayerConfiguration withAdan(String model, int inputs, int classes, double lr) {
-        MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(ModelSpec.parse(model).configuration(inputs, classes, 42));
+        MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(Dl4jConfigurations.of(ModelSpec.parse(model), inputs, classes, 42));
         for (NeuralNetConfiguration layer : conf.getConfs()) {
             if (layer.getLayer() instanceof BaseLayer b) {
                 b.setIUpdater(new AdanUpdater(lr));

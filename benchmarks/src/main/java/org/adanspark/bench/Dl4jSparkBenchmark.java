@@ -3,7 +3,8 @@ package org.adanspark.bench;
 import java.util.List;
 import java.util.Map;
 import org.adanspark.spark.data.TrainTestData;
-import org.adanspark.spark.train.Evaluator;
+import org.adanspark.spark.model.dl4j.Dl4jModel;
+import org.adanspark.spark.step.Evaluator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -90,7 +91,7 @@ public final class Dl4jSparkBenchmark {
                     net.fit(minibatches);
                 }
                 double seconds = (System.nanoTime() - t) / 1e9;
-                double accuracy = Evaluator.accuracy(jsc, data.test(), conf.toJson(),
+                double accuracy = Evaluator.accuracy(jsc, data.test(), Dl4jModel.of(conf.toJson(), data.test().dim()),
                         net.getNetwork().params().toFloatVector());
                 minibatches.unpersist(false);
                 System.out.println(table.add("dl4j-spark", "parameter averaging minibatch " + batch + " every " + frequency,

@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Locale;
 import org.adanspark.io.DataSetLocator;
 import org.adanspark.io.IdxReader;
-import org.adanspark.spark.train.ModelSpec;
-import org.adanspark.spark.train.Network;
-import org.adanspark.spark.train.Objective;
-import org.adanspark.spark.train.ParamsCodec;
+import org.adanspark.spark.checkpoint.ParamsCodec;
+import org.adanspark.spark.model.ModelSpec;
+import org.adanspark.spark.model.Objective;
+import org.adanspark.spark.model.dl4j.Dl4jConfigurations;
+import org.adanspark.spark.model.dl4j.Network;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -63,7 +64,7 @@ public final class GradientThroughput {
         INDArray target = Nd4j.create(y, new long[] {batch, 10}, 'c');
 
         for (String model : models) {
-            String json = withWorkspaces(ModelSpec.parse(model).configuration(784, Objective.classification(10), 42),
+            String json = withWorkspaces(Dl4jConfigurations.of(ModelSpec.parse(model), 784, Objective.classification(10), 42),
                     workspaces);
             Network net = Network.fromJson(json);
             net.init();

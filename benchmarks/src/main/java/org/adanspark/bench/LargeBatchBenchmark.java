@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import org.adanspark.spark.data.DataLoader;
 import org.adanspark.spark.data.TrainTestData;
-import org.adanspark.spark.train.RunPlan;
-import org.adanspark.spark.train.TrainingException;
+import org.adanspark.spark.error.TrainingException;
+import org.adanspark.spark.run.RunPlan;
 import org.apache.spark.sql.SparkSession;
 
 /**

@@ -2,10 +2,10 @@ package org.adanspark.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.adanspark.spark.metrics.EvaluationResult;
 import org.adanspark.spark.metrics.RunSummary;
 import org.adanspark.spark.metrics.StepMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
-import org.adanspark.spark.train.Evaluator;
 
 /** Records a training run's steps and evaluations against wall time since it was created. */
 final class RunRecorder implements TrainingListener {
@@ -29,7 +29,7 @@ final class RunRecorder implements TrainingListener {
     }
 
     @Override
-    public void onEvaluation(int epoch, long step, Evaluator.Result test) {
+    public void onEvaluation(int epoch, long step, EvaluationResult test) {
         evaluations.add(new Evaluation(epoch, step, seconds(), test.accuracy(), test.logLoss()));
     }
 

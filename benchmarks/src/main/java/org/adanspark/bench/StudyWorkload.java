@@ -1,6 +1,6 @@
 package org.adanspark.bench;
 
-import org.adanspark.spark.train.EpochPlan;
+import org.adanspark.spark.step.EpochPlan;
 
 /**
  * One workload of the large-batch study: a data set, the model trained on it, how a run is scored, and the

@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.adanspark.spark.cli.CommandLine;
-import org.adanspark.spark.train.RunPlan;
+import org.adanspark.spark.run.RunPlan;
 import org.yaml.snakeyaml.Yaml;
 
 /**

@@ -1,6 +1,7 @@
 package org.adanspark.spark.barrier;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,23 +12,23 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.adanspark.spark.comm.FaultInjector;
+import org.adanspark.spark.checkpoint.CheckpointStore;
 import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.FeatureBlock;
 import org.adanspark.spark.data.LabelKind;
+import org.adanspark.spark.error.ConfigurationException;
+import org.adanspark.spark.error.TrainingException;
+import org.adanspark.spark.metrics.EvaluationResult;
 import org.adanspark.spark.metrics.StepMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
-import org.adanspark.spark.runtime.TaskCompute;
-import org.adanspark.spark.train.ConfigurationException;
-import org.adanspark.spark.train.Evaluator;
-import org.adanspark.spark.train.Execution;
-import org.adanspark.spark.train.Parallelism;
-import org.adanspark.spark.train.RunPlan;
-import org.adanspark.spark.train.SparkFailure;
-import org.adanspark.spark.train.TrainingException;
-import org.adanspark.spark.train.TrainingOutcome;
-import org.adanspark.spark.train.TrainingRun;
+import org.adanspark.spark.runtime.Parallelism;
+import org.adanspark.spark.step.Evaluator;
+import org.adanspark.spark.step.Execution;
+import org.adanspark.spark.step.SparkFailure;
+import org.adanspark.spark.step.StepReport;
+import org.adanspark.spark.step.TrainingOutcome;
+import org.adanspark.spark.step.TrainingRun;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaFutureAction;
@@ -36,8 +37,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.reflect.ClassTag$;
 import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * The {@code barrier} execution (docs/ARCHITECTURE.md, "The barrier execution"): the whole run as one
@@ -56,28 +57,22 @@ public final class BarrierExecution implements Execution {
     private static final long SLOT_WAIT_MS = 30_000;
 
     private final JavaSparkContext jsc;
-    private final RunPlan settings;
-    private final BlockDataset test;
-    private final TaskCompute compute;
+    private final Duration timeout;
     private final List<TrainingListener> listeners;
     private final boolean paramsToDriver;
 
     /**
      * @param jsc the Spark context
-     * @param settings the run's settings
-     * @param test test blocks to evaluate on, or null
-     * @param threads compute threads per task
+     * @param timeout how long a task waits for a peer's message ({@code adan.train.barrier-timeout})
      * @param listeners who receives the progress
      * @param paramsToDriver whether the final θ comes back to the driver (a model to save or fit); without
      *     it the driver receives only its checksum
      */
-    public BarrierExecution(JavaSparkContext jsc, RunPlan settings, BlockDataset test, TaskCompute compute,
-                            List<TrainingListener> listeners, boolean paramsToDriver) {
+    public BarrierExecution(JavaSparkContext jsc, Duration timeout, List<TrainingListener> listeners,
+                            boolean paramsToDriver) {
         this.jsc = jsc;
-        this.settings = settings;
-        this.test = test;
-        this.compute = compute;
-        this.listeners = listeners;
+        this.timeout = timeout;
+        this.listeners = List.copyOf(listeners);
         this.paramsToDriver = paramsToDriver;
     }
 
@@ -95,24 +90,23 @@ public final class BarrierExecution implements Execution {
         String host = jsc.getConf().get("spark.driver.host", "127.0.0.1");
         try (MessageServer server = new MessageServer(jsc.getConf(), SparkEnv.get().securityManager(), host, runId, -1,
                 events::add)) {
-            BarrierJob job = new BarrierJob(runId, server.address(), run.model(),
-                    run.gradientComputation(new FaultInjector(settings.failSteps()), compute), settings.optimizer(),
-                    run.layout(), run.schedule(), run.firstStep(), run.totalSteps(), run.plan().stepsPerEpoch(),
-                    run.skippedBefore(), run.restoredFrom(), settings.checkpointDir(), settings.checkpointEvery(),
-                    settings.checkpointKeep(), run.position(settings, compute), test != null,
-                    settings.evaluateEveryEpoch(), settings.barrierTimeout().toMillis(), paramsToDriver);
+            CheckpointStore store = run.checkpoints().store();
+            BarrierJob job = new BarrierJob(runId, server.address(), timeout.toMillis(), paramsToDriver,
+                    run.gradientComputation(), run.optimizer(), run.layout(), run.steps(), run.cadence(), run.start(),
+                    store == null ? null : new BarrierJob.Checkpoints(store.uri(), store.keep(),
+                            run.checkpoints().position()));
             LOG.info("barrier execution: one stage of {} tasks, each owning its partition and a run of the optimizer's"
                     + " {} shards; data plane on Spark's network module, events to the driver at {}", tasks,
-                    settings.optimizer().shards(), server.address());
+                    run.optimizer().shards(), server.address());
             ClassTag<TaskResult> tag = ClassTag$.MODULE$.apply(TaskResult.class);
             RDD<TaskResult> stage = taskData(run, tasks).rdd().barrier().mapPartitions(new BarrierTask(job), false, tag);
             stage.setName("adan-train barrier stage");
             String group = "adan-train-barrier-" + Long.toHexString(runId);
             CallersGroup callers = CallersGroup.of(jsc);
-            jsc.setJobGroup(group, "adan-train barrier: " + tasks + " tasks, steps " + (run.firstStep() + 1) + "–"
-                    + run.totalSteps(), true);
-            jsc.sc().setCallSite("adan-train barrier: " + tasks + " tasks × " + (run.totalSteps() - run.firstStep())
-                    + " steps");
+            long first = run.start().step();
+            long total = run.steps().totalSteps();
+            jsc.setJobGroup(group, "adan-train barrier: " + tasks + " tasks, steps " + (first + 1) + "–" + total, true);
+            jsc.sc().setCallSite("adan-train barrier: " + tasks + " tasks × " + (total - first) + " steps");
             Events progress = new Events(run, tasks);
             try {
                 // Spark restarts a failed barrier stage only when it is a shuffle map stage (a failed barrier result
@@ -127,7 +121,7 @@ public final class BarrierExecution implements Execution {
                 for (Message m = events.poll(); m != null; m = events.poll()) {
                     progress.handle(m);
                 }
-                TaskResult result = SparkFailure.during("the barrier stage", run.checkpoints(), () -> {
+                TaskResult result = SparkFailure.during("the barrier stage", run.checkpoints().store(), () -> {
                     try {
                         return future.get().stream().filter(r -> r != null).findFirst().orElseThrow();
                     } catch (InterruptedException e) {
@@ -196,6 +190,7 @@ public final class BarrierExecution implements Execution {
      */
     private JavaRDD<TaskData> taskData(TrainingRun run, int tasks) {
         JavaRDD<FeatureBlock> train = run.train().blocks();
+        BlockDataset test = run.test();
         if (test == null) {
             return train.map(block -> new TaskData(block, List.of()));
         }
@@ -243,7 +238,7 @@ public final class BarrierExecution implements Execution {
         Events(TrainingRun run, int tasks) {
             this.run = run;
             this.tasks = tasks;
-            this.reported = run.firstStep();
+            this.reported = run.start().step();
         }
 
         /** @return false when the run must stop */
@@ -281,13 +276,11 @@ public final class BarrierExecution implements Execution {
                 return;
             }
             replaying = false;
-            int epoch = (int) (m.step() / run.plan().stepsPerEpoch());
-            long bytes = m.encodedBytes();
-            StepMetrics metrics = new StepMetrics(done, run.totalSteps(), epoch, s.loss(), s.lr(), s.examples(),
-                    s.examples() / (s.stepMs() / 1e3), s.computeMs(), s.reduceMs(), s.updateMs(), s.gatherMs(), bytes, 0,
-                    s.skipped(), s.stepMs());
+            int epoch = (int) (m.step() / run.steps().stepsPerEpoch());
+            StepReport report = s.report().withDriverBytes(m.encodedBytes(), 0);
+            StepMetrics metrics = report.metrics(done, run.steps().totalSteps(), epoch);
             reported = done;
-            losses.add(s.loss());
+            losses.add(report.loss());
             listeners.forEach(l -> l.onStep(metrics));
         }
 
@@ -309,11 +302,11 @@ public final class BarrierExecution implements Execution {
             }
             evaluations.remove(m.step());
             evaluated.add(m.step());
-            Evaluator.Result result = total(parts, 0);
-            Evaluator.Result ema = run.ema() ? total(parts, 3) : null;
+            EvaluationResult result = total(parts, 0);
+            EvaluationResult ema = run.ema() ? total(parts, 3) : null;
             long done = m.step();
-            int epoch = (int) ((done - 1) / run.plan().stepsPerEpoch());
-            if (done == run.totalSteps()) {
+            int epoch = (int) ((done - 1) / run.steps().stepsPerEpoch());
+            if (done == run.steps().totalSteps()) {
                 finalAccuracy = result.accuracy();
                 finalEmaAccuracy = ema == null ? Double.NaN : ema.accuracy();
             }
@@ -321,12 +314,12 @@ public final class BarrierExecution implements Execution {
         }
 
         /** The evaluation from every task's three sums starting at {@code from}, added in rank order. */
-        private Evaluator.Result total(double[][] parts, int from) {
+        private EvaluationResult total(double[][] parts, int from) {
             double[] total = new double[3];
             for (double[] p : parts) {
                 Evaluator.add(total, Arrays.copyOfRange(p, from, from + 3));
             }
-            return Evaluator.Result.of(total, test.labelKind() == LabelKind.NEXT_TOKEN);
+            return EvaluationResult.of(total, run.test().labelKind() == LabelKind.NEXT_TOKEN);
         }
     }
 }

@@ -10,23 +10,24 @@ import java.util.List;
 import java.util.Optional;
 import org.adanspark.io.CorruptCheckpointException;
 import org.adanspark.io.OptimizerCheckpoint;
-import org.adanspark.optim.ModelEma;
-import org.adanspark.optim.NonFiniteGradientException;
-import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.Precision;
+import org.adanspark.optim.ShardLoop;
 import org.adanspark.optim.ShardPlan;
 import org.adanspark.optim.ShardState;
 import org.adanspark.optim.ShardStatistics;
-import org.adanspark.optim.StepDecision;
-import org.adanspark.spark.comm.OrderedSum;
-import org.adanspark.spark.comm.PartialSum;
+import org.adanspark.spark.checkpoint.CheckpointStore;
+import org.adanspark.spark.checkpoint.ParamsCodec;
+import org.adanspark.spark.checkpoint.TrainingCheckpoint;
 import org.adanspark.spark.data.FeatureBlock;
-import org.adanspark.spark.train.CheckpointStore;
-import org.adanspark.spark.train.Evaluator;
-import org.adanspark.spark.train.ParamsCodec;
-import org.adanspark.spark.train.TrainingCheckpoint;
-import org.adanspark.spark.train.TrainingException;
+import org.adanspark.spark.error.TrainingException;
+import org.adanspark.spark.step.Evaluator;
+import org.adanspark.spark.step.OrderedSum;
+import org.adanspark.spark.step.PartialSum;
+import org.adanspark.spark.step.StepCore;
+import org.adanspark.spark.step.StepLoop;
+import org.adanspark.spark.step.StepReport;
+import org.adanspark.spark.step.TrainingRun;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.deploy.SparkHadoopUtil;
@@ -39,14 +40,15 @@ import scala.runtime.AbstractFunction1;
 /**
  * One task of the barrier stage: the whole training, from the run's start (or the newest checkpoint, when
  * Spark restarted the stage) to its end, for one data partition and one run of optimizer shards
- * (docs/ARCHITECTURE.md, "The barrier execution"). Every step:
+ * (docs/ARCHITECTURE.md, "The barrier execution"). The task runs the {@link StepLoop} both executions
+ * share; every step:
  * <ol>
- *   <li>the partition's gradient at this task's copy of θ ({@link org.adanspark.spark.train.GradientComputation});</li>
+ *   <li>the partition's gradient at this task's copy of θ ({@link org.adanspark.spark.step.GradientComputation});</li>
  *   <li>reduce-scatter: the slice of every owner goes to it; each owner sums the slices it receives in the
- *       {@link OrderedSum} shape the {@code jobs} execution uses, and divides by the examples;</li>
- *   <li>each owner screens its shards; the statistics and every partition's loss go to every task, which
- *       all combine them the same way (and refine, for LAMB);</li>
- *   <li>each owner applies the step to its shards and its slice of θ, then sends the slice to every task.</li>
+ *       {@link OrderedSum} shape the {@code jobs} execution uses, and takes the mean;</li>
+ *   <li>the {@link StepCore} step over the task's shards, whose statistics (with every partition's loss)
+ *       this task's exchange sends to every task over the data plane, so all make the same decision;</li>
+ *   <li>each owner sends its updated slice of θ to every task.</li>
  * </ol>
  * Task 0 reports each step to the driver as a few numbers; every task writes its own shard files of a
  * checkpoint, task 0 the parameters and the manifests.
@@ -84,14 +86,15 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
      * checkpoint that gives the same bits) at or after the run's start, so the replay is short.
      */
     private String restartPoint(BarrierTaskContext task, CheckpointStore store) {
-        String start = job.restoredFrom() == null ? "" : job.restoredFrom();
+        String start = job.start().location() == null ? "" : job.start().location();
         if (task.stageAttemptNumber() == 0 || store == null) {
             return start;
         }
         try {
             Optional<String> latest = store.latestLocation();
             TrainingCheckpoint p = latest.isPresent() ? store.position(latest.get()) : null;
-            if (p != null && p.step() >= job.firstStep() && p.at(0, job.stepsPerEpoch(), 0).equals(job.position())) {
+            if (p != null && p.step() >= job.start().step()
+                    && p.at(0, job.steps().stepsPerEpoch(), 0).equals(job.checkpoints().position())) {
                 LOG.info("barrier stage attempt {} resumes from {}", task.stageAttemptNumber(), latest.get());
                 return latest.get();
             }
@@ -99,25 +102,26 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             LOG.warn("barrier stage attempt {} finds no valid checkpoint and starts over: {}", task.stageAttemptNumber(),
                     e.getMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list checkpoints in " + job.checkpointDir() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot list checkpoints in " + store + ": " + e.getMessage(), e);
         }
         return start;
     }
 
     private CheckpointStore openStore() {
-        if (job.checkpointDir() == null) {
+        BarrierJob.Checkpoints checkpoints = job.checkpoints();
+        if (checkpoints == null) {
             return null;
         }
         try {
-            return new CheckpointStore(job.checkpointDir(), SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()),
-                    job.checkpointKeep());
+            return new CheckpointStore(checkpoints.dir(), SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()),
+                    checkpoints.keep());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open checkpoint directory " + job.checkpointDir() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot open checkpoint directory " + checkpoints.dir() + ": " + e.getMessage(), e);
         }
     }
 
-    /** The training loop of one task, with its state. */
-    private final class Loop {
+    /** The training of one task: its θ, its shards, and what each point of the {@link StepLoop} does. */
+    private final class Loop implements StepLoop.Steps {
         private final Peers peers;
         private final TaskData data;
         private final CheckpointStore store;
@@ -129,12 +133,16 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
         private final ShardPlan plan;
         private final ShardOwnership owners;
         private final int groupSize;
-        private final ShardState[] shards;
         private final int from;
         private final int to;
         private float[] theta;
-        private long step;
-        private long skippedLoss;
+        private StepCore core;
+        private long firstStep;
+        private long skippedBefore;
+        /** The step being taken. */
+        private long current;
+        /** The model EMA's weights gathered after the last step, when needed. */
+        private float[] finalAverage;
 
         Loop(Peers peers, TaskData data, CheckpointStore store) {
             this.peers = peers;
@@ -146,77 +154,77 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
                 throw new IllegalStateException("barrier task " + rank + " holds partition " + data.train().partition());
             }
             this.optimizer = job.optimizer().build();
-            this.ema = optimizer instanceof ModelEma;
+            this.ema = job.optimizer().emaDecay() > 0;
             this.plan = new ShardPlan(job.layout(), job.optimizer().shards());
             this.owners = new ShardOwnership(plan, size);
             this.groupSize = OrderedSum.groupSize(size);
-            this.shards = new ShardState[owners.endShard(rank) - owners.firstShard(rank)];
             this.from = owners.from(rank);
             this.to = owners.to(rank);
             restore(peers.note().isEmpty() ? null : peers.note());
             if (rank == 0 && peers.attempt() > 0) {
                 peers.toDriver(new Payload.Restart(peers.attempt(), peers.note().isEmpty() ? "the run's start"
-                        : peers.note()).message(step, rank));
+                        : peers.note()).message(firstStep, rank));
             }
         }
 
         /** Loads θ and this task's shards from a checkpoint, or starts them fresh. */
         private void restore(String location) {
+            ShardState[] shards = new ShardState[owners.endShard(rank) - owners.firstShard(rank)];
             if (location == null) {
-                theta = job.model().initialParams();
+                theta = job.gradient().model().initialParams();
                 for (int i = 0; i < shards.length; i++) {
                     shards[i] = optimizer.initShard(plan, owners.firstShard(rank) + i, Precision.FLOAT32);
                 }
-                step = job.firstStep();
-                skippedLoss = job.skippedBefore();
-                return;
-            }
-            try {
-                TrainingCheckpoint position = store.position(location);
-                theta = store.params(location);
-                for (int i = 0; i < shards.length; i++) {
-                    shards[i] = store.shard(location, optimizer, plan.numShards(), owners.firstShard(rank) + i);
+                firstStep = job.start().step();
+                skippedBefore = job.start().skippedBefore();
+            } else {
+                try {
+                    TrainingCheckpoint position = store.position(location);
+                    theta = store.params(location);
+                    for (int i = 0; i < shards.length; i++) {
+                        shards[i] = store.shard(location, optimizer, plan.numShards(), owners.firstShard(rank) + i);
+                    }
+                    firstStep = position.step();
+                    skippedBefore = position.skippedSteps();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("barrier task " + rank + " cannot restore " + location + ": "
+                            + e.getMessage(), e);
                 }
-                step = position.step();
-                skippedLoss = position.skippedSteps();
-            } catch (IOException e) {
-                throw new UncheckedIOException("barrier task " + rank + " cannot restore " + location + ": " + e.getMessage(), e);
             }
+            // one after another: the executor's cores belong to the gradient computation's threads
+            core = new StepCore(optimizer, new ShardLoop.Owned(plan, shards, from, false),
+                    job.optimizer().nonFinitePolicy());
         }
 
         TaskResult run() {
-            long lastCheckpoint = -1;
-            while (step < job.totalSteps()) {
-                takeStep();
-                long done = step;
-                boolean epochEnd = done % job.stepsPerEpoch() == 0;
-                if (store != null && job.checkpointEvery() > 0 && done % job.checkpointEvery() == 0) {
-                    checkpoint(done);
-                    lastCheckpoint = done;
-                }
-                if (epochEnd && job.evaluateEveryEpoch() && done < job.totalSteps() && job.hasTest()) {
-                    evaluate(done, ema ? gatherAverage(done) : null);
-                }
+            TrainingRun.StepPlan steps = job.steps();
+            long skippedLoss;
+            try {
+                skippedLoss = StepLoop.run(firstStep, steps.totalSteps(), steps.stepsPerEpoch(), steps.schedule(),
+                        job.cadence(), skippedBefore, this);
+            } catch (TrainingException e) {
+                throw fail(e.getMessage());
             }
-            if (store != null && lastCheckpoint != step) {
-                checkpoint(step);
+            long done = Math.max(firstStep, steps.totalSteps());
+            if (ema && job.paramsToDriver() && finalAverage == null) {
+                finalAverage = gatherAverage(done);
             }
-            float[] average = ema && (job.hasTest() || job.paramsToDriver()) ? gatherAverage(step) : null;
-            evaluate(step, average);
             if (rank != 0) {
                 return null;
             }
-            long skipped = skippedLoss + shards[0].skippedSteps();
-            float[] model = ema ? average : theta;
-            return new TaskResult(ParamsCodec.sha256(theta), job.paramsToDriver() ? model : null, step, skipped);
+            float[] model = ema ? finalAverage : theta;
+            return new TaskResult(ParamsCodec.sha256(theta), job.paramsToDriver() ? model : null, done,
+                    skippedLoss + core.skippedByOptimizer());
         }
 
-        /** One step, as the class describes; advances {@link #step}. */
-        private void takeStep() {
+        /**
+         * One step: this partition's gradient, the reduce-scatter to the owners, the {@link StepCore} step
+         * with the statistics exchanged between all tasks, and the all-gather of θ.
+         */
+        @Override
+        public StepLoop.Taken step(long step, int epoch, int stepInEpoch, double lr) {
+            current = step;
             long t0 = System.nanoTime();
-            int epoch = (int) (step / job.stepsPerEpoch());
-            int stepInEpoch = (int) (step % job.stepsPerEpoch());
-            double lr = job.schedule().at(step);
             PartialSum mine = job.gradient().compute(data.train(), theta, epoch, stepInEpoch, step);
             Payload.Partition myScalars = Payload.Partition.of(mine);
             for (int q = 0; q < size; q++) {
@@ -231,93 +239,64 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
                 for (int q = 0; q < size; q++) {
                     parts.add(Payload.Partition.sumOf(peers.take(Message.Kind.GRADIENT, step, q)));
                 }
-                PartialSum sum = OrderedSum.grouped(parts, groupSize, rank);
-                grads = sum.values();
-                float count = sum.examples();
-                for (int i = 0; i < grads.length; i++) {
-                    grads[i] /= count;
-                }
+                grads = StepCore.mean(OrderedSum.grouped(parts, groupSize, rank));
             }
             long t1 = System.nanoTime();
-
-            ShardStatistics[] screened = new ShardStatistics[shards.length];
-            for (int i = 0; i < shards.length; i++) {
-                screened[i] = optimizer.screen(shards[i], grads, shards[i].offset() - from);
-            }
-            peers.sendAll(new Payload.Statistics(myScalars, screened).message(step, rank));
-            ShardStatistics[] stats = new ShardStatistics[plan.numShards()];
-            List<PartialSum> scalars = new ArrayList<>(size);
-            for (int q = 0; q < size; q++) {
-                Payload.Statistics theirs = Payload.Statistics.read(peers.take(Message.Kind.STATISTICS, step, q));
-                scalars.add(theirs.partition().sum(q, new float[0]));
-                for (ShardStatistics s : theirs.shards()) {
-                    stats[s.shard()] = s;
-                }
-            }
-            PartialSum total = OrderedSum.grouped(scalars, groupSize, 0);
-            double loss = total.lossSum() / total.examples();
-            boolean skipped = true;
-            if (!Double.isFinite(loss)) {
-                if (job.optimizer().nonFinitePolicy() == NonFinitePolicy.FAIL) {
-                    throw fail("step " + (step + 1) + " (epoch " + (epoch + 1) + "): the mean training loss is " + loss
-                            + "; set adan.optimizer.non-finite = skip to skip such steps");
-                }
-                skippedLoss++;
-            } else {
-                StepDecision decision;
-                try {
-                    decision = optimizer.combine(plan, stats, lr);
-                } catch (NonFiniteGradientException e) {
-                    throw fail("step " + (step + 1) + " (epoch " + (epoch + 1) + "): " + e.getMessage()
-                            + "; set adan.optimizer.non-finite = skip to skip such steps");
-                }
-                if (!decision.skip() && optimizer.refines()) {
-                    decision = refine(decision, grads);
-                }
-                if (!decision.skip()) {
-                    for (ShardState shard : shards) {
-                        optimizer.apply(shard, theta, shard.offset(), grads, shard.offset() - from, decision);
-                    }
-                }
-                for (ShardState shard : shards) {
-                    shard.record(decision);
-                }
-                skipped = decision.skip();
-            }
+            StepCore.Result r = core.step(step, epoch, lr, theta, grads, mine, exchange(step));
             long t2 = System.nanoTime();
-            if (!skipped) {
-                gatherParameters();
+            if (!r.skipped()) {
+                allGather(Message.Kind.PARAMETERS, step, theta);
             }
             long t3 = System.nanoTime();
-            if (rank == 0) {
-                double computeMs = total.computeNanos() / 1e6;
-                peers.toDriver(new Payload.Step(loss, total.examples(), skipped, lr, computeMs,
-                        Math.max(0, (t1 - t0) / 1e6 - computeMs), (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t3 - t0) / 1e6)
-                        .message(step, rank));
-            }
-            step++;
+            double computeMs = r.computeNanos() / 1e6;
+            StepReport report = new StepReport(r.loss(), r.examples(), r.skipped(), lr, computeMs,
+                    Math.max(0, (t1 - t0) / 1e6 - computeMs), (t2 - t1) / 1e6, (t3 - t2) / 1e6, (t3 - t0) / 1e6, 0, 0);
+            return new StepLoop.Taken(report, r.nonFiniteLoss());
         }
 
-        /** LAMB's second round: every owner's {@code prepare} statistics to every task, then refine. */
-        private StepDecision refine(StepDecision decision, float[] grads) {
-            ShardStatistics[] prepared = new ShardStatistics[shards.length];
-            for (int i = 0; i < shards.length; i++) {
-                prepared[i] = optimizer.prepare(shards[i], theta, shards[i].offset(), grads, shards[i].offset() - from,
-                        decision);
-            }
-            peers.sendAll(new Payload.Refinement(prepared).message(step, rank));
-            ShardStatistics[] all = new ShardStatistics[plan.numShards()];
-            for (int q = 0; q < size; q++) {
-                for (ShardStatistics s : Payload.Refinement.read(peers.take(Message.Kind.REFINEMENT, step, q)).shards()) {
-                    all[s.shard()] = s;
+        /**
+         * The data plane's exchange of one step: every task's screening statistics and partition scalars to
+         * every task, which adds the scalars in {@link OrderedSum}'s shape; and, for optimizers that refine,
+         * every owner's second-round statistics.
+         */
+        private StepCore.Exchange exchange(long step) {
+            return new StepCore.Exchange() {
+                @Override
+                public StepCore.Screened screened(PartialSum mine, ShardStatistics[] own) {
+                    peers.sendAll(new Payload.Statistics(Payload.Partition.of(mine), own).message(step, rank));
+                    ShardStatistics[] all = new ShardStatistics[plan.numShards()];
+                    List<PartialSum> scalars = new ArrayList<>(size);
+                    for (int q = 0; q < size; q++) {
+                        Payload.Statistics theirs = Payload.Statistics.read(peers.take(Message.Kind.STATISTICS, step, q));
+                        scalars.add(theirs.partition().sum(q, new float[0]));
+                        for (ShardStatistics s : theirs.shards()) {
+                            all[s.shard()] = s;
+                        }
+                    }
+                    return new StepCore.Screened(all, OrderedSum.grouped(scalars, groupSize, 0));
                 }
-            }
-            return optimizer.refine(plan, decision, all);
+
+                @Override
+                public ShardStatistics[] prepared(ShardStatistics[] own) {
+                    peers.sendAll(new Payload.Refinement(own).message(step, rank));
+                    ShardStatistics[] all = new ShardStatistics[plan.numShards()];
+                    for (int q = 0; q < size; q++) {
+                        for (ShardStatistics s : Payload.Refinement.read(peers.take(Message.Kind.REFINEMENT, step, q))
+                                .shards()) {
+                            all[s.shard()] = s;
+                        }
+                    }
+                    return all;
+                }
+            };
         }
 
-        /** All-gather of θ: this owner's slice to every task, every other owner's slice into this copy. */
-        private void gatherParameters() {
-            allGather(Message.Kind.PARAMETERS, step, theta);
+        /** Task 0 sends each step's report to the driver; the others keep theirs. */
+        @Override
+        public void report(long done, int epoch, StepReport report) {
+            if (rank == 0) {
+                peers.toDriver(new Payload.Step(report).message(done - 1, rank));
+            }
         }
 
         /**
@@ -345,12 +324,13 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
          * Every task writes its shard files into the pending checkpoint and tells task 0, which writes θ and
          * the manifests and commits it.
          */
-        private void checkpoint(long done) {
+        @Override
+        public void checkpoint(long done, long skippedLoss) {
             long t = System.nanoTime();
             try {
                 CheckpointStore.Pending pending = store.begin(done, Long.toHexString(job.run()) + "-a" + peers.attempt());
                 List<OptimizerCheckpoint.ShardFile> files = new ArrayList<>();
-                for (ShardState shard : shards) {
+                for (ShardState shard : core.shards()) {
                     files.add(OptimizerCheckpoint.writeShardFile(pending.optimizerFiles(), shard));
                 }
                 if (rank != 0) {
@@ -362,10 +342,12 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
                     files.addAll(Payload.ShardFiles.read(peers.take(Message.Kind.SHARD_FILES, done, q)).files());
                 }
                 files.sort(Comparator.comparingInt(OptimizerCheckpoint.ShardFile::index));
+                ShardState first = core.shards()[0];
                 OptimizerCheckpoint.writeManifest(pending.optimizerFiles(), optimizer, job.layout(), Precision.FLOAT32,
-                        shards[0].step(), shards[0].skippedSteps(), files);
-                CheckpointStore.Saved saved = store.commit(pending, job.position().at(done, job.stepsPerEpoch(), skippedLoss),
-                        params, optimizer);
+                        first.step(), first.skippedSteps(), files);
+                TrainingCheckpoint position = job.checkpoints().position().at(done, job.steps().stepsPerEpoch(),
+                        skippedLoss);
+                CheckpointStore.Saved saved = store.commit(pending, position, params, optimizer);
                 peers.toDriver(new Payload.Checkpoint(saved.location(), saved.written(),
                         (System.nanoTime() - t) / 1_000_000).message(done, rank));
             } catch (IOException e) {
@@ -378,16 +360,19 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
          * Evaluates this task's test blocks at θ, and at the model EMA's weights when the run keeps one, and
          * sends the sums to the driver (three numbers per set of weights).
          */
-        private void evaluate(long done, float[] average) {
-            if (!job.hasTest()) {
-                return;
+        @Override
+        public void evaluate(long done, int epoch, boolean last) {
+            float[] average = ema ? gatherAverage(done) : null;
+            if (last) {
+                finalAverage = average;
             }
             List<float[]> evaluated = average == null ? List.of(theta) : List.of(theta, average);
             double[] sums = new double[3 * evaluated.size()]; // θ's three sums, then the model EMA's
             for (int w = 0; w < evaluated.size(); w++) {
                 double[] total = new double[3];
                 for (FeatureBlock block : data.test()) {
-                    Evaluator.add(total, Evaluator.sums(block, job.model(), evaluated.get(w), job.gradient().compute()));
+                    Evaluator.add(total, Evaluator.sums(block, job.gradient().model(), evaluated.get(w),
+                            job.gradient().compute()));
                 }
                 System.arraycopy(total, 0, sums, 3 * w, 3);
             }
@@ -395,17 +380,12 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
         }
 
         /**
-         * All-gather of the model EMA's weights, as of θ after a step: each owner sends its shards' slices of
-         * the average to every task. Before the first applied step there is no average yet, and an owner
-         * sends θ's slice instead (every owner's shards have applied the same steps).
+         * All-gather of the model EMA's weights, as of θ after a step: each owner puts its shards' slices of
+         * the average ({@link StepCore#average}) and sends them to every task.
          */
         private float[] gatherAverage(long done) {
             float[] average = new float[theta.length];
-            for (ShardState shard : shards) {
-                float[] source = shard.step() == 0 ? theta : shard.slot32(ModelEma.SLOT);
-                int from = shard.step() == 0 ? shard.offset() : shard.slotBase(shard.slotNames().indexOf(ModelEma.SLOT));
-                System.arraycopy(source, from, average, shard.offset(), shard.length());
-            }
+            core.average(theta, average);
             allGather(Message.Kind.AVERAGE, done, average);
             return average;
         }
@@ -413,7 +393,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
         /** Tells the driver why the run stops (task 0), then fails this task. */
         private TrainingException fail(String message) {
             if (rank == 0) {
-                peers.toDriver(new Payload.Fatal(message).message(step, rank));
+                peers.toDriver(new Payload.Fatal(message).message(current, rank));
                 peers.flushDriver(); // the driver stops the run with this message instead of restarting the stage
             }
             throw new TrainingException(message, null);

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import org.adanspark.io.OptimizerCheckpoint;
 import org.adanspark.optim.ShardStatistics;
-import org.adanspark.spark.comm.PartialSum;
+import org.adanspark.spark.step.PartialSum;
+import org.adanspark.spark.step.StepReport;
 
 /**
  * The scalars a barrier message carries, one record per message kind: the record writes them and reads
@@ -193,20 +194,11 @@ sealed interface Payload {
     }
 
     /**
-     * Task 0 to the driver: one step's metrics (STEP).
+     * Task 0 to the driver: one step's report (STEP); the driver adds the bytes it received.
      *
-     * @param loss the global batch's mean loss
-     * @param examples its examples
-     * @param skipped whether the update was skipped for a non-finite gradient
-     * @param lr the step's learning rate
-     * @param computeMs the partitions' gradient time, summed
-     * @param reduceMs the reduce-scatter's time beyond computing
-     * @param updateMs the optimizer's time
-     * @param gatherMs the all-gather of θ
-     * @param stepMs the whole step
+     * @param report the step's report, as task 0 measured it
      */
-    record Step(double loss, long examples, boolean skipped, double lr, double computeMs, double reduceMs,
-                double updateMs, double gatherMs, double stepMs) implements Payload {
+    record Step(StepReport report) implements Payload {
 
         @Override
         public Message.Kind kind() {
@@ -215,14 +207,15 @@ sealed interface Payload {
 
         @Override
         public void write(Scalars.Writer w) {
-            w.putDouble(loss).putLong(examples).putBoolean(skipped).putDouble(lr).putDouble(computeMs)
-                    .putDouble(reduceMs).putDouble(updateMs).putDouble(gatherMs).putDouble(stepMs);
+            w.putDouble(report.loss()).putLong(report.examples()).putBoolean(report.skipped()).putDouble(report.lr())
+                    .putDouble(report.computeMs()).putDouble(report.reduceMs()).putDouble(report.updateMs())
+                    .putDouble(report.syncMs()).putDouble(report.stepMs());
         }
 
         static Step read(Message m) {
             Scalars.Reader r = reader(m, Message.Kind.STEP);
-            return new Step(r.getDouble(), r.getLong(), r.getBoolean(), r.getDouble(), r.getDouble(), r.getDouble(),
-                    r.getDouble(), r.getDouble(), r.getDouble());
+            return new Step(new StepReport(r.getDouble(), r.getLong(), r.getBoolean(), r.getDouble(), r.getDouble(),
+                    r.getDouble(), r.getDouble(), r.getDouble(), r.getDouble(), 0, 0));
         }
     }
 

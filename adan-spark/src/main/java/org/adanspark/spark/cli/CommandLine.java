@@ -10,11 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.adanspark.optim.OptimizerRegistry;
-import org.adanspark.spark.train.OptimizerSpec;
+import org.adanspark.spark.config.OptimizerSpec;
 
 /**
  * Turns {@code adan-train} flags into a Typesafe {@link Config}: flags over the {@code --config} file
- * (over {@code reference.conf}, applied later by {@link org.adanspark.spark.train.RunPlan}).
+ * (over {@code reference.conf}, applied later by {@link org.adanspark.spark.run.RunPlan}).
  * {@code --lr} and {@code --weight-decay} set the chosen optimizer's own keys
  * ({@code adan.optimizer.<name>.lr}). An unknown flag or a flag without its value is an
  * {@link IllegalArgumentException} naming it.

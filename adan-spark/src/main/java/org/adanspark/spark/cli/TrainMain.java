@@ -9,16 +9,16 @@ import java.util.List;
 import java.util.Map;
 import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataValidationException;
+import org.adanspark.spark.error.ConfigurationException;
+import org.adanspark.spark.error.Failures;
+import org.adanspark.spark.error.TrainingException;
 import org.adanspark.spark.metrics.ConsoleProgress;
 import org.adanspark.spark.metrics.JsonLinesMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.run.RunPlan;
+import org.adanspark.spark.run.SyncTrainer;
+import org.adanspark.spark.run.TrainResult;
 import org.adanspark.spark.runtime.BlasKernel;
-import org.adanspark.spark.train.ConfigurationException;
-import org.adanspark.spark.train.RunPlan;
-import org.adanspark.spark.train.SparkFailure;
-import org.adanspark.spark.train.SyncTrainer;
-import org.adanspark.spark.train.TrainResult;
-import org.adanspark.spark.train.TrainingException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -95,7 +95,7 @@ public final class TrainMain {
         try {
             spark = session(settings);
         } catch (Exception e) { // e.g. an unknown master URL, or a driver without enough memory
-            return fail("cannot start Spark: " + SparkFailure.reason(e), e, EXIT_FAILED);
+            return fail("cannot start Spark: " + Failures.reason(e), e, EXIT_FAILED);
         }
         try {
             TrainResult result = new SyncTrainer(spark, settings, listeners).run();
@@ -116,7 +116,7 @@ public final class TrainMain {
         } catch (TrainingException | UncheckedIOException | IllegalArgumentException e) {
             return fail(e.getMessage(), e, EXIT_FAILED);
         } catch (Exception e) { // anything else, e.g. a Spark job that failed outside a step
-            return fail("training failed: " + e.getClass().getSimpleName() + ": " + SparkFailure.reason(e), e, EXIT_FAILED);
+            return fail("training failed: " + e.getClass().getSimpleName() + ": " + Failures.reason(e), e, EXIT_FAILED);
         } finally {
             listeners.forEach(TrainingListener::close);
             spark.stop();

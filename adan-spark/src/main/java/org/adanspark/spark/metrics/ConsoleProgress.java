@@ -3,7 +3,6 @@ package org.adanspark.spark.metrics;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
-import org.adanspark.spark.train.Evaluator;
 
 /**
  * A progress line on the console at most every {@code interval} (and at every epoch's end):
@@ -30,8 +29,8 @@ public final class ConsoleProgress implements TrainingListener {
     }
 
     /** The latest evaluation: a language model's final line shows its bits per character. */
-    private Evaluator.Result lastEvaluation;
-    private Evaluator.Result lastEma;
+    private EvaluationResult lastEvaluation;
+    private EvaluationResult lastEma;
 
     @Override
     public void onStep(StepMetrics m) {
@@ -62,14 +61,14 @@ public final class ConsoleProgress implements TrainingListener {
     }
 
     @Override
-    public void onEvaluation(int epoch, long step, Evaluator.Result test, Evaluator.Result ema) {
+    public void onEvaluation(int epoch, long step, EvaluationResult test, EvaluationResult ema) {
         lastEvaluation = test;
         lastEma = ema;
         out.printf(Locale.ROOT, "epoch %d/%d done at step %d: %s%s%n", epoch + 1, epochs, step, describe(test),
                 ema == null ? "" : "; model EMA " + describe(ema));
     }
 
-    private static String describe(Evaluator.Result r) {
+    private static String describe(EvaluationResult r) {
         return r.perToken()
                 ? String.format(Locale.ROOT, "test bits/char %.4f (next-character accuracy %.4f)", r.bits(), r.accuracy())
                 : String.format(Locale.ROOT, "test accuracy %.4f", r.accuracy());

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import org.adanspark.spark.train.Evaluator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -78,8 +77,8 @@ public final class JsonLinesMetrics implements TrainingListener {
     }
 
     /** The latest evaluation: the final one's bits per character go on the final line. */
-    private Evaluator.Result lastEvaluation;
-    private Evaluator.Result lastEma;
+    private EvaluationResult lastEvaluation;
+    private EvaluationResult lastEma;
 
     @Override
     public void onStep(StepMetrics m) {
@@ -91,7 +90,7 @@ public final class JsonLinesMetrics implements TrainingListener {
     }
 
     @Override
-    public void onEvaluation(int epoch, long step, Evaluator.Result test, Evaluator.Result ema) {
+    public void onEvaluation(int epoch, long step, EvaluationResult test, EvaluationResult ema) {
         lastEvaluation = test;
         lastEma = ema;
         JsonLine line = new JsonLine().put("event", "epoch").put("epoch", epoch).put("step", step);
@@ -103,7 +102,7 @@ public final class JsonLinesMetrics implements TrainingListener {
     }
 
     /** The accuracy, log-loss and (for text) bits per character of {@code r}, keys prefixed. */
-    private static void put(JsonLine line, String prefix, Evaluator.Result r) {
+    private static void put(JsonLine line, String prefix, EvaluationResult r) {
         line.put(prefix + "accuracy", r.accuracy()).put(prefix + "log_loss", r.logLoss());
         if (r.perToken()) {
             line.put(prefix + "bits_per_char", r.bits());

@@ -1,6 +1,5 @@
 package org.adanspark.spark.metrics;
 
-import org.adanspark.spark.train.Evaluator;
 
 /**
  * Receives a run's progress on the driver: console progress and the JSON-lines file are two of these.
@@ -41,21 +40,21 @@ public interface TrainingListener extends AutoCloseable {
      * @param step steps done
      * @param test accuracy and mean log-loss on the test split
      */
-    default void onEvaluation(int epoch, long step, Evaluator.Result test) {
+    default void onEvaluation(int epoch, long step, EvaluationResult test) {
         onEpoch(epoch, step, test.accuracy());
     }
 
     /**
      * After an evaluation on the test split, of the last step's parameters and, when the run keeps a model
      * EMA, of the averaged ones; the trainer calls this, and by default it passes the last step's result on
-     * to {@link #onEvaluation(int, long, Evaluator.Result)}.
+     * to {@link #onEvaluation(int, long, EvaluationResult)}.
      *
      * @param epoch 0-based epoch just finished
      * @param step steps done
      * @param test the last step's parameters' accuracy and mean log-loss
      * @param ema the model EMA's, or null when the run keeps none
      */
-    default void onEvaluation(int epoch, long step, Evaluator.Result test, Evaluator.Result ema) {
+    default void onEvaluation(int epoch, long step, EvaluationResult test, EvaluationResult ema) {
         onEvaluation(epoch, step, test);
     }
 

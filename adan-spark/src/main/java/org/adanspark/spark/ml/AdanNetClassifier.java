@@ -2,7 +2,7 @@ package org.adanspark.spark.ml;
 
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.LabelKind;
-import org.adanspark.spark.train.Objective;
+import org.adanspark.spark.model.Objective;
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.BinaryAttribute;
 import org.apache.spark.ml.attribute.NominalAttribute;

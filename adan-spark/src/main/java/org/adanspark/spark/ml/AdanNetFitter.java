@@ -1,19 +1,21 @@
 package org.adanspark.spark.ml;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.adanspark.spark.config.ExecutionMode;
+import org.adanspark.spark.config.OptimizerSpec;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.metrics.LogProgress;
-import org.adanspark.spark.train.ModelSpec;
-import org.adanspark.spark.train.Objective;
-import org.adanspark.spark.train.OptimizerSpec;
-import org.adanspark.spark.train.Parallelism;
-import org.adanspark.spark.train.RunPlan;
-import org.adanspark.spark.train.SyncTrainer;
-import org.adanspark.spark.train.TrainResult;
+import org.adanspark.spark.model.ComputeBackend;
+import org.adanspark.spark.model.ModelSpec;
+import org.adanspark.spark.model.Objective;
+import org.adanspark.spark.run.RunPlan;
+import org.adanspark.spark.run.SyncTrainer;
+import org.adanspark.spark.run.TrainResult;
+import org.adanspark.spark.runtime.Parallelism;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -56,8 +58,9 @@ final class AdanNetFitter {
             Objective objective = objectiveOf.apply(blocks);
             RunPlan settings = settings(stage, blocks.rows());
             String spec = settings.model().toString();
-            if (settings.model().isJson()) {
-                int[] widths = settings.model().jsonWidths();
+            Optional<int[]> declared = ComputeBackend.forSpec(settings.model()).declaredWidths(settings.model());
+            if (declared.isPresent()) {
+                int[] widths = declared.get();
                 if ((widths[0] >= 0 && widths[0] != blocks.dim()) || widths[1] != objective.outputs()) {
                     throw new IllegalArgumentException(stage.uid() + ": modelSpec " + spec + " takes " + widths[0]
                             + " inputs and has " + widths[1] + " outputs; the data has " + blocks.dim()
@@ -96,12 +99,13 @@ final class AdanNetFitter {
             throw new IllegalArgumentException(stage.uid() + ": param betas has " + betas.length + " values; optimizer "
                     + optimizer + " takes " + wantBetas);
         }
-        String spec = stage.getModelSpec().isBlank() ? presetSpec(stage.getHiddenLayers()) : stage.getModelSpec().trim();
         ModelSpec model;
         try {
-            model = ModelSpec.parse(spec);
+            model = stage.getModelSpec().isBlank() ? preset(stage.getHiddenLayers())
+                    : ModelSpec.parse(stage.getModelSpec());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(stage.uid() + ": param modelSpec: " + e.getMessage(), e);
+            throw new IllegalArgumentException(stage.uid() + ": param " + (stage.getModelSpec().isBlank()
+                    ? "hiddenLayers" : "modelSpec") + ": " + e.getMessage(), e);
         }
         OptimizerSpec optimizerSpec = OptimizerSpec.of(stage.uid(), optimizer, stage.getLearningRate(),
                 stage.getWeightDecay(), wantBetas > 0 ? betas : null, stage.getMaxGradNorm(), stage.getNumShards(),
@@ -114,14 +118,9 @@ final class AdanNetFitter {
                 checkpoints ? perEpoch : 0));
     }
 
-    private static String presetSpec(int[] hidden) {
-        if (hidden.length == 0) {
-            return "linear";
-        }
-        StringBuilder sb = new StringBuilder("mlp:");
-        for (int i = 0; i < hidden.length; i++) {
-            sb.append(i == 0 ? "" : ",").append(hidden[i]);
-        }
-        return sb.toString();
+    /** The preset of the {@code hiddenLayers} param: softmax regression, or dense layers of those widths. */
+    private static ModelSpec preset(int[] hidden) {
+        return hidden.length == 0 ? new ModelSpec.Linear(ModelSpec.Hidden.DEFAULT)
+                : new ModelSpec.Mlp(hidden, ModelSpec.Hidden.DEFAULT);
     }
 }

@@ -2,7 +2,7 @@ package org.adanspark.spark.ml;
 
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.LabelKind;
-import org.adanspark.spark.train.Objective;
+import org.adanspark.spark.model.Objective;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;

@@ -2,7 +2,7 @@ package org.adanspark.spark.ml;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import org.adanspark.spark.train.OptimizerSpec;
+import org.adanspark.spark.config.OptimizerSpec;
 
 /** The {@code adan} section of reference.conf, read once: the defaults the ML stages share with the CLI. */
 final class ReferenceDefaults {

@@ -7,53 +7,51 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.adanspark.io.CorruptCheckpointException;
-import org.adanspark.spark.runtime.Nd4jVariant;
-import org.adanspark.spark.train.ModelHandle;
-import org.adanspark.spark.train.Network;
-import org.adanspark.spark.train.NetworkCache;
-import org.adanspark.spark.train.ParamsCodec;
+import org.adanspark.spark.checkpoint.ParamsCodec;
+import org.adanspark.spark.model.ComputeBackend;
+import org.adanspark.spark.model.ModelHandle;
+import org.adanspark.spark.model.Replica;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A trained network: its DL4J configuration (a layer stack or a graph) and its float32 parameters, with a
- * forward pass usable on executors, one row or a batch of rows at a time, and a documented on-disk form.
+ * A trained network: its model (a {@link ModelHandle} of whichever compute backend trained it) and its
+ * float32 parameters, with a forward pass usable on executors, one row or a batch of rows at a time, and a
+ * documented on-disk form.
  *
- * <p>On disk, under {@code DIR}: {@code network.json} (DL4J's {@code MultiLayerConfiguration} or
- * {@code ComputationGraphConfiguration} JSON),
+ * <p>On disk, under {@code DIR}: the model's definition, in the file its backend names ({@code network.json}
+ * for DL4J: a {@code MultiLayerConfiguration} or {@code ComputationGraphConfiguration} JSON),
  * {@code params.bin} ({@code "ADANPRMS"}, int32 version 1, int32 count, then the float32 values, all
  * little-endian — the checkpoint format of {@link ParamsCodec}) and {@code manifest.properties}
  * ({@code format=adan-net/1}, {@code numFeatures}, {@code numOutputs}, {@code numParams},
- * {@code paramsFileSha256}, the SHA-256 of {@code params.bin}, checked on load, and {@code exampleShape},
- * how a row enters the network, e.g. {@code 1,28,28} for a graph that takes images; a manifest without it,
- * written before it existed, means a flat row).
+ * {@code paramsFileSha256}, the SHA-256 of {@code params.bin}, checked on load, {@code exampleShape},
+ * how a row enters the network, e.g. {@code 1,28,28} for a graph that takes images, {@code backend} and
+ * {@code definition}, the backend and the definition's file; a manifest without the last three, written
+ * before they existed, means a flat row and DL4J's {@code network.json}).
  *
- * <p>The forward pass takes networks from the JVM's {@link NetworkCache}, keyed by the parameters' SHA-256, so a
- * task neither rebuilds a network per row nor copies the parameters into it again.
+ * <p>The forward pass takes replicas from the executor's pool ({@link ModelHandle#predictor}), keyed by the
+ * parameters' SHA-256, so a task neither rebuilds a network per row nor copies the parameters into it again.
  */
 public final class TrainedNetwork implements Serializable {
 
-    static {
-        Nd4jVariant.select(); // ND4J's native build and the BLAS kernel, before this class first reaches ND4J
-    }
-
     private static final long serialVersionUID = 1L;
     private static final String FORMAT = "adan-net/1";
+    /** The backend of a manifest that names none: every model saved before backends existed is DL4J's. */
+    private static final String LEGACY_BACKEND = "dl4j";
+    private static final String LEGACY_DEFINITION = "network.json";
 
     private final ModelHandle model;
     private final float[] params;
     private final int numFeatures;
     private final int numOutputs;
     private final String paramsSha256;
-    private final String key;
 
     /**
-     * @param model the DL4J configuration and the shape a row takes at its input
+     * @param model the model and the shape a row takes at its input
      * @param params θ in the network's flat order (not copied)
      * @param numFeatures inputs per example
      * @param numOutputs width of the output layer
@@ -68,12 +66,11 @@ public final class TrainedNetwork implements Serializable {
         this.numFeatures = numFeatures;
         this.numOutputs = numOutputs;
         this.paramsSha256 = ParamsCodec.sha256(params);
-        this.key = "fitted\n" + paramsSha256 + "\n" + model.sha256();
     }
 
-    /** @return the DL4J configuration JSON */
-    public String modelJson() {
-        return model.configJson();
+    /** @return the model's definition, as its backend saves it (a DL4J configuration's JSON) */
+    public String modelDefinition() {
+        return model.definition();
     }
 
     /** @return the DL4J configuration and the shape of a row at the network's input */
@@ -128,13 +125,8 @@ public final class TrainedNetwork implements Serializable {
      * @return {@code m × numOutputs()} outputs, row-major
      */
     public float[] output(float[] x, int m) {
-        Network net = NetworkCache.borrow(key, () -> model.build(params));
-        try {
-            INDArray out = net.output(model.input(x, m));
-            return out.dup('c').data().asFloat();
-        } finally {
-            net.clear();
-            NetworkCache.release(key, net);
+        try (Replica replica = model.predictor(paramsSha256, params)) {
+            return replica.output(x, m);
         }
     }
 
@@ -179,8 +171,8 @@ public final class TrainedNetwork implements Serializable {
     public void save(Path dir, Configuration hadoop) throws IOException {
         FileSystem fs = dir.getFileSystem(hadoop);
         fs.mkdirs(dir);
-        try (OutputStream out = fs.create(new Path(dir, "network.json"), true)) {
-            out.write(model.configJson().getBytes(StandardCharsets.UTF_8));
+        try (OutputStream out = fs.create(new Path(dir, model.definitionFile()), true)) {
+            out.write(model.definition().getBytes(StandardCharsets.UTF_8));
         }
         String fileSha;
         try (OutputStream out = fs.create(new Path(dir, "params.bin"), true)) {
@@ -192,6 +184,8 @@ public final class TrainedNetwork implements Serializable {
         manifest.setProperty("numOutputs", Integer.toString(numOutputs));
         manifest.setProperty("numParams", Integer.toString(params.length));
         manifest.setProperty("paramsFileSha256", fileSha);
+        manifest.setProperty("backend", model.backend());
+        manifest.setProperty("definition", model.definitionFile());
         manifest.setProperty("exampleShape", java.util.Arrays.stream(model.exampleShape()).mapToObj(Integer::toString)
                 .collect(java.util.stream.Collectors.joining(",")));
         try (OutputStream out = fs.create(new Path(dir, "manifest.properties"), true)) {
@@ -225,24 +219,30 @@ public final class TrainedNetwork implements Serializable {
         int numFeatures = intOf(manifest, "numFeatures", manifestFile);
         int numOutputs = intOf(manifest, "numOutputs", manifestFile);
         int numParams = intOf(manifest, "numParams", manifestFile);
-        String json;
-        try (InputStream in = fs.open(new Path(dir, "network.json"))) {
-            json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        String backend = manifest.getProperty("backend", LEGACY_BACKEND);
+        Path definitionFile = new Path(dir, manifest.getProperty("definition", LEGACY_DEFINITION));
+        if (!fs.exists(definitionFile)) {
+            throw new CorruptCheckpointException(definitionFile + ": missing");
+        }
+        String definition;
+        try (InputStream in = fs.open(definitionFile)) {
+            definition = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         float[] params;
         Path paramsFile = new Path(dir, "params.bin");
         try (InputStream in = fs.open(paramsFile)) {
             params = ParamsCodec.read(in, paramsFile.toString(), numParams, manifest.getProperty("paramsFileSha256", ""));
         }
+        int[] shape = shapeOf(manifest, manifestFile, numFeatures);
+        ModelHandle model;
         try {
-            Network.fromJson(json);
+            model = ComputeBackend.named(backend).restore(definition, shape);
         } catch (RuntimeException e) {
-            throw new CorruptCheckpointException(new Path(dir, "network.json") + ": not a DL4J configuration: "
+            throw new CorruptCheckpointException(definitionFile + ": not a model of backend " + backend + ": "
                     + e.getMessage());
         }
-        int[] shape = shapeOf(manifest, manifestFile, numFeatures);
         try {
-            return new TrainedNetwork(ModelHandle.of(json, shape), params, numFeatures, numOutputs);
+            return new TrainedNetwork(model, params, numFeatures, numOutputs);
         } catch (IllegalArgumentException e) {
             throw new CorruptCheckpointException(manifestFile + ": " + e.getMessage());
         }

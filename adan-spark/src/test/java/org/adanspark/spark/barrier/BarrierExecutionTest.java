@@ -15,19 +15,19 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.adanspark.spark.checkpoint.ParamsCodec;
 import org.adanspark.spark.data.DataLoader;
 import org.adanspark.spark.data.TrainTestData;
+import org.adanspark.spark.error.ConfigurationException;
+import org.adanspark.spark.error.TrainingException;
+import org.adanspark.spark.metrics.EvaluationResult;
 import org.adanspark.spark.metrics.RunSummary;
 import org.adanspark.spark.metrics.StepMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.run.SyncTrainer;
+import org.adanspark.spark.run.TrainResult;
 import org.adanspark.spark.testing.SparkTestSession;
 import org.adanspark.spark.testing.TestConfigs;
-import org.adanspark.spark.train.ConfigurationException;
-import org.adanspark.spark.train.Evaluator;
-import org.adanspark.spark.train.ParamsCodec;
-import org.adanspark.spark.train.SyncTrainer;
-import org.adanspark.spark.train.TrainResult;
-import org.adanspark.spark.train.TrainingException;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -258,8 +258,8 @@ class BarrierExecutionTest {
     /** Keeps what a run reports. */
     private static final class Recorder implements TrainingListener {
         final List<StepMetrics> steps = new ArrayList<>();
-        final List<Evaluator.Result> evaluations = new ArrayList<>();
-        final List<Evaluator.Result> emas = new ArrayList<>();
+        final List<EvaluationResult> evaluations = new ArrayList<>();
+        final List<EvaluationResult> emas = new ArrayList<>();
 
         @Override
         public void onStep(StepMetrics m) {
@@ -267,7 +267,7 @@ class BarrierExecutionTest {
         }
 
         @Override
-        public void onEvaluation(int epoch, long step, Evaluator.Result test, Evaluator.Result ema) {
+        public void onEvaluation(int epoch, long step, EvaluationResult test, EvaluationResult ema) {
             evaluations.add(test);
             if (ema != null) {
                 emas.add(ema);

@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import org.adanspark.io.OptimizerCheckpoint;
 import org.adanspark.optim.ShardStatistics;
-import org.adanspark.spark.comm.PartialSum;
+import org.adanspark.spark.step.PartialSum;
+import org.adanspark.spark.step.StepReport;
 import org.junit.jupiter.api.Test;
 
 /** Every barrier payload comes back from the wire as it was sent, and is read only as its own kind. */
@@ -75,7 +76,7 @@ class PayloadTest {
 
     @Test
     void theDriversReportsComeBackAsSent() {
-        Payload.Step step = new Payload.Step(0.4816, 4096, true, 1e-2, 12.5, 3.25, 0.5, 0.75, 17.0);
+        Payload.Step step = new Payload.Step(new StepReport(0.4816, 4096, true, 1e-2, 12.5, 3.25, 0.5, 0.75, 17.0, 0, 0));
         assertEquals(step, Payload.Step.read(wire(step, 44, 0)));
         Payload.Restart restart = new Payload.Restart(2, "file:/tmp/ck/step-000000012");
         assertEquals(restart, Payload.Restart.read(wire(restart, 12, 0)));
@@ -92,7 +93,7 @@ class PayloadTest {
 
     @Test
     void aPayloadIsReadOnlyFromItsOwnKind() {
-        Message step = new Payload.Step(1, 1, false, 1, 1, 1, 1, 1, 1).message(0, 0);
+        Message step = new Payload.Step(new StepReport(1, 1, false, 1, 1, 1, 1, 1, 1, 0, 0)).message(0, 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Payload.Checkpoint.read(step));
         assertTrue(e.getMessage().startsWith("expected a CHECKPOINT message, got "), e.getMessage());
     }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.adanspark.spark.train.LearningRateSchedule;
-import org.adanspark.spark.train.RunPlan;
+import org.adanspark.spark.run.RunPlan;
+import org.adanspark.spark.step.LearningRateSchedule;
 import org.junit.jupiter.api.Test;
 
 /** The example configuration shipped in conf/ is valid: every key known, every value in range. */

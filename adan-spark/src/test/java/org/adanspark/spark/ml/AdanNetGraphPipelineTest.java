@@ -1,15 +1,14 @@
 package org.adanspark.spark.ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.adanspark.io.DataSetLocator;
 import org.adanspark.io.IdxReader;
+import org.adanspark.spark.model.dl4j.Network;
 import org.adanspark.spark.testing.SparkTestSession;
-import org.adanspark.spark.train.Network;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -75,7 +74,7 @@ class AdanNetGraphPipelineTest {
                 .setMaxEpochs(2).setSeed(11);
         PipelineModel model = new Pipeline().setStages(new PipelineStage[] {classifier}).fit(train);
         AdanNetClassificationModel fitted = (AdanNetClassificationModel) model.stages()[0];
-        assertEquals(Network.Kind.GRAPH, Network.kindOf(fitted.network().modelJson()));
+        assertEquals(Network.Kind.GRAPH, Network.kindOf(fitted.network().modelDefinition()));
         assertEquals(12, fitted.summary().totalIterations());
 
         List<Row> before = model.transform(test).orderBy("id").select("id", "rawPrediction", "probability", "prediction")

@@ -3,7 +3,7 @@ package org.adanspark.spark.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.Map;
-import org.adanspark.spark.train.RunPlan;
+import org.adanspark.spark.run.RunPlan;
 
 /** Settings for small, fast training runs on a slice of real MNIST. */
 public final class TestConfigs {

@@ -1,0 +1,178 @@
+package org.adanspark.spark.model.dl4j;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.adanspark.optim.ParamLayout;
+import org.adanspark.spark.data.DataValidationException;
+import org.adanspark.spark.error.ConfigurationException;
+import org.adanspark.spark.error.Failures;
+import org.adanspark.spark.model.ComputeBackend;
+import org.adanspark.spark.model.ModelHandle;
+import org.adanspark.spark.model.ModelSpec;
+import org.adanspark.spark.model.Objective;
+import org.adanspark.spark.model.ShapeProbe;
+import org.adanspark.spark.runtime.Nd4jVariant;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DL4J/ND4J compute backend: every preset and {@code json:} DL4J configurations, trained as
+ * {@link Dl4jModel}s (docs/ARCHITECTURE.md, "The compute backend").
+ */
+public final class Dl4jBackend implements ComputeBackend {
+
+    static {
+        Nd4jVariant.select(); // ND4J's native build and the BLAS kernel, before this class first reaches ND4J
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dl4jBackend.class);
+
+    @Override
+    public String name() {
+        return Dl4jModel.BACKEND;
+    }
+
+    @Override
+    public boolean builds(ModelSpec spec) {
+        return !(spec instanceof ModelSpec.Definition d) || d.format().equals("json");
+    }
+
+    @Override
+    public Optional<int[]> declaredWidths(ModelSpec spec) {
+        return spec instanceof ModelSpec.Definition d ? Optional.of(Dl4jConfigurations.declaredWidths(d))
+                : Optional.empty();
+    }
+
+    @Override
+    public Prepared prepare(ModelSpec spec, DataShape data, Objective objective, long seed) {
+        Network net = build(spec, data, objective, seed);
+        int[] shape = ShapeProbe.probe(spec, data, objective, candidate -> {
+            try {
+                return net.output(Dl4jModel.input(candidate, new float[data.width()], 1)).shape();
+            } finally {
+                net.clear();
+            }
+        });
+        return new Prepared(Dl4jModel.of(net.configJson(), shape), layoutOf(net));
+    }
+
+    @Override
+    public ModelHandle restore(String definition, int[] exampleShape) {
+        Network.fromJson(definition); // a DL4J configuration of either kind, or IllegalArgumentException
+        return Dl4jModel.of(definition, exampleShape);
+    }
+
+    /**
+     * Builds the network, so a model that cannot work is refused before any Spark job: a preset that does
+     * not fit the data ({@code lenet} on 123 features) is a data error, a configuration whose layers do not
+     * fit each other, or that cannot be trained here, a configuration error. A {@code json:} model's own
+     * updater is ignored — the run's optimizer trains it — and a notice says so.
+     */
+    private static Network build(ModelSpec spec, DataShape data, Objective objective, long seed) {
+        String json;
+        try {
+            json = Dl4jConfigurations.of(spec, data.width(), objective, seed);
+        } catch (ConfigurationException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new DataValidationException(data.name() + " does not fit model " + spec + ": " + e.getMessage(), e);
+        }
+        Network net = Network.fromJson(json);
+        Map<String, Layer> layers = net.layers();
+        refuseRunningStatistics(spec, layers);
+        if (spec instanceof ModelSpec.Definition) {
+            noticeIgnoredUpdaters(spec, layers);
+        }
+        try {
+            net.init();
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("model " + spec + " cannot be built: " + Failures.reason(e), e);
+        }
+        return net;
+    }
+
+    private static void noticeIgnoredUpdaters(ModelSpec spec, Map<String, Layer> layers) {
+        Set<String> updaters = new TreeSet<>();
+        for (Layer layer : layers.values()) {
+            if (layer instanceof BaseLayer base && base.getIUpdater() != null && !(base.getIUpdater() instanceof NoOp)) {
+                updaters.add(base.getIUpdater().getClass().getSimpleName());
+            }
+        }
+        if (!updaters.isEmpty()) {
+            LOG.warn("model {} sets updater {} on its layers; adan-train ignores it and trains with the run's optimizer",
+                    spec, String.join(", ", updaters));
+        }
+    }
+
+    /**
+     * Batch normalisation keeps running means and variances as DL4J parameters that the layer moves itself
+     * (its "gradient" for them is a correction to subtract as is); a step of the optimizer over every
+     * parameter would treat them as weights. Refused with the layers named.
+     */
+    private static void refuseRunningStatistics(ModelSpec spec, Map<String, Layer> layers) {
+        List<String> found = new ArrayList<>();
+        layers.forEach((name, layer) -> {
+            if (layer instanceof BatchNormalization) {
+                found.add(name);
+            }
+        });
+        if (!found.isEmpty()) {
+            throw new ConfigurationException("model " + spec + " has batch normalisation in "
+                    + (found.size() == 1 ? "layer " : found.size() + " layers: ") + String.join(", ",
+                    found.subList(0, Math.min(8, found.size()))) + (found.size() > 8 ? ", …" : "")
+                    + "; its running statistics are parameters DL4J moves outside the gradient, which adan-spark's "
+                    + "optimizers cannot train. Remove it (the resnet preset trains without, from zero-initialised "
+                    + "residual branches) or use layer normalisation", null);
+        }
+    }
+
+    /**
+     * The network's parameter tensors in its flat order ({@code 0_W}, {@code 0_b}, …), each with its matrix
+     * view: a weight of shape {@code [nIn, nOut]} in DL4J's column-major order is {@code nOut} rows of
+     * {@code nIn} contiguous values, a row-major convolution weight {@code [out, in, kh, kw]} is {@code out}
+     * rows of {@code in·kh·kw}; every tensor that is not a contiguous view of either order is a vector.
+     *
+     * @param net an initialised network
+     * @return its layout
+     */
+    public static ParamLayout layoutOf(Network net) {
+        Map<String, INDArray> table = net.paramTable();
+        List<String> names = new ArrayList<>(table.keySet());
+        int[] lengths = new int[names.size()];
+        int[] rows = new int[names.size()];
+        for (int i = 0; i < lengths.length; i++) {
+            INDArray p = table.get(names.get(i));
+            lengths[i] = Math.toIntExact(p.length());
+            rows[i] = matrixRows(p);
+        }
+        return ParamLayout.shaped(names, lengths, rows);
+    }
+
+    /** The rows of a tensor's matrix view (fan-out × contiguous fan-in), 1 when it has none. */
+    static int matrixRows(INDArray p) {
+        long[] shape = p.shape();
+        if (shape.length < 2 || p.length() < 4) {
+            return 1;
+        }
+        long[] stride = p.stride();
+        boolean c = p.ordering() == 'c';
+        long expected = 1; // the strides of a contiguous array of that order
+        for (int d = c ? shape.length - 1 : 0; c ? d >= 0 : d < shape.length; d += c ? -1 : 1) {
+            if (shape[d] > 1 && stride[d] != expected) {
+                return 1;
+            }
+            expected *= shape[d];
+        }
+        long rows = c ? shape[0] : p.length() / shape[0];
+        return (int) rows;
+    }
+}

@@ -1,0 +1,158 @@
+package org.adanspark.spark.model.dl4j;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
+import org.adanspark.spark.runtime.Nd4jVariant;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.nd4j.linalg.api.environment.Nd4jEnvironment;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds a Spark task's thread to the GPU Spark's resource scheduler assigned it
+ * ({@code spark.task.resource.gpu.amount}), so that ND4J's CUDA backend allocates that task's network
+ * and micro-batches on that device. Without GPU scheduling — the CPU backend, local mode, or a cluster
+ * with no {@code gpu} resource — a task has no assignment and nothing is bound.
+ *
+ * <p>Spark hands out GPU <em>addresses</em> (the strings the discovery script printed, here CUDA
+ * ordinals); before a task first uses a device, its compute capability is checked against what the
+ * backend was built for ({@link #supported}). With a fractional task amount several tasks share one address. A task with more than one
+ * address uses the first: one task computes on one device.
+ */
+public final class TaskDevice {
+
+    static {
+        Nd4jVariant.select(); // ND4J's native build and the BLAS kernel, before this class first reaches ND4J
+    }
+
+    /** The task resource name Spark's GPU scheduling uses. */
+    public static final String GPU = "gpu";
+
+    /** No device assigned: the task runs on the backend's default device (the CPU for nd4j-native). */
+    public static final int NONE = -1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskDevice.class);
+    private static final AtomicBoolean WARNED_CPU = new AtomicBoolean();
+    private static final Set<Integer> CHECKED = ConcurrentHashMap.newKeySet();
+
+    private TaskDevice() {
+    }
+
+    /**
+     * Binds the calling task thread to its assigned GPU, if any.
+     *
+     * @return the bound device ordinal, or {@link #NONE}
+     */
+    public static int bindCurrentTask() {
+        TaskContext context = TaskContext.get();
+        if (context == null) {
+            return NONE;
+        }
+        boolean cpuBackend = Nd4j.getEnvironment().isCPU();
+        return bind(context.resourcesJMap(), cpuBackend, device -> {
+            if (CHECKED.add(device)) {
+                int[] cc = computeCapability(device);
+                if (cc != null) {
+                    requireSupported(device, cc[0], cc[1]);
+                }
+            }
+            Nd4j.getAffinityManager().unsafeSetDevice(device);
+        });
+    }
+
+    /**
+     * Whether the bundled CUDA backend can run on a device: nd4j-cuda-11.6 1.0.0-M2.1 carries machine code
+     * (SASS) for compute capability 3.7, 5.0, 5.2, 6.0, 6.1, 7.0, 7.5, 8.0 and 8.6 and no PTX, and machine
+     * code runs only on its own major version at an equal or higher minor one. So 3.7 and 5.0–8.x run;
+     * 3.5 and older, and Hopper (9.0) and everything newer, do not.
+     *
+     * @param major the device's compute capability, major part
+     * @param minor its minor part
+     * @return whether the backend runs there
+     */
+    public static boolean supported(int major, int minor) {
+        return (major == 3 && minor >= 7) || (major >= 5 && major <= 8);
+    }
+
+    /**
+     * @param device the CUDA ordinal, for the message
+     * @param major its compute capability, major part
+     * @param minor its minor part
+     * @throws IllegalStateException naming the device and its compute capability when unsupported
+     */
+    static void requireSupported(int device, int major, int minor) {
+        if (!supported(major, minor)) {
+            throw new IllegalStateException("GPU " + device + " has compute capability " + major + "." + minor
+                    + "; adan-spark's CUDA backend (nd4j-cuda-11.6 1.0.0-M2.1) runs only on 3.7 and 5.0-8.x "
+                    + "(docs/GPU.md)");
+        }
+    }
+
+    /** @return {major, minor} of a device as ND4J's CUDA backend reports it, or null when it reports none */
+    private static int[] computeCapability(int device) {
+        Object info = Nd4j.getExecutioner().getEnvironmentInformation()
+                .get(Nd4jEnvironment.CUDA_DEVICE_INFORMATION_KEY);
+        if (!(info instanceof List<?> devices) || device >= devices.size()
+                || !(devices.get(device) instanceof Map<?, ?> d)
+                || !(d.get(Nd4jEnvironment.CUDA_DEVICE_MAJOR_VERSION_KEY) instanceof Number major)
+                || !(d.get(Nd4jEnvironment.CUDA_DEVICE_MINOR_VERSION_KEY) instanceof Number minor)) {
+            LOG.warn("ND4J reports no compute capability for GPU {}; not checked", device);
+            return null;
+        }
+        return new int[] {major.intValue(), minor.intValue()};
+    }
+
+    /**
+     * The binding decision, apart from Spark's and ND4J's singletons.
+     *
+     * @param resources the task's resources, as {@link TaskContext#resourcesJMap()}
+     * @param cpuBackend whether ND4J's backend is the CPU one (then an assigned GPU cannot be used)
+     * @param binder sets the calling thread's device
+     * @return the bound device ordinal, or {@link #NONE}
+     * @throws IllegalStateException when the assigned address is not a CUDA ordinal
+     */
+    static int bind(Map<String, ResourceInformation> resources, boolean cpuBackend, IntConsumer binder) {
+        int device = assignedGpu(resources);
+        if (device == NONE) {
+            return NONE;
+        }
+        if (cpuBackend) {
+            if (WARNED_CPU.compareAndSet(false, true)) {
+                LOG.warn("Spark assigned GPU {} to this task, but ND4J's backend is the CPU one; the task runs on "
+                        + "the CPU. Build the submit jar with mvn -Pcuda to use the GPU (docs/GPU.md).", device);
+            }
+            return NONE;
+        }
+        binder.accept(device);
+        return device;
+    }
+
+    /**
+     * @param resources a task's resources
+     * @return the first GPU address as an ordinal, or {@link #NONE} when no GPU was assigned
+     * @throws IllegalStateException when the address is not a non-negative integer
+     */
+    static int assignedGpu(Map<String, ResourceInformation> resources) {
+        ResourceInformation gpu = resources == null ? null : resources.get(GPU);
+        if (gpu == null || gpu.addresses().length == 0) {
+            return NONE;
+        }
+        String address = gpu.addresses()[0].trim();
+        try {
+            int ordinal = Integer.parseInt(address);
+            if (ordinal >= 0) {
+                return ordinal;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalStateException("Spark resource 'gpu' address '" + address + "' is not a CUDA device "
+                + "ordinal (0, 1, ...); check the discovery script (spark.executor.resource.gpu.discoveryScript)");
+    }
+}

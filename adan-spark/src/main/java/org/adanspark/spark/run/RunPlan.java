@@ -1,0 +1,508 @@
+package org.adanspark.spark.run;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.adanspark.spark.config.ExecutionMode;
+import org.adanspark.spark.config.OptimizerSpec;
+import org.adanspark.spark.config.ReduceMode;
+import org.adanspark.spark.data.DataSettings;
+import org.adanspark.spark.data.DataSpec;
+import org.adanspark.spark.model.ModelSpec;
+import org.adanspark.spark.runtime.BlasKernel;
+import org.adanspark.spark.runtime.ComputeThreads;
+import org.adanspark.spark.step.LearningRateSchedule;
+
+/**
+ * Every setting of a training run — the run plan — validated once, in one place, before Spark starts.
+ * Two sources make it: the command line ({@link #from}: CLI flags &gt; {@code --config} file &gt;
+ * {@code reference.conf}; a key under {@code adan} that {@code reference.conf} does not define, a value of
+ * the wrong type, or a value out of range is an {@link IllegalArgumentException} naming the key and the
+ * value) and the Spark ML estimators ({@link #forEstimator}: typed values over reference.conf's defaults,
+ * the same checks, messages naming the estimator's params).
+ */
+public final class RunPlan implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    /** The master URLs Spark 4 accepts: local modes, standalone (with standby masters), YARN, Kubernetes. */
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local|local\\[(\\*|[1-9]\\d*)(,[1-9]\\d*)?]|local-cluster\\[\\d+,\\d+,\\d+]"
+                    + "|spark://[^\\s/]+(:\\d+)?(,[^\\s/]+(:\\d+)?)*|yarn|k8s://\\S+");
+
+    private final DataSpec data;
+    private final String dataDir;
+    private final String testPath;
+    private final String featuresColumn;
+    private final String labelColumn;
+    private final int partitions;
+    private final int trainLimit;
+    private final int testLimit;
+    private final int window;
+    private ModelSpec model;
+    private OptimizerSpec optimizer;
+    private final LearningRateSchedule.Kind scheduleKind;
+    private long warmupSteps;
+    private final double minLrRatio;
+    private int globalBatch;
+    private int microBatch;
+    private int epochs;
+    private final long maxSteps;
+    private long seed;
+    private ReduceMode allReduce;
+    private ExecutionMode execution;
+    private final Duration barrierTimeout;
+    private final int computeThreads;
+    private String blasKernel;
+    private boolean evaluateEveryEpoch;
+    private final Duration progressInterval;
+    private String checkpointDir;
+    private long checkpointEvery;
+    private final int checkpointKeep;
+    private final boolean resume;
+    private final String metricsOut;
+    private final String saveModel;
+    private final String master;
+    private final Map<String, String> sparkConf;
+    private final String appName;
+    private final Set<Long> failSteps;
+
+    private RunPlan(Config c) {
+        Config a = c; // full paths, so a wrongly typed value's message names its whole key
+        data = parse("adan.data.source", () -> DataSpec.parse(a.getString("adan.data.source")));
+        dataDir = blankToNull(a.getString("adan.data.dir"));
+        testPath = blankToNull(a.getString("adan.data.test"));
+        featuresColumn = a.getString("adan.data.features-column");
+        labelColumn = a.getString("adan.data.label-column");
+        partitions = a.getInt("adan.data.partitions");
+        trainLimit = a.getInt("adan.data.train-limit");
+        testLimit = a.getInt("adan.data.test-limit");
+        window = a.getInt("adan.data.window");
+        model = parse("adan.model.spec", () -> ModelSpec.parse(a.getString("adan.model.spec")));
+        try {
+            optimizer = new OptimizerSpec(a.getConfig("adan.optimizer"));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("bad configuration value under adan.optimizer: " + e.getMessage(), e);
+        }
+        scheduleKind = LearningRateSchedule.Kind.parse(a.getString("adan.schedule.kind"));
+        warmupSteps = a.getInt("adan.schedule.warmup-steps");
+        minLrRatio = a.getDouble("adan.schedule.min-lr-ratio");
+        globalBatch = a.getInt("adan.train.global-batch");
+        microBatch = a.getInt("adan.train.micro-batch");
+        epochs = a.getInt("adan.train.epochs");
+        maxSteps = a.getLong("adan.train.max-steps");
+        seed = a.getLong("adan.train.seed");
+        allReduce = ReduceMode.parse(a.getString("adan.train.allreduce"), "adan.train.allreduce");
+        execution = ExecutionMode.parse(a.getString("adan.train.execution"), "adan.train.execution");
+        barrierTimeout = a.getDuration("adan.train.barrier-timeout");
+        computeThreads = a.getInt("adan.train.compute-threads");
+        blasKernel = BlasKernel.canonical(a.getString("adan.train.blas-kernel"),
+                "adan.train.blas-kernel (--blas-kernel)");
+        evaluateEveryEpoch = a.getBoolean("adan.train.evaluate-every-epoch");
+        progressInterval = a.getDuration("adan.train.progress-interval");
+        checkpointDir = blankToNull(a.getString("adan.checkpoint.dir"));
+        checkpointEvery = a.getLong("adan.checkpoint.every");
+        checkpointKeep = a.getInt("adan.checkpoint.keep");
+        resume = a.getBoolean("adan.checkpoint.resume");
+        metricsOut = blankToNull(a.getString("adan.output.metrics"));
+        saveModel = blankToNull(a.getString("adan.output.model"));
+        master = blankToNull(a.getString("adan.spark.master"));
+        sparkConf = sparkProperties(a.getObject(SPARK_CONF));
+        appName = a.getString("adan.spark.app-name");
+        failSteps = new HashSet<>(a.getLongList("adan.debug.fail-first-attempt-at-steps"));
+        validate(key -> key);
+    }
+
+    /** A copy, for the typed path's changes ({@link #forEstimator}). */
+    private RunPlan(RunPlan o) {
+        data = o.data;
+        dataDir = o.dataDir;
+        testPath = o.testPath;
+        featuresColumn = o.featuresColumn;
+        labelColumn = o.labelColumn;
+        partitions = o.partitions;
+        trainLimit = o.trainLimit;
+        testLimit = o.testLimit;
+        window = o.window;
+        model = o.model;
+        optimizer = o.optimizer;
+        scheduleKind = o.scheduleKind;
+        warmupSteps = o.warmupSteps;
+        minLrRatio = o.minLrRatio;
+        globalBatch = o.globalBatch;
+        microBatch = o.microBatch;
+        epochs = o.epochs;
+        maxSteps = o.maxSteps;
+        seed = o.seed;
+        allReduce = o.allReduce;
+        execution = o.execution;
+        barrierTimeout = o.barrierTimeout;
+        computeThreads = o.computeThreads;
+        blasKernel = o.blasKernel;
+        evaluateEveryEpoch = o.evaluateEveryEpoch;
+        progressInterval = o.progressInterval;
+        checkpointDir = o.checkpointDir;
+        checkpointEvery = o.checkpointEvery;
+        checkpointKeep = o.checkpointKeep;
+        resume = o.resume;
+        metricsOut = o.metricsOut;
+        saveModel = o.saveModel;
+        master = o.master;
+        sparkConf = o.sparkConf;
+        appName = o.appName;
+        failSteps = o.failSteps;
+    }
+
+    /**
+     * The one validation of a run's settings, whichever source they came from.
+     *
+     * @param name how the source names a setting, from its {@code adan.*} key: the key itself for the
+     *     command line and configuration files, the param for the Spark ML estimators
+     * @throws IllegalArgumentException naming the setting and the value
+     */
+    private void validate(UnaryOperator<String> name) {
+        atLeast(name, "adan.data.partitions", partitions, 0);
+        atLeast(name, "adan.data.train-limit", trainLimit, 0);
+        atLeast(name, "adan.data.test-limit", testLimit, 0);
+        atLeast(name, "adan.data.window", window, 1);
+        atLeast(name, "adan.schedule.warmup-steps", warmupSteps, 0);
+        if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
+            throw new IllegalArgumentException(name.apply("adan.schedule.min-lr-ratio") + " must be in [0, 1], got "
+                    + minLrRatio);
+        }
+        atLeast(name, "adan.train.global-batch", globalBatch, 1);
+        atLeast(name, "adan.train.micro-batch", microBatch, 1);
+        atLeast(name, "adan.train.epochs", epochs, 1);
+        atLeast(name, "adan.train.max-steps", maxSteps, 0);
+        if (barrierTimeout.toMillis() < 1000) {
+            throw new IllegalArgumentException(name.apply("adan.train.barrier-timeout") + " must be at least 1s, got "
+                    + barrierTimeout);
+        }
+        atLeast(name, "adan.train.compute-threads", computeThreads, 0);
+        atLeast(name, "adan.checkpoint.every", checkpointEvery, 0);
+        atLeast(name, "adan.checkpoint.keep", checkpointKeep, 1);
+        if (resume && checkpointDir == null) {
+            throw new IllegalArgumentException(name.apply("adan.checkpoint.resume") + " (--resume) needs "
+                    + name.apply("adan.checkpoint.dir") + " (--checkpoint-dir)");
+        }
+        if (master != null && !MASTER.matcher(master).matches()) {
+            throw new IllegalArgumentException(name.apply("adan.spark.master") + " (--master) '" + master
+                    + "' is not a Spark master URL: use local, local[N], local[*], local[N,F], spark://HOST:PORT, yarn or "
+                    + "k8s://URL");
+        }
+    }
+
+    private static void atLeast(UnaryOperator<String> name, String key, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name.apply(key) + " must be >= " + min + ", got " + value);
+        }
+    }
+
+    /**
+     * What a Spark ML estimator's params set, as typed values. Each setting is named as the estimator's
+     * param in messages.
+     *
+     * @param stage the estimator's uid, for messages
+     * @param model the model
+     * @param optimizer the optimizer with its hyperparameters and shards
+     * @param warmupSteps warm-up steps
+     * @param globalBatch examples per step
+     * @param microBatch examples per forward/backward pass
+     * @param epochs epochs
+     * @param seed the seed
+     * @param allReduce {@code sharded} or {@code tree}
+     * @param execution {@code jobs} or {@code barrier}
+     * @param checkpointDir where to checkpoint, or null
+     * @param checkpointEvery steps between checkpoints
+     */
+    public record EstimatorRun(String stage, ModelSpec model, OptimizerSpec optimizer, long warmupSteps, int globalBatch,
+                               int microBatch, int epochs, long seed, String allReduce, String execution,
+                               String checkpointDir,
+                               long checkpointEvery) {
+    }
+
+    /** The estimators' param for each setting they give, for messages. */
+    private static final Map<String, String> PARAM_NAMES = Map.of(
+            "adan.schedule.warmup-steps", "warmupSteps",
+            "adan.train.global-batch", "globalBatchSize",
+            "adan.train.micro-batch", "microBatchSize",
+            "adan.train.epochs", "maxEpochs",
+            "adan.train.seed", "seed",
+            "adan.train.allreduce", "allReduce",
+            "adan.train.execution", "execution",
+            "adan.checkpoint.dir", "checkpointDir",
+            "adan.optimizer.shards", "numShards");
+
+    /**
+     * The settings of an estimator's fit: reference.conf's defaults with the estimator's typed values, validated
+     * by the same {@link #validate} as the command line's, with messages naming the params. No test-set
+     * evaluation per epoch (the estimator has no test set).
+     *
+     * @param run the estimator's values
+     * @return the settings
+     * @throws IllegalArgumentException naming the estimator's param and the value
+     */
+    public static RunPlan forEstimator(EstimatorRun run) {
+        RunPlan s = new RunPlan(from(ConfigFactory.empty()));
+        s.model = run.model();
+        s.optimizer = run.optimizer();
+        s.warmupSteps = run.warmupSteps();
+        s.globalBatch = run.globalBatch();
+        s.microBatch = run.microBatch();
+        s.epochs = run.epochs();
+        s.seed = run.seed();
+        s.evaluateEveryEpoch = false;
+        s.checkpointDir = blankToNull(run.checkpointDir());
+        s.checkpointEvery = run.checkpointEvery();
+        try {
+            s.allReduce = ReduceMode.parse(run.allReduce(), "param allReduce");
+            s.execution = ExecutionMode.parse(run.execution(), "param execution");
+            s.blasKernel = BlasKernel.requested(); // the fitting JVM's -Dadan.blas-kernel / ADAN_BLAS_KERNEL, else Haswell
+            s.validate(key -> PARAM_NAMES.containsKey(key) ? "param " + PARAM_NAMES.get(key) : key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(run.stage() + ": " + e.getMessage(), e);
+        }
+        return s;
+    }
+
+    /**
+     * Validates a configuration and reads it.
+     *
+     * @param config user settings (CLI flags over a file), without the defaults
+     * @return the settings, with {@code reference.conf} filling in what the user left out
+     * @throws IllegalArgumentException naming the first unknown key, wrongly typed or out-of-range value
+     */
+    public static RunPlan from(Config config) {
+        Config reference = ConfigFactory.defaultReference(RunPlan.class.getClassLoader());
+        List<String> unknown = new ArrayList<>();
+        if (config.hasPath("adan")) {
+            for (Map.Entry<String, ConfigValue> e : config.getConfig("adan").entrySet()) {
+                String key = "adan." + e.getKey();
+                if (!reference.hasPathOrNull(key) && !key.startsWith(SPARK_CONF + ".")) { // Spark's own names
+                    unknown.add(key + describeOrigin(e.getValue()));
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            unknown.sort(null);
+            throw new IllegalArgumentException("unknown configuration key" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + "; the keys are those of reference.conf, listed in docs/CONFIGURATION.md");
+        }
+        Config merged = config.withFallback(reference).resolve();
+        try {
+            merged.checkValid(reference, "adan");
+            return new RunPlan(merged);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("bad configuration value: " + e.getMessage(), e);
+        }
+    }
+
+    private static String describeOrigin(ConfigValue v) {
+        String d = v.origin() == null ? null : v.origin().description();
+        return d == null ? "" : " (" + d + ")";
+    }
+
+    private interface Parser<T> {
+        T get();
+    }
+
+    private static <T> T parse(String key, Parser<T> p) {
+        try {
+            return p.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /**
+     * @param defaultParallelism Spark's default parallelism, used when {@code adan.data.partitions} is 0
+     * @return how to read the data
+     */
+    public DataSettings dataSettings(int defaultParallelism) {
+        return new DataSettings(data, dataDir, testPath, featuresColumn, labelColumn,
+                partitions > 0 ? partitions : Math.max(1, defaultParallelism), trainLimit, testLimit, window);
+    }
+
+    /**
+     * @param totalSteps steps the run will take
+     * @return the schedule
+     */
+    public LearningRateSchedule schedule(long totalSteps) {
+        return new LearningRateSchedule(scheduleKind, optimizer.lr(), warmupSteps, totalSteps, minLrRatio);
+    }
+
+    /** @return the data source */
+    public DataSpec data() {
+        return data;
+    }
+
+    /** @return the model */
+    public ModelSpec model() {
+        return model;
+    }
+
+    /** @return the optimizer */
+    public OptimizerSpec optimizer() {
+        return optimizer;
+    }
+
+    /** @return linear warm-up steps of the schedule, 0 = none */
+    public long warmupSteps() {
+        return warmupSteps;
+    }
+
+    /** @return examples per step */
+    public int globalBatch() {
+        return globalBatch;
+    }
+
+    /** @return examples per forward/backward pass */
+    public int microBatch() {
+        return microBatch;
+    }
+
+    /** @return epochs to run */
+    public int epochs() {
+        return epochs;
+    }
+
+    /** @return step limit, 0 = none */
+    public long maxSteps() {
+        return maxSteps;
+    }
+
+    /** @return the seed */
+    public long seed() {
+        return seed;
+    }
+
+    /** @return how the {@code jobs} execution sums gradients */
+    public ReduceMode allReduce() {
+        return allReduce;
+    }
+
+    /** @return the execution: {@code jobs} or {@code barrier} */
+    public ExecutionMode execution() {
+        return execution;
+    }
+
+    /** @return how long a barrier task waits for a peer's message */
+    public Duration barrierTimeout() {
+        return barrierTimeout;
+    }
+
+    /**
+     * @return ND4J threads per gradient/evaluation task, 0 = {@code spark.task.cpus}
+     *     ({@link ComputeThreads#resolve})
+     */
+    public int computeThreads() {
+        return computeThreads;
+    }
+
+    /**
+     * @return the OpenBLAS kernel every task computes with, in OpenBLAS's spelling, or {@code auto}
+     *     ({@link BlasKernel})
+     */
+    public String blasKernel() {
+        return blasKernel;
+    }
+
+    /** @return whether to evaluate after each epoch */
+    public boolean evaluateEveryEpoch() {
+        return evaluateEveryEpoch;
+    }
+
+    /** @return the console progress interval */
+    public Duration progressInterval() {
+        return progressInterval;
+    }
+
+    /** @return the checkpoint directory URI, or null */
+    public String checkpointDir() {
+        return checkpointDir;
+    }
+
+    /** @return steps between checkpoints, 0 = at the end only */
+    public long checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    /** @return checkpoints kept */
+    public int checkpointKeep() {
+        return checkpointKeep;
+    }
+
+    /** @return whether to resume */
+    public boolean resume() {
+        return resume;
+    }
+
+    /** @return the metrics file, or null */
+    public String metricsOut() {
+        return metricsOut;
+    }
+
+    /** @return the model output directory, or null */
+    public String saveModel() {
+        return saveModel;
+    }
+
+    /** @return the Spark master, or null for spark-submit's / local */
+    public String master() {
+        return master;
+    }
+
+    /**
+     * @return Spark properties for the session this run starts ({@code adan.spark.conf}, {@code --conf
+     *     spark.KEY=VALUE}), in the order given; empty when none
+     */
+    public Map<String, String> sparkConf() {
+        return sparkConf;
+    }
+
+    /** The object of Spark properties, whose keys are Spark's names rather than ours. */
+    private static final String SPARK_CONF = "adan.spark.conf";
+
+    /** {@code adan.spark.conf}: its keys are Spark property names, taken whole (they contain dots). */
+    private static Map<String, String> sparkProperties(ConfigObject conf) {
+        Map<String, String> out = new LinkedHashMap<>();
+        conf.forEach((key, value) -> {
+            if (!key.startsWith("spark.")) {
+                throw new IllegalArgumentException("adan.spark.conf holds Spark properties, whose names start with"
+                        + " 'spark.', got '" + key + "'");
+            }
+            Object v = value.unwrapped();
+            if (v instanceof Map || v instanceof List) {
+                throw new IllegalArgumentException("adan.spark.conf.\"" + key + "\" must be a single value, got "
+                        + value.render());
+            }
+            out.put(key, String.valueOf(v));
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** @return the application name */
+    public String appName() {
+        return appName;
+    }
+
+    /** @return steps with injected task failures */
+    public Set<Long> failSteps() {
+        return Set.copyOf(failSteps);
+    }
+}

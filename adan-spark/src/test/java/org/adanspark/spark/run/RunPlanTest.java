@@ -1,0 +1,153 @@
+package org.adanspark.spark.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.adanspark.optim.Lookahead;
+import org.adanspark.optim.Optimizer;
+import org.adanspark.spark.cli.CommandLine;
+import org.adanspark.spark.config.OptimizerSpec;
+import org.adanspark.spark.config.ReduceMode;
+import org.adanspark.spark.model.ModelSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Configuration precedence, flag mapping, and refusal of unknown keys and bad values by name. */
+class RunPlanTest {
+
+    @TempDir
+    Path tmp;
+
+    private static RunPlan settings(String hocon) {
+        return RunPlan.from(ConfigFactory.parseString(hocon));
+    }
+
+    @Test
+    void defaultsComeFromReferenceConf() {
+        RunPlan s = settings("");
+        assertEquals("fashion-mnist", s.data().toString());
+        assertEquals(4096, s.globalBatch());
+        assertEquals("adan", s.optimizer().name());
+        assertEquals(0.01, s.optimizer().lr());
+        assertEquals(ReduceMode.SHARDED, s.allReduce());
+        Optimizer adan = s.optimizer().build();
+        assertEquals(0.02, (Double) adan.hyperparameters().get("weight_decay"), 0.0, adan.hyperparameters().toString());
+        assertSame(adan, s.optimizer().build(), "built once per run: the schedule's rate comes with each step");
+    }
+
+    @Test
+    void flagsOverrideTheFileWhichOverridesReferenceConf() throws IOException {
+        Path file = tmp.resolve("run.conf");
+        Files.writeString(file, "adan.train { global-batch = 8192, epochs = 7 }\nadan.optimizer.name = lamb\n");
+        Config user = CommandLine.parse(new String[] {"--config", file.toString(), "--global-batch", "16384",
+            "--lr", "0.02", "--resume", "--checkpoint-dir", "/tmp/x", "--conf", "adan.schedule.kind=warmup-linear"});
+        RunPlan s = RunPlan.from(user);
+        assertEquals(16384, s.globalBatch());
+        assertEquals(7, s.epochs());
+        assertEquals("lamb", s.optimizer().name());
+        assertEquals(0.02, s.optimizer().lr(), "--lr sets the chosen optimizer's learning rate");
+        assertTrue(s.resume());
+        assertEquals("/tmp/x", s.checkpointDir());
+    }
+
+    @Test
+    void lookaheadWrapsTheNamedOptimizerWithItsSettings() {
+        RunPlan s = RunPlan.from(CommandLine.parse(new String[] {"--optimizer", "lookahead-adan", "--lr", "0.05"}));
+        Optimizer o = s.optimizer().build();
+        assertTrue(o instanceof Lookahead, o.toString());
+        assertEquals("lookahead-adan", o.name());
+        assertEquals(0.05, s.optimizer().lr());
+    }
+
+    @Test
+    void everyOptimizerOfAdanCoreIsSelectableByName() {
+        for (String name : OptimizerSpec.NAMES) {
+            Optimizer o = settings("adan.optimizer.name = " + name).optimizer().build();
+            assertEquals(name, o.name());
+        }
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedByName() throws IOException {
+        Path file = tmp.resolve("typo.conf");
+        Files.writeString(file, "adan.train.glbal-batch = 4096\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunPlan.from(CommandLine.parse(new String[] {"--config", file.toString()})));
+        assertTrue(e.getMessage().contains("adan.train.glbal-batch"), e.getMessage());
+        assertTrue(e.getMessage().contains("typo.conf"), e.getMessage());
+    }
+
+    @Test
+    void badValuesAreRefusedByKeyAndValue() {
+        assertMessage("adan.train.global-batch = 0", "adan.train.global-batch must be >= 1, got 0");
+        assertMessage("adan.train.epochs = many", "adan.train.epochs");
+        assertMessage("adan.train.allreduce = ring", "adan.train.allreduce must be sharded or tree, got 'ring'");
+        assertMessage("adan.optimizer.name = adagrad", "got 'adagrad'");
+        assertMessage("adan.optimizer.adan.betas = [0.98, 1.2, 0.99]", "betas[1] must be in [0, 1), got 1.2");
+        assertMessage("adan.optimizer.adan.betas = [0.9, 0.9]", "adan.optimizer.adan.betas must have 3 values");
+        assertMessage("adan.schedule.kind = step", "adan.schedule.kind must be constant, warmup-cosine or warmup-linear");
+        assertMessage("adan.model.spec = \"mlp:0\"", "adan.model.spec: model 'mlp:0': hidden width '0'");
+        assertMessage("adan.data.source = cifar", "adan.data.source: data 'cifar'");
+        assertMessage("adan.checkpoint.resume = true", "--resume) needs adan.checkpoint.dir");
+    }
+
+    @Test
+    void unknownFlagsAndMissingValuesAreRefused() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {"--epoch", "3"}))
+                .getMessage().contains("unknown flag '--epoch'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {"--epochs"}))
+                .getMessage().contains("--epochs needs a value"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[] {"--config", "/no/such.conf"}))
+                .getMessage().contains("/no/such.conf"));
+    }
+
+    @Test
+    void aMisspeltFlagIsNamedWithTheNearestOneAndAValueThatIsAFlagOrNotANumberIsRefusedByFlag() {
+        assertEquals("unknown flag '--epoch'; did you mean --epochs?; see --help", refused("--epoch", "3"));
+        assertEquals("unknown flag '--glob-batch'; did you mean --global-batch?; see --help", refused("--glob-batch", "3"));
+        assertEquals("unknown flag '--frobnicate'; see --help", refused("--frobnicate"));
+        assertEquals("flag --epochs needs a value (N), got the flag --max-steps", refused("--epochs", "--max-steps", "1"));
+        assertEquals("flag --lr needs a number, got 'abc'", refused("--lr", "abc"));
+        assertEquals("flag --epochs needs a whole number, got '2.5'", refused("--epochs", "2.5"));
+        assertEquals("flag --ema-decay needs a number, got 'x'", refused("--ema-decay=x"));
+        CommandLine.parse(new String[] {"--lr", "-1e-3", "--epochs", "3"}); // a negative number is a value, not a flag
+    }
+
+    private static String refused(String... args) {
+        return assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(args)).getMessage();
+    }
+
+    private static void assertMessage(String hocon, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> settings(hocon), hocon);
+        assertTrue(e.getMessage().contains(expected), "for '" + hocon + "': " + e.getMessage());
+    }
+
+    @Test
+    void anEstimatorsTypedValuesAreValidatedAsTheCommandLinesAreButNamedAsItsParams() {
+        OptimizerSpec adamw = OptimizerSpec.of("clf_1", "adamw", null, null, null, 0.0, 4, 0.0);
+        assertEquals(0.002, adamw.lr(), "reference.conf's AdamW default where the param is not set");
+        RunPlan s = RunPlan.forEstimator(new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"),
+                adamw, 0, 512, 128, 2, 7, "tree", "jobs", null, 0));
+        assertEquals(512, s.globalBatch());
+        assertEquals(ReduceMode.TREE, s.allReduce());
+        assertEquals(false, s.evaluateEveryEpoch());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
+                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 0, 128, 2, 7, "tree", "jobs", null, 0)));
+        assertEquals("clf_1: param globalBatchSize must be >= 1, got 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
+                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 512, 128, 2, 7, "ring", "jobs", null, 0)));
+        assertEquals("clf_1: param allReduce must be sharded or tree, got 'ring'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
+                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 512, 128, 2, 7, "tree", "stages", null, 0)));
+        assertEquals("clf_1: param execution must be jobs or barrier, got 'stages'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.of("clf_1", "adagrad", null, null, null, 0, 4, 0));
+        assertTrue(e.getMessage().startsWith("clf_1: param optimizer: "), e.getMessage());
+    }
+}
