@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.adanspark.spark.checkpoint.CheckpointStore;
 import org.adanspark.spark.config.ExecutionMode;
+import org.adanspark.spark.config.Settings;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.FeatureBlock;
 import org.adanspark.spark.data.LabelKind;
@@ -166,7 +167,7 @@ public final class BarrierExecution implements Execution {
             slots = Parallelism.taskSlots(jsc.sc());
         }
         if (slots < tasks) {
-            throw new ConfigurationException("adan.train.execution (--execution) barrier runs one task per partition at "
+            throw new ConfigurationException(Settings.EXECUTION.named() + " barrier runs one task per partition at "
                     + "once: the training data has " + tasks + " partitions but the cluster has " + slots
                     + " task slots (executor cores / spark.task.cpus); give --partitions " + Math.max(1, slots)
                     + " or more executors, or use --execution jobs", null);
@@ -179,7 +180,7 @@ public final class BarrierExecution implements Execution {
      */
     static void refuseDynamicAllocation(SparkConf conf) {
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
-            throw new ConfigurationException("adan.train.execution (--execution) barrier needs a fixed set of executors, "
+            throw new ConfigurationException(Settings.EXECUTION.named() + " barrier needs a fixed set of executors, "
                     + "but spark.dynamicAllocation.enabled is true; turn it off or use --execution jobs", null);
         }
     }

@@ -6,11 +6,13 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.File;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.adanspark.optim.OptimizerRegistry;
 import org.adanspark.spark.config.OptimizerSpec;
+import org.adanspark.spark.config.Setting;
+import org.adanspark.spark.config.Settings;
 
 /**
  * Turns {@code adan-train} flags into a Typesafe {@link Config}: flags over the {@code --config} file
@@ -21,49 +23,11 @@ import org.adanspark.spark.config.OptimizerSpec;
  */
 public final class CommandLine {
 
-    /** Every flag, in the order {@code --help} lists them: the one definition parsing and docs share. */
-    public static final List<Flag> FLAGS = List.of(
-            new Flag("--data", "SOURCE", "adan.data.source",
-                    "training data: fashion-mnist | mnist | libsvm:PATH | csv:PATH | parquet:PATH (test split: t10k, PATH.t)"
-                    + " | text:PATH (a character corpus; its last 10% validates)"),
-            new Flag("--window", "N", "adan.data.window", "text:PATH: characters per window a language model reads"),
-            new Flag("--data-dir", "DIR", "adan.data.dir", "where to look for IDX data sets first"),
-            new Flag("--model", "SPEC", "adan.model.spec",
-                    "linear | mlp:256,256[:activation=relu][:dropout=0.1] | lenet | resnet[:depth=8][:width=16]"
-                    + " | charlm[:body=attention|lstm][:layers=2][:width=128][:heads=4] | json:PATH"),
-            new Flag("--optimizer", "NAME", "adan.optimizer.name",
-                    String.join(" | ", OptimizerRegistry.names()) + " | lookahead-<name>"),
-            new Flag("--lr", "X", "adan.optimizer.<name>.lr", "the chosen optimizer's peak learning rate"),
-            new Flag("--weight-decay", "X", "adan.optimizer.<name>.weight-decay", "the chosen optimizer's weight decay"),
-            new Flag("--ema-decay", "D", "adan.optimizer.ema-decay",
-                    "keep a model EMA with this decay (e.g. 0.999), evaluated and saved; 0 = off"),
-            new Flag("--partitions", "N", "adan.data.partitions",
-                    "partitions to train on (0 = Spark's default parallelism); changes the bits"),
-            new Flag("--global-batch", "N", "adan.train.global-batch", "examples per step over all partitions: 1 … the training rows (studied: 1k … 32k)"),
-            new Flag("--micro-batch", "N", "adan.train.micro-batch", "examples per forward/backward pass on an executor"),
-            new Flag("--epochs", "N", "adan.train.epochs", "passes over the training data"),
-            new Flag("--max-steps", "N", "adan.train.max-steps", "stop after this many steps (0 = no limit)"),
-            new Flag("--warmup-steps", "N", "adan.schedule.warmup-steps", "linear learning-rate warm-up steps"),
-            new Flag("--seed", "N", "adan.train.seed", "weights, sampling and dropout"),
-            new Flag("--shards", "N", "adan.optimizer.shards", "optimizer state shards (and reduce-scatter partitions)"),
-            new Flag("--allreduce", "MODE", "adan.train.allreduce", "how gradients are summed: sharded | tree"),
-            new Flag("--execution", "MODE", "adan.train.execution",
-                    "jobs (a Spark job per step) | barrier (one barrier stage, optimizer shards on the executors)"),
-            new Flag("--compute-threads", "N", "adan.train.compute-threads",
-                    "ND4J threads per task (0 = spark.task.cpus); changes the bits"),
-            new Flag("--blas-kernel", "NAME", "adan.train.blas-kernel",
-                    "OpenBLAS CPU kernel of every task: Haswell (default, any x86-64 server) | SkylakeX | Zen | … | auto;"
-                    + " changes the bits"),
-            new Flag("--master", "URL", "adan.spark.master", "Spark master (default: spark-submit's, else local[*,4])"),
-            new Flag("--config", "FILE", "", "a Typesafe Config file over reference.conf (see conf/application.conf)"),
-            new Flag("--conf", "KEY=VALUE", "",
-                    "any configuration key (--conf adan.schedule.kind=constant), or a Spark property (--conf spark.authenticate=true)"),
-            new Flag("--checkpoint-dir", "DIR", "adan.checkpoint.dir", "checkpoints on any Hadoop file system"),
-            new Flag("--checkpoint-every", "N", "adan.checkpoint.every", "steps between checkpoints (0 = only at the end)"),
-            new Flag("--resume", "", "adan.checkpoint.resume", "continue from the newest valid checkpoint in --checkpoint-dir"),
-            new Flag("--metrics-out", "FILE", "adan.output.metrics", "JSON lines: one per step, one per epoch, a final one"),
-            new Flag("--save-model", "DIR", "adan.output.model", "save the trained model there: AdanNetClassificationModel.load reads it; DL4J's model.zip beside"),
-            new Flag("--help", "", "", "print this list and exit"));
+    /**
+     * Every flag, in the order {@code --help} lists them: the one definition parsing and docs share, made from
+     * the settings' declarations ({@link Settings#FLAGGED}) and the three flags that set no single key.
+     */
+    public static final List<Flag> FLAGS = flags();
 
     private static final Map<String, Flag> BY_NAME = new LinkedHashMap<>();
 
@@ -72,6 +36,21 @@ public final class CommandLine {
             BY_NAME.put(f.name(), f);
         }
         BY_NAME.put("-h", BY_NAME.get("--help"));
+    }
+
+    private static List<Flag> flags() {
+        List<Flag> flags = new ArrayList<>();
+        for (Setting setting : Settings.FLAGGED) {
+            flags.add(Flag.of(setting));
+            if (setting == Settings.MASTER) {
+                flags.add(new Flag("--config", "FILE", "",
+                        "a Typesafe Config file over reference.conf (see conf/application.conf)"));
+                flags.add(new Flag("--conf", "KEY=VALUE", "", "any configuration key (--conf adan.schedule.kind=constant),"
+                        + " or a Spark property (--conf spark.authenticate=true)"));
+            }
+        }
+        flags.add(new Flag("--help", "", "", "print this list and exit"));
+        return List.copyOf(flags);
     }
 
     /** The usage text of {@code --help}, generated from {@link #FLAGS}. */

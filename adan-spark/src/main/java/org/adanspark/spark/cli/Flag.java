@@ -1,8 +1,11 @@
 package org.adanspark.spark.cli;
 
+import org.adanspark.spark.config.Setting;
+
 /**
  * One {@code adan-train} flag, as {@link CommandLine} parses it and as {@code --help} and
- * {@code docs/CLI.md} describe it: both are generated from {@link CommandLine#FLAGS}.
+ * {@code docs/CLI.md} describe it: both are generated from {@link CommandLine#FLAGS}, made from the settings'
+ * one declaration ({@link Setting}).
  *
  * @param name the flag, e.g. {@code --global-batch}
  * @param value the value's placeholder, e.g. {@code N}; empty for a switch that takes none
@@ -15,6 +18,14 @@ public record Flag(String name, String value, String key, String help) {
 
     /** The segment of a per-optimizer key that the chosen optimizer's base name fills. */
     public static final String OPTIMIZER = "<name>";
+
+    /**
+     * @param setting a setting a flag sets
+     * @return its flag
+     */
+    public static Flag of(Setting setting) {
+        return new Flag(setting.flag(), setting.value(), setting.key(), setting.help());
+    }
 
     /** @return whether the flag takes a value */
     public boolean takesValue() {

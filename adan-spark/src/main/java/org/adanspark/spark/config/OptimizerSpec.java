@@ -1,105 +1,84 @@
 package org.adanspark.spark.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerRegistry;
 
 /**
- * An optimizer chosen by name with its hyperparameters from {@code adan.optimizer.*}, built once through
- * {@link OptimizerRegistry}. The learning rate the schedule gives changes every step and goes to each
- * step ({@link org.adanspark.optim.ShardLoop}); the optimizer itself is built once per run.
+ * An optimizer chosen by name with its hyperparameters, typed: the registry's keys
+ * ({@link Optimizer#hyperparameters()}: {@code lr}, {@code weight_decay}, {@code beta1}, …) with values,
+ * built through {@link OptimizerRegistry}. Two sources make it, one reader each and the same checks: the
+ * {@code adan.optimizer} section of a run's configuration ({@link #from}) and an estimator's typed params
+ * ({@link #of}, over the same section of {@code reference.conf}). A hyperparameter's configuration key is
+ * its registry key in kebab case ({@code weight_decay} → {@code weight-decay}), except {@code beta1…3},
+ * which are the list {@code betas}. The learning rate the schedule gives changes every step and goes to each
+ * step; the optimizer itself is built once per process ({@link #build}).
  */
 public final class OptimizerSpec implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Names accepted by {@code --optimizer}, besides {@code lookahead-<name>}: the registry's. */
     public static final List<String> NAMES = OptimizerRegistry.names();
 
     private final String name;
     private final LinkedHashMap<String, Object> hyperparameters;
-    private final double lr;
-    private final NonFinitePolicy nonFinite;
     private final int shards;
     private transient Optimizer built;
 
-    /**
-     * Reads the spec from {@code adan.optimizer} and validates it by building the optimizer once.
-     *
-     * @param optimizer the {@code adan.optimizer} section
-     * @throws IllegalArgumentException naming the key and value that are wrong
-     */
-    public OptimizerSpec(Config optimizer) {
-        this.name = optimizer.getString("name").trim().toLowerCase(Locale.ROOT);
-        String base = baseName(name);
-        Config c = optimizer.getConfig(base);
-        String prefix = "adan.optimizer." + base + ".";
-        this.lr = c.getDouble("lr");
-        LinkedHashMap<String, Object> h = new LinkedHashMap<>();
-        h.put("lr", lr);
-        h.put("weight_decay", c.getDouble("weight-decay"));
-        h.put("max_grad_norm", optimizer.getDouble("max-grad-norm"));
-        double[] betas = c.hasPath("betas")
-                ? c.getDoubleList("betas").stream().mapToDouble(Double::doubleValue).toArray() : new double[0];
-        int wantBetas = betaCount(base);
-        if (betas.length != wantBetas) {
-            throw new IllegalArgumentException(prefix + "betas must have " + wantBetas + " values, got " + betas.length);
-        }
-        for (int i = 0; i < betas.length; i++) {
-            h.put("beta" + (i + 1), betas[i]);
-        }
-        for (String key : List.of("eps", "momentum", "dampening", "tau", "update-clip", "eps1", "eps2", "clip-threshold",
-                "decay-exponent")) {
-            if (c.hasPath(key)) {
-                h.put(key.replace('-', '_'), c.getDouble(key));
-            }
-        }
-        for (String key : List.of("no-prox", "nesterov", "decoupled-weight-decay", "relative-step", "scale-parameter")) {
-            if (c.hasPath(key)) {
-                h.put(key.replace('-', '_'), c.getBoolean(key));
-            }
-        }
-        this.shards = optimizer.getInt("shards");
-        String policy = optimizer.getString("non-finite").trim().toLowerCase(Locale.ROOT);
-        if (!policy.equals("fail") && !policy.equals("skip")) {
-            throw new IllegalArgumentException("adan.optimizer.non-finite must be fail or skip, got '" + policy + "'");
-        }
-        this.nonFinite = policy.equals("fail") ? NonFinitePolicy.FAIL : NonFinitePolicy.SKIP;
-        h.put("non_finite", nonFinite.name());
-        if (name.startsWith(OptimizerRegistry.LOOKAHEAD_PREFIX)) {
-            h.put("lookahead_k", optimizer.getInt("lookahead.k"));
-            h.put("lookahead_alpha", optimizer.getDouble("lookahead.alpha"));
-        }
-        double emaDecay = optimizer.getDouble("ema-decay");
-        if (!(emaDecay >= 0 && emaDecay < 1)) {
-            throw new IllegalArgumentException("adan.optimizer.ema-decay must be in [0, 1) (0 = no model EMA), got "
-                    + emaDecay);
-        }
-        if (emaDecay > 0) {
-            h.put(ModelEma.DECAY_KEY, emaDecay);
-        }
-        this.hyperparameters = h;
+    private OptimizerSpec(String name, LinkedHashMap<String, Object> hyperparameters, int shards,
+                          UnaryOperator<String> settingName) {
+        this.name = name;
+        this.hyperparameters = hyperparameters;
+        this.shards = shards;
         if (shards < 1) {
-            throw new IllegalArgumentException("adan.optimizer.shards must be >= 1, got " + shards);
+            throw new IllegalArgumentException(settingName.apply("adan.optimizer.shards") + " must be >= 1, got "
+                    + shards);
+        }
+        double emaDecay = emaDecay();
+        if (!(emaDecay >= 0 && emaDecay < 1)) {
+            throw new IllegalArgumentException(settingName.apply("adan.optimizer.ema-decay") + " must be in [0, 1) "
+                    + "(0 = no model EMA), got " + emaDecay);
         }
         try {
             build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("adan.optimizer (" + name + "): " + e.getMessage(), e);
+            throw new IllegalArgumentException(settingName.apply("adan.optimizer") + " (" + name + "): " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Reads the spec from a run's {@code adan.optimizer} section and validates it by building the optimizer
+     * once.
+     *
+     * @param optimizer the {@code adan.optimizer} section, reference.conf's defaults included
+     * @return the spec
+     * @throws IllegalArgumentException naming the key and value that are wrong
+     */
+    public static OptimizerSpec from(Config optimizer) {
+        String name = optimizer.getString("name").trim().toLowerCase(Locale.ROOT);
+        try {
+            return new OptimizerSpec(name, hyperparameters(optimizer, name, null), optimizer.getInt("shards"), k -> k);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("bad configuration value under adan.optimizer: " + e.getMessage(), e);
         }
     }
 
     /**
      * An optimizer from typed values, as the Spark ML estimators give them: reference.conf's settings for
-     * {@code name} with the given ones over them, validated by building the optimizer once.
+     * {@code name} with the given ones over them, validated as {@link #from} validates, the messages naming
+     * the params.
      *
      * @param source what to call the values' owner in messages (an estimator's uid)
      * @param name the optimizer, possibly {@code lookahead-<name>}
@@ -110,39 +89,97 @@ public final class OptimizerSpec implements Serializable {
      * @param shards optimizer state shards
      * @param emaDecay the model EMA's decay, 0 for none
      * @return the spec
-     * @throws IllegalArgumentException naming the source, the setting and the value
+     * @throws IllegalArgumentException naming the source, the param and the value
      */
     public static OptimizerSpec of(String source, String name, Double lr, Double weightDecay, double[] betas,
                                    double maxGradNorm, int shards, double emaDecay) {
+        String canonical;
         String base;
         try {
-            base = baseName(name);
+            canonical = OptimizerRegistry.canonical(name);
+            base = baseName(canonical);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": param optimizer: " + e.getMessage(), e);
         }
-        Map<String, Object> section = new LinkedHashMap<>();
-        section.put("name", name);
-        section.put("shards", shards);
-        section.put("max-grad-norm", maxGradNorm);
-        section.put("ema-decay", emaDecay);
+        Config reference = ConfigFactory.defaultReference(OptimizerSpec.class.getClassLoader()).getConfig("adan.optimizer");
+        Map<String, Object> given = new LinkedHashMap<>();
         if (lr != null) {
-            section.put(base + ".lr", lr);
+            given.put("lr", lr);
         }
         if (weightDecay != null) {
-            section.put(base + ".weight-decay", weightDecay);
+            given.put("weight_decay", weightDecay);
         }
+        given.put("max_grad_norm", maxGradNorm);
+        given.put(ModelEma.DECAY_KEY, emaDecay);
         if (betas != null) {
-            section.put(base + ".betas", java.util.Arrays.stream(betas).boxed().toList());
+            if (betas.length != betaCount(base)) {
+                throw new IllegalArgumentException(source + ": param betas must have " + betaCount(base) + " values, got "
+                        + betas.length);
+            }
+            for (int i = 0; i < betas.length; i++) {
+                given.put("beta" + (i + 1), betas[i]);
+            }
         }
-        Config reference = ConfigFactory.defaultReference(OptimizerSpec.class.getClassLoader()).getConfig("adan.optimizer");
+        Map<String, String> params = Map.of("adan.optimizer.shards", "param numShards", "adan.optimizer.ema-decay",
+                "param emaDecay", "adan.optimizer", "param optimizer");
         try {
-            return new OptimizerSpec(ConfigFactory.parseMap(section).withFallback(reference).resolve());
+            return new OptimizerSpec(canonical, hyperparameters(reference, canonical, given), shards,
+                    k -> params.getOrDefault(k, k));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage()
-                    .replace("adan.optimizer." + base + ".betas", "param betas")
-                    .replace("adan.optimizer.shards", "param numShards")
-                    .replace("adan.optimizer.ema-decay", "param emaDecay"), e);
+            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The registry's hyperparameters of {@code name} from an {@code adan.optimizer} section, with
+     * {@code given} (registry keys) over them.
+     */
+    private static LinkedHashMap<String, Object> hyperparameters(Config optimizer, String name, Map<String, Object> given) {
+        String base = baseName(name);
+        Config c = optimizer.getConfig(base);
+        String prefix = "adan.optimizer." + base + ".";
+        LinkedHashMap<String, Object> h = new LinkedHashMap<>();
+        List<Double> betas = c.hasPath("betas") ? c.getDoubleList("betas") : List.of();
+        int wantBetas = betaCount(base);
+        if (betas.size() != wantBetas) {
+            throw new IllegalArgumentException(prefix + "betas must have " + wantBetas + " values, got " + betas.size());
+        }
+        for (String key : OptimizerRegistry.defaults(base).keySet()) {
+            if (key.matches("beta\\d")) {
+                h.put(key, betas.get(Integer.parseInt(key.substring(4)) - 1));
+            } else if (key.equals("max_grad_norm")) {
+                h.put(key, optimizer.getDouble("max-grad-norm"));
+            } else if (key.equals("non_finite")) {
+                h.put(key, nonFinite(optimizer.getString("non-finite")).name());
+            } else {
+                h.put(key, c.getAnyRef(configKey(key)));
+            }
+        }
+        if (name.startsWith(OptimizerRegistry.LOOKAHEAD_PREFIX)) {
+            h.put("lookahead_k", optimizer.getInt("lookahead.k"));
+            h.put("lookahead_alpha", optimizer.getDouble("lookahead.alpha"));
+        }
+        h.put(ModelEma.DECAY_KEY, optimizer.getDouble("ema-decay"));
+        if (given != null) {
+            h.putAll(given);
+        }
+        if (((Number) h.get(ModelEma.DECAY_KEY)).doubleValue() == 0) {
+            h.remove(ModelEma.DECAY_KEY); // no model EMA: the optimizer alone, as its checkpoints record it
+        }
+        return h;
+    }
+
+    /** @return the configuration key of a registry key: kebab case ({@code weight_decay} → {@code weight-decay}) */
+    private static String configKey(String registryKey) {
+        return registryKey.replace('_', '-');
+    }
+
+    private static NonFinitePolicy nonFinite(String value) {
+        String policy = value.trim().toLowerCase(Locale.ROOT);
+        if (!policy.equals("fail") && !policy.equals("skip")) {
+            throw new IllegalArgumentException("adan.optimizer.non-finite must be fail or skip, got '" + policy + "'");
+        }
+        return policy.equals("fail") ? NonFinitePolicy.FAIL : NonFinitePolicy.SKIP;
     }
 
     /**
@@ -169,8 +206,8 @@ public final class OptimizerSpec implements Serializable {
     }
 
     /**
-     * @return the optimizer, built once: its learning rate is the peak the schedule scales, and each step
-     *     is given the schedule's rate
+     * @return the optimizer, built once per process: its learning rate is the peak the schedule scales, and
+     *     each step is given the schedule's rate
      */
     public Optimizer build() {
         if (built == null) {
@@ -186,7 +223,7 @@ public final class OptimizerSpec implements Serializable {
 
     /** @return the peak learning rate */
     public double lr() {
-        return lr;
+        return ((Number) hyperparameters.get("lr")).doubleValue();
     }
 
     /** @return state shards */
@@ -202,7 +239,7 @@ public final class OptimizerSpec implements Serializable {
 
     /** @return what to do with a NaN/Inf gradient or loss */
     public NonFinitePolicy nonFinitePolicy() {
-        return nonFinite;
+        return NonFinitePolicy.valueOf(hyperparameters.get("non_finite").toString());
     }
 
     /** @return the optimizer at its peak learning rate, e.g. for logs */

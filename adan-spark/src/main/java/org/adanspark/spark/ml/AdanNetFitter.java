@@ -3,8 +3,11 @@ package org.adanspark.spark.ml;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.config.OptimizerSpec;
+import org.adanspark.spark.config.ReduceMode;
+import org.adanspark.spark.config.Settings;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.data.TrainTestData;
@@ -47,8 +50,8 @@ final class AdanNetFitter {
     static Fitted fit(AdanNetParams stage, Dataset<?> dataset, String featuresCol, String labelCol, LabelKind labelKind,
                       int numClasses, Function<BlockDataset, Objective> objectiveOf) {
         SparkSession spark = dataset.sparkSession();
-        int partitions = Parallelism.defaultPartitions(spark.sparkContext(),
-                ExecutionMode.parse(stage.getExecution(), stage.uid() + ": param execution"));
+        int partitions = Parallelism.defaultPartitions(spark.sparkContext(), parsed(stage,
+                () -> ExecutionMode.parse(stage.getExecution(), Settings.EXECUTION.asParam())));
         @SuppressWarnings("unchecked")
         Dataset<Row> rows = (Dataset<Row>) dataset.select(featuresCol, labelCol);
         String name = stage.uid() + " input";
@@ -114,8 +117,20 @@ final class AdanNetFitter {
         long perEpoch = Math.max(1, (rows + stage.getGlobalBatchSize() - 1) / stage.getGlobalBatchSize());
         return RunPlan.forEstimator(new RunPlan.EstimatorRun(stage.uid(), model, optimizerSpec,
                 stage.getWarmupSteps(), stage.getGlobalBatchSize(), stage.getMicroBatchSize(), stage.getMaxEpochs(),
-                stage.getSeed(), stage.getAllReduce(), stage.getExecution(), checkpoints ? stage.getCheckpointDir() : null,
+                stage.getSeed(), parsed(stage, () -> ReduceMode.parse(stage.getAllReduce(),
+                        Settings.ALLREDUCE.asParam())), parsed(stage,
+                        () -> ExecutionMode.parse(stage.getExecution(), Settings.EXECUTION.asParam())),
+                checkpoints ? stage.getCheckpointDir() : null,
                 checkpoints ? perEpoch : 0));
+    }
+
+    /** A param's value parsed to its type, a bad one named with the stage. */
+    private static <T> T parsed(AdanNetParams stage, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(stage.uid() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The preset of the {@code hiddenLayers} param: softmax regression, or dense layers of those widths. */

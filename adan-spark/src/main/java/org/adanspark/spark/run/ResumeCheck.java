@@ -10,6 +10,7 @@ import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.spark.checkpoint.CheckpointStore;
 import org.adanspark.spark.checkpoint.TrainingCheckpoint;
+import org.adanspark.spark.config.Settings;
 import org.adanspark.spark.error.ConfigurationException;
 import org.adanspark.spark.error.TrainingException;
 import org.adanspark.spark.step.TrainingRun;
@@ -85,7 +86,7 @@ final class ResumeCheck {
         TrainingCheckpoint p = unchecked(() -> store.position(latest.get()));
         List<String> diffs = differences(p);
         if (!diffs.isEmpty()) {
-            throw new ConfigurationException("adan.checkpoint.dir (--checkpoint-dir) " + store + " holds another run's"
+            throw new ConfigurationException(Settings.CHECKPOINT_DIR.named() + " " + store + " holds another run's"
                     + " checkpoints (" + latest.get() + ": " + String.join("; ", diffs) + "); give this run another"
                     + " --checkpoint-dir, or delete them", null);
         }

@@ -14,10 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.config.OptimizerSpec;
 import org.adanspark.spark.config.ReduceMode;
+import org.adanspark.spark.config.Setting;
+import org.adanspark.spark.config.Settings;
 import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataSpec;
 import org.adanspark.spark.model.ModelSpec;
@@ -80,48 +82,48 @@ public final class RunPlan implements Serializable {
 
     private RunPlan(Config c) {
         Config a = c; // full paths, so a wrongly typed value's message names its whole key
-        data = parse("adan.data.source", () -> DataSpec.parse(a.getString("adan.data.source")));
-        dataDir = blankToNull(a.getString("adan.data.dir"));
-        testPath = blankToNull(a.getString("adan.data.test"));
-        featuresColumn = a.getString("adan.data.features-column");
-        labelColumn = a.getString("adan.data.label-column");
-        partitions = a.getInt("adan.data.partitions");
-        trainLimit = a.getInt("adan.data.train-limit");
-        testLimit = a.getInt("adan.data.test-limit");
-        window = a.getInt("adan.data.window");
-        model = parse("adan.model.spec", () -> ModelSpec.parse(a.getString("adan.model.spec")));
+        data = parse(Settings.DATA.key(), () -> DataSpec.parse(a.getString(Settings.DATA.key())));
+        dataDir = blankToNull(a.getString(Settings.DATA_DIR.key()));
+        testPath = blankToNull(a.getString(Settings.TEST.key()));
+        featuresColumn = a.getString(Settings.FEATURES_COLUMN.key());
+        labelColumn = a.getString(Settings.LABEL_COLUMN.key());
+        partitions = a.getInt(Settings.PARTITIONS.key());
+        trainLimit = a.getInt(Settings.TRAIN_LIMIT.key());
+        testLimit = a.getInt(Settings.TEST_LIMIT.key());
+        window = a.getInt(Settings.WINDOW.key());
+        model = parse(Settings.MODEL.key(), () -> ModelSpec.parse(a.getString(Settings.MODEL.key())));
         try {
-            optimizer = new OptimizerSpec(a.getConfig("adan.optimizer"));
+            optimizer = OptimizerSpec.from(a.getConfig("adan.optimizer"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad configuration value under adan.optimizer: " + e.getMessage(), e);
         }
-        scheduleKind = LearningRateSchedule.Kind.parse(a.getString("adan.schedule.kind"));
-        warmupSteps = a.getInt("adan.schedule.warmup-steps");
-        minLrRatio = a.getDouble("adan.schedule.min-lr-ratio");
-        globalBatch = a.getInt("adan.train.global-batch");
-        microBatch = a.getInt("adan.train.micro-batch");
-        epochs = a.getInt("adan.train.epochs");
-        maxSteps = a.getLong("adan.train.max-steps");
-        seed = a.getLong("adan.train.seed");
-        allReduce = ReduceMode.parse(a.getString("adan.train.allreduce"), "adan.train.allreduce");
-        execution = ExecutionMode.parse(a.getString("adan.train.execution"), "adan.train.execution");
-        barrierTimeout = a.getDuration("adan.train.barrier-timeout");
-        computeThreads = a.getInt("adan.train.compute-threads");
-        blasKernel = BlasKernel.canonical(a.getString("adan.train.blas-kernel"),
-                "adan.train.blas-kernel (--blas-kernel)");
-        evaluateEveryEpoch = a.getBoolean("adan.train.evaluate-every-epoch");
-        progressInterval = a.getDuration("adan.train.progress-interval");
-        checkpointDir = blankToNull(a.getString("adan.checkpoint.dir"));
-        checkpointEvery = a.getLong("adan.checkpoint.every");
-        checkpointKeep = a.getInt("adan.checkpoint.keep");
-        resume = a.getBoolean("adan.checkpoint.resume");
-        metricsOut = blankToNull(a.getString("adan.output.metrics"));
-        saveModel = blankToNull(a.getString("adan.output.model"));
-        master = blankToNull(a.getString("adan.spark.master"));
+        scheduleKind = LearningRateSchedule.Kind.parse(a.getString(Settings.SCHEDULE.key()));
+        warmupSteps = a.getInt(Settings.WARMUP_STEPS.key());
+        minLrRatio = a.getDouble(Settings.MIN_LR_RATIO.key());
+        globalBatch = a.getInt(Settings.GLOBAL_BATCH.key());
+        microBatch = a.getInt(Settings.MICRO_BATCH.key());
+        epochs = a.getInt(Settings.EPOCHS.key());
+        maxSteps = a.getLong(Settings.MAX_STEPS.key());
+        seed = a.getLong(Settings.SEED.key());
+        allReduce = ReduceMode.parse(a.getString(Settings.ALLREDUCE.key()), Settings.ALLREDUCE.key());
+        execution = ExecutionMode.parse(a.getString(Settings.EXECUTION.key()), Settings.EXECUTION.key());
+        barrierTimeout = a.getDuration(Settings.BARRIER_TIMEOUT.key());
+        computeThreads = a.getInt(Settings.COMPUTE_THREADS.key());
+        blasKernel = BlasKernel.canonical(a.getString(Settings.BLAS_KERNEL.key()),
+                Settings.BLAS_KERNEL.named());
+        evaluateEveryEpoch = a.getBoolean(Settings.EVALUATE_EVERY_EPOCH.key());
+        progressInterval = a.getDuration(Settings.PROGRESS_INTERVAL.key());
+        checkpointDir = blankToNull(a.getString(Settings.CHECKPOINT_DIR.key()));
+        checkpointEvery = a.getLong(Settings.CHECKPOINT_EVERY.key());
+        checkpointKeep = a.getInt(Settings.CHECKPOINT_KEEP.key());
+        resume = a.getBoolean(Settings.RESUME.key());
+        metricsOut = blankToNull(a.getString(Settings.METRICS_OUT.key()));
+        saveModel = blankToNull(a.getString(Settings.SAVE_MODEL.key()));
+        master = blankToNull(a.getString(Settings.MASTER.key()));
         sparkConf = sparkProperties(a.getObject(SPARK_CONF));
-        appName = a.getString("adan.spark.app-name");
-        failSteps = new HashSet<>(a.getLongList("adan.debug.fail-first-attempt-at-steps"));
-        validate(key -> key);
+        appName = a.getString(Settings.APP_NAME.key());
+        failSteps = new HashSet<>(a.getLongList(Settings.FAIL_STEPS.key()));
+        validate(Setting::key);
     }
 
     /** A copy, for the typed path's changes ({@link #forEstimator}). */
@@ -171,41 +173,41 @@ public final class RunPlan implements Serializable {
      *     command line and configuration files, the param for the Spark ML estimators
      * @throws IllegalArgumentException naming the setting and the value
      */
-    private void validate(UnaryOperator<String> name) {
-        atLeast(name, "adan.data.partitions", partitions, 0);
-        atLeast(name, "adan.data.train-limit", trainLimit, 0);
-        atLeast(name, "adan.data.test-limit", testLimit, 0);
-        atLeast(name, "adan.data.window", window, 1);
-        atLeast(name, "adan.schedule.warmup-steps", warmupSteps, 0);
+    private void validate(Function<Setting, String> name) {
+        atLeast(name, Settings.PARTITIONS, partitions, 0);
+        atLeast(name, Settings.TRAIN_LIMIT, trainLimit, 0);
+        atLeast(name, Settings.TEST_LIMIT, testLimit, 0);
+        atLeast(name, Settings.WINDOW, window, 1);
+        atLeast(name, Settings.WARMUP_STEPS, warmupSteps, 0);
         if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
-            throw new IllegalArgumentException(name.apply("adan.schedule.min-lr-ratio") + " must be in [0, 1], got "
+            throw new IllegalArgumentException(name.apply(Settings.MIN_LR_RATIO) + " must be in [0, 1], got "
                     + minLrRatio);
         }
-        atLeast(name, "adan.train.global-batch", globalBatch, 1);
-        atLeast(name, "adan.train.micro-batch", microBatch, 1);
-        atLeast(name, "adan.train.epochs", epochs, 1);
-        atLeast(name, "adan.train.max-steps", maxSteps, 0);
+        atLeast(name, Settings.GLOBAL_BATCH, globalBatch, 1);
+        atLeast(name, Settings.MICRO_BATCH, microBatch, 1);
+        atLeast(name, Settings.EPOCHS, epochs, 1);
+        atLeast(name, Settings.MAX_STEPS, maxSteps, 0);
         if (barrierTimeout.toMillis() < 1000) {
-            throw new IllegalArgumentException(name.apply("adan.train.barrier-timeout") + " must be at least 1s, got "
+            throw new IllegalArgumentException(name.apply(Settings.BARRIER_TIMEOUT) + " must be at least 1s, got "
                     + barrierTimeout);
         }
-        atLeast(name, "adan.train.compute-threads", computeThreads, 0);
-        atLeast(name, "adan.checkpoint.every", checkpointEvery, 0);
-        atLeast(name, "adan.checkpoint.keep", checkpointKeep, 1);
+        atLeast(name, Settings.COMPUTE_THREADS, computeThreads, 0);
+        atLeast(name, Settings.CHECKPOINT_EVERY, checkpointEvery, 0);
+        atLeast(name, Settings.CHECKPOINT_KEEP, checkpointKeep, 1);
         if (resume && checkpointDir == null) {
-            throw new IllegalArgumentException(name.apply("adan.checkpoint.resume") + " (--resume) needs "
-                    + name.apply("adan.checkpoint.dir") + " (--checkpoint-dir)");
+            throw new IllegalArgumentException(name.apply(Settings.RESUME) + " (--resume) needs "
+                    + name.apply(Settings.CHECKPOINT_DIR) + " (--checkpoint-dir)");
         }
         if (master != null && !MASTER.matcher(master).matches()) {
-            throw new IllegalArgumentException(name.apply("adan.spark.master") + " (--master) '" + master
+            throw new IllegalArgumentException(name.apply(Settings.MASTER) + " (--master) '" + master
                     + "' is not a Spark master URL: use local, local[N], local[*], local[N,F], spark://HOST:PORT, yarn or "
                     + "k8s://URL");
         }
     }
 
-    private static void atLeast(UnaryOperator<String> name, String key, long value, long min) {
+    private static void atLeast(Function<Setting, String> name, Setting setting, long value, long min) {
         if (value < min) {
-            throw new IllegalArgumentException(name.apply(key) + " must be >= " + min + ", got " + value);
+            throw new IllegalArgumentException(name.apply(setting) + " must be >= " + min + ", got " + value);
         }
     }
 
@@ -221,28 +223,16 @@ public final class RunPlan implements Serializable {
      * @param microBatch examples per forward/backward pass
      * @param epochs epochs
      * @param seed the seed
-     * @param allReduce {@code sharded} or {@code tree}
-     * @param execution {@code jobs} or {@code barrier}
+     * @param allReduce how the jobs execution sums gradients
+     * @param execution the execution
      * @param checkpointDir where to checkpoint, or null
      * @param checkpointEvery steps between checkpoints
      */
     public record EstimatorRun(String stage, ModelSpec model, OptimizerSpec optimizer, long warmupSteps, int globalBatch,
-                               int microBatch, int epochs, long seed, String allReduce, String execution,
+                               int microBatch, int epochs, long seed, ReduceMode allReduce, ExecutionMode execution,
                                String checkpointDir,
                                long checkpointEvery) {
     }
-
-    /** The estimators' param for each setting they give, for messages. */
-    private static final Map<String, String> PARAM_NAMES = Map.of(
-            "adan.schedule.warmup-steps", "warmupSteps",
-            "adan.train.global-batch", "globalBatchSize",
-            "adan.train.micro-batch", "microBatchSize",
-            "adan.train.epochs", "maxEpochs",
-            "adan.train.seed", "seed",
-            "adan.train.allreduce", "allReduce",
-            "adan.train.execution", "execution",
-            "adan.checkpoint.dir", "checkpointDir",
-            "adan.optimizer.shards", "numShards");
 
     /**
      * The settings of an estimator's fit: reference.conf's defaults with the estimator's typed values, validated
@@ -265,11 +255,11 @@ public final class RunPlan implements Serializable {
         s.evaluateEveryEpoch = false;
         s.checkpointDir = blankToNull(run.checkpointDir());
         s.checkpointEvery = run.checkpointEvery();
+        s.allReduce = run.allReduce();
+        s.execution = run.execution();
         try {
-            s.allReduce = ReduceMode.parse(run.allReduce(), "param allReduce");
-            s.execution = ExecutionMode.parse(run.execution(), "param execution");
             s.blasKernel = BlasKernel.requested(); // the fitting JVM's -Dadan.blas-kernel / ADAN_BLAS_KERNEL, else Haswell
-            s.validate(key -> PARAM_NAMES.containsKey(key) ? "param " + PARAM_NAMES.get(key) : key);
+            s.validate(Setting::asParam);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(run.stage() + ": " + e.getMessage(), e);
         }
@@ -476,7 +466,7 @@ public final class RunPlan implements Serializable {
     }
 
     /** The object of Spark properties, whose keys are Spark's names rather than ours. */
-    private static final String SPARK_CONF = "adan.spark.conf";
+    private static final String SPARK_CONF = Settings.SPARK_CONF.key();
 
     /** {@code adan.spark.conf}: its keys are Spark property names, taken whole (they contain dots). */
     private static Map<String, String> sparkProperties(ConfigObject conf) {

@@ -14,6 +14,7 @@ import org.adanspark.spark.checkpoint.TrainingCheckpoint;
 import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.config.OptimizerSpec;
 import org.adanspark.spark.config.ReduceMode;
+import org.adanspark.spark.config.Settings;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.DataLoader;
 import org.adanspark.spark.data.DataSpec;
@@ -90,7 +91,7 @@ public final class SyncTrainer {
             classes = declared.get()[1];
         }
         if (settings.saveModel() != null && settings.data().format() == DataSpec.Format.TEXT) {
-            throw new ConfigurationException("adan.output.model (--save-model) writes a Spark ML classifier of feature "
+            throw new ConfigurationException(Settings.SAVE_MODEL.named() + " writes a Spark ML classifier of feature "
                     + "rows, which a language model over " + settings.data() + " is not; keep its parameters with "
                     + "--checkpoint-dir instead", null);
         }
@@ -178,7 +179,7 @@ public final class SyncTrainer {
                 settings.model(), run.train(), run.layout().totalLength(), run.steps().totalSteps(),
                 settings.globalBatch(), run.steps().stepsPerEpoch(), settings.optimizer(), run.steps().schedule());
         if (barrier && settings.allReduce() == ReduceMode.TREE) {
-            LOG.warn("adan.train.allreduce (--allreduce) tree applies to the jobs execution; the barrier execution "
+            LOG.warn(Settings.ALLREDUCE.named() + " tree applies to the jobs execution; the barrier execution "
                     + "reduce-scatters between its tasks, in the same order");
         }
         Execution execution = barrier
@@ -214,13 +215,13 @@ public final class SyncTrainer {
             checkDriverHeap(layout.totalLength());
         }
         if (settings.globalBatch() > train.rows()) {
-            throw new ConfigurationException("adan.train.global-batch (--global-batch) is " + settings.globalBatch()
+            throw new ConfigurationException(Settings.GLOBAL_BATCH.named() + " is " + settings.globalBatch()
                     + " but " + train.name() + " has " + train.rows() + " rows; a step cannot use an example twice, so "
                     + "give at most " + train.rows(), null);
         }
         int microBatch = settings.microBatch();
         if (microBatch > settings.globalBatch()) {
-            LOG.warn("adan.train.micro-batch (--micro-batch) {} is larger than the global batch {}; each partition's "
+            LOG.warn(Settings.MICRO_BATCH.named() + " {} is larger than the global batch {}; each partition's "
                     + "share of a step runs as one micro-batch", microBatch, settings.globalBatch());
             microBatch = settings.globalBatch();
         }
@@ -231,7 +232,7 @@ public final class SyncTrainer {
         }
         LearningRateSchedule schedule = settings.schedule(totalSteps);
         if (settings.warmupSteps() > 0 && settings.warmupSteps() >= totalSteps) {
-            LOG.warn("adan.schedule.warmup-steps (--warmup-steps) {} covers the whole run of {} steps: the learning "
+            LOG.warn(Settings.WARMUP_STEPS.named() + " {} covers the whole run of {} steps: the learning "
                     + "rate never reaches its peak {}; use fewer warm-up steps", settings.warmupSteps(), totalSteps,
                     settings.optimizer().lr());
         }

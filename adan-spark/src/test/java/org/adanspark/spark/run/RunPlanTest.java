@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import org.adanspark.optim.Lookahead;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.spark.cli.CommandLine;
+import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.config.OptimizerSpec;
 import org.adanspark.spark.config.ReduceMode;
+import org.adanspark.spark.config.Settings;
 import org.adanspark.spark.model.ModelSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,19 +136,19 @@ class RunPlanTest {
         OptimizerSpec adamw = OptimizerSpec.of("clf_1", "adamw", null, null, null, 0.0, 4, 0.0);
         assertEquals(0.002, adamw.lr(), "reference.conf's AdamW default where the param is not set");
         RunPlan s = RunPlan.forEstimator(new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"),
-                adamw, 0, 512, 128, 2, 7, "tree", "jobs", null, 0));
+                adamw, 0, 512, 128, 2, 7, ReduceMode.TREE, ExecutionMode.JOBS, null, 0));
         assertEquals(512, s.globalBatch());
         assertEquals(ReduceMode.TREE, s.allReduce());
         assertEquals(false, s.evaluateEveryEpoch());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
-                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 0, 128, 2, 7, "tree", "jobs", null, 0)));
+                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 0, 128, 2, 7, ReduceMode.TREE, ExecutionMode.JOBS, null, 0)));
         assertEquals("clf_1: param globalBatchSize must be >= 1, got 0", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
-                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 512, 128, 2, 7, "ring", "jobs", null, 0)));
-        assertEquals("clf_1: param allReduce must be sharded or tree, got 'ring'", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
-                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 512, 128, 2, 7, "tree", "stages", null, 0)));
-        assertEquals("clf_1: param execution must be jobs or barrier, got 'stages'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ReduceMode.parse("ring", Settings.ALLREDUCE.asParam()));
+        assertEquals("param allReduce must be sharded or tree, got 'ring'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ExecutionMode.parse("stages", Settings.EXECUTION.asParam()));
+        assertEquals("param execution must be jobs or barrier, got 'stages'", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.of("clf_1", "adagrad", null, null, null, 0, 4, 0));
         assertTrue(e.getMessage().startsWith("clf_1: param optimizer: "), e.getMessage());
     }
