@@ -360,6 +360,40 @@ public final class OptimizerCheckpoint {
     }
 
     /**
+     * What an optimizer checkpoint's manifest says of its contents, typed: whose state it is, its slots and
+     * its shard files. What a caller that checks or locates a checkpoint needs without knowing the
+     * manifest's keys.
+     *
+     * @param optimizer the optimizer's name
+     * @param slots its state slots, in storage order
+     * @param shards its shard files, as {@link #writeManifest} recorded them
+     */
+    public record Contents(String optimizer, List<String> slots, List<ShardFile> shards) {
+    }
+
+    /**
+     * Reads the manifest among {@code files} as {@link Contents}.
+     *
+     * @param files the checkpoint directory's files
+     * @return its contents
+     * @throws CorruptCheckpointException if the manifest is missing, not this format, or lacks a field
+     * @throws IOException if reading fails
+     */
+    public static Contents contents(CheckpointFiles files) throws IOException {
+        Config m = readManifest(files);
+        try {
+            List<ShardFile> shards = new ArrayList<>();
+            for (Config e : m.getConfigList("shards")) {
+                shards.add(new ShardFile(e.getInt("index"), e.getInt("offset"), e.getInt("length"), e.getString("file"),
+                        e.getLong("bytes"), e.getString("sha256")));
+            }
+            return new Contents(m.getString("optimizer"), m.getStringList("slots"), List.copyOf(shards));
+        } catch (ConfigException e) {
+            throw new CorruptCheckpointException(files.describe(MANIFEST) + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * Reads and checks the manifest of a checkpoint without loading its shards.
      *
      * @param dir the checkpoint directory

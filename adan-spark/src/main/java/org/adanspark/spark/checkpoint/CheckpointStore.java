@@ -1,12 +1,5 @@
 package org.adanspark.spark.checkpoint;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigSyntax;
-import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -51,8 +42,7 @@ public final class CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern NAME = Pattern.compile("step-(\\d{9})");
     /** The format identifier in {@code training.json}. */
-    public static final String FORMAT = "adan-spark-training-checkpoint";
-    private static final int FORMAT_VERSION = 1;
+    public static final String FORMAT = TrainingManifest.FORMAT;
 
     private final String uri;
     private final Path dir;
@@ -228,8 +218,9 @@ public final class CheckpointStore {
         }
         Path old = new Path(dir, "." + target.getName() + ".damaged-" + UUID.randomUUID());
         try {
-            try (OutputStream out = fs.create(new Path(tmp, "training.json"), true)) {
-                out.write(manifest(position, params.bytes(), params.sha256()).getBytes(StandardCharsets.UTF_8));
+            try (OutputStream out = fs.create(new Path(tmp, TrainingManifest.FILE), true)) {
+                out.write(new TrainingManifest(position, params.bytes(), params.sha256()).toJson()
+                        .getBytes(StandardCharsets.UTF_8));
             }
             // the damaged copy moves aside first: a step- name only ever holds a whole checkpoint
             if (damaged && !fs.rename(target, old)) {
@@ -346,7 +337,7 @@ public final class CheckpointStore {
     }
 
     private Restored readChecked(Path remote, Optimizer optimizer, int shards) throws IOException {
-        Manifest m = readManifest(remote);
+        TrainingManifest m = readManifest(remote);
         float[] params = readParams(remote, m);
         OptimizerState state;
         try {
@@ -357,34 +348,17 @@ public final class CheckpointStore {
         return new Restored(m.position(), params, state, remote.toString());
     }
 
-    /** A checkpoint's {@code training.json}: the run's position and the parameters file's checksum. */
-    private record Manifest(TrainingCheckpoint position, String paramsSha256) {
-    }
-
-    private Manifest readManifest(Path remote) throws IOException {
-        Path manifestFile = new Path(remote, "training.json");
+    private TrainingManifest readManifest(Path remote) throws IOException {
+        Path manifestFile = new Path(remote, TrainingManifest.FILE);
         if (!fs.exists(manifestFile)) {
             throw new CorruptCheckpointException(manifestFile + " is missing");
         }
         try (InputStream in = fs.open(manifestFile)) {
-            Config m = ConfigFactory.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
-            if (!FORMAT.equals(m.getString("format")) || m.getInt("format_version") != FORMAT_VERSION) {
-                throw new CorruptCheckpointException(manifestFile + " is not a version-" + FORMAT_VERSION + " " + FORMAT);
-            }
-            TrainingCheckpoint position = new TrainingCheckpoint(m.getLong("step"), m.getInt("epoch"),
-                    m.getInt("step_in_epoch"), m.getLong("seed"), m.getInt("global_batch"), m.getString("model_sha256"),
-                    m.getString("optimizer"), m.getInt("num_params"), m.getString("data"), m.getLong("data_rows"),
-                    m.getLong("skipped_steps"), m.hasPath("compute_threads") ? m.getInt("compute_threads") : 0,
-                    m.hasPath("partitions") ? m.getInt("partitions") : 0,
-                    m.hasPath("blas_kernel") ? m.getString("blas_kernel") : "");
-            return new Manifest(position, m.getString("params_sha256"));
-        } catch (ConfigException e) {
-            throw new CorruptCheckpointException(manifestFile + ": " + e.getMessage());
+            return TrainingManifest.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), manifestFile.toString());
         }
     }
 
-    private float[] readParams(Path remote, Manifest m) throws IOException {
+    private float[] readParams(Path remote, TrainingManifest m) throws IOException {
         Path paramsFile = new Path(remote, "params.bin");
         if (!fs.exists(paramsFile)) {
             throw new CorruptCheckpointException(paramsFile + " is missing");
@@ -433,16 +407,11 @@ public final class CheckpointStore {
     public void verify(String location) throws IOException {
         Path remote = new Path(location);
         checked(location, () -> {
-            Manifest m = readManifest(remote);
+            TrainingManifest m = readManifest(remote);
             checkSha(new Path(remote, "params.bin"), m.paramsSha256());
             Path optimizerDir = new Path(remote, "optimizer");
-            Config optimizer = OptimizerCheckpoint.readManifest(optimizerFiles(remote));
-            try {
-                for (Config shard : optimizer.getConfigList("shards")) {
-                    checkSha(new Path(optimizerDir, shard.getString("file")), shard.getString("sha256"));
-                }
-            } catch (ConfigException e) {
-                throw new CorruptCheckpointException(optimizerDir + "/" + OptimizerCheckpoint.MANIFEST + ": " + e.getMessage());
+            for (OptimizerCheckpoint.ShardFile shard : OptimizerCheckpoint.contents(optimizerFiles(remote)).shards()) {
+                checkSha(new Path(optimizerDir, shard.file()), shard.sha256());
             }
             return null;
         });
@@ -492,13 +461,8 @@ public final class CheckpointStore {
     public List<String> optimizerSlots(String location, String optimizer) throws IOException {
         Path remote = new Path(location);
         return checked(location, () -> {
-            try {
-                com.typesafe.config.Config m = OptimizerCheckpoint.readManifest(optimizerFiles(remote));
-                return m.getString("optimizer").equals(optimizer) ? m.getStringList("slots") : null;
-            } catch (com.typesafe.config.ConfigException e) {
-                throw new CorruptCheckpointException(remote + "/optimizer/" + OptimizerCheckpoint.MANIFEST + ": "
-                        + e.getMessage());
-            }
+            OptimizerCheckpoint.Contents contents = OptimizerCheckpoint.contents(optimizerFiles(remote));
+            return contents.optimizer().equals(optimizer) ? contents.slots() : null;
         });
     }
 
@@ -535,31 +499,6 @@ public final class CheckpointStore {
         } catch (ChecksumException e) { // the file system's own checksum (Hadoop's .crc files) disagrees
             throw new CorruptCheckpointException(location + ": " + e.getMessage());
         }
-    }
-
-    private static String manifest(TrainingCheckpoint p, long paramsBytes, String paramsSha) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("format", FORMAT);
-        m.put("format_version", FORMAT_VERSION);
-        m.put("step", p.step());
-        m.put("epoch", p.epoch());
-        m.put("step_in_epoch", p.stepInEpoch());
-        m.put("seed", p.seed());
-        m.put("global_batch", p.globalBatch());
-        m.put("model_sha256", p.modelSha256());
-        m.put("optimizer", p.optimizer());
-        m.put("num_params", p.numParams());
-        m.put("data", p.data());
-        m.put("data_rows", p.dataRows());
-        m.put("skipped_steps", p.skippedSteps());
-        m.put("compute_threads", p.computeThreads());
-        m.put("partitions", p.partitions());
-        m.put("blas_kernel", p.blasKernel());
-        m.put("params_file", "params.bin");
-        m.put("params_bytes", paramsBytes);
-        m.put("params_sha256", paramsSha);
-        m.put("optimizer_dir", "optimizer");
-        return ConfigValueFactory.fromMap(m).render(ConfigRenderOptions.concise().setFormatted(true)) + "\n";
     }
 
     private void prune() throws IOException {

@@ -144,15 +144,20 @@ public final class OptimizerSpec implements Serializable {
         if (betas.size() != wantBetas) {
             throw new IllegalArgumentException(prefix + "betas must have " + wantBetas + " values, got " + betas.size());
         }
-        for (String key : OptimizerRegistry.defaults(base).keySet()) {
+        for (Map.Entry<String, Object> d : OptimizerRegistry.defaults(base).entrySet()) {
+            String key = d.getKey();
             if (key.matches("beta\\d")) {
                 h.put(key, betas.get(Integer.parseInt(key.substring(4)) - 1));
             } else if (key.equals("max_grad_norm")) {
                 h.put(key, optimizer.getDouble("max-grad-norm"));
             } else if (key.equals("non_finite")) {
                 h.put(key, nonFinite(optimizer.getString("non-finite")).name());
+            } else if (d.getValue() instanceof Boolean) { // typed as the default is: a flag's value is a string
+                h.put(key, c.getBoolean(configKey(key)));
+            } else if (d.getValue() instanceof Number) {
+                h.put(key, c.getDouble(configKey(key)));
             } else {
-                h.put(key, c.getAnyRef(configKey(key)));
+                h.put(key, c.getString(configKey(key)));
             }
         }
         if (name.startsWith(OptimizerRegistry.LOOKAHEAD_PREFIX)) {

@@ -52,25 +52,25 @@ public final class RunPlan implements Serializable {
     private final int trainLimit;
     private final int testLimit;
     private final int window;
-    private ModelSpec model;
-    private OptimizerSpec optimizer;
+    private final ModelSpec model;
+    private final OptimizerSpec optimizer;
     private final LearningRateSchedule.Kind scheduleKind;
-    private long warmupSteps;
+    private final long warmupSteps;
     private final double minLrRatio;
-    private int globalBatch;
-    private int microBatch;
-    private int epochs;
+    private final int globalBatch;
+    private final int microBatch;
+    private final int epochs;
     private final long maxSteps;
-    private long seed;
-    private ReduceMode allReduce;
-    private ExecutionMode execution;
+    private final long seed;
+    private final ReduceMode allReduce;
+    private final ExecutionMode execution;
     private final Duration barrierTimeout;
     private final int computeThreads;
-    private String blasKernel;
-    private boolean evaluateEveryEpoch;
+    private final String blasKernel;
+    private final boolean evaluateEveryEpoch;
     private final Duration progressInterval;
-    private String checkpointDir;
-    private long checkpointEvery;
+    private final String checkpointDir;
+    private final long checkpointEvery;
     private final int checkpointKeep;
     private final boolean resume;
     private final String metricsOut;
@@ -80,8 +80,14 @@ public final class RunPlan implements Serializable {
     private final String appName;
     private final Set<Long> failSteps;
 
-    private RunPlan(Config c) {
-        Config a = c; // full paths, so a wrongly typed value's message names its whole key
+    /**
+     * Reads a merged configuration, with an estimator's typed values over it when {@code e} is given.
+     *
+     * @param a the configuration, reference.conf's defaults included (full paths, so a wrongly typed value's
+     *     message names its whole key)
+     * @param e an estimator's values, or null for the command line's run
+     */
+    private RunPlan(Config a, EstimatorRun e) {
         data = parse(Settings.DATA.key(), () -> DataSpec.parse(a.getString(Settings.DATA.key())));
         dataDir = blankToNull(a.getString(Settings.DATA_DIR.key()));
         testPath = blankToNull(a.getString(Settings.TEST.key()));
@@ -91,30 +97,28 @@ public final class RunPlan implements Serializable {
         trainLimit = a.getInt(Settings.TRAIN_LIMIT.key());
         testLimit = a.getInt(Settings.TEST_LIMIT.key());
         window = a.getInt(Settings.WINDOW.key());
-        model = parse(Settings.MODEL.key(), () -> ModelSpec.parse(a.getString(Settings.MODEL.key())));
-        try {
-            optimizer = OptimizerSpec.from(a.getConfig("adan.optimizer"));
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException("bad configuration value under adan.optimizer: " + e.getMessage(), e);
-        }
+        model = e != null ? e.model() : parse(Settings.MODEL.key(), () -> ModelSpec.parse(a.getString(Settings.MODEL.key())));
+        optimizer = e != null ? e.optimizer() : OptimizerSpec.from(a.getConfig("adan.optimizer"));
         scheduleKind = LearningRateSchedule.Kind.parse(a.getString(Settings.SCHEDULE.key()));
-        warmupSteps = a.getInt(Settings.WARMUP_STEPS.key());
+        warmupSteps = e != null ? e.warmupSteps() : a.getInt(Settings.WARMUP_STEPS.key());
         minLrRatio = a.getDouble(Settings.MIN_LR_RATIO.key());
-        globalBatch = a.getInt(Settings.GLOBAL_BATCH.key());
-        microBatch = a.getInt(Settings.MICRO_BATCH.key());
-        epochs = a.getInt(Settings.EPOCHS.key());
+        globalBatch = e != null ? e.globalBatch() : a.getInt(Settings.GLOBAL_BATCH.key());
+        microBatch = e != null ? e.microBatch() : a.getInt(Settings.MICRO_BATCH.key());
+        epochs = e != null ? e.epochs() : a.getInt(Settings.EPOCHS.key());
         maxSteps = a.getLong(Settings.MAX_STEPS.key());
-        seed = a.getLong(Settings.SEED.key());
-        allReduce = ReduceMode.parse(a.getString(Settings.ALLREDUCE.key()), Settings.ALLREDUCE.key());
-        execution = ExecutionMode.parse(a.getString(Settings.EXECUTION.key()), Settings.EXECUTION.key());
+        seed = e != null ? e.seed() : a.getLong(Settings.SEED.key());
+        allReduce = e != null ? e.allReduce()
+                : ReduceMode.parse(a.getString(Settings.ALLREDUCE.key()), Settings.ALLREDUCE.key());
+        execution = e != null ? e.execution()
+                : ExecutionMode.parse(a.getString(Settings.EXECUTION.key()), Settings.EXECUTION.key());
         barrierTimeout = a.getDuration(Settings.BARRIER_TIMEOUT.key());
         computeThreads = a.getInt(Settings.COMPUTE_THREADS.key());
-        blasKernel = BlasKernel.canonical(a.getString(Settings.BLAS_KERNEL.key()),
-                Settings.BLAS_KERNEL.named());
-        evaluateEveryEpoch = a.getBoolean(Settings.EVALUATE_EVERY_EPOCH.key());
+        blasKernel = e != null ? BlasKernel.requested() // the fitting JVM's -Dadan.blas-kernel / ADAN_BLAS_KERNEL
+                : BlasKernel.canonical(a.getString(Settings.BLAS_KERNEL.key()), Settings.BLAS_KERNEL.named());
+        evaluateEveryEpoch = e == null && a.getBoolean(Settings.EVALUATE_EVERY_EPOCH.key()); // an estimator has no test set
         progressInterval = a.getDuration(Settings.PROGRESS_INTERVAL.key());
-        checkpointDir = blankToNull(a.getString(Settings.CHECKPOINT_DIR.key()));
-        checkpointEvery = a.getLong(Settings.CHECKPOINT_EVERY.key());
+        checkpointDir = blankToNull(e != null ? e.checkpointDir() : a.getString(Settings.CHECKPOINT_DIR.key()));
+        checkpointEvery = e != null ? e.checkpointEvery() : a.getLong(Settings.CHECKPOINT_EVERY.key());
         checkpointKeep = a.getInt(Settings.CHECKPOINT_KEEP.key());
         resume = a.getBoolean(Settings.RESUME.key());
         metricsOut = blankToNull(a.getString(Settings.METRICS_OUT.key()));
@@ -123,47 +127,7 @@ public final class RunPlan implements Serializable {
         sparkConf = sparkProperties(a.getObject(SPARK_CONF));
         appName = a.getString(Settings.APP_NAME.key());
         failSteps = new HashSet<>(a.getLongList(Settings.FAIL_STEPS.key()));
-        validate(Setting::key);
-    }
-
-    /** A copy, for the typed path's changes ({@link #forEstimator}). */
-    private RunPlan(RunPlan o) {
-        data = o.data;
-        dataDir = o.dataDir;
-        testPath = o.testPath;
-        featuresColumn = o.featuresColumn;
-        labelColumn = o.labelColumn;
-        partitions = o.partitions;
-        trainLimit = o.trainLimit;
-        testLimit = o.testLimit;
-        window = o.window;
-        model = o.model;
-        optimizer = o.optimizer;
-        scheduleKind = o.scheduleKind;
-        warmupSteps = o.warmupSteps;
-        minLrRatio = o.minLrRatio;
-        globalBatch = o.globalBatch;
-        microBatch = o.microBatch;
-        epochs = o.epochs;
-        maxSteps = o.maxSteps;
-        seed = o.seed;
-        allReduce = o.allReduce;
-        execution = o.execution;
-        barrierTimeout = o.barrierTimeout;
-        computeThreads = o.computeThreads;
-        blasKernel = o.blasKernel;
-        evaluateEveryEpoch = o.evaluateEveryEpoch;
-        progressInterval = o.progressInterval;
-        checkpointDir = o.checkpointDir;
-        checkpointEvery = o.checkpointEvery;
-        checkpointKeep = o.checkpointKeep;
-        resume = o.resume;
-        metricsOut = o.metricsOut;
-        saveModel = o.saveModel;
-        master = o.master;
-        sparkConf = o.sparkConf;
-        appName = o.appName;
-        failSteps = o.failSteps;
+        validate(e == null ? Setting::key : Setting::asParam);
     }
 
     /**
@@ -244,26 +208,16 @@ public final class RunPlan implements Serializable {
      * @throws IllegalArgumentException naming the estimator's param and the value
      */
     public static RunPlan forEstimator(EstimatorRun run) {
-        RunPlan s = new RunPlan(from(ConfigFactory.empty()));
-        s.model = run.model();
-        s.optimizer = run.optimizer();
-        s.warmupSteps = run.warmupSteps();
-        s.globalBatch = run.globalBatch();
-        s.microBatch = run.microBatch();
-        s.epochs = run.epochs();
-        s.seed = run.seed();
-        s.evaluateEveryEpoch = false;
-        s.checkpointDir = blankToNull(run.checkpointDir());
-        s.checkpointEvery = run.checkpointEvery();
-        s.allReduce = run.allReduce();
-        s.execution = run.execution();
         try {
-            s.blasKernel = BlasKernel.requested(); // the fitting JVM's -Dadan.blas-kernel / ADAN_BLAS_KERNEL, else Haswell
-            s.validate(Setting::asParam);
+            return new RunPlan(reference(), run);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(run.stage() + ": " + e.getMessage(), e);
         }
-        return s;
+    }
+
+    /** @return reference.conf, resolved: the defaults under every source */
+    private static Config reference() {
+        return ConfigFactory.defaultReference(RunPlan.class.getClassLoader()).resolve();
     }
 
     /**
@@ -292,7 +246,7 @@ public final class RunPlan implements Serializable {
         Config merged = config.withFallback(reference).resolve();
         try {
             merged.checkValid(reference, "adan");
-            return new RunPlan(merged);
+            return new RunPlan(merged, null);
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad configuration value: " + e.getMessage(), e);
         }
