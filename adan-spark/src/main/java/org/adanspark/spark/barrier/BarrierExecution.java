@@ -93,7 +93,8 @@ public final class BarrierExecution implements Execution {
                 events::add)) {
             CheckpointStore store = run.checkpoints().store();
             BarrierJob job = new BarrierJob(runId, server.address(), timeout.toMillis(), paramsToDriver,
-                    run.gradientComputation(), run.optimizer(), run.layout(), run.steps(), run.cadence(), run.start(),
+                    run.gradientComputation(), run.optimizer(), run.layout(), run.roles(), run.steps(), run.cadence(),
+                    run.start(),
                     store == null ? null : new BarrierJob.Checkpoints(store.uri(), store.keep(),
                             run.checkpoints().position()));
             LOG.info("barrier execution: one stage of {} tasks, each owning its partition and a run of the optimizer's"

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.spark.checkpoint.TrainingCheckpoint;
 import org.adanspark.spark.config.OptimizerSpec;
+import org.adanspark.spark.model.ParamRoles;
 import org.adanspark.spark.step.GradientComputation;
 import org.adanspark.spark.step.StepLoop;
 import org.adanspark.spark.step.TrainingRun;
@@ -19,13 +20,15 @@ import org.adanspark.spark.step.TrainingRun;
  * @param gradient each partition's gradient computation (with the model)
  * @param optimizer the optimizer's settings (each task builds the same optimizer)
  * @param layout the parameter layout
+ * @param roles which parameters the optimizer trains
  * @param steps the step plan
  * @param cadence when to checkpoint and evaluate
  * @param start where the run starts
  * @param checkpoints where the tasks write checkpoints, or null
  */
 record BarrierJob(long run, String driverAddress, long timeoutMs, boolean paramsToDriver, GradientComputation gradient,
-                  OptimizerSpec optimizer, ParamLayout layout, TrainingRun.StepPlan steps, StepLoop.Cadence cadence,
+                  OptimizerSpec optimizer, ParamLayout layout, ParamRoles roles, TrainingRun.StepPlan steps,
+                  StepLoop.Cadence cadence,
                   TrainingRun.Start start, Checkpoints checkpoints) implements Serializable {
 
     /**

@@ -193,7 +193,7 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             }
             // one after another: the executor's cores belong to the gradient computation's threads
             core = new StepCore(optimizer, new ShardLoop.Owned(plan, shards, from, false),
-                    job.optimizer().nonFinitePolicy());
+                    job.optimizer().nonFinitePolicy(), job.roles().nonTrained(job.layout()));
         }
 
         TaskResult run() {

@@ -105,7 +105,8 @@ public final class JobExecution implements Execution {
                     throw new UncheckedIOException("cannot restore " + location + ": " + e.getMessage(), e);
                 }
             }
-            this.core = new StepCore(optimizer, ShardLoop.Owned.all(state), run.optimizer().nonFinitePolicy());
+            this.core = new StepCore(optimizer, ShardLoop.Owned.all(state), run.optimizer().nonFinitePolicy(),
+                    run.roles().nonTrained(run.layout()));
             this.reduction = reduce == ReduceMode.TREE ? new TreeGradientReduce() : new ShardedGradientReduce(state.plan());
             this.computation = run.gradientComputation();
         }

@@ -32,8 +32,9 @@ public interface ComputeBackend {
      * @param model its handle, to ship to the tasks
      * @param layout its parameter tensors in θ's order, each with its matrix view (what Adafactor and the
      *     per-tensor optimizers need)
+     * @param roles which tensors the optimizer trains and which are the model's non-trained state
      */
-    record Prepared(ModelHandle model, ParamLayout layout) {
+    record Prepared(ModelHandle model, ParamLayout layout, ParamRoles roles) {
     }
 
     /** @return the backend's name, e.g. {@code dl4j}: what a saved model records */

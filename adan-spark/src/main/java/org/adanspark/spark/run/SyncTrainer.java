@@ -264,7 +264,8 @@ public final class SyncTrainer {
         }
         TrainingRun.StepPlan steps = new TrainingRun.StepPlan(epochs, totalSteps, schedule, microBatch, settings.seed(),
                 settings.evaluateEveryEpoch());
-        return new TrainingRun(train, objective.isClassification() ? data.test() : null, model, layout, steps, spec,
+        return new TrainingRun(train, objective.isClassification() ? data.test() : null, model, layout, prepared.roles(),
+                steps, spec,
                 new TrainingRun.Checkpoints(store, settings.checkpointEvery(), position), compute,
                 new FaultInjector(settings.failSteps()), start);
     }

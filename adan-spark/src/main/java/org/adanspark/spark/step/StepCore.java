@@ -1,5 +1,9 @@
 package org.adanspark.spark.step;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.adanspark.optim.Lookahead;
 import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.NonFiniteGradientException;
 import org.adanspark.optim.NonFinitePolicy;
@@ -9,6 +13,7 @@ import org.adanspark.optim.ShardState;
 import org.adanspark.optim.ShardStatistics;
 import org.adanspark.optim.StepDecision;
 import org.adanspark.spark.error.TrainingException;
+import org.adanspark.spark.model.ParamRoles;
 
 /**
  * One optimizer step of the shards a process owns, for both executions (docs/ARCHITECTURE.md, "One
@@ -16,7 +21,9 @@ import org.adanspark.spark.error.TrainingException;
  * [refine] → apply → record), the step's loss from every partition's, and the non-finite policy with its
  * message. The {@code jobs} execution owns every shard on the driver and exchanges nothing
  * ({@link #IN_PROCESS}); a {@code barrier} task owns a run of shards and exchanges the statistics with its
- * peers over the data plane. What an execution supplies is its {@link Exchange}; everything else is here.
+ * peers over the data plane. What an execution supplies is its {@link Exchange}; everything else is here,
+ * including the model's non-trained state ({@link ParamRoles}): a statistic moves by its mean change, a
+ * frozen parameter not at all, and neither counts in the norm, clipping, weight decay, update or EMA.
  */
 public final class StepCore {
 
@@ -49,6 +56,9 @@ public final class StepCore {
     public record Screened(ShardStatistics[] all, PartialSum total) {
     }
 
+    /** Optimizer slots that hold a copy of θ: a non-trained run's values are written there too. */
+    private static final List<String> MIRRORS = List.of(ModelEma.SLOT, Lookahead.SLOW_SLOT);
+
     /** The exchange of a process that owns every shard and holds the step's whole sum. */
     public static final Exchange IN_PROCESS = new Exchange() {
         @Override
@@ -78,16 +88,33 @@ public final class StepCore {
     private final Optimizer optimizer;
     private final ShardLoop.Owned owned;
     private final NonFinitePolicy nonFinite;
+    /** The runs of θ the optimizer does not train, cut to the owned shards' span. */
+    private final List<ParamRoles.Range> held;
 
     /**
      * @param optimizer the run's optimizer, built once
      * @param owned the shards this process owns
      * @param nonFinite what a non-finite loss or gradient does
+     * @param nonTrained the runs of θ the optimizer does not train ({@link ParamRoles#nonTrained}): the model's
+     *     statistics and frozen parameters
      */
-    public StepCore(Optimizer optimizer, ShardLoop.Owned owned, NonFinitePolicy nonFinite) {
+    public StepCore(Optimizer optimizer, ShardLoop.Owned owned, NonFinitePolicy nonFinite,
+                    List<ParamRoles.Range> nonTrained) {
         this.optimizer = optimizer;
         this.owned = owned;
         this.nonFinite = nonFinite;
+        ShardState[] shards = owned.shards();
+        int from = shards.length == 0 ? 0 : shards[0].offset();
+        int to = shards.length == 0 ? 0 : shards[shards.length - 1].offset() + shards[shards.length - 1].length();
+        List<ParamRoles.Range> mine = new ArrayList<>();
+        for (ParamRoles.Range r : nonTrained) {
+            int lo = Math.max(r.from(), from);
+            int hi = Math.min(r.to(), to);
+            if (lo < hi) {
+                mine.add(new ParamRoles.Range(lo, hi, r.role()));
+            }
+        }
+        this.held = List.copyOf(mine);
     }
 
     /**
@@ -142,15 +169,65 @@ public final class StepCore {
                 return exchange.prepared(own);
             }
         };
+        float[][] before = hold(theta, grads);
         StepDecision decision;
         try {
             decision = ShardLoop.run(optimizer, owned, theta, grads, lr, phases);
         } catch (NonFiniteGradientException e) {
             throw failure(step, epoch, e.getMessage(), e);
         }
+        if (decision != null && !decision.skip()) {
+            release(theta, before);
+        }
         PartialSum t = total[0];
         return new Result(t.lossSum() / t.examples(), t.examples(), t.computeNanos(), decision == null || decision.skip(),
                 decision == null);
+    }
+
+    /**
+     * Takes the non-trained runs out of the step before the optimizer sees them: their gradient slots are
+     * zeroed (so they count in no norm, clipping or update) and θ's values kept, with a statistic's mean
+     * change (what its gradient slots hold, {@link ParamRoles}).
+     *
+     * @return per held run, θ's values after the step: the kept values, less the mean change for a statistic
+     */
+    private float[][] hold(float[] theta, float[] grads) {
+        float[][] after = new float[held.size()][];
+        int origin = owned.gradOrigin();
+        for (int k = 0; k < held.size(); k++) {
+            ParamRoles.Range r = held.get(k);
+            float[] values = Arrays.copyOfRange(theta, r.from(), r.to());
+            for (int i = r.from(); i < r.to(); i++) {
+                if (r.role() == ParamRoles.Role.STATISTIC) {
+                    values[i - r.from()] -= grads[i - origin];
+                }
+                grads[i - origin] = 0;
+            }
+            after[k] = values;
+        }
+        return after;
+    }
+
+    /**
+     * Puts the non-trained runs' values into θ after an applied step, and into the slots that mirror θ (a
+     * model EMA's average, Lookahead's slow weights), so neither averages nor pulls them.
+     */
+    private void release(float[] theta, float[][] after) {
+        for (int k = 0; k < held.size(); k++) {
+            ParamRoles.Range r = held.get(k);
+            System.arraycopy(after[k], 0, theta, r.from(), after[k].length);
+            for (ShardState shard : owned.shards()) {
+                int lo = Math.max(r.from(), shard.offset());
+                int hi = Math.min(r.to(), shard.offset() + shard.length());
+                for (String name : MIRRORS) {
+                    int slot = shard.slotNames().indexOf(name);
+                    if (lo < hi && slot >= 0) {
+                        System.arraycopy(theta, lo, shard.slot32(name), shard.slotBase(slot) + lo - shard.offset(),
+                                hi - lo);
+                    }
+                }
+            }
+        }
     }
 
     /** The one message of a step the non-finite policy stops, with the setting that skips such steps. */

@@ -8,6 +8,7 @@ import org.adanspark.spark.checkpoint.TrainingCheckpoint;
 import org.adanspark.spark.config.OptimizerSpec;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.model.ModelHandle;
+import org.adanspark.spark.model.ParamRoles;
 import org.adanspark.spark.runtime.TaskCompute;
 
 /**
@@ -22,6 +23,7 @@ import org.adanspark.spark.runtime.TaskCompute;
  * @param test the test blocks to evaluate on, or null
  * @param model the model as the tasks build it, and its fingerprint that checkpoints record
  * @param layout the model's parameter tensors
+ * @param roles which of them the optimizer trains ({@link ParamRoles}: the model's non-trained state)
  * @param steps which examples each step uses, how many steps, at which learning rates
  * @param optimizer the optimizer's settings: every process that owns shards builds the same optimizer
  * @param checkpoints where and when checkpoints are written
@@ -29,7 +31,8 @@ import org.adanspark.spark.runtime.TaskCompute;
  * @param faults failures to inject (tests); {@link FaultInjector#NONE} otherwise
  * @param start where the run starts
  */
-public record TrainingRun(BlockDataset train, BlockDataset test, ModelHandle model, ParamLayout layout, StepPlan steps,
+public record TrainingRun(BlockDataset train, BlockDataset test, ModelHandle model, ParamLayout layout,
+                          ParamRoles roles, StepPlan steps,
                           OptimizerSpec optimizer, Checkpoints checkpoints, TaskCompute compute, FaultInjector faults,
                           Start start) {
 

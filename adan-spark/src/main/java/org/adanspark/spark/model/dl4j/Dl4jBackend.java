@@ -1,6 +1,7 @@
 package org.adanspark.spark.model.dl4j;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,11 +15,13 @@ import org.adanspark.spark.model.ComputeBackend;
 import org.adanspark.spark.model.ModelHandle;
 import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.model.Objective;
+import org.adanspark.spark.model.ParamRoles;
 import org.adanspark.spark.model.ShapeProbe;
 import org.adanspark.spark.runtime.Nd4jVariant;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.slf4j.Logger;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DL4J/ND4J compute backend: every preset and {@code json:} DL4J configurations, trained as
- * {@link Dl4jModel}s (docs/ARCHITECTURE.md, "The compute backend").
+ * {@link Dl4jModel}s (docs/ARCHITECTURE.md, "The compute backend"). Batch normalisation's running
+ * statistics and frozen layers are the model's non-trained state ({@link #rolesOf}).
  */
 public final class Dl4jBackend implements ComputeBackend {
 
@@ -62,7 +66,13 @@ public final class Dl4jBackend implements ComputeBackend {
                 net.clear();
             }
         });
-        return new Prepared(Dl4jModel.of(net.configJson(), shape), layoutOf(net));
+        ParamLayout layout = layoutOf(net);
+        ParamRoles roles = rolesOf(net, layout);
+        if (!roles.allTrained()) {
+            LOG.info("model {}: {} parameter tensors; the optimizer trains those it does not hold back ({})", spec,
+                    layout.numTensors(), roles);
+        }
+        return new Prepared(Dl4jModel.of(net.configJson(), shape), layout, roles);
     }
 
     @Override
@@ -88,7 +98,6 @@ public final class Dl4jBackend implements ComputeBackend {
         }
         Network net = Network.fromJson(json);
         Map<String, Layer> layers = net.layers();
-        refuseRunningStatistics(spec, layers);
         if (spec instanceof ModelSpec.Definition) {
             noticeIgnoredUpdaters(spec, layers);
         }
@@ -114,25 +123,31 @@ public final class Dl4jBackend implements ComputeBackend {
     }
 
     /**
-     * Batch normalisation keeps running means and variances as DL4J parameters that the layer moves itself
-     * (its "gradient" for them is a correction to subtract as is); a step of the optimizer over every
-     * parameter would treat them as weights. Refused with the layers named.
+     * Each parameter tensor's role: a frozen layer's or vertex's ({@code FrozenLayer},
+     * {@code FrozenLayerWithBackprop}, {@code FrozenVertex}) are {@link ParamRoles.Role#FROZEN}; a parameter
+     * DL4J's updater does not divide by the minibatch (batch normalisation's {@code mean}, {@code var} and
+     * {@code log10stdev}, whose "gradient" is the change its layer makes to it) is a
+     * {@link ParamRoles.Role#STATISTIC}; every other is trained.
+     *
+     * @param net an initialised network
+     * @param layout its layout ({@link #layoutOf})
+     * @return the roles, in the layout's order
      */
-    private static void refuseRunningStatistics(ModelSpec spec, Map<String, Layer> layers) {
-        List<String> found = new ArrayList<>();
-        layers.forEach((name, layer) -> {
-            if (layer instanceof BatchNormalization) {
-                found.add(name);
+    public static ParamRoles rolesOf(Network net, ParamLayout layout) {
+        Map<String, ParamRoles.Role> byName = new HashMap<>();
+        net.forEachLayer((prefix, layer, frozen) -> {
+            for (String key : layer.paramTable(false).keySet()) {
+                ParamRoles.Role role = frozen || layer instanceof FrozenLayer || layer instanceof FrozenLayerWithBackprop
+                        ? ParamRoles.Role.FROZEN
+                        : layer.updaterDivideByMinibatch(key) ? ParamRoles.Role.TRAINED : ParamRoles.Role.STATISTIC;
+                byName.put(prefix + "_" + key, role);
             }
         });
-        if (!found.isEmpty()) {
-            throw new ConfigurationException("model " + spec + " has batch normalisation in "
-                    + (found.size() == 1 ? "layer " : found.size() + " layers: ") + String.join(", ",
-                    found.subList(0, Math.min(8, found.size()))) + (found.size() > 8 ? ", …" : "")
-                    + "; its running statistics are parameters DL4J moves outside the gradient, which adan-spark's "
-                    + "optimizers cannot train. Remove it (the resnet preset trains without, from zero-initialised "
-                    + "residual branches) or use layer normalisation", null);
+        ParamRoles.Role[] roles = new ParamRoles.Role[layout.numTensors()];
+        for (int t = 0; t < roles.length; t++) {
+            roles[t] = byName.getOrDefault(layout.names().get(t), ParamRoles.Role.TRAINED);
         }
+        return new ParamRoles(roles);
     }
 
     /**

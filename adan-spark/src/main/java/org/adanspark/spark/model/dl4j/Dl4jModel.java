@@ -3,8 +3,11 @@ package org.adanspark.spark.model.dl4j;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.List;
 import org.adanspark.io.Sha256;
+import org.adanspark.optim.ParamLayout;
 import org.adanspark.spark.model.ModelHandle;
+import org.adanspark.spark.model.ParamRoles;
 import org.adanspark.spark.model.Replica;
 import org.adanspark.spark.runtime.Nd4jVariant;
 import org.deeplearning4j.util.ModelSerializer;
@@ -31,6 +34,8 @@ public final class Dl4jModel implements ModelHandle {
     private final String configJson;
     private final int[] exampleShape;
     private final String sha256;
+    /** The runs of θ the optimizer does not train, found from the first network built in this process. */
+    private transient volatile List<ParamRoles.Range> nonTrained;
 
     private Dl4jModel(String configJson, int[] exampleShape) {
         this.configJson = configJson;
@@ -125,13 +130,25 @@ public final class Dl4jModel implements ModelHandle {
             return built;
         });
         net.setParams(Nd4j.create(theta, new long[] {1, theta.length}, 'c'));
-        return new Dl4jReplica(this, key, net);
+        return new Dl4jReplica(this, key, net, nonTrained(net));
     }
 
     @Override
     public Replica predictor(String paramsSha256, float[] theta) {
         String key = "fitted\n" + paramsSha256 + "\n" + sha256;
-        return new Dl4jReplica(this, key, NetworkCache.borrow(key, () -> build(theta)));
+        Network net = NetworkCache.borrow(key, () -> build(theta));
+        return new Dl4jReplica(this, key, net, nonTrained(net));
+    }
+
+    /** @return the runs of θ the optimizer does not train ({@link Dl4jBackend#rolesOf}), from a network of this model */
+    private List<ParamRoles.Range> nonTrained(Network net) {
+        List<ParamRoles.Range> ranges = nonTrained;
+        if (ranges == null) {
+            ParamLayout layout = Dl4jBackend.layoutOf(net);
+            ranges = Dl4jBackend.rolesOf(net, layout).nonTrained(layout);
+            nonTrained = ranges;
+        }
+        return ranges;
     }
 
     /**

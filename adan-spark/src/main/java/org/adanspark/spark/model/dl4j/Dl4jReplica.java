@@ -1,8 +1,11 @@
 package org.adanspark.spark.model.dl4j;
 
+import java.util.List;
+import org.adanspark.spark.model.ParamRoles;
 import org.adanspark.spark.model.Replica;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A DL4J network leased from the executor's {@link NetworkCache}, behind the port's {@link Replica}.
@@ -13,18 +16,25 @@ import org.nd4j.linalg.factory.Nd4j;
  * micro-batch size. For token windows DL4J's score sums the loss over a window's positions; the loss
  * returned is divided by the positions (nats per token), the gradient is left as DL4J gives it. Dropout
  * draws from ND4J's per-thread generator, reseeded for each micro-batch.
+ *
+ * <p>A statistic's slots ({@link ParamRoles.Role#STATISTIC}: batch normalisation's running mean and
+ * variance) hold the change DL4J's layer makes to it for the micro-batch, which DL4J's updater applies as it
+ * is; the replica weights it by the micro-batch's examples, so the step's sum divided by its examples is the
+ * example-weighted mean change. A frozen layer's slots are zero.
  */
 final class Dl4jReplica implements Replica {
 
     private final Dl4jModel model;
     private final String key;
     private final Network network;
+    private final List<ParamRoles.Range> nonTrained;
     private INDArray sum;
 
-    Dl4jReplica(Dl4jModel model, String key, Network network) {
+    Dl4jReplica(Dl4jModel model, String key, Network network, List<ParamRoles.Range> nonTrained) {
         this.model = model;
         this.key = key;
         this.network = network;
+        this.nonTrained = nonTrained;
     }
 
     @Override
@@ -34,6 +44,18 @@ final class Dl4jReplica implements Replica {
         Nd4j.getRandom().setSeed(seed);
         double score = network.computeGradientAndScore(model.input(x, m), Nd4j.create(labels, labelShape, 'c'));
         INDArray g = network.gradients();
+        if (!nonTrained.isEmpty()) {
+            g = g.dup();
+            for (ParamRoles.Range r : nonTrained) {
+                INDArray part = g.rank() == 2 ? g.get(NDArrayIndex.point(0), NDArrayIndex.interval(r.from(), r.to()))
+                        : g.get(NDArrayIndex.interval(r.from(), r.to()));
+                if (r.role() == ParamRoles.Role.STATISTIC) {
+                    part.muli(m); // the layer's change to its statistic, weighted by the micro-batch's examples
+                } else {
+                    part.assign(0);
+                }
+            }
+        }
         if (sum == null) {
             sum = g.dup();
         } else {

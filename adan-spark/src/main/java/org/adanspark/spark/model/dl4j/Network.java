@@ -12,6 +12,8 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.FrozenVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.databind.JsonNode;
@@ -196,6 +198,14 @@ public abstract sealed class Network permits Network.Stack, Network.Graph {
         }
 
         @Override
+        public void forEachLayer(LayerVisitor visitor) {
+            org.deeplearning4j.nn.api.Layer[] layers = net.getLayers();
+            for (int i = 0; i < layers.length; i++) {
+                visitor.visit(Integer.toString(i), layers[i], false);
+            }
+        }
+
+        @Override
         public Map<String, Layer> layers() {
             Map<String, Layer> layers = new LinkedHashMap<>();
             MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
@@ -239,6 +249,15 @@ public abstract sealed class Network permits Network.Stack, Network.Graph {
         }
 
         @Override
+        public void forEachLayer(LayerVisitor visitor) {
+            for (GraphVertex vertex : net.getVertices()) {
+                if (vertex.hasLayer()) {
+                    visitor.visit(vertex.getVertexName(), vertex.getLayer(), vertex instanceof FrozenVertex);
+                }
+            }
+        }
+
+        @Override
         public Map<String, Layer> layers() {
             Map<String, Layer> layers = new LinkedHashMap<>();
             net.getConfiguration().getVertices().forEach((name, vertex) -> {
@@ -249,6 +268,26 @@ public abstract sealed class Network permits Network.Stack, Network.Graph {
             return layers;
         }
     }
+
+    /** Visits a runtime layer of the network. */
+    @FunctionalInterface
+    public interface LayerVisitor {
+
+        /**
+         * @param prefix what the layer's parameter names start with in {@link #paramTable()}, before {@code _}:
+         *     its index in a stack, its vertex's name in a graph
+         * @param layer the runtime layer
+         * @param frozen whether a frozen graph vertex wraps it
+         */
+        void visit(String prefix, org.deeplearning4j.nn.api.Layer layer, boolean frozen);
+    }
+
+    /**
+     * Visits every runtime layer that holds parameters, in the network's order.
+     *
+     * @param visitor what to do with each
+     */
+    public abstract void forEachLayer(LayerVisitor visitor);
 
     /**
      * @return the network's layer configurations by name (a stack's layers are named by their index), in
