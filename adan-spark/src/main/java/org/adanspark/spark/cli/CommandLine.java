@@ -134,7 +134,7 @@ public final class CommandLine {
             throw new IllegalArgumentException("--conf: keys that cannot be set together: " + e.getMessage(), e);
         }
         if (!sparkProperties.isEmpty()) { // taken whole: Spark's names (spark.authenticate[.secret]) nest
-            user = user.withValue("adan.spark.conf", ConfigValueFactory.fromMap(sparkProperties, "--conf flags"));
+            user = user.withValue(Settings.SPARK_CONF.key(), ConfigValueFactory.fromMap(sparkProperties, "--conf flags"));
         }
         if (configFile != null) {
             File f = new File(configFile);
@@ -148,8 +148,9 @@ public final class CommandLine {
             }
         }
         if (!perOptimizer.isEmpty()) {
-            String name = user.hasPath("adan.optimizer.name") ? user.getString("adan.optimizer.name")
-                    : ConfigFactory.defaultReference(CommandLine.class.getClassLoader()).getString("adan.optimizer.name");
+            String key = Settings.OPTIMIZER.key();
+            String name = user.hasPath(key) ? user.getString(key)
+                    : ConfigFactory.defaultReference(CommandLine.class.getClassLoader()).getString(key);
             String base = OptimizerSpec.baseName(name);
             Map<String, Object> opt = new LinkedHashMap<>();
             perOptimizer.forEach((def, value) -> opt.put(def.keyFor(base), value));

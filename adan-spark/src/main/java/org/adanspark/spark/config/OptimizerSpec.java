@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
@@ -36,25 +36,28 @@ public final class OptimizerSpec implements Serializable {
     private final int shards;
     private transient Optimizer built;
 
+    /**
+     * @param settingName how the source names a setting (the key, or the estimator's param)
+     * @param section how the source names the optimizer's own settings, for a hyperparameter the optimizer refuses
+     */
     private OptimizerSpec(String name, LinkedHashMap<String, Object> hyperparameters, int shards,
-                          UnaryOperator<String> settingName) {
+                          Function<Setting, String> settingName, String section) {
         this.name = name;
         this.hyperparameters = hyperparameters;
         this.shards = shards;
         if (shards < 1) {
-            throw new IllegalArgumentException(settingName.apply("adan.optimizer.shards") + " must be >= 1, got "
+            throw new IllegalArgumentException(settingName.apply(Settings.SHARDS) + " must be >= 1, got "
                     + shards);
         }
         double emaDecay = emaDecay();
         if (!(emaDecay >= 0 && emaDecay < 1)) {
-            throw new IllegalArgumentException(settingName.apply("adan.optimizer.ema-decay") + " must be in [0, 1) "
+            throw new IllegalArgumentException(settingName.apply(Settings.EMA_DECAY) + " must be in [0, 1) "
                     + "(0 = no model EMA), got " + emaDecay);
         }
         try {
             build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(settingName.apply("adan.optimizer") + " (" + name + "): " + e.getMessage(),
-                    e);
+            throw new IllegalArgumentException(section + ": " + e.getMessage(), e);
         }
     }
 
@@ -69,7 +72,8 @@ public final class OptimizerSpec implements Serializable {
     public static OptimizerSpec from(Config optimizer) {
         String name = optimizer.getString("name").trim().toLowerCase(Locale.ROOT);
         try {
-            return new OptimizerSpec(name, hyperparameters(optimizer, name, null), optimizer.getInt("shards"), k -> k);
+            return new OptimizerSpec(name, hyperparameters(optimizer, name, null), optimizer.getInt("shards"),
+                    Setting::key, "adan.optimizer." + baseName(name) + " (" + name + ")");
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad configuration value under adan.optimizer: " + e.getMessage(), e);
         }
@@ -120,11 +124,9 @@ public final class OptimizerSpec implements Serializable {
                 given.put("beta" + (i + 1), betas[i]);
             }
         }
-        Map<String, String> params = Map.of("adan.optimizer.shards", "param numShards", "adan.optimizer.ema-decay",
-                "param emaDecay", "adan.optimizer", "param optimizer");
         try {
             return new OptimizerSpec(canonical, hyperparameters(reference, canonical, given), shards,
-                    k -> params.getOrDefault(k, k));
+                    Setting::asParam, Settings.OPTIMIZER.asParam() + " (" + canonical + ")");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
@@ -182,7 +184,7 @@ public final class OptimizerSpec implements Serializable {
     private static NonFinitePolicy nonFinite(String value) {
         String policy = value.trim().toLowerCase(Locale.ROOT);
         if (!policy.equals("fail") && !policy.equals("skip")) {
-            throw new IllegalArgumentException("adan.optimizer.non-finite must be fail or skip, got '" + policy + "'");
+            throw new IllegalArgumentException(Settings.NON_FINITE.key() + " must be fail or skip, got '" + policy + "'");
         }
         return policy.equals("fail") ? NonFinitePolicy.FAIL : NonFinitePolicy.SKIP;
     }
@@ -205,7 +207,7 @@ public final class OptimizerSpec implements Serializable {
         try {
             return OptimizerRegistry.baseName(name);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("adan.optimizer.name must be one of " + String.join(", ", NAMES)
+            throw new IllegalArgumentException(Settings.OPTIMIZER.key() + " must be one of " + String.join(", ", NAMES)
                     + " or lookahead-<one of them>, got '" + name + "'");
         }
     }

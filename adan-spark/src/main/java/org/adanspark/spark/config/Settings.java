@@ -83,6 +83,9 @@ public final class Settings {
     /** Gradient-norm clipping. */
     public static final Setting MAX_GRAD_NORM = new Setting("adan.optimizer.max-grad-norm", "", "", "maxGradNorm",
             "global gradient-norm clipping; 0 = off");
+    /** What a non-finite loss or gradient does. */
+    public static final Setting NON_FINITE = new Setting("adan.optimizer.non-finite", "", "", "",
+            "a NaN/Inf gradient or loss: fail (naming the step) | skip (drop the step, count it)");
     /** How the jobs execution sums gradients. */
     public static final Setting ALLREDUCE = new Setting("adan.train.allreduce", "--allreduce", "MODE", "allReduce",
             "how gradients are summed: sharded | tree");

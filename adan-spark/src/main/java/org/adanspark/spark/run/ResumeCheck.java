@@ -131,27 +131,27 @@ final class ResumeCheck {
                     + run.modelSha256());
         }
         if (!p.optimizer().equals(run.optimizer())) {
-            diffs.add("adan.optimizer.name was " + p.optimizer() + ", is " + run.optimizer());
+            diffs.add(Settings.OPTIMIZER.key() + " was " + p.optimizer() + ", is " + run.optimizer());
         }
         if (p.seed() != run.seed()) {
-            diffs.add("adan.train.seed was " + p.seed() + ", is " + run.seed());
+            diffs.add(Settings.SEED.key() + " was " + p.seed() + ", is " + run.seed());
         }
         if (p.globalBatch() != run.globalBatch()) {
-            diffs.add("adan.train.global-batch was " + p.globalBatch() + ", is " + run.globalBatch());
+            diffs.add(Settings.GLOBAL_BATCH.key() + " was " + p.globalBatch() + ", is " + run.globalBatch());
         }
         if (p.numParams() != run.numParams()) {
             diffs.add("the model had " + p.numParams() + " parameters, has " + run.numParams());
         }
         if (p.computeThreads() != 0 && p.computeThreads() != run.computeThreads()) {
-            diffs.add("adan.train.compute-threads was " + p.computeThreads() + ", is " + run.computeThreads()
+            diffs.add(Settings.COMPUTE_THREADS.key() + " was " + p.computeThreads() + ", is " + run.computeThreads()
                     + " (the thread count changes the bits; pass --compute-threads " + p.computeThreads() + ")");
         }
         if (!p.blasKernel().isEmpty() && !p.blasKernel().equals(run.blasKernel())) {
-            diffs.add("adan.train.blas-kernel was " + p.blasKernel() + ", is " + run.blasKernel()
+            diffs.add(Settings.BLAS_KERNEL.key() + " was " + p.blasKernel() + ", is " + run.blasKernel()
                     + " (the BLAS kernel changes the bits; pass --blas-kernel " + p.blasKernel() + ")");
         }
         if (p.partitions() != 0 && p.partitions() != run.partitions()) {
-            diffs.add("adan.data.partitions was " + p.partitions() + ", is " + run.partitions()
+            diffs.add(Settings.PARTITIONS.key() + " was " + p.partitions() + ", is " + run.partitions()
                     + " (the partition count changes the bits; pass --partitions " + p.partitions() + ")");
         }
         if (p.dataRows() != run.dataRows()) {

@@ -92,7 +92,7 @@ class RunPlanTest {
         assertMessage("adan.train.epochs = many", "adan.train.epochs");
         assertMessage("adan.train.allreduce = ring", "adan.train.allreduce must be sharded or tree, got 'ring'");
         assertMessage("adan.optimizer.name = adagrad", "got 'adagrad'");
-        assertMessage("adan.optimizer.adan.betas = [0.98, 1.2, 0.99]", "betas[1] must be in [0, 1), got 1.2");
+        assertMessage("adan.optimizer.adan.betas = [0.98, 1.2, 0.99]", "adan.optimizer.adan (adan): betas[1] must be in [0, 1), got 1.2");
         assertMessage("adan.optimizer.adan.betas = [0.9, 0.9]", "adan.optimizer.adan.betas must have 3 values");
         assertMessage("adan.schedule.kind = step", "adan.schedule.kind must be constant, warmup-cosine or warmup-linear");
         assertMessage("adan.model.spec = \"mlp:0\"", "adan.model.spec: model 'mlp:0': hidden width '0'");
