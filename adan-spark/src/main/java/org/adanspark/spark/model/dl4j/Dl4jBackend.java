@@ -23,6 +23,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,7 @@ public final class Dl4jBackend implements ComputeBackend {
                 net.clear();
             }
         });
+        checkTrainable(spec, net, shape, data, objective);
         ParamLayout layout = layoutOf(net);
         ParamRoles roles = rolesOf(net, layout);
         if (!roles.allTrained()) {
@@ -73,6 +75,24 @@ public final class Dl4jBackend implements ComputeBackend {
                     layout.numTensors(), roles);
         }
         return new Prepared(Dl4jModel.of(net.configJson(), shape), layout, roles);
+    }
+
+    /**
+     * One forward and backward pass of a zero example, on the driver: a network that runs forward but cannot
+     * be trained (its last layer is not an output layer with a loss, as the zoo's {@code SimpleCNN}) is refused
+     * here, naming DL4J's reason, instead of failing every gradient task.
+     */
+    private static void checkTrainable(ModelSpec spec, Network net, int[] shape, DataShape data, Objective objective) {
+        int positions = data.tokens() ? data.width() : 1;
+        long[] labelShape = data.tokens() ? new long[] {1, objective.outputs(), positions}
+                : new long[] {1, objective.outputs()};
+        try {
+            net.computeGradientAndScore(Dl4jModel.input(shape, new float[data.width()], 1), Nd4j.zeros(labelShape));
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("model " + spec + " cannot be trained: " + Failures.reason(e), e);
+        } finally {
+            net.clear();
+        }
     }
 
     @Override
