@@ -34,11 +34,17 @@ import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.zoo.ZooModel;
+import org.deeplearning4j.zoo.model.FaceNetNN4Small2;
+import org.deeplearning4j.zoo.model.SimpleCNN;
 import org.deeplearning4j.zoo.model.SqueezeNet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.NoOp;
@@ -200,6 +206,45 @@ class ModelKindsTest {
         // measured 3.54 (warm-up + cosine; bin/adan-train, constant lr: 3.45, an LSTM of that width 3.23); a model
         // that ignores context cannot beat the unigram entropy
         assertTrue(bits.get(0) < unigram - 1.0, "bits/char " + bits.get(0) + ", unigram entropy " + unigram);
+    }
+
+    /** A zoo model built for 28×28 MNIST images, as its JSON. */
+    private static String zooJson(String name) {
+        int[] shape = {1, 28, 28};
+        ZooModel<?> zoo = switch (name) {
+            case "SimpleCNN" -> SimpleCNN.builder().numClasses(10).inputShape(shape).build();
+            case "SqueezeNet" -> SqueezeNet.builder().numClasses(10).inputShape(shape).build();
+            default -> FaceNetNN4Small2.builder().numClasses(10).inputShape(shape).build();
+        };
+        Object net = zoo.init();
+        return net instanceof ComputationGraph g ? g.getConfiguration().toJson()
+                : ((MultiLayerNetwork) net).getLayerWiseConfigurations().toJson();
+    }
+
+    /**
+     * The small zoo graphs that build for 28×28 images — SqueezeNet (no batch normalisation) and
+     * FaceNetNN4Small2 (74 batch-norm statistics) — train from their JSON twice to the same bits. (Darknet19,
+     * Xception, VGG16 and, at 64×64, AlexNet also build; at 20–40M parameters they are too slow for a test.)
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"SqueezeNet", "FaceNetNN4Small2"})
+    void aZooGraphTrainsToTheSameBitsTwice(String name) throws IOException {
+        Path json = tmp.resolve(name + ".json");
+        Files.writeString(json, zooJson(name));
+        String small = "adan.train.global-batch = 32\nadan.train.micro-batch = 16\nadan.train.max-steps = 2";
+        TrainResult first = trainMnist("json:" + json, small);
+        assertEquals(2, first.summary().steps());
+        assertTrue(Double.isFinite(first.summary().finalLoss()), name + ": loss " + first.summary().finalLoss());
+        assertEquals(first.summary().paramsSha256(), trainMnist("json:" + json, small).summary().paramsSha256(), name);
+    }
+
+    @Test
+    void aZooNetworkWithoutALossLayerIsRefusedBeforeTraining() throws IOException {
+        Path json = tmp.resolve("SimpleCNN.json");
+        Files.writeString(json, zooJson("SimpleCNN"));
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> trainMnist("json:" + json, ""));
+        assertTrue(e.getMessage().contains("cannot be trained: Cannot calculate gradient and score with respect to labels: "
+                + "final layer is not an IOutputLayer"), e.getMessage());
     }
 
     @Test
