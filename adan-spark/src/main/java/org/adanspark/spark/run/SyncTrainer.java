@@ -47,11 +47,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Synchronous data-parallel training (docs/ARCHITECTURE.md, "Two executions"): the run is set up once
- * ({@link TrainingRun}: network, step plan, schedule, optimizer, and — in the {@code jobs} execution — θ
- * and the optimizer state, or the checkpoint to resume from), then an {@link Execution} carries out the
- * steps: {@link JobExecution} (a Spark job per step, the optimizer on the driver) or
- * {@link BarrierExecution} (one barrier stage, the optimizer's shards on the executors). Both report every
- * step to the listeners; this class reports the run's summary.
+ * ({@link TrainingRun}: the model prepared and checked on its compute backend, the step plan, the schedule,
+ * the optimizer's settings, and the checkpoint to resume from, checked by {@link ResumeCheck}), then an
+ * {@link Execution} carries out the steps: {@link JobExecution} (a Spark job per step, θ and the optimizer
+ * state on the driver) or {@link BarrierExecution} (one barrier stage, the optimizer's shards on the
+ * executors); each makes θ and the state where it keeps them. Both report every step to the listeners;
+ * this class reports the run's summary.
  *
  * <p>Sampling, dropout and summation order are fixed functions of the seed and the step, so a run is
  * reproducible bit for bit, across task retries and across a resume.

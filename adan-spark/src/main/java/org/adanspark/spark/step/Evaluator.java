@@ -12,9 +12,9 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * A classifier's accuracy and mean log-loss on a cached data set, computed where the blocks live: each
- * partition runs its rows through a pooled network and sends back three numbers. A language model over
- * token windows is scored per position: accuracy of the next-token guess and bits per token (per character
- * for a character model).
+ * partition runs its rows through a replica of the model (the compute-backend port) and sends back three
+ * numbers. A language model over token windows is scored per position: accuracy of the next-token guess and
+ * bits per token (per character for a character model).
  */
 public final class Evaluator {
 
