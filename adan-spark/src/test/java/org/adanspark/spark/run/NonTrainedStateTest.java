@@ -53,6 +53,8 @@ class NonTrainedStateTest {
     private static final int ROWS = 512;
     private static SparkSession spark;
     private static TrainTestData mnist;
+    /** The same rows in two partitions. */
+    private static TrainTestData halves;
 
     @TempDir
     Path tmp;
@@ -62,11 +64,14 @@ class NonTrainedStateTest {
         spark = SparkTestSession.start();
         mnist = new DataLoader(spark, TestConfigs.mnist("adan.data.partitions = 1\nadan.data.train-limit = " + ROWS)
                 .dataSettings(1)).load(0);
+        halves = new DataLoader(spark, TestConfigs.mnist("adan.data.partitions = 2\nadan.data.train-limit = " + ROWS)
+                .dataSettings(2)).load(0);
     }
 
     @AfterAll
     static void stop() {
         mnist.release();
+        halves.release();
         spark.stop();
     }
 
@@ -84,12 +89,16 @@ class NonTrainedStateTest {
     }
 
     private TrainResult train(String json, String overrides) throws IOException {
+        return train(json, overrides, mnist);
+    }
+
+    private TrainResult train(String json, String overrides, TrainTestData data) throws IOException {
         Path file = tmp.resolve("net-" + Integer.toHexString(json.hashCode()) + ".json");
         Files.writeString(file, json);
         RunPlan plan = TestConfigs.mnist("adan.data.partitions = 1\nadan.data.train-limit = " + ROWS + "\n"
                 + "adan.model.spec = \"json:" + file + "\"\nadan.schedule.kind = constant\nadan.schedule.warmup-steps = 0\n"
                 + "adan.optimizer.max-grad-norm = 0\nadan.train.evaluate-every-epoch = false\n" + overrides);
-        return new SyncTrainer(spark, plan, List.of()).fit(mnist);
+        return new SyncTrainer(spark, plan, List.of()).fit(data);
     }
 
     @Test
@@ -160,6 +169,54 @@ class NonTrainedStateTest {
         float[] initial = Dl4jModel.of(r.modelDefinition(), 784).initialParams();
         assertFalse(Arrays.equals(Arrays.copyOfRange(initial, layout.offset(mean), layout.offset(mean) + 32),
                 Arrays.copyOfRange(ours, layout.offset(mean), layout.offset(mean) + 32)), "the running mean moved");
+    }
+
+    @Test
+    void withTwoPartitionsAStepMovesTheStatisticsByTheExampleWeightedMeanOfTheirChanges() throws IOException {
+        String json = batchNormNet(false);
+        String plan = "adan.data.partitions = 2\nadan.train.global-batch = " + ROWS + "\nadan.train.micro-batch = " + ROWS
+                + "\nadan.train.max-steps = 1\nadan.optimizer.name = sgd\nadan.optimizer.shards = 3\n";
+        TrainResult jobs = train(json, plan + "adan.train.execution = jobs", halves);
+        assertEquals(jobs.summary().paramsSha256(), train(json, plan + "adan.train.execution = barrier", halves)
+                .summary().paramsSha256(), "the same rule in both executions");
+
+        // each partition's change, as DL4J's layer computes it for that partition's rows at the initial θ
+        Network net = Network.fromJson(jobs.modelDefinition());
+        net.init();
+        float[] theta = net.params().toFloatVector();
+        ParamLayout layout = Dl4jBackend.layoutOf(net);
+        int mean = layout.names().indexOf("1_mean");
+        int from = layout.offset(mean);
+        float[] weighted = new float[32];
+        int total = 0;
+        for (FeatureBlock block : halves.train().blocks().collect()) {
+            int n = block.rows();
+            int[] identity = new int[n];
+            Arrays.setAll(identity, i -> i);
+            float[] x = new float[n * 784];
+            float[] y = new float[n * 10];
+            block.gather(identity, 0, n, 10, x, y);
+            net.computeGradientAndScore(Nd4j.create(x, new long[] {n, 784}, 'c'), Nd4j.create(y, new long[] {n, 10}, 'c'));
+            float[] change = net.gradients().toFloatVector();
+            for (int i = 0; i < 32; i++) {
+                weighted[i] += change[from + i] * n;
+            }
+            total += n;
+        }
+        assertEquals(ROWS, total);
+        float[] ours = jobs.params();
+        double worst = 0;
+        double scale = 0;
+        for (int i = 0; i < 32; i++) {
+            float expected = theta[from + i] - weighted[i] / total;
+            worst = Math.max(worst, Math.abs(ours[from + i] - expected));
+            scale = Math.max(scale, Math.abs(expected));
+        }
+        // each partition's batch mean is a float32 sum of 256 rows, here in row order and in the run in the
+        // epoch's shuffled order
+        double bound = ROWS / 2.0 * Math.ulp((float) scale);
+        assertTrue(worst <= bound, "running mean: " + worst + " from the example-weighted mean change (bound " + bound
+                + ")");
     }
 
     @Test
