@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import org.adanspark.optim.ShardPlan;
+import org.adanspark.spark.config.ReduceMode;
 import org.adanspark.spark.data.FeatureBlock;
 import org.adanspark.spark.step.FaultInjector;
 import org.adanspark.spark.step.OrderedSum;
@@ -39,7 +40,7 @@ public final class ShardedGradientReduce implements GradientReduce {
 
     @Override
     public String name() {
-        return "sharded";
+        return ReduceMode.SHARDED.configName();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import org.adanspark.spark.config.ReduceMode;
 import org.adanspark.spark.data.FeatureBlock;
 import org.adanspark.spark.step.FaultInjector;
 import org.adanspark.spark.step.OrderedSum;
@@ -22,7 +23,7 @@ public final class TreeGradientReduce implements GradientReduce {
 
     @Override
     public String name() {
-        return "tree";
+        return ReduceMode.TREE.configName();
     }
 
     @Override
