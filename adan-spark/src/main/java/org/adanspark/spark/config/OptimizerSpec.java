@@ -117,8 +117,8 @@ public final class OptimizerSpec implements Serializable {
         given.put(ModelEma.DECAY_KEY, emaDecay);
         if (betas != null) {
             if (betas.length != betaCount(base)) {
-                throw new IllegalArgumentException(source + ": param betas must have " + betaCount(base) + " values, got "
-                        + betas.length);
+                throw new IllegalArgumentException(source + ": param betas has " + betas.length + " values; optimizer "
+                        + name + " takes " + betaCount(base));
             }
             for (int i = 0; i < betas.length; i++) {
                 given.put("beta" + (i + 1), betas[i]);

@@ -97,11 +97,8 @@ final class AdanNetFitter {
         String optimizer = stage.getOptimizer();
         String base = OptimizerSpec.baseName(optimizer);
         double[] betas = stage.getBetas();
-        int wantBetas = OptimizerSpec.betaCount(base);
-        if (stage.isSet(stage.betas()) && betas.length != wantBetas) {
-            throw new IllegalArgumentException(stage.uid() + ": param betas has " + betas.length + " values; optimizer "
-                    + optimizer + " takes " + wantBetas);
-        }
+        // set betas go to the spec, which checks their count; unset ones are the optimizer's own defaults
+        boolean givesBetas = stage.isSet(stage.betas()) || OptimizerSpec.betaCount(base) > 0;
         ModelSpec model;
         try {
             model = stage.getModelSpec().isBlank() ? preset(stage.getHiddenLayers())
@@ -111,7 +108,7 @@ final class AdanNetFitter {
                     ? "hiddenLayers" : "modelSpec") + ": " + e.getMessage(), e);
         }
         OptimizerSpec optimizerSpec = OptimizerSpec.of(stage.uid(), optimizer, stage.getLearningRate(),
-                stage.getWeightDecay(), wantBetas > 0 ? betas : null, stage.getMaxGradNorm(), stage.getNumShards(),
+                stage.getWeightDecay(), givesBetas ? betas : null, stage.getMaxGradNorm(), stage.getNumShards(),
                 stage.getEmaDecay());
         boolean checkpoints = !stage.getCheckpointDir().isBlank();
         long perEpoch = Math.max(1, (rows + stage.getGlobalBatchSize() - 1) / stage.getGlobalBatchSize());

@@ -49,12 +49,12 @@ final class ResumeCheck {
      * @throws TrainingException when the newest checkpoint is another run's, or its state has other slots
      */
     Optional<TrainingRun.Start> resume() {
-        checkSlots();
-        Optional<String> found = unchecked(store::latestLocation);
+        Optional<String> found = unchecked(store::latestLocation); // every file checked against its SHA-256, once
         if (found.isEmpty()) {
             return Optional.empty();
         }
         String location = found.get();
+        checkSlots(location);
         TrainingCheckpoint p = unchecked(() -> store.position(location));
         List<String> diffs = differences(p);
         if (!diffs.isEmpty()) {
@@ -95,26 +95,18 @@ final class ResumeCheck {
     }
 
     /**
-     * Refuses, naming why, a newest checkpoint whose optimizer state has other slots than this run's (a model
-     * EMA turned on or off since): before the {@code jobs} execution would take it for a damaged one and
-     * start over, or the {@code barrier} tasks would fail reading it. A manifest that cannot be read is left
-     * to the resume, which reports it and tries an older checkpoint.
+     * Refuses, naming why, a checkpoint whose optimizer state has other slots than this run's (a model EMA
+     * turned on or off since): before the {@code jobs} execution would fail restoring it, or the {@code barrier}
+     * tasks reading it.
+     *
+     * @param location a checkpoint {@link CheckpointStore#latestLocation} found valid
      */
-    private void checkSlots() {
-        Optional<String> newest = unchecked(store::latestLocation);
-        if (newest.isEmpty()) {
-            return;
-        }
-        List<String> slots;
-        try {
-            slots = store.optimizerSlots(newest.get(), optimizer.name());
-        } catch (IOException e) {
-            return;
-        }
+    private void checkSlots(String location) {
+        List<String> slots = unchecked(() -> store.optimizerSlots(location, optimizer.name()));
         if (slots != null && !slots.equals(optimizer.slotNames())) {
             boolean emaThen = slots.contains(ModelEma.SLOT);
             boolean emaNow = optimizer.slotNames().contains(ModelEma.SLOT);
-            throw new TrainingException("cannot resume from " + newest.get() + ": its optimizer state holds " + slots
+            throw new TrainingException("cannot resume from " + location + ": its optimizer state holds " + slots
                     + ", this run's " + optimizer.slotNames() + (emaThen == emaNow ? "" : emaThen
                             ? " (it was written with a model EMA: resume with the adan.optimizer.ema-decay /"
                                     + " --ema-decay it was written with)"

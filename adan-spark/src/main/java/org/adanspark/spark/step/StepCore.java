@@ -12,6 +12,7 @@ import org.adanspark.optim.ShardLoop;
 import org.adanspark.optim.ShardState;
 import org.adanspark.optim.ShardStatistics;
 import org.adanspark.optim.StepDecision;
+import org.adanspark.spark.config.Settings;
 import org.adanspark.spark.error.TrainingException;
 import org.adanspark.spark.model.ParamRoles;
 
@@ -233,7 +234,7 @@ public final class StepCore {
     /** The one message of a step the non-finite policy stops, with the setting that skips such steps. */
     private static TrainingException failure(long step, int epoch, String what, Exception cause) {
         return new TrainingException("step " + (step + 1) + " (epoch " + (epoch + 1) + "): " + what
-                + "; set adan.optimizer.non-finite = skip to skip such steps", cause);
+                + "; set " + Settings.NON_FINITE.key() + " = skip to skip such steps", cause);
     }
 
     /**

@@ -136,8 +136,8 @@ public final class Dl4jModel implements ModelHandle {
     @Override
     public Replica predictor(String paramsSha256, float[] theta) {
         String key = "fitted\n" + paramsSha256 + "\n" + sha256;
-        Network net = NetworkCache.borrow(key, () -> build(theta));
-        return new Dl4jReplica(this, key, net, nonTrained(net));
+        // a predictor only runs forward: what the optimizer does not train does not concern it
+        return new Dl4jReplica(this, key, NetworkCache.borrow(key, () -> build(theta)), List.of());
     }
 
     /** @return the runs of θ the optimizer does not train ({@link Dl4jBackend#rolesOf}), from a network of this model */
