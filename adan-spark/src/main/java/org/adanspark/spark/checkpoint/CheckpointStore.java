@@ -41,8 +41,6 @@ public final class CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern NAME = Pattern.compile("step-(\\d{9})");
-    /** The format identifier in {@code training.json}. */
-    public static final String FORMAT = TrainingManifest.FORMAT;
 
     private final String uri;
     private final Path dir;
@@ -73,7 +71,7 @@ public final class CheckpointStore {
     }
 
     /**
-     * A checkpoint read back ({@link #restore}, {@link #restoreLatest}).
+     * A checkpoint read back ({@link #restore}).
      *
      * @param position the run's position it records
      * @param params θ
@@ -288,19 +286,6 @@ public final class CheckpointStore {
     }
 
     /**
-     * Reads the newest checkpoint that passes every check, reporting and skipping damaged newer ones.
-     *
-     * @param optimizer the optimizer to continue with
-     * @param shards shards of the restored state (may differ from those it was saved with)
-     * @return the checkpoint, or empty when the directory holds none
-     * @throws CorruptCheckpointException when checkpoints exist but none is valid, with every reason
-     * @throws IOException if the file system fails
-     */
-    public Optional<Restored> restoreLatest(Optimizer optimizer, int shards) throws IOException {
-        return newestValid(c -> read(c, optimizer, shards));
-    }
-
-    /**
      * Reads one checkpoint: θ and the whole optimizer state, each checked against its manifest.
      *
      * @param location the checkpoint's directory, as {@link #latestLocation} names it
@@ -382,9 +367,9 @@ public final class CheckpointStore {
 
     /**
      * The newest checkpoint whose every file matches its manifest, checked by streaming each file through
-     * SHA-256 without loading the parameters or the state: what a driver that holds neither (the barrier
-     * execution) resumes from. Damaged newer checkpoints are reported and skipped, as
-     * {@link #restoreLatest} does.
+     * SHA-256 without loading the parameters or the state: what a run resumes from (the {@code jobs} driver then
+     * reads it with {@link #restore}, {@code barrier} tasks their shards of it). Damaged newer checkpoints are
+     * reported and skipped.
      *
      * @return its directory, or empty when the directory holds no checkpoint
      * @throws CorruptCheckpointException when checkpoints exist but none is valid, with every reason
