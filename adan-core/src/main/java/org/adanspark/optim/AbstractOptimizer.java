@@ -21,6 +21,15 @@ abstract class AbstractOptimizer implements Optimizer {
     /** Index of the per-segment sum of squared gradients in the screening statistics. */
     static final int GRAD_SUM_SQ = 0;
 
+    /** Global gradient-norm clipping, shared by every optimizer. */
+    static final Hyperparameter<Double> MAX_GRAD_NORM = Hyperparameter.real("max_grad_norm", 0.0,
+            "global gradient-norm clipping: the gradient is scaled by min(max_grad_norm / (‖g‖₂ + eps), 1); 0 = off");
+    /** What a step does with a NaN or infinite gradient, shared by every optimizer. */
+    static final Hyperparameter<NonFinitePolicy> NON_FINITE = Hyperparameter.choice("non_finite", NonFinitePolicy.FAIL,
+            "a NaN/Inf gradient or loss: fail (naming the step) or skip (drop the step, count it)");
+    /** The hyperparameters every optimizer has besides its own list, in {@link #hyperparameters()} order. */
+    static final List<Hyperparameter<?>> COMMON = List.of(MAX_GRAD_NORM, NON_FINITE);
+
     final double lr;
     final double weightDecay;
     final double maxGradNorm;
@@ -229,14 +238,31 @@ abstract class AbstractOptimizer implements Optimizer {
                 step, index, value);
     }
 
+    /**
+     * @param defaultValue the optimizer's default
+     * @return its learning rate
+     */
+    static Hyperparameter<Double> lr(double defaultValue) {
+        return Hyperparameter.real(Hyperparameter.LR_KEY, defaultValue, "the peak learning rate, > 0; the schedule scales it each step");
+    }
+
+    /**
+     * @param defaultValue the optimizer's default
+     * @param how how the optimizer applies it
+     * @return its weight decay coefficient
+     */
+    static Hyperparameter<Double> weightDecay(double defaultValue, String how) {
+        return Hyperparameter.real(Hyperparameter.WEIGHT_DECAY_KEY, defaultValue, "weight decay λ ≥ 0, " + how);
+    }
+
     @Override
     public final Map<String, Object> hyperparameters() {
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("lr", lr);
-        map.put("weight_decay", weightDecay);
-        map.put("max_grad_norm", maxGradNorm);
+        map.put(Hyperparameter.LR_KEY, lr);
+        map.put(Hyperparameter.WEIGHT_DECAY_KEY, weightDecay);
+        map.put(MAX_GRAD_NORM.key(), maxGradNorm);
         describe(map);
-        map.put("non_finite", nonFinitePolicy.name());
+        map.put(NON_FINITE.key(), nonFinitePolicy.name());
         return Collections.unmodifiableMap(map);
     }
 
@@ -280,12 +306,16 @@ abstract class AbstractOptimizer implements Optimizer {
     public abstract static class Builder<B extends Builder<B, O>, O extends Optimizer> {
         double lr;
         double weightDecay;
-        double maxGradNorm;
-        NonFinitePolicy nonFinitePolicy = NonFinitePolicy.FAIL;
+        double maxGradNorm = MAX_GRAD_NORM.defaultValue();
+        NonFinitePolicy nonFinitePolicy = NON_FINITE.defaultValue();
 
-        Builder(double lr, double weightDecay) {
-            this.lr = lr;
-            this.weightDecay = weightDecay;
+        /**
+         * @param lr the optimizer's learning rate, whose default the builder starts from
+         * @param weightDecay its weight decay, likewise
+         */
+        Builder(Hyperparameter<Double> lr, Hyperparameter<Double> weightDecay) {
+            this.lr = lr.defaultValue();
+            this.weightDecay = weightDecay.defaultValue();
         }
 
         @SuppressWarnings("unchecked")

@@ -38,13 +38,42 @@ import java.util.Map;
  * matrix are up to its size when segments are shorter than its rows; that is the price of the same bits
  * for any shard count (docs/ARCHITECTURE.md).
  *
- * <p>Builder defaults are the paper's: lr 0.01 (ρ = min(10⁻², 1/√t)), ε1 1e-30, ε2 1e-3, d 1, c 0.8,
- * β1 0 (no momentum), relative and parameter-scaled steps, weight decay 0.
+ * <p>Defaults ({@link #HYPERPARAMETERS}) are the paper's: lr 0.01 (ρ = min(10⁻², 1/√t)), ε1 1e-30, ε2 1e-3,
+ * d 1, c 0.8, β1 0 (no momentum), relative and parameter-scaled steps, weight decay 0.
  */
 public final class Adafactor extends AbstractOptimizer {
 
     /** Name in configuration and checkpoints. */
     public static final String NAME = "adafactor";
+
+    /** The learning rate, default 0.01. */
+    public static final Hyperparameter<Double> LR = lr(0.01);
+    /** First-moment decay, default 0 (none). */
+    public static final Hyperparameter<Double> BETA1 = Hyperparameter.real("beta1", 0.0,
+            "first-moment decay β1 in [0, 1); 0 keeps no first moment (the paper's default, and the memory saving)");
+    /** ε1, default 1e-30. */
+    public static final Hyperparameter<Double> EPS1 = Hyperparameter.real("eps1", 1e-30,
+            "added to G² before it enters the second moment, > 0");
+    /** ε2, default 1e-3. */
+    public static final Hyperparameter<Double> EPS2 = Hyperparameter.real("eps2", 1e-3,
+            "the smallest RMS(θ) a parameter-scaled step scales by, > 0");
+    /** The update clipping threshold d, default 1. */
+    public static final Hyperparameter<Double> CLIP_THRESHOLD = Hyperparameter.real("clip_threshold", 1.0,
+            "updates clipped to this RMS: U / max(1, RMS(U) / d), > 0");
+    /** The second-moment decay schedule's exponent c, default 0.8. */
+    public static final Hyperparameter<Double> DECAY_EXPONENT = Hyperparameter.real("decay_exponent", 0.8,
+            "the second-moment decay β̂2_t = 1 − t^(−c), c in (0, 1]");
+    /** The paper's relative step, default on. */
+    public static final Hyperparameter<Boolean> RELATIVE_STEP = Hyperparameter.flag("relative_step", true,
+            "the step is min(lr, 1/√t) rather than lr");
+    /** Parameter-scaled steps, default on. */
+    public static final Hyperparameter<Boolean> SCALE_PARAMETER = Hyperparameter.flag("scale_parameter", true,
+            "the step is scaled by each tensor's max(eps2, RMS(θ))");
+    /** Weight decay, default 0. */
+    public static final Hyperparameter<Double> WEIGHT_DECAY = weightDecay(0.0, "decoupled: θ(1 − α_t·λ), α_t the step");
+    /** Adafactor's own hyperparameters with their defaults, in documentation order. */
+    public static final List<Hyperparameter<?>> HYPERPARAMETERS = List.of(LR, BETA1, EPS1, EPS2, CLIP_THRESHOLD,
+            DECAY_EXPONENT, RELATIVE_STEP, SCALE_PARAMETER, WEIGHT_DECAY);
 
     /** Screening kinds after the gradient's sums of squares. */
     private static final int ROWS = 1;
@@ -54,7 +83,7 @@ public final class Adafactor extends AbstractOptimizer {
     private static final int U_SUM_SQ = 0;
     private static final int X_SUM_SQ = 1;
     /** Per-step scalars. */
-    private static final int BETA2 = 0;
+    private static final int BETA2_T = 0;
     private static final int RHO = 1;
 
     private final double beta1;
@@ -84,7 +113,7 @@ public final class Adafactor extends AbstractOptimizer {
         this.fSlot = vSlot + 1;
     }
 
-    /** @return a builder with the paper's defaults */
+    /** @return a builder starting from {@link #HYPERPARAMETERS}' defaults */
     public static Builder builder() {
         return new Builder();
     }
@@ -129,13 +158,13 @@ public final class Adafactor extends AbstractOptimizer {
 
     @Override
     void describe(Map<String, Object> into) {
-        into.put("beta1", beta1);
-        into.put("eps1", eps1);
-        into.put("eps2", eps2);
-        into.put("clip_threshold", clipThreshold);
-        into.put("decay_exponent", decayExponent);
-        into.put("relative_step", relativeStep);
-        into.put("scale_parameter", scaleParameter);
+        into.put(BETA1.key(), beta1);
+        into.put(EPS1.key(), eps1);
+        into.put(EPS2.key(), eps2);
+        into.put(CLIP_THRESHOLD.key(), clipThreshold);
+        into.put(DECAY_EXPONENT.key(), decayExponent);
+        into.put(RELATIVE_STEP.key(), relativeStep);
+        into.put(SCALE_PARAMETER.key(), scaleParameter);
     }
 
     /** β̂2_t = 1 − t^(−c), the second moments' decay at step t (0 at the first step). */
@@ -306,7 +335,7 @@ public final class Adafactor extends AbstractOptimizer {
     @Override
     public ShardStatistics prepare(ShardState shard, float[] p, int po, float[] g, int go, StepDecision d) {
         float c = (float) d.clip();
-        double beta2 = d.scalar(BETA2);
+        double beta2 = d.scalar(BETA2_T);
         float[] v = shard.slot32(vSlot);
         double[] f = d.perTensorValues();
         Segment s = new Segment(shard, d);
@@ -350,7 +379,7 @@ public final class Adafactor extends AbstractOptimizer {
     @Override
     public ShardStatistics prepare(ShardState shard, double[] p, int po, double[] g, int go, StepDecision d) {
         double c = d.clip();
-        double beta2 = d.scalar(BETA2);
+        double beta2 = d.scalar(BETA2_T);
         double[] v = shard.slot64(vSlot);
         double[] f = d.perTensorValues();
         Segment s = new Segment(shard, d);
@@ -585,16 +614,16 @@ public final class Adafactor extends AbstractOptimizer {
 
     /** Builder for {@link Adafactor}; values are checked in {@link #build()}. */
     public static final class Builder extends AbstractOptimizer.Builder<Builder, Adafactor> {
-        double beta1;
-        double eps1 = 1e-30;
-        double eps2 = 1e-3;
-        double clipThreshold = 1.0;
-        double decayExponent = 0.8;
-        boolean relativeStep = true;
-        boolean scaleParameter = true;
+        double beta1 = BETA1.defaultValue();
+        double eps1 = EPS1.defaultValue();
+        double eps2 = EPS2.defaultValue();
+        double clipThreshold = CLIP_THRESHOLD.defaultValue();
+        double decayExponent = DECAY_EXPONENT.defaultValue();
+        boolean relativeStep = RELATIVE_STEP.defaultValue();
+        boolean scaleParameter = SCALE_PARAMETER.defaultValue();
 
         Builder() {
-            super(0.01, 0.0);
+            super(LR, WEIGHT_DECAY);
         }
 
         /**

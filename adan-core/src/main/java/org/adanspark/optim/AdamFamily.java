@@ -14,6 +14,11 @@ abstract class AdamFamily extends AbstractOptimizer {
     final double beta1;
     final double beta2;
     final double eps;
+    /** Clipped Adam's per-coordinate bound on the normalised update, default 0 (off). */
+    static final Hyperparameter<Double> UPDATE_CLIP = Hyperparameter.real("update_clip", 0.0,
+            "D > 0 is clipped Adam (Ahn & Cutkosky): each coordinate of the normalised update clipped to [-D, D]"
+                    + " (the paper analyses D = 1); 0 = off");
+
     final double updateClip;
     private final boolean decoupled;
 
@@ -53,10 +58,10 @@ abstract class AdamFamily extends AbstractOptimizer {
 
     @Override
     void describe(Map<String, Object> into) {
-        into.put("beta1", beta1);
-        into.put("beta2", beta2);
+        into.put(TwoMomentBuilder.BETA1.key(), beta1);
+        into.put(TwoMomentBuilder.BETA2.key(), beta2);
         into.put("eps", eps);
-        into.put("update_clip", updateClip);
+        into.put(UPDATE_CLIP.key(), updateClip);
     }
 
     @Override
@@ -95,9 +100,9 @@ abstract class AdamFamily extends AbstractOptimizer {
      * @param <O> the optimizer it builds
      */
     abstract static class Builder<B extends Builder<B, O>, O extends Optimizer> extends TwoMomentBuilder<B, O> {
-        double updateClip;
+        double updateClip = UPDATE_CLIP.defaultValue();
 
-        Builder(double lr, double weightDecay, double eps) {
+        Builder(Hyperparameter<Double> lr, Hyperparameter<Double> weightDecay, Hyperparameter<Double> eps) {
             super(lr, weightDecay, eps);
         }
 

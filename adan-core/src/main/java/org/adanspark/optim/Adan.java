@@ -30,9 +30,9 @@ import java.util.Map;
  * screening pass, in cache-sized chunks: it reads θ, g, g_prev, m, v, n and writes θ, m, v, n, g_prev once
  * each (44 bytes per float32 parameter).
  *
- * <p>Builder defaults are the official implementation's: lr 1e-3, betas (0.98, 0.92, 0.99), eps 1e-8,
- * weightDecay 0, maxGradNorm 0 (off), noProx false. The paper recommends weight decay 0.02 and a learning
- * rate 5–10× Adam's for large batches.
+ * <p>Defaults ({@link #HYPERPARAMETERS}) are the paper's large-batch recommendation: weight decay 0.02 and a
+ * learning rate 0.01, several times Adam's; betas (0.98, 0.92, 0.99), eps 1e-8, proximal decay. The
+ * official implementation's constructor defaults differ in two: lr 1e-3 and weight decay 0.
  */
 public final class Adan extends AbstractOptimizer {
 
@@ -46,6 +46,30 @@ public final class Adan extends AbstractOptimizer {
     public static final String SLOT_N = "n";
     /** Slot of the previous (clipped) gradient. */
     public static final String SLOT_PREV_GRAD = "g_prev";
+
+    /** The learning rate, default 0.01. */
+    public static final Hyperparameter<Double> LR = lr(0.01);
+    /** First-moment decay β1, default 0.98. */
+    public static final Hyperparameter<Double> BETA1 = Hyperparameter.real("beta1", 0.98,
+            "first-moment decay β1 in [0, 1), the code's convention: 1 − the paper's β1 (0.02)");
+    /** Gradient-difference decay β2, default 0.92. */
+    public static final Hyperparameter<Double> BETA2 = Hyperparameter.real("beta2", 0.92,
+            "gradient-difference decay β2 in [0, 1): 1 − the paper's β2 (0.08)");
+    /** Second-moment decay β3, default 0.99. */
+    public static final Hyperparameter<Double> BETA3 = Hyperparameter.real("beta3", 0.99,
+            "second-moment decay β3 in [0, 1): 1 − the paper's β3 (0.01)");
+    /** Eps, default 1e-8. */
+    public static final Hyperparameter<Double> EPS = Hyperparameter.real("eps", 1e-8,
+            "added to the bias-corrected root of the second moment, > 0");
+    /** Weight decay, default 0.02. */
+    public static final Hyperparameter<Double> WEIGHT_DECAY = weightDecay(0.02,
+            "the paper's proximal decay θ/(1 + lr·λ), or θ(1 − lr·λ) with no_prox");
+    /** Decoupled instead of proximal weight decay, default false. */
+    public static final Hyperparameter<Boolean> NO_PROX = Hyperparameter.flag("no_prox", false,
+            "true: AdamW-style decoupled decay θ(1 − lr·λ); false: Algorithm 1's proximal decay θ/(1 + lr·λ)");
+    /** Adan's own hyperparameters with their defaults, in documentation order. */
+    public static final List<Hyperparameter<?>> HYPERPARAMETERS = List.of(LR, BETA1, BETA2, BETA3, EPS, WEIGHT_DECAY,
+            NO_PROX);
 
     private static final List<String> SLOTS = slots(SLOT_M, SLOT_V, SLOT_N, SLOT_PREV_GRAD);
     private static final int M = 0;
@@ -68,7 +92,7 @@ public final class Adan extends AbstractOptimizer {
         this.noProx = b.noProx;
     }
 
-    /** @return a builder with the official implementation's defaults */
+    /** @return a builder starting from {@link #HYPERPARAMETERS}' defaults */
     public static Builder builder() {
         return new Builder();
     }
@@ -115,11 +139,11 @@ public final class Adan extends AbstractOptimizer {
 
     @Override
     void describe(Map<String, Object> into) {
-        into.put("beta1", beta1);
-        into.put("beta2", beta2);
-        into.put("beta3", beta3);
-        into.put("eps", eps);
-        into.put("no_prox", noProx);
+        into.put(BETA1.key(), beta1);
+        into.put(BETA2.key(), beta2);
+        into.put(BETA3.key(), beta3);
+        into.put(EPS.key(), eps);
+        into.put(NO_PROX.key(), noProx);
     }
 
     @Override
@@ -288,14 +312,14 @@ public final class Adan extends AbstractOptimizer {
 
     /** Builder for {@link Adan}; every setter's value is checked in {@link #build()}. */
     public static final class Builder extends AbstractOptimizer.Builder<Builder, Adan> {
-        private double beta1 = 0.98;
-        private double beta2 = 0.92;
-        private double beta3 = 0.99;
-        private double eps = 1e-8;
-        private boolean noProx;
+        private double beta1 = BETA1.defaultValue();
+        private double beta2 = BETA2.defaultValue();
+        private double beta3 = BETA3.defaultValue();
+        private double eps = EPS.defaultValue();
+        private boolean noProx = NO_PROX.defaultValue();
 
         Builder() {
-            super(1e-3, 0.0);
+            super(LR, WEIGHT_DECAY);
         }
 
         /**

@@ -20,12 +20,24 @@ import java.util.Map;
  * norms of r cannot be screened with the gradient: r depends on the clipped gradient, and the clip factor
  * needs every shard's gradient norm first.
  *
- * <p>Builder defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-6, weightDecay 0.01 (the paper's settings).
+ * <p>Defaults ({@link #HYPERPARAMETERS}): lr 0.01, betas (0.9, 0.999), eps 1e-6, weight decay 0.01 (the
+ * paper's, with a large-batch learning rate; reference code often defaults to lr 1e-3).
  */
 public final class Lamb extends AbstractOptimizer {
 
     /** Name in configuration and checkpoints. */
     public static final String NAME = "lamb";
+
+    /** The learning rate, default 0.01. */
+    public static final Hyperparameter<Double> LR = lr(0.01);
+    /** Eps, default 1e-6. */
+    public static final Hyperparameter<Double> EPS = TwoMomentBuilder.eps(1e-6, "to the root of the bias-corrected v");
+    /** Weight decay, default 0.01. */
+    public static final Hyperparameter<Double> WEIGHT_DECAY = weightDecay(0.01,
+            "added to the update before the trust ratio (as AdamW decouples it)");
+    /** LAMB's own hyperparameters with their defaults, in documentation order. */
+    public static final List<Hyperparameter<?>> HYPERPARAMETERS = List.of(LR, TwoMomentBuilder.BETA1,
+            TwoMomentBuilder.BETA2, EPS, WEIGHT_DECAY);
 
     private static final List<String> SLOTS = slots("m", "v");
     private static final int M = 0;
@@ -45,7 +57,7 @@ public final class Lamb extends AbstractOptimizer {
         this.eps = b.eps;
     }
 
-    /** @return a builder with the paper's defaults */
+    /** @return a builder starting from {@link #HYPERPARAMETERS}' defaults */
     public static Builder builder() {
         return new Builder();
     }
@@ -62,9 +74,9 @@ public final class Lamb extends AbstractOptimizer {
 
     @Override
     void describe(Map<String, Object> into) {
-        into.put("beta1", beta1);
-        into.put("beta2", beta2);
-        into.put("eps", eps);
+        into.put(TwoMomentBuilder.BETA1.key(), beta1);
+        into.put(TwoMomentBuilder.BETA2.key(), beta2);
+        into.put(EPS.key(), eps);
     }
 
     /** The bias corrections {@code c1}, {@code c2} of step t. */
@@ -229,7 +241,7 @@ public final class Lamb extends AbstractOptimizer {
     /** Builder for {@link Lamb}; values are checked in {@link #build()}. */
     public static final class Builder extends TwoMomentBuilder<Builder, Lamb> {
         Builder() {
-            super(1e-3, 0.01, 1e-6);
+            super(LR, WEIGHT_DECAY, EPS);
         }
 
         @Override

@@ -22,6 +22,14 @@ public final class Lookahead extends DelegatingOptimizer {
 
     /** Slot of the slow weights φ. */
     public static final String SLOW_SLOT = "slow_weights";
+    /** The synchronisation period k, default 5 (the paper's). */
+    public static final Hyperparameter<Integer> K = Hyperparameter.whole("lookahead_k", 5,
+            "every k inner steps the slow weights move toward the fast ones, k >= 1");
+    /** The slow-weight step α, default 0.5 (the paper's). */
+    public static final Hyperparameter<Double> ALPHA = Hyperparameter.real("lookahead_alpha", 0.5,
+            "how far of the way the slow weights move, in (0, 1]");
+    /** Lookahead's own hyperparameters, added to the inner optimizer's. */
+    public static final List<Hyperparameter<?>> HYPERPARAMETERS = List.of(K, ALPHA);
 
     private final int k;
     private final double alpha;
@@ -87,8 +95,8 @@ public final class Lookahead extends DelegatingOptimizer {
     @Override
     public Map<String, Object> hyperparameters() {
         Map<String, Object> map = new LinkedHashMap<>(inner.hyperparameters());
-        map.put("lookahead_k", k);
-        map.put("lookahead_alpha", alpha);
+        map.put(K.key(), k);
+        map.put(ALPHA.key(), alpha);
         return Collections.unmodifiableMap(map);
     }
 

@@ -29,6 +29,9 @@ public final class ModelEma extends DelegatingOptimizer {
     public static final String SLOT = "ema";
     /** The hyperparameter key of the decay in {@link #hyperparameters()} and the registry. */
     public static final String DECAY_KEY = "ema_decay";
+    /** The decay, default 0: no model EMA is kept. */
+    public static final Hyperparameter<Double> DECAY = Hyperparameter.real(DECAY_KEY, 0.0,
+            "the decay of the bias-corrected moving average of the parameters, in [0, 1); 0 = none");
 
     private final double decay;
 

@@ -7,31 +7,77 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.TreeSet;
 
 /**
  * Every optimizer by name, built from a map of hyperparameters keyed as {@link Optimizer#hyperparameters()}
  * names them ({@code lr}, {@code weight_decay}, {@code beta1}, …): the one list the command line, the
- * Spark ML params, the checkpoint reader and the reference docs share. A name {@code lookahead-<name>}
- * wraps {@code <name>} in {@link Lookahead}, with {@code lookahead_k} and {@code lookahead_alpha}. Any
- * optimizer takes {@code ema_decay}: when it is not 0 a {@link ModelEma} is kept beside it.
+ * Spark ML params, the checkpoint reader and the reference docs share. Each optimizer declares its own
+ * hyperparameters once, with their defaults ({@link #hyperparameters(String)}); two are common to all
+ * ({@link #common()}). A name {@code lookahead-<name>} wraps {@code <name>} in {@link Lookahead}, with
+ * {@code lookahead_k} and {@code lookahead_alpha}. Any optimizer takes {@code ema_decay}: when it is not 0 a
+ * {@link ModelEma} is kept beside it.
  *
- * <p>A key the optimizer does not have is refused by name; a key that is absent keeps the builder's
- * default (the reference implementation's), so {@code create(name, Map.of())} is the optimizer with its
- * defaults and {@link #defaults} lists them.
+ * <p>A key the optimizer does not have is refused by name; a key that is absent keeps the declared default,
+ * so {@code create(name, Map.of())} is the optimizer with its defaults and {@link #defaults} lists them.
  */
 public final class OptimizerRegistry {
 
     /** The prefix of a Lookahead-wrapped optimizer's name. */
     public static final String LOOKAHEAD_PREFIX = "lookahead-";
+    /** Global gradient-norm clipping, one of {@link #common()}. */
+    public static final Hyperparameter<Double> MAX_GRAD_NORM = AbstractOptimizer.MAX_GRAD_NORM;
+    /** The non-finite policy, one of {@link #common()}. */
+    public static final Hyperparameter<NonFinitePolicy> NON_FINITE = AbstractOptimizer.NON_FINITE;
 
-    /** Lookahead's defaults, the paper's: k = 5, α = 0.5. */
-    public static final int DEFAULT_LOOKAHEAD_K = 5;
-    /** See {@link #DEFAULT_LOOKAHEAD_K}. */
-    public static final double DEFAULT_LOOKAHEAD_ALPHA = 0.5;
+    /** An optimizer: its name, what it is, its own hyperparameters, and how to build it from values read by them. */
+    private record Entry(String name, String summary, List<Hyperparameter<?>> own, Function<Values, Optimizer> build) {
+    }
 
-    private static final List<String> NAMES = List.of(Adan.NAME, AdamW.NAME, Adam.NAME, Lamb.NAME, Sgd.NAME, RAdam.NAME,
-            SetAdam.NAME, Adafactor.NAME);
+    private static final List<Entry> ENTRIES = List.of(
+            new Entry(Adan.NAME,
+                    "Adan, adaptive Nesterov momentum (Xie et al.): the paper's recommended weight decay and a "
+                            + "learning rate several times Adam's; betas in the official code's convention, 1 − the paper's",
+                    Adan.HYPERPARAMETERS, v -> common(Adan.builder(), v, Adan.LR, Adan.WEIGHT_DECAY)
+                    .betas(v.get(Adan.BETA1), v.get(Adan.BETA2), v.get(Adan.BETA3)).eps(v.get(Adan.EPS))
+                    .noProx(v.get(Adan.NO_PROX)).build()),
+            new Entry(AdamW.NAME,
+                    "AdamW: Adam with decoupled weight decay (Loshchilov & Hutter)",
+                    AdamW.HYPERPARAMETERS, v -> moments(common(AdamW.builder(), v, AdamW.LR,
+                    AdamW.WEIGHT_DECAY), v, AdamW.EPS).updateClip(v.get(AdamFamily.UPDATE_CLIP)).build()),
+            new Entry(Adam.NAME,
+                    "Adam (Kingma & Ba); weight decay, if any, added to the gradient (L2)",
+                    Adam.HYPERPARAMETERS, v -> moments(common(Adam.builder(), v, Adam.LR,
+                    Adam.WEIGHT_DECAY), v, Adam.EPS).updateClip(v.get(AdamFamily.UPDATE_CLIP)).build()),
+            new Entry(Lamb.NAME,
+                    "LAMB: a layer-wise trust ratio over AdamW's update (You et al.)",
+                    Lamb.HYPERPARAMETERS, v -> moments(common(Lamb.builder(), v, Lamb.LR,
+                    Lamb.WEIGHT_DECAY), v, Lamb.EPS).build()),
+            new Entry(Sgd.NAME,
+                    "SGD with (Nesterov) momentum, PyTorch's formulation",
+                    Sgd.HYPERPARAMETERS, v -> common(Sgd.builder(), v, Sgd.LR, Sgd.WEIGHT_DECAY)
+                    .momentum(v.get(Sgd.MOMENTUM)).dampening(v.get(Sgd.DAMPENING)).nesterov(v.get(Sgd.NESTEROV))
+                    .build()),
+            new Entry(RAdam.NAME,
+                    "RAdam: rectified Adam (Liu et al.)",
+                    RAdam.HYPERPARAMETERS, v -> moments(common(RAdam.builder(), v, RAdam.LR,
+                    RAdam.WEIGHT_DECAY), v, RAdam.EPS).decoupledWeightDecay(v.get(RAdam.DECOUPLED_WEIGHT_DECAY))
+                    .build()),
+            new Entry(SetAdam.NAME,
+                    "SET-Adam (Zhang): per tensor, the second moment scaled down by cos² of its angle "
+                            + "with the all-one vector, eps inside the root, the denominators translated down",
+                    SetAdam.HYPERPARAMETERS, v -> moments(common(SetAdam.builder(), v, SetAdam.LR,
+                    SetAdam.WEIGHT_DECAY), v, SetAdam.EPS).tau(v.get(SetAdam.TAU)).build()),
+            new Entry(Adafactor.NAME,
+                    "Adafactor (Shazeer & Stern): a weight matrix keeps only row and column sums of its second moment",
+                    Adafactor.HYPERPARAMETERS, v -> common(Adafactor.builder(), v, Adafactor.LR,
+                    Adafactor.WEIGHT_DECAY).beta1(v.get(Adafactor.BETA1))
+                    .eps(v.get(Adafactor.EPS1), v.get(Adafactor.EPS2)).clipThreshold(v.get(Adafactor.CLIP_THRESHOLD))
+                    .decayExponent(v.get(Adafactor.DECAY_EXPONENT)).relativeStep(v.get(Adafactor.RELATIVE_STEP))
+                    .scaleParameter(v.get(Adafactor.SCALE_PARAMETER)).build()));
+
+    private static final List<String> NAMES = ENTRIES.stream().map(Entry::name).toList();
 
     private OptimizerRegistry() {
     }
@@ -67,6 +113,28 @@ public final class OptimizerRegistry {
     }
 
     /**
+     * @param name an optimizer name, possibly {@code lookahead-<name>}
+     * @return the base optimizer's own hyperparameters with their defaults, in documentation order (for a
+     *     Lookahead name, the inner optimizer's; {@link Lookahead#HYPERPARAMETERS} are its own)
+     */
+    public static List<Hyperparameter<?>> hyperparameters(String name) {
+        return entry(baseName(name)).own();
+    }
+
+    /**
+     * @param name an optimizer name, possibly {@code lookahead-<name>}
+     * @return what the base optimizer is, one sentence, for reference pages
+     */
+    public static String summary(String name) {
+        return entry(baseName(name)).summary();
+    }
+
+    /** @return the hyperparameters every optimizer has besides its own: gradient clipping and the non-finite policy */
+    public static List<Hyperparameter<?>> common() {
+        return AbstractOptimizer.COMMON;
+    }
+
+    /**
      * Builds an optimizer.
      *
      * @param name its name, possibly {@code lookahead-<name>}
@@ -78,56 +146,11 @@ public final class OptimizerRegistry {
     public static Optimizer create(String name, Map<String, ?> hyperparameters) {
         String n = canonical(name);
         Values v = new Values(n, hyperparameters);
-        boolean lookahead = n.startsWith(LOOKAHEAD_PREFIX);
-        String base = lookahead ? n.substring(LOOKAHEAD_PREFIX.length()) : n;
-        Optimizer inner = switch (base) {
-            case Adan.NAME -> {
-                v.defaults(Adan.builder().build());
-                yield common(Adan.builder(), v).betas(v.number("beta1"), v.number("beta2"), v.number("beta3"))
-                        .eps(v.number("eps")).noProx(v.bool("no_prox")).build();
-            }
-            case AdamW.NAME -> {
-                v.defaults(AdamW.builder().build());
-                yield common(AdamW.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps"))
-                        .updateClip(v.number("update_clip")).build();
-            }
-            case Adam.NAME -> {
-                v.defaults(Adam.builder().build());
-                yield common(Adam.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps"))
-                        .updateClip(v.number("update_clip")).build();
-            }
-            case Lamb.NAME -> {
-                v.defaults(Lamb.builder().build());
-                yield common(Lamb.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps")).build();
-            }
-            case Sgd.NAME -> {
-                v.defaults(Sgd.builder().build());
-                yield common(Sgd.builder(), v).momentum(v.number("momentum")).dampening(v.number("dampening"))
-                        .nesterov(v.bool("nesterov")).build();
-            }
-            case RAdam.NAME -> {
-                v.defaults(RAdam.builder().build());
-                yield common(RAdam.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps"))
-                        .decoupledWeightDecay(v.bool("decoupled_weight_decay")).build();
-            }
-            case SetAdam.NAME -> {
-                v.defaults(SetAdam.builder().build());
-                yield common(SetAdam.builder(), v).betas(v.number("beta1"), v.number("beta2")).eps(v.number("eps"))
-                        .tau(v.number("tau")).build();
-            }
-            case Adafactor.NAME -> {
-                v.defaults(Adafactor.builder().build());
-                yield common(Adafactor.builder(), v).beta1(v.number("beta1")).eps(v.number("eps1"), v.number("eps2"))
-                        .clipThreshold(v.number("clip_threshold")).decayExponent(v.number("decay_exponent"))
-                        .relativeStep(v.bool("relative_step")).scaleParameter(v.bool("scale_parameter")).build();
-            }
-            default -> throw new IllegalStateException(base);
-        };
-        Optimizer built = lookahead
-                ? Lookahead.wrap(inner, v.integer("lookahead_k", DEFAULT_LOOKAHEAD_K),
-                        v.number("lookahead_alpha", DEFAULT_LOOKAHEAD_ALPHA))
-                : inner;
-        double emaDecay = v.number(ModelEma.DECAY_KEY, 0.0);
+        Optimizer built = entry(baseName(n)).build().apply(v);
+        if (n.startsWith(LOOKAHEAD_PREFIX)) {
+            built = Lookahead.wrap(built, v.get(Lookahead.K), v.get(Lookahead.ALPHA));
+        }
+        double emaDecay = v.get(ModelEma.DECAY);
         if (emaDecay != 0) {
             built = ModelEma.wrap(built, emaDecay);
         }
@@ -143,15 +166,18 @@ public final class OptimizerRegistry {
         return create(name, Map.of()).hyperparameters();
     }
 
-    private static <B extends AbstractOptimizer.Builder<B, ?>> B common(B b, Values v) {
-        b.lr(v.number("lr")).weightDecay(v.number("weight_decay")).maxGradNorm(v.number("max_grad_norm"));
-        String policy = v.string("non_finite");
-        try {
-            b.nonFinitePolicy(NonFinitePolicy.valueOf(policy.trim().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(v.name + ": non_finite must be FAIL or SKIP, got '" + policy + "'");
-        }
-        return b;
+    private static Entry entry(String base) {
+        return ENTRIES.stream().filter(e -> e.name().equals(base)).findFirst().orElseThrow();
+    }
+
+    private static <B extends AbstractOptimizer.Builder<B, ?>> B common(B b, Values v, Hyperparameter<Double> lr,
+                                                                       Hyperparameter<Double> weightDecay) {
+        return b.lr(v.get(lr)).weightDecay(v.get(weightDecay)).maxGradNorm(v.get(AbstractOptimizer.MAX_GRAD_NORM))
+                .nonFinitePolicy(v.get(AbstractOptimizer.NON_FINITE));
+    }
+
+    private static <B extends TwoMomentBuilder<B, ?>> B moments(B b, Values v, Hyperparameter<Double> eps) {
+        return b.betas(v.get(TwoMomentBuilder.BETA1), v.get(TwoMomentBuilder.BETA2)).eps(v.get(eps));
     }
 
     /** The given values, each read once; what is left over names a key the optimizer does not have. */
@@ -159,74 +185,15 @@ public final class OptimizerRegistry {
         final String name;
         final Map<String, ?> given;
         final Set<String> read = new TreeSet<>();
-        Map<String, Object> defaults = Map.of();
 
         Values(String name, Map<String, ?> given) {
             this.name = name;
             this.given = given == null ? Map.of() : new HashMap<>(given);
         }
 
-        /** Takes the defaults from {@code optimizer}'s hyperparameters. */
-        void defaults(Optimizer optimizer) {
-            defaults = optimizer.hyperparameters();
-        }
-
-        double number(String key) {
-            return number(key, ((Number) defaults.get(key)).doubleValue());
-        }
-
-        boolean bool(String key) {
-            return bool(key, (Boolean) defaults.get(key));
-        }
-
-        String string(String key) {
-            return string(key, defaults.get(key).toString());
-        }
-
-        int integer(String key, int fallback) {
-            double d = number(key, fallback);
-            if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(name + ": " + key + " must be a whole number, got " + given.get(key));
-            }
-            return (int) d;
-        }
-
-        double number(String key, double fallback) {
-            read.add(key);
-            Object o = given.get(key);
-            if (o == null) {
-                return fallback;
-            }
-            if (o instanceof Number num) {
-                return num.doubleValue();
-            }
-            try {
-                return Double.parseDouble(o.toString().trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + ": " + key + " must be a number, got '" + o + "'");
-            }
-        }
-
-        boolean bool(String key, boolean fallback) {
-            read.add(key);
-            Object o = given.get(key);
-            if (o == null) {
-                return fallback;
-            }
-            if (o instanceof Boolean b) {
-                return b;
-            }
-            String s = o.toString().trim().toLowerCase(Locale.ROOT);
-            if (!s.equals("true") && !s.equals("false")) {
-                throw new IllegalArgumentException(name + ": " + key + " must be true or false, got '" + o + "'");
-            }
-            return Boolean.parseBoolean(s);
-        }
-
-        String string(String key, String fallback) {
-            read.add(key);
-            Object o = given.get(key);
-            return o == null ? fallback : o.toString();
+        <T> T get(Hyperparameter<T> h) {
+            read.add(h.key());
+            return h.read(name, given.get(h.key()));
         }
 
         void refuseUnused(Optimizer built) {

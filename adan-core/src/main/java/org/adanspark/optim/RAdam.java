@@ -14,12 +14,27 @@ import java.util.Map;
  *            θ ← θ - lr · (m / c1) · r_t · sqrt(c2) / (sqrt(v) + eps)
  *   else:    θ ← θ - lr · (m / c1)                                  (un-adapted momentum SGD)
  * </pre>
- * Builder defaults are PyTorch's: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weightDecay 0, L2 decay.
+ * Defaults ({@link #HYPERPARAMETERS}): lr 0.002, betas (0.9, 0.999), eps 1e-8, weight decay 0, L2 decay;
+ * {@code torch.optim.RAdam}'s differ in lr (1e-3).
  */
 public final class RAdam extends AbstractOptimizer {
 
     /** Name in configuration and checkpoints. */
     public static final String NAME = "radam";
+
+    /** The learning rate, default 0.002. */
+    public static final Hyperparameter<Double> LR = lr(0.002);
+    /** Eps, default 1e-8. */
+    public static final Hyperparameter<Double> EPS = TwoMomentBuilder.eps(1e-8, "to the root of v");
+    /** Weight decay, default 0. */
+    public static final Hyperparameter<Double> WEIGHT_DECAY = weightDecay(0.0,
+            "L2 in the gradient, or θ(1 − lr·λ) with decoupled_weight_decay");
+    /** AdamW-style instead of L2 decay, default false. */
+    public static final Hyperparameter<Boolean> DECOUPLED_WEIGHT_DECAY = Hyperparameter.flag("decoupled_weight_decay",
+            false, "true: decay the parameters as AdamW does; false: L2, λθ added to the gradient");
+    /** RAdam's own hyperparameters with their defaults, in documentation order. */
+    public static final List<Hyperparameter<?>> HYPERPARAMETERS = List.of(LR, TwoMomentBuilder.BETA1,
+            TwoMomentBuilder.BETA2, EPS, WEIGHT_DECAY, DECOUPLED_WEIGHT_DECAY);
 
     private static final List<String> SLOTS = slots("m", "v");
 
@@ -36,7 +51,7 @@ public final class RAdam extends AbstractOptimizer {
         this.decoupledWeightDecay = b.decoupledWeightDecay;
     }
 
-    /** @return a builder with PyTorch's defaults */
+    /** @return a builder starting from {@link #HYPERPARAMETERS}' defaults */
     public static Builder builder() {
         return new Builder();
     }
@@ -53,10 +68,10 @@ public final class RAdam extends AbstractOptimizer {
 
     @Override
     void describe(Map<String, Object> into) {
-        into.put("beta1", beta1);
-        into.put("beta2", beta2);
-        into.put("eps", eps);
-        into.put("decoupled_weight_decay", decoupledWeightDecay);
+        into.put(TwoMomentBuilder.BETA1.key(), beta1);
+        into.put(TwoMomentBuilder.BETA2.key(), beta2);
+        into.put(EPS.key(), eps);
+        into.put(DECOUPLED_WEIGHT_DECAY.key(), decoupledWeightDecay);
     }
 
     /**
@@ -135,10 +150,10 @@ public final class RAdam extends AbstractOptimizer {
 
     /** Builder for {@link RAdam}; values are checked in {@link #build()}. */
     public static final class Builder extends TwoMomentBuilder<Builder, RAdam> {
-        private boolean decoupledWeightDecay;
+        private boolean decoupledWeightDecay = DECOUPLED_WEIGHT_DECAY.defaultValue();
 
         Builder() {
-            super(1e-3, 0.0, 1e-8);
+            super(LR, WEIGHT_DECAY, EPS);
         }
 
         /**

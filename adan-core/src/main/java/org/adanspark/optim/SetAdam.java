@@ -27,13 +27,27 @@ import java.util.Map;
  * {@code τ·min w}, {@link #apply} steps. Sums are added in segment order and the minimum is exact, so any
  * shard count gives the same bits.
  *
- * <p>Builder defaults: lr 1e-3, betas (0.9, 0.999), τ 0.5 (the paper's), ε 1e-16 inside the root (the
- * floor of Adam's ε = 1e-8 outside it), weight decay 0.
+ * <p>Defaults ({@link #HYPERPARAMETERS}): lr 0.002, betas (0.9, 0.999), τ 0.5 (the paper's), ε 1e-16 inside
+ * the root (the floor of Adam's ε = 1e-8 outside it), weight decay 0.
  */
 public final class SetAdam extends AbstractOptimizer {
 
     /** Name in configuration and checkpoints. */
     public static final String NAME = "setadam";
+
+    /** The learning rate, default 0.002. */
+    public static final Hyperparameter<Double> LR = lr(0.002);
+    /** Eps, default 1e-16, inside the root. */
+    public static final Hyperparameter<Double> EPS = TwoMomentBuilder.eps(1e-16,
+            "inside the root (1e-16 there is Adam's 1e-8 outside it)");
+    /** Weight decay, default 0. */
+    public static final Hyperparameter<Double> WEIGHT_DECAY = weightDecay(0.0, "decoupled as in AdamW: θ(1 − lr·λ)");
+    /** The translation fraction τ, default 0.5. */
+    public static final Hyperparameter<Double> TAU = Hyperparameter.real("tau", 0.5,
+            "per tensor, the denominators translated down by tau × their minimum, in [0, 1); 0 = off");
+    /** SET-Adam's own hyperparameters with their defaults, in documentation order. */
+    public static final List<Hyperparameter<?>> HYPERPARAMETERS = List.of(LR, TwoMomentBuilder.BETA1,
+            TwoMomentBuilder.BETA2, EPS, WEIGHT_DECAY, TAU);
 
     private static final List<String> SLOTS = slots("m", "v");
     private static final int M = 0;
@@ -58,7 +72,7 @@ public final class SetAdam extends AbstractOptimizer {
         this.tau = b.tau;
     }
 
-    /** @return a builder with the defaults above */
+    /** @return a builder starting from {@link #HYPERPARAMETERS}' defaults */
     public static Builder builder() {
         return new Builder();
     }
@@ -80,10 +94,10 @@ public final class SetAdam extends AbstractOptimizer {
 
     @Override
     void describe(Map<String, Object> into) {
-        into.put("beta1", beta1);
-        into.put("beta2", beta2);
-        into.put("eps", eps);
-        into.put("tau", tau);
+        into.put(TwoMomentBuilder.BETA1.key(), beta1);
+        into.put(TwoMomentBuilder.BETA2.key(), beta2);
+        into.put(EPS.key(), eps);
+        into.put(TAU.key(), tau);
     }
 
     @Override
@@ -272,10 +286,10 @@ public final class SetAdam extends AbstractOptimizer {
 
     /** Builder for {@link SetAdam}; values are checked in {@link #build()}. */
     public static final class Builder extends TwoMomentBuilder<Builder, SetAdam> {
-        double tau = 0.5;
+        double tau = TAU.defaultValue();
 
         Builder() {
-            super(1e-3, 0.0, 1e-16);
+            super(LR, WEIGHT_DECAY, EPS);
         }
 
         /**

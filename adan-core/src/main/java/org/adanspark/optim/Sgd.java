@@ -12,13 +12,30 @@ import java.util.Map;
  *   d = g' + μ b  (Nesterov)   or   d = b  (heavy ball)   or   d = g'  (μ = 0)
  *   θ ← θ - lr · d
  * </pre>
- * Builder defaults: lr 0.01, momentum 0, dampening 0, Nesterov off, weightDecay 0 (PyTorch's, with its
- * required lr set to a common value).
+ * Defaults ({@link #HYPERPARAMETERS}): lr 0.1, Nesterov momentum 0.9, dampening 0, weight decay 0, the usual
+ * large-batch setting; {@code torch.optim.SGD} has no default lr and defaults to momentum 0, Nesterov off.
  */
 public final class Sgd extends AbstractOptimizer {
 
     /** Name in configuration and checkpoints. */
     public static final String NAME = "sgd";
+
+    /** The learning rate, default 0.1. */
+    public static final Hyperparameter<Double> LR = lr(0.1);
+    /** Momentum μ, default 0.9. */
+    public static final Hyperparameter<Double> MOMENTUM = Hyperparameter.real("momentum", 0.9,
+            "momentum factor μ in [0, 1); 0 = plain SGD");
+    /** Dampening, default 0. */
+    public static final Hyperparameter<Double> DAMPENING = Hyperparameter.real("dampening", 0.0,
+            "dampening of new gradients in the momentum buffer, in [0, 1]");
+    /** Nesterov momentum, default on. */
+    public static final Hyperparameter<Boolean> NESTEROV = Hyperparameter.flag("nesterov", true,
+            "Nesterov momentum (needs momentum > 0 and dampening 0); false = heavy ball");
+    /** Weight decay, default 0. */
+    public static final Hyperparameter<Double> WEIGHT_DECAY = weightDecay(0.0, "added to the gradient (L2): g + λθ");
+    /** SGD's own hyperparameters with their defaults, in documentation order. */
+    public static final List<Hyperparameter<?>> HYPERPARAMETERS = List.of(LR, MOMENTUM, DAMPENING, NESTEROV,
+            WEIGHT_DECAY);
 
     private static final List<String> SLOTS = slots("momentum_buffer");
 
@@ -33,7 +50,7 @@ public final class Sgd extends AbstractOptimizer {
         this.nesterov = b.nesterov;
     }
 
-    /** @return a builder with PyTorch's defaults and lr 0.01 */
+    /** @return a builder starting from {@link #HYPERPARAMETERS}' defaults */
     public static Builder builder() {
         return new Builder();
     }
@@ -50,9 +67,9 @@ public final class Sgd extends AbstractOptimizer {
 
     @Override
     void describe(Map<String, Object> into) {
-        into.put("momentum", momentum);
-        into.put("dampening", dampening);
-        into.put("nesterov", nesterov);
+        into.put(MOMENTUM.key(), momentum);
+        into.put(DAMPENING.key(), dampening);
+        into.put(NESTEROV.key(), nesterov);
     }
 
     @Override
@@ -108,12 +125,12 @@ public final class Sgd extends AbstractOptimizer {
 
     /** Builder for {@link Sgd}; values are checked in {@link #build()}. */
     public static final class Builder extends AbstractOptimizer.Builder<Builder, Sgd> {
-        private double momentum;
-        private double dampening;
-        private boolean nesterov;
+        private double momentum = MOMENTUM.defaultValue();
+        private double dampening = DAMPENING.defaultValue();
+        private boolean nesterov = NESTEROV.defaultValue();
 
         Builder() {
-            super(0.01, 0.0);
+            super(LR, WEIGHT_DECAY);
         }
 
         /**

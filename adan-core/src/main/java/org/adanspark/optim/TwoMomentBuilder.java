@@ -10,18 +10,32 @@ package org.adanspark.optim;
 abstract class TwoMomentBuilder<B extends TwoMomentBuilder<B, O>, O extends Optimizer>
         extends AbstractOptimizer.Builder<B, O> {
 
-    double beta1 = 0.9;
-    double beta2 = 0.999;
+    /** First-moment decay, default 0.9, shared by the Adam family, LAMB, RAdam and SET-Adam. */
+    static final Hyperparameter<Double> BETA1 = Hyperparameter.real("beta1", 0.9, "first-moment decay β1 in [0, 1)");
+    /** Second-moment decay, default 0.999, likewise shared. */
+    static final Hyperparameter<Double> BETA2 = Hyperparameter.real("beta2", 0.999, "second-moment decay β2 in [0, 1)");
+
+    double beta1 = BETA1.defaultValue();
+    double beta2 = BETA2.defaultValue();
     double eps;
 
     /**
-     * @param lr default learning rate
-     * @param weightDecay default weight decay
-     * @param eps default eps (the papers differ: 1e-8 for Adam and RAdam, 1e-6 for LAMB)
+     * @param lr the optimizer's learning rate, whose default the builder starts from
+     * @param weightDecay its weight decay, likewise
+     * @param eps its eps, likewise (the papers differ: 1e-8 for Adam and RAdam, 1e-6 for LAMB)
      */
-    TwoMomentBuilder(double lr, double weightDecay, double eps) {
+    TwoMomentBuilder(Hyperparameter<Double> lr, Hyperparameter<Double> weightDecay, Hyperparameter<Double> eps) {
         super(lr, weightDecay);
-        this.eps = eps;
+        this.eps = eps.defaultValue();
+    }
+
+    /**
+     * @param defaultValue the optimizer's default
+     * @param where where eps enters the update
+     * @return its eps
+     */
+    static Hyperparameter<Double> eps(double defaultValue, String where) {
+        return Hyperparameter.real("eps", defaultValue, "added " + where + ", > 0");
     }
 
     /**

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -36,16 +39,40 @@ class AdanBehaviourTest {
     }
 
     @Test
-    void builderDefaultsAreTheOfficialOnes() {
+    void builderDefaultsAreThePapersLargeBatchOnes() {
         Adan adan = Adan.builder().build();
-        assertEquals(1e-3, adan.lr());
+        assertEquals(0.01, adan.lr());
         assertEquals(0.98, adan.beta1());
         assertEquals(0.92, adan.beta2());
         assertEquals(0.99, adan.beta3());
         assertEquals(1e-8, adan.eps());
-        assertEquals(0.0, adan.weightDecay());
+        assertEquals(0.02, adan.weightDecay());
         assertEquals(0.0, adan.maxGradNorm());
         assertEquals(false, adan.noProx());
+    }
+
+    /** Every optimizer's builder, registry defaults and declared hyperparameters agree: one set of defaults. */
+    @Test
+    void theRegistryTheBuildersAndTheDeclarationsShareOneSetOfDefaults() {
+        Map<String, Optimizer> builders = Map.of(Adan.NAME, Adan.builder().build(), AdamW.NAME, AdamW.builder().build(),
+                Adam.NAME, Adam.builder().build(), Lamb.NAME, Lamb.builder().build(), Sgd.NAME, Sgd.builder().build(),
+                RAdam.NAME, RAdam.builder().build(), SetAdam.NAME, SetAdam.builder().build(),
+                Adafactor.NAME, Adafactor.builder().build());
+        assertEquals(Set.copyOf(OptimizerRegistry.names()), builders.keySet());
+        for (String name : OptimizerRegistry.names()) {
+            Map<String, Object> declared = new HashMap<>();
+            for (Hyperparameter<?> h : OptimizerRegistry.hyperparameters(name)) {
+                declared.put(h.key(), h.defaultValue());
+            }
+            for (Hyperparameter<?> h : OptimizerRegistry.common()) {
+                declared.put(h.key(), h.defaultValue() instanceof Enum<?> e ? e.name() : h.defaultValue());
+            }
+            assertEquals(declared, builders.get(name).hyperparameters(), name);
+            assertEquals(builders.get(name), OptimizerRegistry.create(name, Map.of()), name);
+        }
+        Lookahead lookahead = (Lookahead) OptimizerRegistry.create("lookahead-sgd", Map.of());
+        assertEquals(Lookahead.K.defaultValue(), lookahead.hyperparameters().get(Lookahead.K.key()));
+        assertEquals(Lookahead.ALPHA.defaultValue(), lookahead.hyperparameters().get(Lookahead.ALPHA.key()));
     }
 
     @Test
@@ -124,7 +151,7 @@ class AdanBehaviourTest {
         assertMessage("weightDecay must be finite and >= 0, got NaN", () -> Adan.builder().weightDecay(Double.NaN).build());
         assertMessage("maxGradNorm must be finite and >= 0, got -1.0", () -> Adan.builder().maxGradNorm(-1).build());
         assertMessage("nesterov needs momentum > 0 and dampening 0, got momentum=0.0, dampening=0.0",
-                () -> Sgd.builder().nesterov(true).build());
+                () -> Sgd.builder().momentum(0).nesterov(true).build());
         assertMessage("k must be >= 1, got 0", () -> Lookahead.wrap(Adan.builder().build(), 0, 0.5));
         assertMessage("tensor 1 ('t1') must have length > 0, got 0", () -> ParamLayout.of(3, 0));
         assertMessage("shards must be >= 1, got 0", () -> Adan.builder().build().init(layout, Precision.FLOAT32, 0));

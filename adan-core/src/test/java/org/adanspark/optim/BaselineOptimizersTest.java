@@ -45,7 +45,7 @@ class BaselineOptimizersTest {
                         () -> new ScalarReference.LambRef(SHAPES, 0.01, 0.9, 0.999, 1e-6, 0.01, clip)),
                 new Case("sgd-nesterov clip=" + clip, Sgd.builder().lr(0.05).momentum(0.9).nesterov(true).weightDecay(1e-3).maxGradNorm(clip).build(),
                         () -> new ScalarReference.SgdRef(SHAPES, 0.05, 0.9, 0, true, 1e-3, clip)),
-                new Case("sgd-heavy-ball clip=" + clip, Sgd.builder().lr(0.05).momentum(0.8).dampening(0.1).build(),
+                new Case("sgd-heavy-ball clip=" + clip, Sgd.builder().lr(0.05).momentum(0.8).dampening(0.1).nesterov(false).build(),
                         () -> new ScalarReference.SgdRef(SHAPES, 0.05, 0.8, 0.1, false, 0, 0)),
                 new Case("radam clip=" + clip, RAdam.builder().lr(1e-2).weightDecay(0.01).maxGradNorm(clip).build(),
                         () -> new ScalarReference.RAdamRef(SHAPES, 1e-2, 0.9, 0.999, 1e-8, 0.01, clip)),

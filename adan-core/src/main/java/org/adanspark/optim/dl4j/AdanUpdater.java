@@ -2,6 +2,7 @@ package org.adanspark.optim.dl4j;
 
 import java.util.Map;
 import java.util.Objects;
+import org.adanspark.optim.Adan;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -22,7 +23,7 @@ import org.nd4j.linalg.schedule.ISchedule;
  *       {@code maxGradNorm} over all tensors is available in {@link org.adanspark.optim.Adan} and in the
  *       Spark trainer.</li>
  * </ul>
- * Defaults are the official implementation's: lr 1e-3, betas (0.98, 0.92, 0.99), eps 1e-8.
+ * Defaults are {@link Adan#HYPERPARAMETERS}': lr 0.01, betas (0.98, 0.92, 0.99), eps 1e-8.
  */
 public final class AdanUpdater implements IUpdater {
 
@@ -31,14 +32,14 @@ public final class AdanUpdater implements IUpdater {
     /** Number of state arrays per parameter: m, v, n and the previous gradient. */
     static final int STATE_ARRAYS = 4;
 
-    private double learningRate = 1e-3;
+    private double learningRate = Adan.LR.defaultValue();
     private ISchedule learningRateSchedule;
-    private double beta1 = 0.98;
-    private double beta2 = 0.92;
-    private double beta3 = 0.99;
-    private double epsilon = 1e-8;
+    private double beta1 = Adan.BETA1.defaultValue();
+    private double beta2 = Adan.BETA2.defaultValue();
+    private double beta3 = Adan.BETA3.defaultValue();
+    private double epsilon = Adan.EPS.defaultValue();
 
-    /** Adan with the official defaults. */
+    /** Adan with its declared defaults. */
     public AdanUpdater() {
     }
 

@@ -53,7 +53,7 @@ class AdanUpdaterTest {
         AdanUpdater config = new AdanUpdater(1e-2, 0.98, 0.92, 0.99, 1e-8);
         INDArray view = Nd4j.zeros(DataType.DOUBLE, 1, 4L * n);
         GradientUpdater<?> dl4j = config.instantiate(view, true);
-        Adan adan = Adan.builder().lr(1e-2).build();
+        Adan adan = Adan.builder().lr(1e-2).weightDecay(0).build(); // DL4J regularization decays, not the updater
         OptimizerState state = adan.init(ParamLayout.of(n), Precision.FLOAT64);
         SplittableRandom rnd = new SplittableRandom(11);
         double[] pCore = rnd.doubles(n, -1, 1).toArray();

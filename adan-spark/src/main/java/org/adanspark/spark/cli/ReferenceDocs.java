@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,11 +19,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.adanspark.optim.Adan;
+import org.adanspark.optim.Hyperparameter;
+import org.adanspark.optim.Lookahead;
+import org.adanspark.optim.OptimizerRegistry;
+import org.adanspark.spark.config.OptimizerSpec;
 
 /**
  * Writes the two reference pages of {@code docs/} from the definitions they describe, so that they
  * cannot drift: {@code docs/CLI.md} from {@link CommandLine#FLAGS} and {@code docs/CONFIGURATION.md}
- * from adan-spark's {@code reference.conf} and its comments. {@code bin/adan-docs} runs this;
+ * from adan-spark's {@code reference.conf} and its comments, and each optimizer's own settings from the
+ * hyperparameters it declares ({@link OptimizerRegistry#hyperparameters}). {@code bin/adan-docs} runs this;
  * {@code ReferenceDocsTest} fails when the committed pages differ from what it generates.
  */
 public final class ReferenceDocs {
@@ -117,7 +124,8 @@ public final class ReferenceDocs {
     public static String configPage() {
         List<String> lines = referenceLines();
         StringBuilder b = new StringBuilder("# Configuration reference\n\n")
-                .append(String.format(GENERATED, "adan-spark/src/main/resources/reference.conf"))
+                .append(String.format(GENERATED, "adan-spark/src/main/resources/reference.conf and the optimizers' "
+                        + "declared hyperparameters"))
                 .append("""
 
                 Settings are [Typesafe Config](https://github.com/lightbend/config) (HOCON). Precedence:
@@ -154,11 +162,51 @@ public final class ReferenceDocs {
                 b.append('\n');
             }
         }
+        if (path.equals(OptimizerSpec.SECTION)) {
+            optimizerSections(b);
+        }
         for (Map.Entry<String, ConfigValue> child : children) {
             if (child.getValue() instanceof ConfigObject sub) {
                 section(b, sub, path.isEmpty() ? child.getKey() : path + "." + child.getKey(), lines);
             }
         }
+    }
+
+    /** One section per optimizer, and Lookahead's, from the hyperparameters they declare. */
+    private static void optimizerSections(StringBuilder b) {
+        for (String name : OptimizerRegistry.names()) {
+            String path = OptimizerSpec.SECTION + "." + name;
+            b.append("\n## `").append(path).append("`\n\n").append(cell(OptimizerRegistry.summary(name))).append(".\n\n")
+                    .append("| key | default | flag | meaning |\n|---|---|---|---|\n");
+            List<Hyperparameter<?>> own = OptimizerRegistry.hyperparameters(name);
+            for (String key : OptimizerSpec.configKeys(name)) {
+                List<Hyperparameter<?>> declared = own.stream().filter(p -> OptimizerSpec.configKey(p).equals(key)).toList();
+                boolean list = key.equals(OptimizerSpec.BETAS);
+                String value = list ? render(declared.stream().map(Hyperparameter::defaultValue).toList())
+                        : render(declared.get(0).defaultValue());
+                String meaning = declared.size() == 1 && !list ? declared.get(0).doc()
+                        : String.join("; ", declared.stream().map(p -> p.key() + ": " + p.doc()).toList());
+                row(b, path + "." + key, value, meaning);
+            }
+        }
+        String path = OptimizerSpec.SECTION + ".lookahead";
+        b.append("\n## `").append(path).append("`\n\n")
+                .append("`lookahead-<name>` wraps `<name>` (with its settings) in Lookahead (Zhang et al.): every k steps the "
+                        + "slow weights move alpha of the way to the fast ones.\n\n")
+                .append("| key | default | flag | meaning |\n|---|---|---|---|\n");
+        for (Hyperparameter<?> p : Lookahead.HYPERPARAMETERS) {
+            row(b, path + "." + OptimizerSpec.lookaheadKey(p), render(p.defaultValue()), p.doc());
+        }
+    }
+
+    private static void row(StringBuilder b, String key, String value, String meaning) {
+        b.append("| `").append(key).append("` | `").append(value).append("` | ").append(flagFor(key)).append(" | ")
+                .append(cell(meaning)).append(" |\n");
+    }
+
+    /** @return a default as HOCON writes it, e.g. {@code 1.0E-8}, {@code [0.98,0.92,0.99]} */
+    private static String render(Object value) {
+        return ConfigValueFactory.fromAnyRef(value).render(ConfigRenderOptions.concise());
     }
 
     /** @return the flag that sets {@code key}, as a code span, or empty */
@@ -181,8 +229,11 @@ public final class ReferenceDocs {
             return "`" + reference.getValue(f.key()).render(ConfigRenderOptions.concise()) + "`";
         }
         if (f.perOptimizer()) {
-            String adanKey = f.keyFor("adan");
-            return "adan: `" + reference.getValue(adanKey).render(ConfigRenderOptions.concise()) + "`";
+            String adanKey = f.keyFor(Adan.NAME);
+            String key = adanKey.substring(adanKey.lastIndexOf('.') + 1);
+            Hyperparameter<?> p = Adan.HYPERPARAMETERS.stream().filter(h -> OptimizerSpec.configKey(h).equals(key))
+                    .findFirst().orElseThrow();
+            return "adan: `" + render(p.defaultValue()) + "`";
         }
         return "";
     }

@@ -3,12 +3,16 @@ package org.adanspark.spark.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.adanspark.optim.Hyperparameter;
+import org.adanspark.optim.Lookahead;
 import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.NonFinitePolicy;
 import org.adanspark.optim.Optimizer;
@@ -19,9 +23,10 @@ import org.adanspark.optim.OptimizerRegistry;
  * ({@link Optimizer#hyperparameters()}: {@code lr}, {@code weight_decay}, {@code beta1}, …) with values,
  * built through {@link OptimizerRegistry}. Two sources make it, one reader each and the same checks: the
  * {@code adan.optimizer} section of a run's configuration ({@link #from}) and an estimator's typed params
- * ({@link #of}, over the same section of {@code reference.conf}). A hyperparameter's configuration key is
- * its registry key in kebab case ({@code weight_decay} → {@code weight-decay}), except {@code beta1…3},
- * which are the list {@code betas}. The learning rate the schedule gives changes every step and goes to each
+ * ({@link #of}, over the same section of {@code reference.conf}). Each optimizer's defaults are the ones it
+ * declares ({@link OptimizerRegistry#hyperparameters}); its subsection {@code adan.optimizer.<name>} holds
+ * only what a run changes, under the registry key in kebab case ({@code weight_decay} →
+ * {@code weight-decay}), except {@code beta1…3}, which are the list {@code betas}. The learning rate the schedule gives changes every step and goes to each
  * step; the optimizer itself is built once per process ({@link #build}).
  */
 public final class OptimizerSpec implements Serializable {
@@ -31,7 +36,15 @@ public final class OptimizerSpec implements Serializable {
     /** Names accepted by {@code --optimizer}, besides {@code lookahead-<name>}: the registry's. */
     public static final List<String> NAMES = OptimizerRegistry.names();
 
+    /** The configuration section of the optimizer's settings. */
+    public static final String SECTION = "adan.optimizer";
+    /** The configuration key of an optimizer's betas, one list for its {@code beta1…3}. */
+    public static final String BETAS = "betas";
+    private static final String BETA = "beta";
+    private static final String LOOKAHEAD = "lookahead";
+
     private final String name;
+    /** The values a run gives, by registry key: what differs from the optimizer's declared defaults. */
     private final LinkedHashMap<String, Object> hyperparameters;
     private final int shards;
     private transient Optimizer built;
@@ -73,7 +86,7 @@ public final class OptimizerSpec implements Serializable {
         String name = optimizer.getString("name").trim().toLowerCase(Locale.ROOT);
         try {
             return new OptimizerSpec(name, hyperparameters(optimizer, name, null), optimizer.getInt("shards"),
-                    Setting::key, "adan.optimizer." + baseName(name) + " (" + name + ")");
+                    Setting::key, SECTION + "." + baseName(name) + " (" + name + ")");
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad configuration value under adan.optimizer: " + e.getMessage(), e);
         }
@@ -105,15 +118,15 @@ public final class OptimizerSpec implements Serializable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": param optimizer: " + e.getMessage(), e);
         }
-        Config reference = ConfigFactory.defaultReference(OptimizerSpec.class.getClassLoader()).getConfig("adan.optimizer");
+        Config reference = ConfigFactory.defaultReference(OptimizerSpec.class.getClassLoader()).getConfig(SECTION);
         Map<String, Object> given = new LinkedHashMap<>();
         if (lr != null) {
-            given.put("lr", lr);
+            given.put(Hyperparameter.LR_KEY, lr);
         }
         if (weightDecay != null) {
-            given.put("weight_decay", weightDecay);
+            given.put(Hyperparameter.WEIGHT_DECAY_KEY, weightDecay);
         }
-        given.put("max_grad_norm", maxGradNorm);
+        given.put(OptimizerRegistry.MAX_GRAD_NORM.key(), maxGradNorm);
         given.put(ModelEma.DECAY_KEY, emaDecay);
         if (betas != null) {
             if (betas.length != betaCount(base)) {
@@ -134,39 +147,54 @@ public final class OptimizerSpec implements Serializable {
 
     /**
      * The registry's hyperparameters of {@code name} from an {@code adan.optimizer} section, with
-     * {@code given} (registry keys) over them.
+     * {@code given} (registry keys) over them. The optimizer's own subsection holds only what differs from
+     * its declared defaults ({@link OptimizerRegistry#hyperparameters}); a key there that the optimizer
+     * does not have is refused by name.
      */
     private static LinkedHashMap<String, Object> hyperparameters(Config optimizer, String name, Map<String, Object> given) {
         String base = baseName(name);
-        Config c = optimizer.getConfig(base);
-        String prefix = "adan.optimizer." + base + ".";
-        LinkedHashMap<String, Object> h = new LinkedHashMap<>();
-        List<Double> betas = c.hasPath("betas") ? c.getDoubleList("betas") : List.of();
-        int wantBetas = betaCount(base);
-        if (betas.size() != wantBetas) {
-            throw new IllegalArgumentException(prefix + "betas must have " + wantBetas + " values, got " + betas.size());
-        }
-        for (Map.Entry<String, Object> d : OptimizerRegistry.defaults(base).entrySet()) {
-            String key = d.getKey();
-            if (key.matches("beta\\d")) {
-                h.put(key, betas.get(Integer.parseInt(key.substring(4)) - 1));
-            } else if (key.equals("max_grad_norm")) {
-                h.put(key, optimizer.getDouble("max-grad-norm"));
-            } else if (key.equals("non_finite")) {
-                h.put(key, nonFinite(optimizer.getString("non-finite")).name());
-            } else if (d.getValue() instanceof Boolean) { // typed as the default is: a flag's value is a string
-                h.put(key, c.getBoolean(configKey(key)));
-            } else if (d.getValue() instanceof Number) {
-                h.put(key, c.getDouble(configKey(key)));
-            } else {
-                h.put(key, c.getString(configKey(key)));
+        Config own = optimizer.hasPath(base) ? optimizer.getConfig(base) : ConfigFactory.empty();
+        String prefix = SECTION + "." + base + ".";
+        List<String> keys = configKeys(base);
+        for (String key : own.root().keySet()) {
+            if (!keys.contains(key)) {
+                throw new IllegalArgumentException(prefix + key + " is not a setting of " + base + "; its settings are "
+                        + String.join(", ", keys));
             }
         }
-        if (name.startsWith(OptimizerRegistry.LOOKAHEAD_PREFIX)) {
-            h.put("lookahead_k", optimizer.getInt("lookahead.k"));
-            h.put("lookahead_alpha", optimizer.getDouble("lookahead.alpha"));
+        LinkedHashMap<String, Object> h = new LinkedHashMap<>();
+        int wantBetas = betaCount(base);
+        List<Double> betas = own.hasPath(BETAS) ? own.getDoubleList(BETAS) : null;
+        if (betas != null && betas.size() != wantBetas) {
+            throw new IllegalArgumentException(prefix + BETAS + " must have " + wantBetas + " values, got " + betas.size());
         }
-        h.put(ModelEma.DECAY_KEY, optimizer.getDouble("ema-decay"));
+        for (Hyperparameter<?> p : OptimizerRegistry.hyperparameters(base)) {
+            String key = configKey(p);
+            if (isBeta(p)) {
+                if (betas != null) {
+                    h.put(p.key(), betas.get(Integer.parseInt(p.key().substring(BETA.length())) - 1));
+                }
+            } else if (own.hasPath(key)) {
+                h.put(p.key(), read(own, prefix, key, p.type()));
+            }
+        }
+        h.put(OptimizerRegistry.MAX_GRAD_NORM.key(), optimizer.getDouble(local(Settings.MAX_GRAD_NORM)));
+        h.put(OptimizerRegistry.NON_FINITE.key(), nonFinite(optimizer.getString(local(Settings.NON_FINITE))).name());
+        if (name.startsWith(OptimizerRegistry.LOOKAHEAD_PREFIX)) {
+            Config lookahead = optimizer.hasPath(LOOKAHEAD) ? optimizer.getConfig(LOOKAHEAD) : ConfigFactory.empty();
+            for (String key : lookahead.root().keySet()) {
+                if (Lookahead.HYPERPARAMETERS.stream().noneMatch(p -> lookaheadKey(p).equals(key))) {
+                    throw new IllegalArgumentException(SECTION + "." + LOOKAHEAD + "." + key + " is not a setting of "
+                            + "lookahead; its settings are k, alpha");
+                }
+            }
+            for (Hyperparameter<?> p : Lookahead.HYPERPARAMETERS) {
+                if (lookahead.hasPath(lookaheadKey(p))) {
+                    h.put(p.key(), read(lookahead, SECTION + "." + LOOKAHEAD + ".", lookaheadKey(p), p.type()));
+                }
+            }
+        }
+        h.put(ModelEma.DECAY_KEY, optimizer.getDouble(local(Settings.EMA_DECAY)));
         if (given != null) {
             h.putAll(given);
         }
@@ -176,9 +204,110 @@ public final class OptimizerSpec implements Serializable {
         return h;
     }
 
-    /** @return the configuration key of a registry key: kebab case ({@code weight_decay} → {@code weight-decay}) */
-    private static String configKey(String registryKey) {
-        return registryKey.replace('_', '-');
+    /** @return a setting's key within the {@code adan.optimizer} section */
+    private static String local(Setting setting) {
+        return setting.key().substring(SECTION.length() + 1);
+    }
+
+    /** Reads {@code key} of a subsection as {@code type}, a wrong type named by the key's full path. */
+    private static Object read(Config c, String path, String key, Class<?> type) {
+        try {
+            if (type == Boolean.class) {
+                return c.getBoolean(key);
+            }
+            if (type == Integer.class) {
+                return c.getInt(key);
+            }
+            if (type == Double.class) {
+                return c.getDouble(key);
+            }
+            return c.getString(key);
+        } catch (ConfigException.WrongType e) {
+            String want = type == Boolean.class ? "true or false" : type == Integer.class ? "a whole number"
+                    : type == Double.class ? "a number" : "a string";
+            throw new IllegalArgumentException(path + key + " must be " + want + ", got "
+                    + c.getValue(key).render(ConfigRenderOptions.concise()), e);
+        }
+    }
+
+    /**
+     * @param name an optimizer name, possibly {@code lookahead-<inner>}
+     * @return the keys its own configuration subsection may hold, in documentation order: its hyperparameters'
+     *     keys in kebab case, the betas as one list {@code betas}
+     */
+    public static List<String> configKeys(String name) {
+        List<String> keys = new ArrayList<>();
+        for (Hyperparameter<?> p : OptimizerRegistry.hyperparameters(baseName(name))) {
+            String key = configKey(p);
+            if (!keys.contains(key)) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * @param p a hyperparameter of an optimizer
+     * @return its configuration key: its registry key in kebab case ({@code weight_decay} → {@code weight-decay}),
+     *     {@code betas} for {@code beta1…3}
+     */
+    public static String configKey(Hyperparameter<?> p) {
+        return isBeta(p) ? BETAS : p.key().replace('_', '-');
+    }
+
+    /**
+     * @param p one of {@link Lookahead#HYPERPARAMETERS}
+     * @return its key under {@code adan.optimizer.lookahead}: {@code k}, {@code alpha}
+     */
+    public static String lookaheadKey(Hyperparameter<?> p) {
+        return p.key().substring("lookahead_".length());
+    }
+
+    /**
+     * @param key a key under {@code adan.optimizer}, e.g. {@code adan.optimizer.adan.lr}
+     * @return whether it names a setting of one optimizer's own subsection or of Lookahead's
+     */
+    public static boolean isOptimizerKey(String key) {
+        if (!key.startsWith(SECTION + ".")) {
+            return false;
+        }
+        String[] parts = key.substring(SECTION.length() + 1).split("\\.", -1);
+        if (parts.length != 2) {
+            return false;
+        }
+        if (parts[0].equals(LOOKAHEAD)) {
+            return Lookahead.HYPERPARAMETERS.stream().anyMatch(p -> lookaheadKey(p).equals(parts[1]));
+        }
+        return OptimizerRegistry.names().contains(parts[0]) && configKeys(parts[0]).contains(parts[1]);
+    }
+
+    /**
+     * @param name an optimizer name, possibly {@code lookahead-<inner>}
+     * @return its declared default learning rate
+     */
+    public static double defaultLr(String name) {
+        return OptimizerRegistry.create(baseName(name), Map.of()).lr();
+    }
+
+    /**
+     * @param name an optimizer name, possibly {@code lookahead-<inner>}
+     * @return its declared default weight decay
+     */
+    public static double defaultWeightDecay(String name) {
+        return ((Number) OptimizerRegistry.defaults(baseName(name)).get(Hyperparameter.WEIGHT_DECAY_KEY)).doubleValue();
+    }
+
+    /**
+     * @param name an optimizer name, possibly {@code lookahead-<inner>}
+     * @return its declared default betas, empty for SGD
+     */
+    public static double[] defaultBetas(String name) {
+        return OptimizerRegistry.hyperparameters(baseName(name)).stream().filter(OptimizerSpec::isBeta)
+                .mapToDouble(p -> (Double) p.defaultValue()).toArray();
+    }
+
+    private static boolean isBeta(Hyperparameter<?> p) {
+        return p.key().matches(BETA + "\\d");
     }
 
     private static NonFinitePolicy nonFinite(String value) {
@@ -194,8 +323,7 @@ public final class OptimizerSpec implements Serializable {
      * @return how many betas it takes (Adan 3, SGD none, the others 2), as its hyperparameters list them
      */
     public static int betaCount(String name) {
-        return (int) OptimizerRegistry.defaults(baseName(name)).keySet().stream()
-                .filter(key -> key.matches("beta\\d")).count();
+        return defaultBetas(name).length;
     }
 
     /**
@@ -230,7 +358,7 @@ public final class OptimizerSpec implements Serializable {
 
     /** @return the peak learning rate */
     public double lr() {
-        return ((Number) hyperparameters.get("lr")).doubleValue();
+        return build().lr();
     }
 
     /** @return state shards */
@@ -246,7 +374,7 @@ public final class OptimizerSpec implements Serializable {
 
     /** @return what to do with a NaN/Inf gradient or loss */
     public NonFinitePolicy nonFinitePolicy() {
-        return NonFinitePolicy.valueOf(hyperparameters.get("non_finite").toString());
+        return NonFinitePolicy.valueOf(hyperparameters.get(OptimizerRegistry.NON_FINITE.key()).toString());
     }
 
     /** @return the optimizer at its peak learning rate, e.g. for logs */

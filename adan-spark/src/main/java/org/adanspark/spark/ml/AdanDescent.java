@@ -45,12 +45,13 @@ public final class AdanDescent implements org.apache.spark.mllib.optimization.Op
     private transient double[] lossHistory = new double[0];
 
     /**
-     * Adan with the paper's recommended settings for this use: learning rate 0.01, weight decay 0.
+     * Adan with its defaults but no weight decay, as MLlib's {@code GradientDescent} applies none unless
+     * asked: learning rate 0.01.
      *
      * @param gradient the loss's gradient, e.g. {@code new LogisticGradient()}
      */
     public AdanDescent(Gradient gradient) {
-        this(gradient, Adan.builder().lr(0.01).build());
+        this(gradient, Adan.builder().weightDecay(0).build());
     }
 
     /**

@@ -11,6 +11,7 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.adanspark.spark.config.OptimizerSpec;
 
 /**
  * The params every AdanNet stage has — network, optimizer and training loop — with their getters. The
@@ -126,13 +127,13 @@ public interface AdanNetParams extends Params {
     /** @return the learning rate set, or the optimizer's default */
     default double getLearningRate() {
         return isSet(learningRate()) ? (Double) getOrDefault(learningRate())
-                : ReferenceDefaults.optimizer(getOptimizer()).getDouble("lr");
+                : OptimizerSpec.defaultLr(getOptimizer());
     }
 
     /** @return the weight decay set, or the optimizer's default */
     default double getWeightDecay() {
         return isSet(weightDecay()) ? (Double) getOrDefault(weightDecay())
-                : ReferenceDefaults.optimizer(getOptimizer()).getDouble("weight-decay");
+                : OptimizerSpec.defaultWeightDecay(getOptimizer());
     }
 
     /** @return the betas set, or the optimizer's defaults (empty for SGD) */
@@ -140,9 +141,7 @@ public interface AdanNetParams extends Params {
         if (isSet(betas())) {
             return ((double[]) getOrDefault(betas())).clone();
         }
-        Config c = ReferenceDefaults.optimizer(getOptimizer());
-        return c.hasPath("betas") ? c.getDoubleList("betas").stream().mapToDouble(Double::doubleValue).toArray()
-                : new double[0];
+        return OptimizerSpec.defaultBetas(getOptimizer());
     }
 
     /** @return the clipping threshold */
@@ -231,17 +230,15 @@ public interface AdanNetParams extends Params {
      */
     default String explainReadably(Param<?> param) {
         List<String> values = new ArrayList<>();
-        Config optimizerDefaults = ReferenceDefaults.optimizer(getOptimizer());
         String whose = ", " + getOptimizer() + "'s";
         if (hasDefault(param)) {
             values.add("default: " + render(getDefault(param).get()));
         } else if (param.equals(learningRate())) {
-            values.add("default: " + optimizerDefaults.getDouble("lr") + whose);
+            values.add("default: " + OptimizerSpec.defaultLr(getOptimizer()) + whose);
         } else if (param.equals(weightDecay())) {
-            values.add("default: " + optimizerDefaults.getDouble("weight-decay") + whose);
+            values.add("default: " + OptimizerSpec.defaultWeightDecay(getOptimizer()) + whose);
         } else if (param.equals(betas())) {
-            values.add("default: " + (optimizerDefaults.hasPath("betas") ? optimizerDefaults.getDoubleList("betas")
-                    : List.of()) + whose);
+            values.add("default: " + Arrays.toString(OptimizerSpec.defaultBetas(getOptimizer())) + whose);
         }
         if (isSet(param)) {
             values.add("current: " + render(get(param).get()));

@@ -2,7 +2,6 @@ package org.adanspark.spark.ml;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import org.adanspark.spark.config.OptimizerSpec;
 
 /** The {@code adan} section of reference.conf, read once: the defaults the ML stages share with the CLI. */
 final class ReferenceDefaults {
@@ -16,13 +15,5 @@ final class ReferenceDefaults {
     /** @return {@code adan.*} */
     static Config adan() {
         return ADAN;
-    }
-
-    /**
-     * @param name an optimizer name, possibly {@code lookahead-X}
-     * @return {@code adan.optimizer.<base name>}
-     */
-    static Config optimizer(String name) {
-        return ADAN.getConfig("optimizer." + OptimizerSpec.baseName(name));
     }
 }

@@ -233,7 +233,8 @@ public final class RunPlan implements Serializable {
         if (config.hasPath("adan")) {
             for (Map.Entry<String, ConfigValue> e : config.getConfig("adan").entrySet()) {
                 String key = "adan." + e.getKey();
-                if (!reference.hasPathOrNull(key) && !key.startsWith(SPARK_CONF + ".")) { // Spark's own names
+                if (!reference.hasPathOrNull(key) && !OptimizerSpec.isOptimizerKey(key)
+                        && !key.startsWith(SPARK_CONF + ".")) { // Spark's own names
                     unknown.add(key + describeOrigin(e.getValue()));
                 }
             }

@@ -10,8 +10,14 @@ import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.adanspark.optim.Adan;
 import org.adanspark.optim.Lookahead;
+import org.adanspark.optim.ModelEma;
 import org.adanspark.optim.Optimizer;
+import org.adanspark.optim.OptimizerRegistry;
+import org.adanspark.optim.Sgd;
 import org.adanspark.spark.cli.CommandLine;
 import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.config.OptimizerSpec;
@@ -76,6 +82,40 @@ class RunPlanTest {
         }
     }
 
+    /**
+     * One set of optimizer defaults: a run that names an optimizer and nothing else, from the command line
+     * or from an estimator, trains with exactly the optimizer its builder makes, and reference.conf's common
+     * optimizer settings are the declared ones.
+     */
+    @Test
+    void aRunsOptimizerDefaultsAreTheOptimizersOwn() {
+        for (String name : OptimizerSpec.NAMES) {
+            Optimizer declared = OptimizerRegistry.create(name, Map.of());
+            assertEquals(declared, settings("adan.optimizer.name = " + name).optimizer().build(), name);
+            assertEquals(declared, OptimizerSpec.of("clf_1", name, null, null, null, 0, 4, 0).build(), name);
+        }
+        assertEquals(Adan.builder().build(), settings("").optimizer().build());
+        assertEquals(Sgd.builder().momentum(0.5).build(), settings("adan.optimizer { name = sgd, sgd.momentum = 0.5 }")
+                .optimizer().build(), "a section holds only what differs");
+        Config reference = ConfigFactory.defaultReference(getClass().getClassLoader());
+        assertEquals(OptimizerRegistry.MAX_GRAD_NORM.defaultValue(), reference.getDouble(Settings.MAX_GRAD_NORM.key()));
+        assertEquals(OptimizerRegistry.NON_FINITE.defaultValue().name(),
+                reference.getString(Settings.NON_FINITE.key()).toUpperCase(Locale.ROOT));
+        assertEquals(ModelEma.DECAY.defaultValue(), reference.getDouble(Settings.EMA_DECAY.key()));
+    }
+
+    @Test
+    void anUnknownOrWronglyTypedKeyInAnOptimizersSectionIsRefusedByName() {
+        assertMessage("adan.optimizer.adan.weight-decy = 0.1", "unknown configuration key adan.optimizer.adan.weight-decy");
+        assertMessage("adan.optimizer.adamw.momentum = 0.9", "unknown configuration key adan.optimizer.adamw.momentum");
+        assertMessage("adan.optimizer.lookahead.kk = 3", "unknown configuration key adan.optimizer.lookahead.kk");
+        assertMessage("adan.optimizer.adan.lr = fast", "adan.optimizer.adan.lr must be a number, got \"fast\"");
+        assertMessage("adan.optimizer.adan.no-prox = 3", "adan.optimizer.adan.no-prox must be true or false, got 3");
+        assertMessage("adan.optimizer { name = lookahead-sgd, lookahead.k = 0 }", "k must be >= 1, got 0");
+        assertEquals(3, settings("adan.optimizer { name = lookahead-sgd, lookahead.k = 3 }").optimizer().build()
+                .hyperparameters().get(Lookahead.K.key()));
+    }
+
     @Test
     void anUnknownKeyIsRefusedByName() throws IOException {
         Path file = tmp.resolve("typo.conf");
@@ -134,7 +174,7 @@ class RunPlanTest {
     @Test
     void anEstimatorsTypedValuesAreValidatedAsTheCommandLinesAreButNamedAsItsParams() {
         OptimizerSpec adamw = OptimizerSpec.of("clf_1", "adamw", null, null, null, 0.0, 4, 0.0);
-        assertEquals(0.002, adamw.lr(), "reference.conf's AdamW default where the param is not set");
+        assertEquals(0.002, adamw.lr(), "AdamW's declared default where the param is not set");
         RunPlan s = RunPlan.forEstimator(new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"),
                 adamw, 0, 512, 128, 2, 7, ReduceMode.TREE, ExecutionMode.JOBS, null, 0));
         assertEquals(512, s.globalBatch());
