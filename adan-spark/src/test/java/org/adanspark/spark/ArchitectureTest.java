@@ -35,7 +35,7 @@ class ArchitectureTest {
                 .layer("run").definedBy(ROOT + ".run..")
                 .layer("executions").definedBy(ROOT + ".jobs..", ROOT + ".barrier..")
                 .layer("step").definedBy(ROOT + ".step..")
-                .layer("backend").definedBy(ROOT + ".model.dl4j..")
+                .layer("backend").definedBy(ROOT + ".model.dl4j..", ROOT + ".model.torch..")
                 .layer("foundations").definedBy(ROOT + ".model", ROOT + ".checkpoint..", ROOT + ".data..",
                         ROOT + ".config..", ROOT + ".metrics..", ROOT + ".runtime..", ROOT + ".error..")
                 .whereLayer("entry").mayNotBeAccessedByAnyLayer()
@@ -64,6 +64,20 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackages(ROOT + ".model.dl4j..", ROOT + ".runtime..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.deeplearning4j..", "org.nd4j..")
                 .check(classes);
+    }
+
+    @Test
+    void onlyThePyTorchBackendNamesDjl() {
+        noClasses().that().resideOutsideOfPackage(ROOT + ".model.torch..")
+                .should().dependOnClassesThat().resideInAnyPackage("ai.djl..").check(classes);
+    }
+
+    @Test
+    void theBackendsDoNotKnowEachOther() {
+        noClasses().that().resideInAPackage(ROOT + ".model.torch..").should().dependOnClassesThat()
+                .resideInAPackage(ROOT + ".model.dl4j..").check(classes);
+        noClasses().that().resideInAPackage(ROOT + ".model.dl4j..").should().dependOnClassesThat()
+                .resideInAPackage(ROOT + ".model.torch..").check(classes);
     }
 
     @Test

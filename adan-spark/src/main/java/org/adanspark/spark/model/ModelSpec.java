@@ -25,7 +25,10 @@ import java.util.Map;
  *       (default 128) and {@code heads=H} (default 4) ({@link CharLm});</li>
  *   <li>{@code json:PATH} (or a path ending in {@code .json}): a DL4J configuration in DL4J's JSON, a
  *       {@code MultiLayerConfiguration} or a {@code ComputationGraphConfiguration} of one input and one
- *       output ({@link Definition}).</li>
+ *       output ({@link Definition});</li>
+ *   <li>{@code torchscript:PATH} (or a path ending in {@code .pt}): a TorchScript module of one input and one
+ *       output, its output the logits of a classifier or the prediction of a regressor, trained by the
+ *       PyTorch backend ({@link Definition}).</li>
  * </ul>
  * Presets take options after a colon: {@code activation=relu|tanh|sigmoid|elu|leakyrelu|gelu|swish}
  * (default relu) and {@code dropout=P}, the probability of dropping a hidden unit (default 0), e.g.
@@ -228,9 +231,10 @@ public sealed interface ModelSpec extends Serializable
     }
 
     /**
-     * A model definition in a file a backend reads as it is ({@code json:PATH}: a DL4J configuration).
+     * A model definition in a file a backend reads as it is ({@code json:PATH}: a DL4J configuration;
+     * {@code torchscript:PATH}: a TorchScript module).
      *
-     * @param format the definition's format: {@code json}
+     * @param format the definition's format: {@code json} or {@code torchscript}
      * @param path the file
      */
     record Definition(String format, String path) implements ModelSpec {
@@ -257,6 +261,9 @@ public sealed interface ModelSpec extends Serializable
         if (s.startsWith("json:") || s.endsWith(".json")) {
             return new Definition("json", s.startsWith("json:") ? s.substring(5) : s);
         }
+        if (s.startsWith("torchscript:") || s.endsWith(".pt")) {
+            return new Definition("torchscript", s.startsWith("torchscript:") ? s.substring("torchscript:".length()) : s);
+        }
         String[] parts = s.split(":");
         String kind = parts[0].toLowerCase(Locale.ROOT);
         Map<String, Integer> sizes = new LinkedHashMap<>();
@@ -272,7 +279,7 @@ public sealed interface ModelSpec extends Serializable
                 sizes.put("heads", 4);
             }
             default -> throw new IllegalArgumentException("model '" + spec + "': unknown kind '" + parts[0]
-                    + "'; use linear, mlp:W1,W2,…, lenet, resnet, charlm or json:PATH");
+                    + "'; use linear, mlp:W1,W2,…, lenet, resnet, charlm, json:PATH or torchscript:PATH");
         }
         int[] widths = new int[0];
         int first = 1;

@@ -179,28 +179,7 @@ public final class BlasKernel {
         if (AUTO.equals(kernel) || (already != null && !already.isEmpty())) {
             return;
         }
-        environment(kernel).forEach(BlasKernel::setenv);
-    }
-
-    private static void setenv(String name, String value) {
-        try {
-            Function setenv = NativeLibrary.getInstance("c").getFunction("setenv");
-            int rc = setenv.invokeInt(new Object[] {name, value, 1});
-            if (rc != 0) {
-                LOG.warn("could not set {}={} in this JVM (setenv returned {})", name, value, rc);
-            }
-        } catch (LinkageError | RuntimeException e) { // no C library to call: check() will tell
-            LOG.warn("could not set {}={} in this JVM: {}", name, value, e.toString());
-        }
-    }
-
-    /** @return the variable's value in this process's environment now (Java's own copy is a snapshot) */
-    private static String getenv(String name) {
-        try {
-            return NativeLibrary.getInstance("c").getFunction("getenv").invokeString(new Object[] {name}, false);
-        } catch (LinkageError | RuntimeException e) {
-            return System.getenv(name);
-        }
+        environment(kernel).forEach(NativeEnvironment::set);
     }
 
     /**
@@ -225,7 +204,7 @@ public final class BlasKernel {
             }
         }
         String isa = onednnIsa(kernel);
-        String capped = getenv(ONEDNN_ENV);
+        String capped = NativeEnvironment.get(ONEDNN_ENV);
         if (!isa.equalsIgnoreCase(capped == null ? "" : capped.trim())) {
             throw new IllegalStateException("oneDNN in this JVM is capped at " + (capped == null ? "nothing (" + ONEDNN_ENV
                     + " is not set)" : capped) + ", not at " + isa + " as the run's BLAS kernel " + kernel

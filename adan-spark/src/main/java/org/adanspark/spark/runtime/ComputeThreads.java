@@ -76,6 +76,14 @@ public final class ComputeThreads {
     }
 
     /**
+     * @return the thread count this JVM's tasks compute with ({@link #apply}), 0 before the first task: what
+     *     a backend with a thread pool of its own (libtorch's) sets its pool to
+     */
+    public static int applied() {
+        return applied;
+    }
+
+    /**
      * Makes ND4J (its thread pool and OpenBLAS) in this JVM compute with {@code threads} threads. Cheap
      * when the count is already set, so every task calls it before computing.
      *

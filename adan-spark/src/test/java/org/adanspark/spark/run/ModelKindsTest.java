@@ -302,7 +302,8 @@ class ModelKindsTest {
                 saved.getMessage());
     }
 
-    private static void deleteCheckpoint(Path dir) throws IOException {
+    /** Deletes a checkpoint directory, as a run that stopped before writing it would have left none. */
+    static void deleteCheckpoint(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);

@@ -1,0 +1,144 @@
+package org.adanspark.spark.model.torch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.adanspark.optim.ParamLayout;
+import org.adanspark.spark.error.ConfigurationException;
+import org.adanspark.spark.error.Failures;
+import org.adanspark.spark.model.ComputeBackend;
+import org.adanspark.spark.model.ModelHandle;
+import org.adanspark.spark.model.ModelSpec;
+import org.adanspark.spark.model.Objective;
+import org.adanspark.spark.model.ParamRoles;
+import org.adanspark.spark.model.ShapeProbe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PyTorch compute backend: {@code torchscript:PATH} models, one-input, one-output TorchScript modules
+ * whose output is the logits of a classifier or the prediction of a regressor, trained as
+ * {@link TorchModel}s (docs/MODELS.md, "PyTorch models"). The module's buffers, which
+ * {@code python/adan_torchscript.py} exposes, are its non-trained state ({@link ParamRoles.Role#STATISTIC});
+ * a module that changes its own state in a training pass without exposing it is refused.
+ */
+public final class TorchBackend implements ComputeBackend {
+
+    /** The format of a {@link ModelSpec.Definition} this backend reads. */
+    public static final String FORMAT = "torchscript";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TorchBackend.class);
+
+    @Override
+    public String name() {
+        return TorchModel.BACKEND;
+    }
+
+    @Override
+    public boolean builds(ModelSpec spec) {
+        return spec instanceof ModelSpec.Definition d && d.format().equals(FORMAT);
+    }
+
+    /** @return empty: a TorchScript module declares no widths; the probe finds how an example enters it */
+    @Override
+    public Optional<int[]> declaredWidths(ModelSpec spec) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Prepared prepare(ModelSpec spec, DataShape data, Objective objective, long seed) {
+        if (data.tokens()) {
+            throw new ConfigurationException("model " + spec + ": the PyTorch backend does not train models over "
+                    + "token windows (" + data.name() + "); use a charlm preset with the DL4J backend", null);
+        }
+        byte[] bytes = read((ModelSpec.Definition) spec);
+        int[] shape;
+        try (TorchModule probe = load(spec, bytes, new int[0], objective)) {
+            if (probe.paramLength() == 0) {
+                throw new ConfigurationException("model " + spec + " has no parameters to train", null);
+            }
+            shape = ShapeProbe.probe(spec, data, objective, probe::outputShape);
+        }
+        TorchModel model = TorchModel.of(bytes, objective, shape);
+        try (TorchModule module = model.load()) {
+            float[] x = randomExamples(2, data.width(), seed);
+            if (!module.hasBuffers()) {
+                checkStateless(spec, module, x);
+            }
+            checkTrainable(spec, module, x, objective);
+            ParamLayout layout = ParamLayout.shaped(module.tensorNames(), module.tensorLengths(), module.tensorRows());
+            ParamRoles.Role[] roles = new ParamRoles.Role[layout.numTensors()];
+            Arrays.fill(roles, ParamRoles.Role.TRAINED);
+            Arrays.fill(roles, module.paramTensors(), roles.length, ParamRoles.Role.STATISTIC); // the buffers
+            ParamRoles paramRoles = new ParamRoles(roles);
+            LOG.info("model {}: TorchScript, {} parameters in {} tensors{}, example {}", spec, module.paramLength(),
+                    module.paramTensors(), module.hasBuffers() ? " and " + (module.length() - module.paramLength())
+                    + " buffer values the optimizer holds back" : "", Arrays.toString(shape));
+            return new Prepared(model, layout, paramRoles);
+        }
+    }
+
+    @Override
+    public ModelHandle restore(String definition, int[] exampleShape) {
+        return TorchModel.of(definition, exampleShape);
+    }
+
+    private static byte[] read(ModelSpec.Definition spec) {
+        try {
+            return Files.readAllBytes(Path.of(spec.path()));
+        } catch (IOException e) {
+            throw new ConfigurationException("model " + spec + " cannot be read: " + e, e);
+        }
+    }
+
+    private static TorchModule load(ModelSpec spec, byte[] bytes, int[] shape, Objective objective) {
+        try {
+            return TorchModule.load(bytes, shape, objective);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("model " + spec + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A module without {@code adan_buffers()} whose inference output changes after a training pass keeps state
+     * (batch normalisation's running statistics) this backend cannot reach: its partitions' copies would
+     * drift apart and checkpoints and evaluation would not hold it. Refused, naming the way to save it.
+     */
+    private static void checkStateless(ModelSpec spec, TorchModule module, float[] x) {
+        float[] before = module.output(x, 2);
+        try {
+            module.addGradient(x, new float[before.length], 2, 0, new float[module.length()]);
+        } catch (RuntimeException e) {
+            return; // checkTrainable names it
+        }
+        float[] after = module.output(x, 2);
+        if (!Arrays.equals(before, after)) {
+            throw new ConfigurationException("model " + spec + " changes its own state in a training pass (batch "
+                    + "normalisation's running statistics, most likely) and does not expose it: save it with "
+                    + "python/adan_torchscript.py (adan_torchscript.export(model, path)), which adds the "
+                    + TorchModule.GET_BUFFERS + " and " + TorchModule.SET_BUFFERS + " methods this backend reads "
+                    + "and writes the buffers with", null);
+        }
+    }
+
+    /** One forward and backward pass of two examples, on the driver, so a module that cannot be trained fails here. */
+    private static void checkTrainable(ModelSpec spec, TorchModule module, float[] x, Objective objective) {
+        try {
+            module.addGradient(x, new float[2 * objective.outputs()], 2, 0, new float[module.length()]);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException("model " + spec + " cannot be trained: " + Failures.reason(e), e);
+        }
+    }
+
+    private static float[] randomExamples(int m, int width, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[m * width];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        return x;
+    }
+}

@@ -1,0 +1,146 @@
+package org.adanspark.spark.model.torch;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import org.adanspark.io.Sha256;
+import org.adanspark.spark.model.ModelHandle;
+import org.adanspark.spark.model.Objective;
+import org.adanspark.spark.model.Replica;
+import org.adanspark.spark.runtime.ComputeThreads;
+
+/**
+ * A TorchScript model behind the compute-backend port: its {@link TorchDefinition} (the module's bytes and
+ * the objective), shipped to the executors, the shape one example takes at its input, and modules of it
+ * borrowed from the executor's {@link ModulePool}. θ is the module's parameters then its buffers
+ * ({@link TorchModule}); its initial value is the one the module was saved with.
+ */
+public final class TorchModel implements ModelHandle {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The backend's name, as saved models record it. */
+    public static final String BACKEND = "pytorch";
+
+    private final String definition;
+    private final int[] exampleShape;
+    private final String sha256;
+    private transient volatile TorchDefinition decoded;
+
+    private TorchModel(String definition, int[] exampleShape) {
+        this.definition = definition;
+        this.exampleShape = exampleShape.clone();
+        this.sha256 = Sha256.ofUtf8(definition);
+    }
+
+    /**
+     * @param module the TorchScript module's bytes
+     * @param objective what its output predicts and the loss it is trained on
+     * @param exampleShape the shape of one example at its input
+     * @return the model
+     */
+    static TorchModel of(byte[] module, Objective objective, int... exampleShape) {
+        return of(new TorchDefinition(module, objective).encode(), exampleShape);
+    }
+
+    /**
+     * @param definition a {@link TorchDefinition}'s text
+     * @param exampleShape the shape of one example at its input
+     * @return the model
+     * @throws IllegalArgumentException when the definition is not one
+     */
+    static TorchModel of(String definition, int... exampleShape) {
+        if (exampleShape.length == 0) {
+            throw new IllegalArgumentException("an example needs a shape");
+        }
+        TorchModel model = new TorchModel(definition, exampleShape);
+        model.decoded();
+        return model;
+    }
+
+    private TorchDefinition decoded() {
+        TorchDefinition d = decoded;
+        if (d == null) {
+            d = TorchDefinition.decode(definition);
+            decoded = d;
+        }
+        return d;
+    }
+
+    /** @return a module of this model, loaded in this JVM, not from the pool */
+    TorchModule load() {
+        return TorchModule.load(decoded().module(), exampleShape, decoded().objective());
+    }
+
+    @Override
+    public String backend() {
+        return BACKEND;
+    }
+
+    @Override
+    public String sha256() {
+        return sha256;
+    }
+
+    @Override
+    public int[] exampleShape() {
+        return exampleShape.clone();
+    }
+
+    @Override
+    public float[] initialParams() {
+        try (TorchModule module = load()) {
+            return module.theta();
+        }
+    }
+
+    @Override
+    public Replica lease(float[] theta) {
+        TorchRuntime.threads(ComputeThreads.applied());
+        String key = "training\n" + sha256;
+        TorchModule module = ModulePool.borrow(key, this::load);
+        module.setTheta(theta);
+        return new TorchReplica(key, module);
+    }
+
+    @Override
+    public Replica predictor(String paramsSha256, float[] theta) {
+        TorchRuntime.threads(ComputeThreads.applied());
+        String key = "fitted\n" + paramsSha256 + "\n" + sha256;
+        TorchModule module = ModulePool.borrow(key, () -> {
+            TorchModule loaded = load();
+            loaded.setTheta(theta);
+            return loaded;
+        });
+        return new TorchReplica(key, module);
+    }
+
+    @Override
+    public String definition() {
+        return definition;
+    }
+
+    @Override
+    public String definitionFile() {
+        return "torchscript.txt";
+    }
+
+    @Override
+    public String nativeFile() {
+        return "model.pt";
+    }
+
+    /** The trained module as TorchScript ({@code torch.jit.load}), its parameters and buffers θ's. */
+    @Override
+    public void writeNative(float[] theta, OutputStream out) throws IOException {
+        try (TorchModule module = load()) {
+            module.setTheta(theta);
+            module.write(out);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TorchModel[" + sha256.substring(0, 12) + ", example " + Arrays.toString(exampleShape) + "]";
+    }
+}

@@ -1,0 +1,171 @@
+package org.adanspark.spark.model.torch;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.SplittableRandom;
+import org.adanspark.spark.error.ConfigurationException;
+import org.adanspark.spark.runtime.NativeEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * libtorch in this JVM, loaded once and checked before it computes anything (docs/MODELS.md, "PyTorch
+ * models").
+ *
+ * <ul>
+ *   <li><b>Offline.</b> The natives come from the classpath ({@code pytorch-native-cpu}); DJL's one network
+ *       call, its usage telemetry, is turned off ({@code ai.djl.offline}).</li>
+ *   <li><b>oneDNN capped at SSE4.1.</b> libtorch 2.5.1 and 2.7.1 compute LeNet's float32 convolutions
+ *       wrongly through oneDNN's AVX2 and AVX-512 kernels (the gradient off by 0.1 on an AMD Zen 5; right
+ *       under SSE4.1). {@value #ONEDNN_ENV} is set to {@value #ONEDNN_ISA} in this process before libtorch
+ *       loads, unless the environment sets it; ND4J's own oneDNN reads only {@code DNNL_MAX_CPU_ISA}, so
+ *       DL4J's convolutions do not change. One instruction set on every x86-64 machine is also what makes
+ *       the convolutions' bits the same on all of them.</li>
+ *   <li><b>Checked.</b> Before first use, a float32 convolution of LeNet's two shapes, forward and
+ *       backward, is compared with the same in float64; a convolution path off by more than float32
+ *       rounding is refused, naming libtorch, the cap and the error, rather than trained on.</li>
+ *   <li><b>No graph re-optimisation</b> after warm-up runs: TorchScript's profiling executor would swap in
+ *       fused kernels after a few calls, and with them other bits. The switch is per thread, so
+ *       {@link TorchModule} sets it before every pass.</li>
+ * </ul>
+ */
+final class TorchRuntime {
+
+    /** The variable libtorch's oneDNN reads for its highest instruction set. */
+    static final String ONEDNN_ENV = "ONEDNN_MAX_CPU_ISA";
+    /** The cap this backend sets when the environment does not. */
+    static final String ONEDNN_ISA = "SSE41";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
+    /** float32 rounding of sums of a few hundred products, relative to the result's largest value. */
+    private static final double CONVOLUTION_TOLERANCE = 1e-5;
+    private static volatile Engine engine;
+    private static volatile RuntimeException refused;
+
+    private TorchRuntime() {
+    }
+
+    /**
+     * @return DJL's PyTorch engine in this JVM, loaded, configured and checked on the first call
+     * @throws ConfigurationException when libtorch cannot load or its convolutions are wrong here
+     */
+    static Engine engine() {
+        Engine e = engine;
+        if (e != null) {
+            return e;
+        }
+        synchronized (TorchRuntime.class) {
+            if (refused != null) {
+                throw refused;
+            }
+            if (engine == null) {
+                try {
+                    engine = load();
+                } catch (RuntimeException | LinkageError x) {
+                    refused = x instanceof ConfigurationException c ? c
+                            : new ConfigurationException("the PyTorch backend cannot load libtorch here: " + x, x);
+                    throw refused;
+                }
+            }
+            return engine;
+        }
+    }
+
+    /**
+     * @param threads the task's thread count, ≥ 1; 0 leaves libtorch's as it is
+     */
+    static void threads(int threads) {
+        engine();
+        if (threads > 0 && JniUtils.getNumThreads() != threads) {
+            JniUtils.setNumThreads(threads);
+        }
+    }
+
+    private static Engine load() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        String isa = NativeEnvironment.get(ONEDNN_ENV);
+        if (isa == null || isa.isBlank()) {
+            NativeEnvironment.set(ONEDNN_ENV, ONEDNN_ISA);
+            isa = ONEDNN_ISA;
+        }
+        Engine e = Engine.getEngine("PyTorch");
+        JniUtils.setGraphExecutorOptimize(false);
+        JniUtils.setNumInteropThreads(1);
+        checkConvolutions(e, isa);
+        LOG.debug("libtorch {} loaded, oneDNN capped at {}", e.getVersion(), isa);
+        return e;
+    }
+
+    /**
+     * Convolves a fixed random batch with LeNet's two convolutions (1→20 and 20→50 channels, 5×5) in float32
+     * and in float64 and compares the outputs and the weights' gradients.
+     */
+    private static void checkConvolutions(Engine e, String isa) {
+        double worst = 0;
+        try (NDManager manager = e.newBaseManager()) {
+            SplittableRandom random = new SplittableRandom(2208_06677L);
+            worst = Math.max(worst, convolutionError(manager, random, new Shape(4, 1, 28, 28), new Shape(20, 1, 5, 5)));
+            worst = Math.max(worst, convolutionError(manager, random, new Shape(4, 20, 12, 12), new Shape(50, 20, 5, 5)));
+        }
+        if (!(worst <= CONVOLUTION_TOLERANCE)) {
+            throw new ConfigurationException("libtorch " + e.getVersion() + " computes float32 convolutions wrongly "
+                    + "on this CPU with oneDNN capped at " + isa + " (LeNet's convolutions off by " + String.format("%.2g", worst)
+                    + " of their largest value against float64; float32 rounding is below " + CONVOLUTION_TOLERANCE
+                    + "); set " + ONEDNN_ENV + "=" + ONEDNN_ISA + " in the environment of the driver and the executors "
+                    + "(spark.executorEnv." + ONEDNN_ENV + ")", null);
+        }
+    }
+
+    /** @return the larger of the output's and the weight gradient's error, relative to each one's largest value */
+    private static double convolutionError(NDManager manager, SplittableRandom random, Shape input, Shape kernel) {
+        float[] x = new float[(int) input.size()];
+        float[] w = new float[(int) kernel.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (random.nextDouble() - 0.5);
+        }
+        double[][] single = convolve(manager, x, input, w, kernel, DataType.FLOAT32);
+        double[][] reference = convolve(manager, x, input, w, kernel, DataType.FLOAT64);
+        double worst = 0;
+        for (int part = 0; part < 2; part++) {
+            double largest = 0;
+            double error = 0;
+            for (int i = 0; i < reference[part].length; i++) {
+                largest = Math.max(largest, Math.abs(reference[part][i]));
+                error = Math.max(error, Math.abs(single[part][i] - reference[part][i]));
+            }
+            worst = Math.max(worst, error / largest);
+        }
+        return worst;
+    }
+
+    /** @return the convolution's output and the gradient of the sum of its squares by the weight */
+    private static double[][] convolve(NDManager parent, float[] x, Shape input, float[] w, Shape kernel, DataType type) {
+        try (NDManager manager = parent.newSubManager()) {
+            NDArray in = manager.create(x, input).toType(type, false);
+            NDArray weight = manager.create(w, kernel).toType(type, false);
+            weight.setRequiresGradient(true);
+            boolean grad = JniUtils.isGradMode();
+            JniUtils.setGradMode(true);
+            try {
+                NDArray out = Conv2d.conv2d(in, weight).singletonOrThrow();
+                NDArray loss = out.mul(out).sum().mul(0.5);
+                JniUtils.backward((PtNDArray) loss, (PtNDArray) manager.ones(loss.getShape(), type), false, false);
+                return new double[][] {out.toType(DataType.FLOAT64, false).toDoubleArray(),
+                    weight.getGradient().toType(DataType.FLOAT64, false).toDoubleArray()};
+            } finally {
+                JniUtils.setGradMode(grad);
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package org.adanspark.spark.model.torch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.adanspark.spark.error.ConfigurationException;
+import org.adanspark.spark.model.ComputeBackend;
+import org.adanspark.spark.model.ModelHandle;
+import org.adanspark.spark.model.ModelSpec;
+import org.adanspark.spark.model.Objective;
+import org.adanspark.spark.model.ParamRoles;
+import org.adanspark.spark.model.Replica;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The PyTorch backend against float64 references made by Debian's python3-torch
+ * ({@code python/make_torchscript_fixtures.py}): each model's gradient of the summed cross-entropy on one fixed
+ * batch, and its buffers after that pass, to float32 tolerance; and the models it refuses, each with one line.
+ */
+class TorchBackendTest {
+
+    /** Fixed batch of the fixtures: 8 examples of 784 values. */
+    private static final int M = 8;
+    private static final int WIDTH = 784;
+    /**
+     * float32 rounding of the forward and backward sums (fan-in up to 800 products, about 2^7 ulps of the
+     * largest value), relative to the largest reference value; a wrong convolution kernel is off by ~5e-2.
+     */
+    private static final double TOLERANCE = 0x1p-24 * 0x1p7;
+    private static final Objective TEN_CLASSES = Objective.classification(10);
+    private static final ComputeBackend.DataShape FASHION = new ComputeBackend.DataShape("fixture", WIDTH, false);
+
+    static Path fixture(String name) {
+        try {
+            return Path.of(TorchBackendTest.class.getResource("/torchscript/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double[] f64(String name) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(fixture(name))).order(ByteOrder.LITTLE_ENDIAN);
+        double[] d = new double[b.remaining() / 8];
+        b.asDoubleBuffer().get(d);
+        return d;
+    }
+
+    private static ComputeBackend.Prepared prepare(String file) {
+        ModelSpec spec = ModelSpec.parse("torchscript:" + fixture(file));
+        ComputeBackend backend = ComputeBackend.forSpec(spec);
+        assertEquals(TorchModel.BACKEND, backend.name());
+        return backend.prepare(spec, FASHION, TEN_CLASSES, 42);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "cnn_bn", "lenet"})
+    void aMicroBatchsGradientAndBuffersMatchTheFloat64Reference(String name) throws IOException {
+        ComputeBackend.Prepared prepared = prepare(name + ".pt");
+        double[] batch = f64("batch.f64");
+        float[] x = new float[M * WIDTH];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) batch[i];
+        }
+        float[] labels = new float[M * 10];
+        for (int i = 0; i < M; i++) {
+            labels[i * 10 + (int) batch[M * WIDTH + i]] = 1;
+        }
+        double[] expected = f64(name + "-expected.f64");
+        ModelHandle model = prepared.model();
+        float[] theta = model.initialParams();
+        int params = prepared.layout().totalLength() - bufferLength(prepared);
+        assertEquals(expected.length - 1, theta.length, "loss, then a value per parameter and buffer value");
+        double loss;
+        float[] sum;
+        try (Replica replica = model.lease(theta)) {
+            loss = replica.addGradient(x, labels, M, 1, 7);
+            sum = replica.gradientSum();
+        }
+        assertEquals(expected[0], loss, TOLERANCE * expected[0], "summed cross-entropy");
+        double largest = 0;
+        for (int i = 0; i < params; i++) {
+            largest = Math.max(largest, Math.abs(expected[1 + i]));
+        }
+        for (int i = 0; i < params; i++) {
+            assertEquals(expected[1 + i], sum[i], TOLERANCE * largest, () -> name + " gradient");
+        }
+        for (int i = params; i < theta.length; i++) { // the buffer moved by this pass: θ − slot/m
+            double after = theta[i] - sum[i] / M;
+            assertEquals(expected[1 + i], after, TOLERANCE * Math.max(1, Math.abs(expected[1 + i])), name + " buffer " + i);
+        }
+    }
+
+    private static int bufferLength(ComputeBackend.Prepared prepared) {
+        return prepared.roles().nonTrained(prepared.layout()).stream().mapToInt(r -> r.to() - r.from()).sum();
+    }
+
+    @Test
+    void batchNormalisationsBuffersAreStatisticsAfterTheParameters() {
+        ComputeBackend.Prepared prepared = prepare("cnn_bn.pt");
+        assertEquals(16, prepared.layout().numTensors(), "10 parameter tensors, then 6 buffers");
+        assertEquals(5186 + 46, prepared.layout().totalLength());
+        assertEquals(List.of(new ParamRoles.Range(5186, 5186 + 46, ParamRoles.Role.STATISTIC)),
+                prepared.roles().nonTrained(prepared.layout()));
+        assertArrayEquals(new int[] {1, 28, 28}, prepared.model().exampleShape(), "probed as an image");
+        assertEquals(6, prepared.layout().rows(0), "conv1's weight [6, 1, 5, 5]: 6 rows");
+        assertTrue(prepare("mlp.pt").roles().allTrained());
+        assertArrayEquals(new int[] {784}, prepare("mlp.pt").model().exampleShape(), "a flat row");
+    }
+
+    @Test
+    void thetaGoesInAndComesOutBitForBitAndTheSavedModuleHoldsIt() throws IOException {
+        ComputeBackend.Prepared prepared = prepare("cnn_bn.pt");
+        TorchModel model = (TorchModel) prepared.model();
+        float[] theta = model.initialParams();
+        float[] moved = theta.clone();
+        for (int i = 0; i < moved.length; i++) { // buffers +3: batch normalisation's counter is an integer
+            moved[i] = i < 5186 ? moved[i] * 0.5f + i * 1e-4f : moved[i] + 3;
+        }
+        try (TorchModule module = model.load()) {
+            module.setTheta(moved);
+            assertArrayEquals(moved, module.theta());
+        }
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        model.writeNative(moved, saved);
+        TorchModel reloaded = TorchModel.of(saved.toByteArray(), TEN_CLASSES, model.exampleShape());
+        assertArrayEquals(moved, reloaded.initialParams(), "the saved module starts from the trained θ");
+        ModelHandle restored = ComputeBackend.named(TorchModel.BACKEND).restore(model.definition(), model.exampleShape());
+        assertEquals(model.sha256(), restored.sha256());
+        float[] x = new float[2 * WIDTH];
+        Arrays.fill(x, 0.25f);
+        try (Replica a = model.predictor("a", moved); Replica b = restored.predictor("b", moved)) {
+            float[] p = a.output(x, 2);
+            assertArrayEquals(p, b.output(x, 2));
+            assertEquals(1.0, p[0] + p[1] + p[2] + p[3] + p[4] + p[5] + p[6] + p[7] + p[8] + p[9], 1e-5, "probabilities");
+        }
+    }
+
+    @Test
+    void badModelsAreRefusedWithOneLine() throws IOException {
+        assertRefused("bad-bn-without-buffer-methods.pt", "changes its own state in a training pass");
+        assertRefused("bad-bn-without-buffer-methods.pt", "python/adan_torchscript.py");
+        assertRefused("bad-two-outputs.pt", "cannot run on 784 features per row");
+        assertRefused("bad-no-parameters.pt", "has no parameters to train");
+        Path notTorchScript = Files.createTempFile("adan", ".pt");
+        Files.writeString(notTorchScript, "not a model");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> ComputeBackend.forSpec(
+                ModelSpec.parse(notTorchScript.toString())).prepare(ModelSpec.parse(notTorchScript.toString()), FASHION,
+                TEN_CLASSES, 42));
+        assertTrue(e.getMessage().contains("not a TorchScript module"), e.getMessage());
+        assertTrue(e.getMessage().lines().count() == 1, e.getMessage());
+        Files.delete(notTorchScript);
+        e = assertThrows(ConfigurationException.class, () -> ComputeBackend.forSpec(ModelSpec.parse("torchscript:/no/such.pt"))
+                .prepare(ModelSpec.parse("torchscript:/no/such.pt"), FASHION, TEN_CLASSES, 42));
+        assertTrue(e.getMessage().contains("/no/such.pt"), e.getMessage());
+        e = assertThrows(ConfigurationException.class, () -> ComputeBackend.forSpec(ModelSpec.parse("mlp.pt")).prepare(
+                ModelSpec.parse("torchscript:" + fixture("mlp.pt")), FASHION, Objective.classification(3), 42));
+        assertTrue(e.getMessage().contains("needs [1, 3]"), e.getMessage());
+    }
+
+    private static void assertRefused(String file, String expected) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> prepare(file));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertTrue(e.getMessage().contains(file), e.getMessage());
+    }
+}
