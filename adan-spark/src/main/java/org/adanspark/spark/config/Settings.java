@@ -37,7 +37,7 @@ public final class Settings {
     /** The model. */
     public static final Setting MODEL = new Setting("adan.model.spec", "--model", "SPEC", "modelSpec",
             "linear | mlp:256,256[:activation=relu][:dropout=0.1] | lenet | resnet[:depth=8][:width=16]"
-                    + " | charlm[:body=attention|lstm][:layers=2][:width=128][:heads=4] | json:PATH");
+                    + " | charlm[:body=attention|lstm][:layers=2][:width=128][:heads=4] | json:PATH | torchscript:PATH");
     /** The optimizer. */
     public static final Setting OPTIMIZER = new Setting("adan.optimizer.name", "--optimizer", "NAME", "optimizer",
             String.join(" | ", OptimizerRegistry.names()) + " | lookahead-<name>");

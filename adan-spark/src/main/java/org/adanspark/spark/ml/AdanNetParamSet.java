@@ -84,7 +84,8 @@ public final class AdanNetParamSet implements Serializable {
         hiddenLayers = new IntArrayParam(owner, "hiddenLayers",
                 "widths of the hidden layers of an MLP; empty for a linear model", new AllPositive());
         modelSpec = new Param<>(owner, "modelSpec", "a --model spec (linear, mlp:W1,W2:activation=…:dropout=…, lenet)"
-                + " or json:PATH of a DL4J MultiLayerConfiguration; overrides hiddenLayers when non-empty",
+                + ", json:PATH of a DL4J configuration or torchscript:PATH of a TorchScript module; overrides"
+                + " hiddenLayers when non-empty",
                 new ValidModelSpec());
         optimizer = new Param<>(owner, "optimizer", "optimizer: " + String.join(", ", OPTIMIZERS),
                 ParamValidators.inArray(OPTIMIZERS));

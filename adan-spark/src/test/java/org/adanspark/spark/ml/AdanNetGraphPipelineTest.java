@@ -1,6 +1,7 @@
 package org.adanspark.spark.ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,5 +100,27 @@ class AdanNetGraphPipelineTest {
             i++;
         }
         assertEquals(300, i);
+    }
+
+    /** A TorchScript module with batch normalisation, the PyTorch backend's model, through the same estimator. */
+    @Test
+    void aTorchScriptModuleFitsInAPipelineAndPredictsTheSameAfterSaveAndLoad(@TempDir Path tmp) throws Exception {
+        String module = Path.of(getClass().getResource("/torchscript/cnn_bn.pt").toURI()).toString();
+        AdanNetClassifier classifier = new AdanNetClassifier().setFeaturesCol("pixels")
+                .setModelSpec("torchscript:" + module).setGlobalBatchSize(200).setMicroBatchSize(100)
+                .setMaxEpochs(2).setSeed(11);
+        PipelineModel model = new Pipeline().setStages(new PipelineStage[] {classifier}).fit(train);
+        AdanNetClassificationModel fitted = (AdanNetClassificationModel) model.stages()[0];
+        assertEquals(12, fitted.summary().totalIterations());
+        List<Row> before = model.transform(test).orderBy("id").select("id", "probability", "prediction", "label")
+                .collectAsList();
+        String path = tmp.resolve("torch-pipeline").toString();
+        model.write().overwrite().save(path);
+        List<Row> after = PipelineModel.load(path).transform(test).orderBy("id")
+                .select("id", "probability", "prediction", "label").collectAsList();
+        assertEquals(300, before.size());
+        assertEquals(before, after, "the reloaded pipeline predicts exactly as the fitted one");
+        long right = before.stream().filter(r -> r.getDouble(2) == r.getDouble(3)).count();
+        assertTrue(right > 150, "12 steps of a CNN predict better than chance: " + right + " of 300");
     }
 }
