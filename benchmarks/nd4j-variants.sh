@@ -14,18 +14,8 @@
 # the local Maven repository (the script fetches missing ones with mvn dependency:get).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-quick=0; rounds=2; out="$root/docs/results"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --quick) quick=1; rounds=1; out="$root/benchmarks/target/quick-results"; shift ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --out-dir) out="$2"; shift 2 ;;
-    *) echo "usage: benchmarks/nd4j-variants.sh [--quick] [--rounds N] [--out-dir DIR]" >&2; exit 2 ;;
-  esac
-done
-seconds=$([[ $quick == 1 ]] && echo 2 || echo 10)
+source "$root/benchmarks/lib/rounds.sh"
 threads=$(nproc)
-data="$(cd "$root/../shared/data/fashion-mnist" 2>/dev/null && pwd || echo "${ADAN_DATA_DIR:-/usr/share/datasets}/fashion-mnist")"
 repo="${MAVEN_REPO:-$HOME/.m2/repository}"   # the local Maven repository
 version=1.0.0-M2.1
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"

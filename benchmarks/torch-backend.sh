@@ -14,18 +14,8 @@
 # (mvn -pl benchmarks -am install -DskipTests) and /usr/bin/python3 with python3-torch.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-quick=0; rounds=2; out="$root/docs/results"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --quick) quick=1; rounds=1; out="$root/benchmarks/target/quick-results"; shift ;;
-    --rounds) rounds="$2"; shift 2 ;;
-    --out-dir) out="$2"; shift 2 ;;
-    *) echo "usage: benchmarks/torch-backend.sh [--quick] [--rounds N] [--out-dir DIR]" >&2; exit 2 ;;
-  esac
-done
-seconds=$([[ $quick == 1 ]] && echo 2 || echo 10)
+source "$root/benchmarks/lib/rounds.sh"
 threads=2
-data="$(cd "$root/../shared/data/fashion-mnist" 2>/dev/null && pwd || echo "${ADAN_DATA_DIR:-/usr/share/datasets}/fashion-mnist")"
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
 python=/usr/bin/python3
 modules="$root/benchmarks/target/torchscript"

@@ -6,8 +6,9 @@ It writes ``batch.f64`` (a fixed batch: 8 examples of 784 values in [0, 1), then
 for each model ``NAME.pt`` (saved by adan_torchscript.export, float32, training mode) and
 ``NAME-expected.f64`` (from the same weights in float64, in training mode: the summed cross-entropy of the
 logits, the gradient of every parameter in the module's parameter order, then every buffer after that one
-forward pass). All files are little-endian float64 but the models. It also saves three models the backend
-refuses: a batch-normalised one without the buffer methods, one with two outputs, one without parameters. Debian's python3-torch 1.13 (CPU) made the
+forward pass). All files are little-endian float64 but the models. It also saves four models the backend
+refuses: a batch-normalised one without the buffer methods, one with two outputs, one with two inputs, one
+without parameters. Debian's python3-torch 1.13 (CPU) made the
 committed files.
 """
 import copy
@@ -81,6 +82,17 @@ class TwoOutputs(nn.Module):
         return y, y
 
 
+class TwoInputs(nn.Module):
+    """Takes two tensors: refused, a model has one input."""
+
+    def __init__(self):
+        super().__init__()
+        self.out = nn.Linear(784, 10)
+
+    def forward(self, x, y):
+        return self.out(x.flatten(1)) + y
+
+
 class NoParameters(nn.Module):
     """Nothing to train: refused."""
 
@@ -120,6 +132,7 @@ def main():
     torch.manual_seed(8)
     torch.jit.save(torch.jit.script(BnCnn()), os.path.join(directory, "bad-bn-without-buffer-methods.pt"))
     torch.jit.save(torch.jit.script(TwoOutputs()), os.path.join(directory, "bad-two-outputs.pt"))
+    torch.jit.save(torch.jit.script(TwoInputs()), os.path.join(directory, "bad-two-inputs.pt"))
     torch.jit.save(torch.jit.script(NoParameters()), os.path.join(directory, "bad-no-parameters.pt"))
 
 

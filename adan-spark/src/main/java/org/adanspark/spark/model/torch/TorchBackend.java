@@ -129,7 +129,7 @@ public final class TorchBackend implements ComputeBackend {
         try {
             module.addGradient(x, new float[2 * objective.outputs()], 2, 0, new float[module.length()]);
         } catch (RuntimeException e) {
-            throw new ConfigurationException("model " + spec + " cannot be trained: " + Failures.reason(e), e);
+            throw new ConfigurationException("model " + spec + " cannot be trained: " + TorchModule.firstLine(Failures.reason(e)), e);
         }
     }
 

@@ -322,7 +322,15 @@ final class TorchModule implements AutoCloseable {
                     shape[i + 1] = exampleShape[i];
                 }
                 mode(false);
-                NDList out = IValueUtils.forward(block, new NDList(sub.zeros(new Shape(shape))), false);
+                NDList out;
+                try {
+                    out = IValueUtils.forward(block, new NDList(sub.zeros(new Shape(shape))), false);
+                } catch (RuntimeException e) {
+                    if (String.valueOf(e.getMessage()).contains("missing value for argument")) {
+                        throw new IllegalArgumentException("its forward takes more than one tensor; a model takes one", e);
+                    }
+                    throw new IllegalArgumentException(firstLine(e.getMessage()), e);
+                }
                 if (out.size() != 1) {
                     throw new IllegalArgumentException("the module returns " + out.size() + " tensors; it must return one");
                 }
@@ -448,11 +456,17 @@ final class TorchModule implements AutoCloseable {
         JniUtils.writeModule(block, out, false); // false: a plain TorchScript file, no size prefix
     }
 
-    private static String firstLine(String message) {
+    /**
+     * @return the one line of a libtorch message that says what went wrong: a TorchScript traceback's
+     *     {@code RuntimeError: …} line, else its first line
+     */
+    static String firstLine(String message) {
         if (message == null) {
             return "no reason given";
         }
-        String line = message.strip().lines().findFirst().orElse(message);
+        List<String> lines = message.strip().lines().toList();
+        String line = lines.stream().filter(l -> l.matches("^\\w*Error: .*")).findFirst()
+                .map(l -> l.substring(l.indexOf(": ") + 2)).orElse(lines.isEmpty() ? message : lines.get(0));
         return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 

@@ -152,7 +152,8 @@ class TorchBackendTest {
     void badModelsAreRefusedWithOneLine() throws IOException {
         assertRefused("bad-bn-without-buffer-methods.pt", "changes its own state in a training pass");
         assertRefused("bad-bn-without-buffer-methods.pt", "python/adan_torchscript.py");
-        assertRefused("bad-two-outputs.pt", "cannot run on 784 features per row");
+        assertRefused("bad-two-outputs.pt", "the module returns 2 tensors; it must return one");
+        assertRefused("bad-two-inputs.pt", "its forward takes more than one tensor; a model takes one");
         assertRefused("bad-no-parameters.pt", "has no parameters to train");
         Path notTorchScript = Files.createTempFile("adan", ".pt");
         Files.writeString(notTorchScript, "not a model");
