@@ -21,6 +21,7 @@ import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.model.Objective;
 import org.adanspark.spark.model.ParamRoles;
 import org.adanspark.spark.model.Replica;
+import org.adanspark.spark.runtime.NativeEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -146,6 +147,16 @@ class TorchBackendTest {
             assertArrayEquals(p, b.output(x, 2));
             assertEquals(1.0, p[0] + p[1] + p[2] + p[3] + p[4] + p[5] + p[6] + p[7] + p[8] + p[9], 1e-5, "probabilities");
         }
+    }
+
+    /** What makes the convolutions right and the bits the same on every x86-64 CPU, unless the environment says. */
+    @Test
+    void libtorchRunsWithOneDnnCappedAndMklOnOnePath() {
+        TorchRuntime.engine();
+        String isa = System.getenv(TorchRuntime.ONEDNN_ENV);
+        String mkl = System.getenv(TorchRuntime.MKL_ENV);
+        assertEquals(isa == null || isa.isBlank() ? TorchRuntime.ONEDNN_ISA : isa, NativeEnvironment.get(TorchRuntime.ONEDNN_ENV));
+        assertEquals(mkl == null || mkl.isBlank() ? TorchRuntime.MKL_MODE : mkl, NativeEnvironment.get(TorchRuntime.MKL_ENV));
     }
 
     @Test
