@@ -6,7 +6,8 @@ It writes ``batch.f64`` (a fixed batch: 8 examples of 784 values in [0, 1), then
 for each model ``NAME.pt`` (saved by adan_torchscript.export, float32, training mode) and
 ``NAME-expected.f64`` (from the same weights in float64, in training mode: the summed cross-entropy of the
 logits, the gradient of every parameter in the module's parameter order, then every buffer after that one
-forward pass). All files are little-endian float64 but the models. It also saves four models the backend
+forward pass). All files are little-endian float64 but the models. ``mlp_dropout.pt`` has no reference: its
+pass draws random numbers. It also saves four models the backend
 refuses: a batch-normalised one without the buffer methods, one with two outputs, one with two inputs, one
 without parameters. Debian's python3-torch 1.13 (CPU) made the
 committed files.
@@ -70,6 +71,19 @@ class LeNet(nn.Module):
         return self.out(F.relu(self.dense(x.flatten(1))))
 
 
+class DropoutMlp(nn.Module):
+    """784 → 32 → 10 with dropout: a training pass draws random numbers."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(784, 32)
+        self.drop = nn.Dropout(0.5)
+        self.out = nn.Linear(32, 10)
+
+    def forward(self, x):
+        return self.out(self.drop(F.relu(self.hidden(x.flatten(1)))))
+
+
 class TwoOutputs(nn.Module):
     """Returns a tuple: refused, a model has one output."""
 
@@ -128,6 +142,8 @@ def main():
     fixture(directory, "cnn_bn", BnCnn(), (1, 28, 28), x, y)
     torch.manual_seed(7)
     fixture(directory, "lenet", LeNet(), (1, 28, 28), x, y)
+    torch.manual_seed(9)
+    adan_torchscript.export(DropoutMlp(), os.path.join(directory, "mlp_dropout.pt"))
     # models the backend refuses, each with one line
     torch.manual_seed(8)
     torch.jit.save(torch.jit.script(BnCnn()), os.path.join(directory, "bad-bn-without-buffer-methods.pt"))

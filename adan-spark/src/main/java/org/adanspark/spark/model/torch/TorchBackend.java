@@ -62,9 +62,13 @@ public final class TorchBackend implements ComputeBackend {
             }
             shape = ShapeProbe.probe(spec, data, objective, probe::outputShape);
         }
-        TorchModel model = TorchModel.of(bytes, objective, shape);
+        float[] x = randomExamples(2, data.width(), seed);
+        boolean draws;
+        try (TorchModule probe = load(spec, bytes, shape, objective)) {
+            draws = probe.drawsRandomNumbers(x, 2);
+        }
+        TorchModel model = TorchModel.of(bytes, objective, draws, shape);
         try (TorchModule module = model.load()) {
-            float[] x = randomExamples(2, data.width(), seed);
             if (!module.hasBuffers()) {
                 checkStateless(spec, module, x);
             }

@@ -11,13 +11,16 @@ import org.adanspark.spark.model.Objective;
  * <pre>
  *   adan-torchscript 1
  *   objective classification 10        (or: objective squared, objective huber 1.0)
+ *   draws false                        (true: its training pass draws random numbers, e.g. dropout)
  *   &lt;the module's bytes, Base64&gt;
  * </pre>
  *
  * @param module the TorchScript module, as {@code torch.jit.save} wrote it
  * @param objective what its output predicts and the loss it is trained on
+ * @param draws whether its training pass draws random numbers: then each pass is seeded and run alone in its
+ *     JVM, since libtorch has one generator per process ({@link TorchModule#addGradient})
  */
-record TorchDefinition(byte[] module, Objective objective) {
+record TorchDefinition(byte[] module, Objective objective, boolean draws) {
 
     private static final String HEADER = "adan-torchscript 1";
 
@@ -26,7 +29,8 @@ record TorchDefinition(byte[] module, Objective objective) {
         String goal = objective.isClassification() ? "classification " + objective.numClasses()
                 : objective.regressionLoss() == Objective.RegressionLoss.SQUARED ? "squared"
                 : "huber " + objective.huberDelta();
-        return HEADER + "\nobjective " + goal + "\n" + Base64.getEncoder().encodeToString(module) + "\n";
+        return HEADER + "\nobjective " + goal + "\ndraws " + draws + "\n" + Base64.getEncoder().encodeToString(module)
+                + "\n";
     }
 
     /**
@@ -36,7 +40,8 @@ record TorchDefinition(byte[] module, Objective objective) {
      */
     static TorchDefinition decode(String text) {
         String[] lines = text.split("\n");
-        if (lines.length < 3 || !lines[0].equals(HEADER) || !lines[1].startsWith("objective ")) {
+        if (lines.length < 4 || !lines[0].equals(HEADER) || !lines[1].startsWith("objective ")
+                || !lines[2].startsWith("draws ")) {
             throw new IllegalArgumentException("not a PyTorch model definition (its first line is not '" + HEADER + "')");
         }
         String[] goal = lines[1].substring("objective ".length()).trim().split(" ");
@@ -46,6 +51,7 @@ record TorchDefinition(byte[] module, Objective objective) {
             case "huber" -> Objective.huber(Double.parseDouble(goal[1]));
             default -> throw new IllegalArgumentException("unknown objective '" + lines[1] + "'");
         };
-        return new TorchDefinition(Base64.getDecoder().decode(lines[2].trim()), objective);
+        boolean draws = Boolean.parseBoolean(lines[2].substring("draws ".length()).trim());
+        return new TorchDefinition(Base64.getDecoder().decode(lines[3].trim()), objective, draws);
     }
 }

@@ -36,11 +36,12 @@ public final class TorchModel implements ModelHandle {
     /**
      * @param module the TorchScript module's bytes
      * @param objective what its output predicts and the loss it is trained on
+     * @param draws whether its training pass draws random numbers ({@link TorchDefinition#draws})
      * @param exampleShape the shape of one example at its input
      * @return the model
      */
-    static TorchModel of(byte[] module, Objective objective, int... exampleShape) {
-        return of(new TorchDefinition(module, objective).encode(), exampleShape);
+    static TorchModel of(byte[] module, Objective objective, boolean draws, int... exampleShape) {
+        return of(new TorchDefinition(module, objective, draws).encode(), exampleShape);
     }
 
     /**
@@ -69,7 +70,9 @@ public final class TorchModel implements ModelHandle {
 
     /** @return a module of this model, loaded in this JVM, not from the pool */
     TorchModule load() {
-        return TorchModule.load(decoded().module(), exampleShape, decoded().objective());
+        TorchModule module = TorchModule.load(decoded().module(), exampleShape, decoded().objective());
+        module.draws(decoded().draws());
+        return module;
     }
 
     @Override

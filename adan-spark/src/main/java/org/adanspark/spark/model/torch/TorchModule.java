@@ -39,7 +39,8 @@ final class TorchModule implements AutoCloseable {
     static final String SET_BUFFERS = "adan_set_buffers";
     /**
      * libtorch's default random generator is one per process: a forward pass that draws (dropout) and the
-     * seeding before it happen under this lock, so concurrent tasks get the same draws as sequential ones.
+     * seeding before it happen under this lock, so concurrent tasks get the same draws as sequential ones. A
+     * module whose passes draw nothing ({@link #drawsRandomNumbers}) skips both.
      */
     private static final Object GENERATOR = new Object();
 
@@ -56,6 +57,7 @@ final class TorchModule implements AutoCloseable {
     private final Objective objective;
     private float[] bufferValues = new float[0];
     private boolean training = true;
+    private boolean draws = true;
 
     private TorchModule(PtNDManager manager, PtSymbolBlock block, List<PtNDArray> params, List<String> names,
                         Shape[] bufferShapes, DataType[] bufferTypes, int[] exampleShape, Objective objective) {
@@ -118,7 +120,7 @@ final class TorchModule implements AutoCloseable {
         }
         Shape[] shapes = new Shape[0];
         DataType[] types = new DataType[0];
-        try (NDManager sub = manager.newSubManager()) {
+        try (NDManager sub = manager.newSubManager()) { // the buffers' shapes and types, once
             NDList buffers = callBuffers(block, (PtNDManager) sub);
             if (buffers != null) {
                 shapes = new Shape[buffers.size()];
@@ -130,8 +132,13 @@ final class TorchModule implements AutoCloseable {
             }
         }
         TorchModule m = new TorchModule(manager, block, params, names, shapes, types, exampleShape, objective);
-        m.bufferValues = m.buffers();
-        m.checkStorageIsReachable();
+        try {
+            m.bufferValues = m.buffers();
+            m.checkStorageIsReachable();
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
         return m;
     }
 
@@ -149,6 +156,47 @@ final class TorchModule implements AutoCloseable {
         try (result) {
             return new NDList(result.toTensorArray(manager));
         }
+    }
+
+    /**
+     * @param draws whether a training pass draws random numbers; when not, passes are neither seeded nor run
+     *     one at a time
+     */
+    void draws(boolean draws) {
+        this.draws = draws;
+    }
+
+    /**
+     * Whether a training pass draws random numbers (dropout): two passes over the same examples from the same
+     * θ, under two seeds, give different outputs.
+     *
+     * @param x examples
+     * @param m how many
+     * @return true when they differ
+     */
+    boolean drawsRandomNumbers(float[] x, int m) {
+        float[][] outputs = new float[2][];
+        for (int seed = 0; seed < 2; seed++) {
+            try (NDManager sub = manager.newSubManager()) {
+                if (hasBuffers()) {
+                    setBuffers(bufferValues);
+                }
+                boolean grad = JniUtils.isGradMode();
+                JniUtils.setGradMode(false);
+                try {
+                    synchronized (GENERATOR) {
+                        JniUtils.setSeed(seed + 1);
+                        outputs[seed] = forward(sub, x, m, true).toFloatArray();
+                    }
+                } finally {
+                    JniUtils.setGradMode(grad);
+                }
+            }
+        }
+        if (hasBuffers()) {
+            setBuffers(bufferValues);
+        }
+        return !Arrays.equals(outputs[0], outputs[1]);
     }
 
     /** @return θ's length: parameters, then buffers */
@@ -260,8 +308,12 @@ final class TorchModule implements AutoCloseable {
             JniUtils.setGradMode(true);
             try {
                 NDArray out;
-                synchronized (GENERATOR) {
-                    JniUtils.setSeed(seed);
+                if (draws) {
+                    synchronized (GENERATOR) {
+                        JniUtils.setSeed(seed);
+                        out = forward(sub, x, m, true);
+                    }
+                } else {
                     out = forward(sub, x, m, true);
                 }
                 NDArray loss = loss(out, sub.create(labels, out.getShape()));

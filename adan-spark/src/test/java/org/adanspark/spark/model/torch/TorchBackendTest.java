@@ -136,7 +136,7 @@ class TorchBackendTest {
         }
         ByteArrayOutputStream saved = new ByteArrayOutputStream();
         model.writeNative(moved, saved);
-        TorchModel reloaded = TorchModel.of(saved.toByteArray(), TEN_CLASSES, model.exampleShape());
+        TorchModel reloaded = TorchModel.of(saved.toByteArray(), TEN_CLASSES, false, model.exampleShape());
         assertArrayEquals(moved, reloaded.initialParams(), "the saved module starts from the trained θ");
         ModelHandle restored = ComputeBackend.named(TorchModel.BACKEND).restore(model.definition(), model.exampleShape());
         assertEquals(model.sha256(), restored.sha256());
@@ -147,6 +147,38 @@ class TorchBackendTest {
             assertArrayEquals(p, b.output(x, 2));
             assertEquals(1.0, p[0] + p[1] + p[2] + p[3] + p[4] + p[5] + p[6] + p[7] + p[8] + p[9], 1e-5, "probabilities");
         }
+    }
+
+    /**
+     * A module whose training pass draws random numbers (dropout) is seeded per micro-batch: the same seed gives
+     * the same gradient, another seed another; a module that draws none is found to, and its passes need
+     * neither the seed nor libtorch's one generator.
+     */
+    @Test
+    void aPassThatDrawsIsSeededAndOneThatDoesNotIsFoundNotTo() {
+        ComputeBackend.Prepared dropout = prepare("mlp_dropout.pt");
+        assertTrue(dropout.model().definition().contains("\ndraws true\n"));
+        assertTrue(prepare("mlp.pt").model().definition().contains("\ndraws false\n"));
+        assertTrue(prepare("cnn_bn.pt").model().definition().contains("\ndraws false\n"), "batch statistics draw nothing");
+        float[] x = new float[4 * WIDTH];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 97) / 97f;
+        }
+        float[] labels = new float[40];
+        for (int i = 0; i < 4; i++) {
+            labels[i * 10 + i] = 1;
+        }
+        float[] theta = dropout.model().initialParams();
+        float[][] g = new float[3][];
+        long[] seeds = {5, 5, 6};
+        for (int k = 0; k < 3; k++) {
+            try (Replica r = dropout.model().lease(theta)) {
+                r.addGradient(x, labels, 4, 1, seeds[k]);
+                g[k] = r.gradientSum();
+            }
+        }
+        assertArrayEquals(g[0], g[1], "the same seed, the same draws");
+        assertTrue(!Arrays.equals(g[0], g[2]), "another seed, other draws");
     }
 
     /** What makes the convolutions right and the bits the same on every x86-64 CPU, unless the environment says. */
