@@ -1,5 +1,8 @@
 package org.adanspark.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +19,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.knowm.xchart.CategoryChart;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Prediction throughput: rows per second of {@code transform} for fitted models, side by side in one
@@ -27,7 +40,9 @@ import org.knowm.xchart.CategoryChart;
  *   <li>{@link AdanNetClassificationModel} of the same network, batched ({@code transform});</li>
  *   <li>the same model row at a time: a UDF over {@code predictRaw}, the work Spark's default
  *       {@code transform} does per row (what {@code transform} did before it was batched);</li>
- *   <li>an {@code AdanNetClassificationModel} of the {@code resnet} preset, a {@code ComputationGraph}.</li>
+ *   <li>an {@code AdanNetClassificationModel} of the {@code resnet} preset, a {@code ComputationGraph};</li>
+ *   <li>the same small CNN with batch normalisation on both compute backends: the README's TorchScript module
+ *       ({@link #TORCH_CNN}) and its network as a DL4J configuration ({@link #batchNormCnn()}).</li>
  * </ul>
  * Each is timed {@link #REPEATS} times after one warm-up; the median is reported. The models are fitted
  * briefly first (their quality is not the point; the fits are not timed).
@@ -46,7 +61,7 @@ public final class PredictBenchmark {
     /**
      * @param args {@code --quick}, {@code --out-dir DIR}
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         BenchOptions options = BenchOptions.parse("predict", args);
         Machine machine = Machine.current();
         System.out.println("predict (" + options.mode() + ") on " + machine);
@@ -87,6 +102,22 @@ public final class PredictBenchmark {
             System.out.println(table.add("AdanNetClassificationModel", "resnet:depth=8:width=8 (graph)",
                     "batched transform", rows, graph, rows / graph, mlpcSeconds / graph));
 
+            // the same small batch-normalised CNN on either backend: a TorchScript module and a DL4J configuration
+            Path cnnJson = Files.createTempFile("adan-bench-cnn", ".json");
+            Files.writeString(cnnJson, batchNormCnn());
+            AdanNetClassificationModel dl4jCnn = new AdanNetClassifier().setModelSpec("json:" + cnnJson)
+                    .setGlobalBatchSize(500).setMaxEpochs(1).setSeed(42L).fit(train.limit(quick ? 500 : 2000));
+            AdanNetClassificationModel torchCnn = new AdanNetClassifier()
+                    .setModelSpec("torchscript:" + TORCH_CNN.toAbsolutePath()).setGlobalBatchSize(500).setMaxEpochs(1)
+                    .setSeed(42L).fit(train.limit(quick ? 500 : 2000));
+            double dl4jCnnSeconds = median(repeats, () -> dl4jCnn.transform(test).select("prediction"));
+            System.out.println(table.add("AdanNetClassificationModel", "CNN with batch norm (DL4J backend)",
+                    "batched transform", rows, dl4jCnnSeconds, rows / dl4jCnnSeconds, mlpcSeconds / dl4jCnnSeconds));
+            double torchCnnSeconds = median(repeats, () -> torchCnn.transform(test).select("prediction"));
+            System.out.println(table.add("AdanNetClassificationModel", "CNN with batch norm (PyTorch backend)",
+                    "batched transform", rows, torchCnnSeconds, rows / torchCnnSeconds, mlpcSeconds / torchCnnSeconds));
+            Files.delete(cnnJson);
+
             String notes = String.format(Locale.ROOT, "local[2], %d cached Fashion-MNIST test rows in 2 partitions; "
                     + "each path timed %d times after one warm-up, median reported; time = transform + select + "
                     + "collect of the prediction column. ratio_to_mlpc = rows/s over MLPC's rows/s.", rows, repeats);
@@ -95,6 +126,28 @@ public final class PredictBenchmark {
         } finally {
             spark.stop();
         }
+    }
+
+    /** The README's TorchScript CNN (examples/torchscript/make_fashion_cnn.py), from the project root. */
+    static final Path TORCH_CNN = Path.of("examples/torchscript/fashion_cnn.pt");
+
+    /**
+     * @return {@link #TORCH_CNN}'s network as a DL4J configuration: 3×3 convolutions of 16 and 32 channels
+     *     without bias, each with batch normalisation, ReLU and 2×2 max-pooling, then the softmax output
+     */
+    static String batchNormCnn() {
+        return new NeuralNetConfiguration.Builder().seed(42).dataType(DataType.FLOAT).updater(new NoOp()).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(16).padding(1, 1).hasBias(false)
+                        .activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(32).padding(1, 1).hasBias(false)
+                        .activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1)).build().toJson();
     }
 
     /** Median wall seconds of collecting {@code frame} {@code repeats} times, after one untimed warm-up. */
@@ -114,7 +167,8 @@ public final class PredictBenchmark {
         CategoryChart chart = Charts.bars("transform throughput, Fashion-MNIST rows, local[2]", "", "rows / s");
         for (List<String> row : table.rows()) {
             String name = row.get(0).replace("ClassificationModel", "").replace("MultilayerPerceptronClassifier", "MLPC")
-                    + (row.get(1).contains("graph") ? " resnet" : "") + ", " + row.get(2);
+                    + (row.get(1).contains("graph") ? " resnet" : row.get(1).contains("DL4J backend") ? " CNN, DL4J"
+                    : row.get(1).contains("PyTorch backend") ? " CNN, PyTorch" : "") + ", " + row.get(2);
             chart.addSeries(name, List.of(" "), List.of(Double.parseDouble(row.get(5))));
         }
         Charts.save(options.file(".png"), 1, List.of(chart));

@@ -180,7 +180,8 @@ class BenchmarksSmokeTest {
     void predict() throws Exception {
         bench("predict");
         List<String[]> rows = csv("predict.csv", "model,network,path,rows,median_s,rows_per_sec,ratio_to_mlpc");
-        assertEquals(4, rows.size(), "MLPC, batched, row at a time, the resnet graph");
+        assertEquals(6, rows.size(), "MLPC, batched, row at a time, the resnet graph, the CNN on DL4J and on PyTorch");
+        assertTrue(rows.get(5)[1].contains("PyTorch backend"), String.join(",", rows.get(5)));
         for (String[] r : rows) {
             assertEquals("1000", r[3]);
             assertTrue(Double.parseDouble(r[5]) > 0, String.join(",", r));

@@ -65,8 +65,13 @@ public final class JobExecution implements Execution {
         Driver driver = new Driver(run);
         LOG.info("jobs execution: a Spark job per step, {} all-reduce, the optimizer's {} shards on the driver",
                 driver.reduction.name(), driver.state.numShards());
-        long skippedLoss = StepLoop.run(run.start().step(), run.steps().totalSteps(), run.steps().stepsPerEpoch(),
-                run.steps().schedule(), run.cadence(), run.start().skippedBefore(), driver);
+        long skippedLoss;
+        try {
+            skippedLoss = StepLoop.run(run.start().step(), run.steps().totalSteps(), run.steps().stepsPerEpoch(),
+                    run.steps().schedule(), run.cadence(), run.start().skippedBefore(), driver);
+        } finally {
+            driver.computation.destroy();
+        }
         float[] theta = driver.theta;
         return new TrainingOutcome(run.ema() ? driver.average() : theta, ParamsCodec.sha256(theta),
                 Math.max(run.start().step(), run.steps().totalSteps()), skippedLoss + driver.core.skippedByOptimizer(),
@@ -81,7 +86,11 @@ public final class JobExecution implements Execution {
         private final float[] theta;
         private final StepCore core;
         private final GradientReduce reduction;
-        private final GradientComputation computation;
+        /**
+         * What every task computes with, the model's definition included (a TorchScript module's bytes can be
+         * large): sent to each executor once per run, not with every task of every step.
+         */
+        private final Broadcast<GradientComputation> computation;
         private final CheckpointStore store;
         private final List<Double> losses = new ArrayList<>();
         private double finalAccuracy = Double.NaN;
@@ -108,7 +117,7 @@ public final class JobExecution implements Execution {
             this.core = new StepCore(optimizer, ShardLoop.Owned.all(state), run.optimizer().nonFinitePolicy(),
                     run.roles().nonTrained(run.layout()));
             this.reduction = reduce == ReduceMode.TREE ? new TreeGradientReduce() : new ShardedGradientReduce(state.plan());
-            this.computation = run.gradientComputation();
+            this.computation = jsc.broadcast(run.gradientComputation());
         }
 
         @Override
