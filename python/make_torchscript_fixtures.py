@@ -7,7 +7,7 @@ for each model ``NAME.pt`` (saved by adan_torchscript.export, float32, training 
 ``NAME-expected.f64`` (from the same weights in float64, in training mode: the summed cross-entropy of the
 logits, the gradient of every parameter in the module's parameter order, then every buffer after that one
 forward pass). All files are little-endian float64 but the models. ``mlp_dropout.pt`` has no reference: its
-pass draws random numbers. It also saves four models the backend
+pass draws random numbers; ``linear2.pt`` (2 features → 1 prediction) is the regression tests' model. It also saves four models the backend
 refuses: a batch-normalised one without the buffer methods, one with two outputs, one with two inputs, one
 without parameters. Debian's python3-torch 1.13 (CPU) made the
 committed files.
@@ -144,6 +144,10 @@ def main():
     fixture(directory, "lenet", LeNet(), (1, 28, 28), x, y)
     torch.manual_seed(9)
     adan_torchscript.export(DropoutMlp(), os.path.join(directory, "mlp_dropout.pt"))
+    regressor = nn.Linear(2, 1)  # a regressor of 2 features, from zero as a least-squares fit would start
+    nn.init.zeros_(regressor.weight)
+    nn.init.zeros_(regressor.bias)
+    adan_torchscript.export(regressor, os.path.join(directory, "linear2.pt"))
     # models the backend refuses, each with one line
     torch.manual_seed(8)
     torch.jit.save(torch.jit.script(BnCnn()), os.path.join(directory, "bad-bn-without-buffer-methods.pt"))

@@ -119,6 +119,17 @@ class AdanNetRegressorTest {
                 loaded.transform(test).select("prediction").collectAsList());
     }
 
+    /** The same fit with a TorchScript linear module on the PyTorch backend: its squared-error path. */
+    @Test
+    void aTorchScriptLinearModuleApproachesLeastSquaresToo() throws Exception {
+        String module = Path.of(getClass().getResource("/torchscript/linear2.pt").toURI()).toString();
+        AdanNetRegressionModel model = linear().setModelSpec("torchscript:" + module).fit(train);
+        double ours = mse(model.transform(test));
+        double ols = olsTestMse();
+        System.out.printf("skin R from (B, G), TorchScript: test MSE %.6f, least squares %.6f%n", ours, ols);
+        assertTrue(ours <= 1.02 * ols, "MSE " + ours + " vs least squares " + ols);
+    }
+
     @Test
     void huberLossShrugsOffOutliersThatPullTheSquaredErrorFit() {
         // 5% of the training targets replaced by a gross error; the clean test set judges both fits
