@@ -243,7 +243,8 @@ abstract class AbstractOptimizer implements Optimizer {
      * @return its learning rate
      */
     static Hyperparameter<Double> lr(double defaultValue) {
-        return Hyperparameter.real(Hyperparameter.LR_KEY, defaultValue, "the peak learning rate, > 0; the schedule scales it each step");
+        return Hyperparameter.real(Hyperparameter.LR_KEY, defaultValue,
+                "the peak learning rate, > 0; the schedule scales it each step");
     }
 
     /**

@@ -26,8 +26,9 @@ import org.adanspark.optim.OptimizerRegistry;
  * ({@link #of}, over the same section of {@code reference.conf}). Each optimizer's defaults are the ones it
  * declares ({@link OptimizerRegistry#hyperparameters}); its subsection {@code adan.optimizer.<name>} holds
  * only what a run changes, under the registry key in kebab case ({@code weight_decay} →
- * {@code weight-decay}), except {@code beta1…3}, which are the list {@code betas}. The learning rate the schedule gives changes every step and goes to each
- * step; the optimizer itself is built once per process ({@link #build}).
+ * {@code weight-decay}), except {@code beta1…3}, which are the list {@code betas}. The learning rate the
+ * schedule gives changes every step and goes to each step; the optimizer itself is built once per process
+ * ({@link #build}).
  */
 public final class OptimizerSpec implements Serializable {
 

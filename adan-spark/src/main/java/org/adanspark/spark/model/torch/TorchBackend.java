@@ -66,6 +66,8 @@ public final class TorchBackend implements ComputeBackend {
         boolean draws;
         try (TorchModule probe = load(spec, bytes, shape, objective)) {
             draws = probe.drawsRandomNumbers(x, 2);
+        } catch (RuntimeException e) {
+            draws = true; // a pass that fails: checkTrainable below names why
         }
         TorchModel model = TorchModel.of(bytes, objective, draws, shape);
         try (TorchModule module = model.load()) {
@@ -133,7 +135,8 @@ public final class TorchBackend implements ComputeBackend {
         try {
             module.addGradient(x, new float[2 * objective.outputs()], 2, 0, new float[module.length()]);
         } catch (RuntimeException e) {
-            throw new ConfigurationException("model " + spec + " cannot be trained: " + TorchModule.firstLine(Failures.reason(e)), e);
+            throw new ConfigurationException("model " + spec + " cannot be trained: "
+                    + TorchModule.firstLine(Failures.reason(e)), e);
         }
     }
 

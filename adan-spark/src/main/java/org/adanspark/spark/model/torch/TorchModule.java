@@ -410,9 +410,9 @@ final class TorchModule implements AutoCloseable {
     }
 
     /**
-     * Turns graph re-optimisation off for this thread and puts the module in training or inference mode ({@code module.train()} / {@code eval()}: batch
-     * normalisation's batch or running statistics, dropout on or off); DJL's {@code forward} flag only sets
-     * the gradient mode.
+     * Turns graph re-optimisation off for this thread and puts the module in training or inference mode
+     * ({@code module.train()} / {@code eval()}: batch normalisation's batch or running statistics, dropout on
+     * or off); DJL's {@code forward} flag only sets the gradient mode.
      */
     private void mode(boolean training) {
         // thread-local in libtorch: every task thread turns TorchScript's profiling re-optimisation off, which

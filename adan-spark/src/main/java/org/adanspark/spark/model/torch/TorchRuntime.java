@@ -24,10 +24,10 @@ import org.slf4j.LoggerFactory;
  *       call, its usage telemetry, is turned off ({@code ai.djl.offline}).</li>
  *   <li><b>oneDNN capped at SSE4.1.</b> libtorch 2.5.1 and 2.7.1 compute LeNet's second float32 convolution
  *       (20→50 channels, 5×5) wrongly through oneDNN on an AMD Zen 5: NaN with AVX-512, 0.18 off of its
- *       largest value with AVX2 or AVX; right under SSE4.1. {@value #ONEDNN_ENV} is set to {@value #ONEDNN_ISA} in this process before libtorch
- *       loads, unless the environment sets it; ND4J's own oneDNN reads only {@code DNNL_MAX_CPU_ISA}, so
- *       DL4J's convolutions do not change. One instruction set on every x86-64 machine is also what makes
- *       the convolutions' bits the same on all of them.</li>
+ *       largest value with AVX2 or AVX; right under SSE4.1. {@value #ONEDNN_ENV} is set to
+ *       {@value #ONEDNN_ISA} in this process before libtorch loads, unless the environment sets it; ND4J's
+ *       own oneDNN reads only {@code DNNL_MAX_CPU_ISA}, so DL4J's convolutions do not change. One instruction
+ *       set on every x86-64 machine is also what makes the convolutions' bits the same on all of them.</li>
  *   <li><b>MKL on one code path.</b> libtorch carries Intel MKL for its matrix products, which picks its code
  *       path by the CPU, and computes other bits with MKL's reproducibility mode unset than with any mode
  *       set (measured on an AMD Zen 5). {@value #MKL_ENV} is set to {@value #MKL_MODE}, the path Intel
