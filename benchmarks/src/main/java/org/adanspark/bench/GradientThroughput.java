@@ -1,10 +1,7 @@
 package org.adanspark.bench;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.adanspark.io.DataSetLocator;
-import org.adanspark.io.IdxReader;
 import org.adanspark.spark.checkpoint.ParamsCodec;
 import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.model.Objective;
@@ -49,17 +46,9 @@ public final class GradientThroughput {
         Nd4j.getEnvironment().allowHelpers(helpers);
         int threads = Nd4j.getEnvironment().maxMasterThreads();
 
-        Path dir = new DataSetLocator(null).locate("fashion-mnist", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz");
-        byte[] images = IdxReader.readUnsignedBytes(dir.resolve("train-images-idx3-ubyte.gz")).data();
-        byte[] labels = IdxReader.readUnsignedBytes(dir.resolve("train-labels-idx1-ubyte.gz")).data();
-        float[] x = new float[batch * 784];
-        float[] y = new float[batch * 10];
-        for (int i = 0; i < batch; i++) {
-            for (int j = 0; j < 784; j++) {
-                x[i * 784 + j] = (images[i * 784 + j] & 0xFF) / 255f;
-            }
-            y[i * 10 + (labels[i] & 0xFF)] = 1f;
-        }
+        FashionBatch data = FashionBatch.first(batch);
+        float[] x = data.x();
+        float[] y = data.y();
         INDArray input = Nd4j.create(x, new long[] {batch, 784}, 'c');
         INDArray target = Nd4j.create(y, new long[] {batch, 10}, 'c');
 

@@ -3,8 +3,6 @@ package org.adanspark.bench;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.adanspark.io.DataSetLocator;
-import org.adanspark.io.IdxReader;
 import org.adanspark.spark.checkpoint.ParamsCodec;
 import org.adanspark.spark.model.ComputeBackend;
 import org.adanspark.spark.model.ModelHandle;
@@ -42,17 +40,9 @@ public final class TorchGradientThroughput {
         int threads = Integer.getInteger("bench.threads", 2);
         ComputeThreads.apply(threads);
 
-        Path dir = new DataSetLocator(null).locate("fashion-mnist", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz");
-        byte[] images = IdxReader.readUnsignedBytes(dir.resolve("train-images-idx3-ubyte.gz")).data();
-        byte[] labels = IdxReader.readUnsignedBytes(dir.resolve("train-labels-idx1-ubyte.gz")).data();
-        float[] x = new float[batch * 784];
-        float[] y = new float[batch * 10];
-        for (int i = 0; i < batch; i++) {
-            for (int j = 0; j < 784; j++) {
-                x[i * 784 + j] = (images[i * 784 + j] & 0xFF) / 255f;
-            }
-            y[i * 10 + (labels[i] & 0xFF)] = 1f;
-        }
+        FashionBatch data = FashionBatch.first(batch);
+        float[] x = data.x();
+        float[] y = data.y();
         for (String name : models) {
             ModelSpec spec = ModelSpec.parse("torchscript:" + modules.resolve(name.replace(':', '-') + ".pt"));
             ModelHandle model = ComputeBackend.forSpec(spec).prepare(spec,
