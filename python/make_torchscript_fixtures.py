@@ -9,12 +9,17 @@ logits, the gradient of every parameter in the module's parameter order, then ev
 forward pass). All files are little-endian float64 but the models. ``mlp_dropout.pt`` has no reference: its
 pass draws random numbers; ``linear2.pt`` (2 features → 1 prediction) is the regression tests' model. It also saves four models the backend
 refuses: a batch-normalised one without the buffer methods, one with two outputs, one with two inputs, one
-without parameters. Debian's python3-torch 1.13 (CPU) made the
-committed files.
+without parameters. For the presets of the PyTorch backend (``--backend pytorch``) it writes
+``preset-NAME-expected.f64``: the same network built in PyTorch, from the θ the preset draws from seed 42 (the
+same SplitMix64 stream as java.util.SplittableRandom), in float64 (layout in preset_fixture). Debian's
+python3-torch 1.13 (CPU) made the committed files.
 """
 import copy
+import math
 import os
 import sys
+
+import numpy as np
 
 import torch
 import torch.nn as nn
@@ -114,6 +119,107 @@ class NoParameters(nn.Module):
         return x.flatten(1)[:, :10]
 
 
+class SplitMix64:
+    """java.util.SplittableRandom(seed): the stream the PyTorch backend's presets draw their initial θ from."""
+
+    GAMMA = 0x9E3779B97F4A7C15
+    MASK = (1 << 64) - 1
+
+    def __init__(self, seed):
+        self.seed = seed & self.MASK
+
+    def next_double(self):
+        self.seed = (self.seed + self.GAMMA) & self.MASK
+        z = self.seed
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & self.MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & self.MASK
+        z = z ^ (z >> 31)
+        return (z >> 11) * 2.0 ** -53
+
+
+# DJL's batch normalisation passes libtorch the momentum 1 - 0.9f, computed in float32
+PRESET_BN_MOMENTUM = float(np.float32(1) - np.float32(0.9))
+
+
+def preset_bn(channels):
+    return nn.BatchNorm2d(channels, eps=1e-5, momentum=PRESET_BN_MOMENTUM)
+
+
+class PresetBasicBlock(nn.Module):
+    """The resnet preset's block: act(bn(conv(act(bn(conv(x))))) + shortcut(x)), branch before shortcut."""
+
+    def __init__(self, channels_in, out, stride):
+        super().__init__()
+        self.branch = nn.Sequential(nn.Conv2d(channels_in, out, 3, stride, 1, bias=False), preset_bn(out), nn.ReLU(),
+                                    nn.Conv2d(out, out, 3, 1, 1, bias=False), preset_bn(out))
+        self.shortcut = nn.Identity() if stride == 1 and channels_in == out else nn.Sequential(
+            nn.Conv2d(channels_in, out, 1, stride, 0, bias=False), preset_bn(out))
+
+    def forward(self, x):
+        return F.relu(self.branch(x) + self.shortcut(x))
+
+
+def preset_resnet(depth=8, width=16, channels=1, classes=10):
+    blocks = (depth - 2) // 6
+    layers = [nn.Conv2d(channels, width, 3, 1, 1, bias=False), preset_bn(width), nn.ReLU()]
+    channels_in = width
+    for stage in range(3):
+        out = width << stage
+        for b in range(blocks):
+            layers.append(PresetBasicBlock(channels_in, out, 2 if stage > 0 and b == 0 else 1))
+            channels_in = out
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels_in, classes)]
+    return nn.Sequential(*layers)
+
+
+PRESETS = {
+    # name: (the preset's --model spec, its network in PyTorch, example shape, every how many gradient values kept)
+    "preset-mlp": ("mlp:32", lambda: nn.Sequential(nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10)), (784,), 1),
+    "preset-lenet": ("lenet", lambda: nn.Sequential(
+        nn.Conv2d(1, 20, 5), nn.MaxPool2d(2, 2), nn.Conv2d(20, 50, 5), nn.MaxPool2d(2, 2), nn.Flatten(),
+        nn.Linear(800, 500), nn.ReLU(), nn.Linear(500, 10)), (1, 28, 28), 7),
+    "preset-resnet": ("resnet:depth=8:width=16", preset_resnet, (1, 28, 28), 1),
+}
+
+
+def preset_initialisation(model, seed):
+    """The presets' initial θ (TorchPresets.initialTheta): PyTorch's default initialisation drawn from
+    SplitMix64(seed) in parameter order, every weight and the bias after it uniform in ±1/sqrt(fan-in), batch
+    normalisation's scale 1 and shift 0, running mean 0 and variance 1; each value rounded to float32."""
+    random = SplitMix64(seed)
+    bound = 0.0
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, nn.BatchNorm2d):
+                module.weight.fill_(1)
+                module.bias.fill_(0)
+                module.running_mean.fill_(0)
+                module.running_var.fill_(1)
+            elif isinstance(module, (nn.Conv2d, nn.Linear)):
+                for name, p in module.named_parameters(recurse=False):
+                    if name == "weight":
+                        bound = 1 / math.sqrt(p.numel() / p.shape[0])
+                    flat = [np.float32((2 * random.next_double() - 1) * bound) for _ in range(p.numel())]
+                    p.copy_(torch.tensor(np.array(flat, dtype=np.float32), dtype=torch.float64).reshape(p.shape))
+
+
+def preset_fixture(directory, name, x, y, seed=42):
+    """NAME-expected.f64: the stride k, the summed cross-entropy, every k-th value of the gradient in θ's order
+    (the parameters in order), then the running means and variances after the pass (no batch counter: the
+    presets have none)."""
+    spec, make, shape, stride = PRESETS[name]
+    model = make().double().train()
+    preset_initialisation(model, seed)
+    loss = F.cross_entropy(model(x.double().reshape(8, *shape)), y, reduction="sum")
+    loss.backward()
+    gradient = torch.cat([p.grad.reshape(-1) for p in model.parameters()])[::stride]
+    buffers = [b for n, b in model.named_buffers() if not n.endswith("num_batches_tracked")]
+    write_f64(os.path.join(directory, name + "-expected.f64"),
+              [torch.tensor([float(stride)]), loss.reshape(1), gradient] + buffers)
+    print(name, spec, "loss", loss.item(), "parameters", sum(p.numel() for p in model.parameters()),
+          "kept", gradient.numel())
+
+
 def write_f64(path, values):
     torch.cat([v.detach().double().reshape(-1) for v in values]).numpy().astype("<f8").tofile(path)
 
@@ -136,6 +242,8 @@ def main():
     x = torch.rand(8, 784)
     y = torch.randint(0, 10, (8,))
     write_f64(os.path.join(directory, "batch.f64"), [x, y])
+    for name in PRESETS:
+        preset_fixture(directory, name, x, y)
     torch.manual_seed(5)
     fixture(directory, "mlp", Mlp(), (784,), x, y)
     torch.manual_seed(6)

@@ -38,6 +38,9 @@ public final class Settings {
     public static final Setting MODEL = new Setting("adan.model.spec", "--model", "SPEC", "modelSpec",
             "linear | mlp:256,256[:activation=relu][:dropout=0.1] | lenet | resnet[:depth=8][:width=16]"
                     + " | charlm[:body=attention|lstm][:layers=2][:width=128][:heads=4] | json:PATH | torchscript:PATH");
+    /** The compute backend. */
+    public static final Setting BACKEND = new Setting("adan.model.backend", "--backend", "NAME", "backend",
+            "the compute backend: dl4j | pytorch; blank = the model's own (presets and json: dl4j, torchscript: pytorch)");
     /** The optimizer. */
     public static final Setting OPTIMIZER = new Setting("adan.optimizer.name", "--optimizer", "NAME", "optimizer",
             String.join(" | ", OptimizerRegistry.names()) + " | lookahead-<name>");
@@ -139,7 +142,7 @@ public final class Settings {
             "tests: the first attempt of each listed step's gradient task fails");
 
     /** The settings a flag sets, in the order {@code --help} lists them. */
-    public static final List<Setting> FLAGGED = List.of(DATA, WINDOW, DATA_DIR, MODEL, OPTIMIZER, LR, WEIGHT_DECAY,
+    public static final List<Setting> FLAGGED = List.of(DATA, WINDOW, DATA_DIR, MODEL, BACKEND, OPTIMIZER, LR, WEIGHT_DECAY,
             EMA_DECAY, PARTITIONS, GLOBAL_BATCH, MICRO_BATCH, EPOCHS, MAX_STEPS, WARMUP_STEPS, SEED, SHARDS, ALLREDUCE,
             EXECUTION, COMPUTE_THREADS, BLAS_KERNEL, MASTER, CHECKPOINT_DIR, CHECKPOINT_EVERY, RESUME, METRICS_OUT,
             SAVE_MODEL);

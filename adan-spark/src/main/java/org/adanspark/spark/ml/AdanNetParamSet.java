@@ -42,6 +42,8 @@ public final class AdanNetParamSet implements Serializable {
     public final IntArrayParam hiddenLayers;
     /** The CLI's {@code --model} spec or a DL4J JSON path, overriding {@code hiddenLayers} when non-empty. */
     public final Param<String> modelSpec;
+    /** The compute backend: {@code dl4j}, {@code pytorch}, or empty for the model's own. */
+    public final Param<String> backend;
     /** Optimizer name. */
     public final Param<String> optimizer;
     /** Peak learning rate; unset means the optimizer's default from reference.conf. */
@@ -87,6 +89,9 @@ public final class AdanNetParamSet implements Serializable {
                 + ", json:PATH of a DL4J configuration or torchscript:PATH of a TorchScript module; overrides"
                 + " hiddenLayers when non-empty",
                 new ValidModelSpec());
+        backend = new Param<>(owner, "backend", "the compute backend: dl4j or pytorch (presets linear, mlp, lenet"
+                + " and resnet with batch normalisation on DJL's blocks); empty for the model's own (presets and json:"
+                + " dl4j, torchscript: pytorch)", ParamValidators.inArray(new String[] {"", "dl4j", "pytorch"}));
         optimizer = new Param<>(owner, "optimizer", "optimizer: " + String.join(", ", OPTIMIZERS),
                 ParamValidators.inArray(OPTIMIZERS));
         learningRate = new DoubleParam(owner, "learningRate", "peak learning rate (default: the optimizer's, from"

@@ -34,6 +34,11 @@ public interface AdanNetParams extends Params {
         return adanNetParamSet().modelSpec;
     }
 
+    /** @return the compute backend, empty for the model's own */
+    default Param<String> backend() {
+        return adanNetParamSet().backend;
+    }
+
     /** @return the optimizer name */
     default Param<String> optimizer() {
         return adanNetParamSet().optimizer;
@@ -117,6 +122,11 @@ public interface AdanNetParams extends Params {
     /** @return the model spec, empty when {@link #getHiddenLayers()} decides */
     default String getModelSpec() {
         return getOrDefault(modelSpec());
+    }
+
+    /** @return the compute backend, empty for the model's own */
+    default String getBackend() {
+        return getOrDefault(backend());
     }
 
     /** @return the optimizer name */
@@ -204,6 +214,7 @@ public interface AdanNetParams extends Params {
         Config a = ReferenceDefaults.adan();
         setDefault(hiddenLayers(), new int[] {256});
         setDefault(modelSpec(), "");
+        setDefault(backend(), a.getString("model.backend"));
         setDefault(optimizer(), a.getString("optimizer.name"));
         setDefault(maxGradNorm(), a.getDouble("optimizer.max-grad-norm"));
         setDefault(emaDecay(), a.getDouble("optimizer.ema-decay"));

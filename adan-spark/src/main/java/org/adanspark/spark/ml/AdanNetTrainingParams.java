@@ -33,6 +33,15 @@ public interface AdanNetTrainingParams<S extends AdanNetTrainingParams<S>> exten
     }
 
     /**
+     * @param backend {@code dl4j}, {@code pytorch}, or empty for the model's own
+     * @return this
+     */
+    default S setBackend(String backend) {
+        set(backend(), backend);
+        return self();
+    }
+
+    /**
      * @param name adan, adamw, adam, lamb, sgd, radam or lookahead-(one of them)
      * @return this
      */

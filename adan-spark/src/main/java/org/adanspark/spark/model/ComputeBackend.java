@@ -42,9 +42,18 @@ public interface ComputeBackend {
 
     /**
      * @param spec a model spec
-     * @return whether this backend builds it
+     * @return whether this backend builds it when asked to by name ({@code --backend})
      */
     boolean builds(ModelSpec spec);
+
+    /**
+     * @param spec a model spec
+     * @return whether this backend builds it when no backend is named: a definition file its own format, a
+     *     preset the default backend's ({@code dl4j})
+     */
+    default boolean isDefaultFor(ModelSpec spec) {
+        return builds(spec);
+    }
 
     /**
      * The widths a model definition file declares, so the data can be read and checked against it before
@@ -83,19 +92,49 @@ public interface ComputeBackend {
 
     /**
      * @param spec a model spec
-     * @return the backend that builds it
+     * @return the backend that builds it when no backend is named
      * @throws ConfigurationException when no backend on the classpath does
      */
     static ComputeBackend forSpec(ModelSpec spec) {
-        List<String> names = new ArrayList<>();
+        return forSpec(spec, "");
+    }
+
+    /**
+     * @param spec a model spec
+     * @param name the backend a run names ({@code --backend}), or blank for the spec's own
+     * @return the backend that builds it
+     * @throws ConfigurationException when that backend is not on the classpath or does not build the spec,
+     *     naming the backends that do
+     */
+    static ComputeBackend forSpec(ModelSpec spec, String name) {
+        List<String> found = new ArrayList<>();
+        List<String> building = new ArrayList<>();
+        boolean named = name != null && !name.isBlank();
         for (ComputeBackend backend : ServiceLoader.load(ComputeBackend.class, ComputeBackend.class.getClassLoader())) {
-            if (backend.builds(spec)) {
+            if (named ? backend.name().equals(name) && backend.builds(spec) : backend.isDefaultFor(spec)) {
                 return backend;
             }
+            found.add(backend.name());
+            if (backend.builds(spec)) {
+                building.add(backend.name());
+            }
+        }
+        if (named && !found.contains(name)) {
+            throw new ConfigurationException("backend '" + name + "' is not on the classpath (found: "
+                    + (found.isEmpty() ? "none" : String.join(", ", found)) + ")", null);
+        }
+        throw new ConfigurationException("model " + spec + ": " + (named ? "the " + name + " backend does not build it"
+                : "no compute backend on the classpath builds it") + " (backends that do: "
+                + (building.isEmpty() ? "none" : String.join(", ", building)) + ")", null);
+    }
+
+    /** @return the names of the backends on the classpath, in the order {@link ServiceLoader} finds them */
+    static List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (ComputeBackend backend : ServiceLoader.load(ComputeBackend.class, ComputeBackend.class.getClassLoader())) {
             names.add(backend.name());
         }
-        throw new ConfigurationException("model " + spec + ": no compute backend on the classpath builds it (found: "
-                + (names.isEmpty() ? "none" : String.join(", ", names)) + ")", null);
+        return names;
     }
 
     /**

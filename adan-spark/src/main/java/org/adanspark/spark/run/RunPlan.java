@@ -22,6 +22,7 @@ import org.adanspark.spark.config.Setting;
 import org.adanspark.spark.config.Settings;
 import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataSpec;
+import org.adanspark.spark.model.ComputeBackend;
 import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.runtime.BlasKernel;
 import org.adanspark.spark.runtime.ComputeThreads;
@@ -53,6 +54,7 @@ public final class RunPlan implements Serializable {
     private final int testLimit;
     private final int window;
     private final ModelSpec model;
+    private final String backend;
     private final OptimizerSpec optimizer;
     private final LearningRateSchedule.Kind scheduleKind;
     private final long warmupSteps;
@@ -98,6 +100,7 @@ public final class RunPlan implements Serializable {
         testLimit = a.getInt(Settings.TEST_LIMIT.key());
         window = a.getInt(Settings.WINDOW.key());
         model = e != null ? e.model() : parse(Settings.MODEL.key(), () -> ModelSpec.parse(a.getString(Settings.MODEL.key())));
+        backend = e != null ? e.backend() : a.getString(Settings.BACKEND.key()).trim();
         optimizer = e != null ? e.optimizer() : OptimizerSpec.from(a.getConfig("adan.optimizer"));
         scheduleKind = LearningRateSchedule.Kind.parse(a.getString(Settings.SCHEDULE.key()));
         warmupSteps = e != null ? e.warmupSteps() : a.getInt(Settings.WARMUP_STEPS.key());
@@ -138,6 +141,10 @@ public final class RunPlan implements Serializable {
      * @throws IllegalArgumentException naming the setting and the value
      */
     private void validate(Function<Setting, String> name) {
+        if (!backend.isEmpty() && !ComputeBackend.names().contains(backend)) {
+            throw new IllegalArgumentException(name.apply(Settings.BACKEND) + " (--backend) must be one of "
+                    + String.join(", ", ComputeBackend.names()) + " or blank, got '" + backend + "'");
+        }
         atLeast(name, Settings.PARTITIONS, partitions, 0);
         atLeast(name, Settings.TRAIN_LIMIT, trainLimit, 0);
         atLeast(name, Settings.TEST_LIMIT, testLimit, 0);
@@ -181,6 +188,7 @@ public final class RunPlan implements Serializable {
      *
      * @param stage the estimator's uid, for messages
      * @param model the model
+     * @param backend the compute backend it names, or blank for the model's own
      * @param optimizer the optimizer with its hyperparameters and shards
      * @param warmupSteps warm-up steps
      * @param globalBatch examples per step
@@ -192,7 +200,7 @@ public final class RunPlan implements Serializable {
      * @param checkpointDir where to checkpoint, or null
      * @param checkpointEvery steps between checkpoints
      */
-    public record EstimatorRun(String stage, ModelSpec model, OptimizerSpec optimizer, long warmupSteps, int globalBatch,
+    public record EstimatorRun(String stage, ModelSpec model, String backend, OptimizerSpec optimizer, long warmupSteps, int globalBatch,
                                int microBatch, int epochs, long seed, ReduceMode allReduce, ExecutionMode execution,
                                String checkpointDir,
                                long checkpointEvery) {
@@ -299,6 +307,11 @@ public final class RunPlan implements Serializable {
     /** @return the model */
     public ModelSpec model() {
         return model;
+    }
+
+    /** @return the compute backend a run names, or blank for the model's own */
+    public String backend() {
+        return backend;
     }
 
     /** @return the optimizer */

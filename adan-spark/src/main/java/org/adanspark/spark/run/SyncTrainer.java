@@ -86,7 +86,7 @@ public final class SyncTrainer {
     public TrainResult run() {
         int classes = 0;
         int inputs = -1;
-        Optional<int[]> declared = ComputeBackend.forSpec(settings.model()).declaredWidths(settings.model());
+        Optional<int[]> declared = ComputeBackend.forSpec(settings.model(), settings.backend()).declaredWidths(settings.model());
         if (declared.isPresent()) {
             inputs = declared.get()[0];
             classes = declared.get()[1];
@@ -288,7 +288,7 @@ public final class SyncTrainer {
         }
         ComputeBackend.DataShape shape = new ComputeBackend.DataShape(train.name(),
                 tokens ? train.dim() - 1 : train.dim(), tokens);
-        return ComputeBackend.forSpec(spec).prepare(spec, shape, objective, settings.seed());
+        return ComputeBackend.forSpec(spec, settings.backend()).prepare(spec, shape, objective, settings.seed());
     }
 
     /**

@@ -119,15 +119,22 @@ class AdanNetRegressorTest {
                 loaded.transform(test).select("prediction").collectAsList());
     }
 
-    /** The same fit with a TorchScript linear module on the PyTorch backend: its squared-error path. */
+    /**
+     * The same fit on the PyTorch backend, its squared-error path: a TorchScript linear module, and the
+     * {@code linear} preset built from DJL's blocks ({@code backend = pytorch}).
+     */
     @Test
-    void aTorchScriptLinearModuleApproachesLeastSquaresToo() throws Exception {
+    void aTorchScriptLinearModuleAndThePyTorchLinearPresetApproachLeastSquaresToo() throws Exception {
         String module = Path.of(getClass().getResource("/torchscript/linear2.pt").toURI()).toString();
-        AdanNetRegressionModel model = linear().setModelSpec("torchscript:" + module).fit(train);
-        double ours = mse(model.transform(test));
         double ols = olsTestMse();
-        System.out.printf("skin R from (B, G), TorchScript: test MSE %.6f, least squares %.6f%n", ours, ols);
-        assertTrue(ours <= 1.02 * ols, "MSE " + ours + " vs least squares " + ols);
+        AdanNetRegressor[] fits = {linear().setModelSpec("torchscript:" + module), linear().setBackend("pytorch")};
+        for (AdanNetRegressor fit : fits) {
+            AdanNetRegressionModel model = fit.fit(train);
+            double ours = mse(model.transform(test));
+            System.out.printf("skin R from (B, G), PyTorch backend %s: test MSE %.6f, least squares %.6f%n",
+                    fit.getModelSpec().isBlank() ? "linear preset" : fit.getModelSpec(), ours, ols);
+            assertTrue(ours <= 1.02 * ols, fit.getModelSpec() + ": MSE " + ours + " vs least squares " + ols);
+        }
     }
 
     @Test

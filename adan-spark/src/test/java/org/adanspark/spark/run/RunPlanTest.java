@@ -131,6 +131,8 @@ class RunPlanTest {
         assertMessage("adan.train.global-batch = 0", "adan.train.global-batch must be >= 1, got 0");
         assertMessage("adan.train.epochs = many", "adan.train.epochs");
         assertMessage("adan.train.allreduce = ring", "adan.train.allreduce must be sharded or tree, got 'ring'");
+        assertMessage("adan.model.backend = tensorflow",
+                "adan.model.backend (--backend) must be one of dl4j, pytorch or blank, got 'tensorflow'");
         assertMessage("adan.optimizer.name = adagrad", "got 'adagrad'");
         assertMessage("adan.optimizer.adan.betas = [0.98, 1.2, 0.99]", "adan.optimizer.adan (adan): betas[1] must be in [0, 1), got 1.2");
         assertMessage("adan.optimizer.adan.betas = [0.9, 0.9]", "adan.optimizer.adan.betas must have 3 values");
@@ -175,13 +177,13 @@ class RunPlanTest {
     void anEstimatorsTypedValuesAreValidatedAsTheCommandLinesAreButNamedAsItsParams() {
         OptimizerSpec adamw = OptimizerSpec.of("clf_1", "adamw", null, null, null, 0.0, 4, 0.0);
         assertEquals(0.002, adamw.lr(), "AdamW's declared default where the param is not set");
-        RunPlan s = RunPlan.forEstimator(new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"),
+        RunPlan s = RunPlan.forEstimator(new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), "",
                 adamw, 0, 512, 128, 2, 7, ReduceMode.TREE, ExecutionMode.JOBS, null, 0));
         assertEquals(512, s.globalBatch());
         assertEquals(ReduceMode.TREE, s.allReduce());
         assertEquals(false, s.evaluateEveryEpoch());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
-                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), adamw, 0, 0, 128, 2, 7, ReduceMode.TREE, ExecutionMode.JOBS, null, 0)));
+                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), "", adamw, 0, 0, 128, 2, 7, ReduceMode.TREE, ExecutionMode.JOBS, null, 0)));
         assertEquals("clf_1: param globalBatchSize must be >= 1, got 0", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> ReduceMode.parse("ring", Settings.ALLREDUCE.asParam()));

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TorchScript models trained end to end by the PyTorch backend on MNIST, through the same trainer as DL4J's:
  * a batch-normalised CNN to the same bits twice, in either execution, and resumed from a checkpoint with
- * another shard count; every optimizer on a module without buffers.
+ * another shard count; every optimizer on a module without buffers; the residual preset with batch
+ * normalisation on DJL's blocks.
  */
 class TorchTrainingTest {
 
@@ -85,6 +86,26 @@ class TorchTrainingTest {
         assertEquals(2, resumed.summary().stepsThisRun());
         assertEquals(bits, resumed.summary().paramsSha256(), "the buffers are in θ: a checkpoint carries them");
         assertTrue(resumed.summary().testAccuracy() > 0.1, "accuracy " + resumed.summary().testAccuracy());
+    }
+
+    /**
+     * {@code --backend pytorch --model resnet}: the preset with batch normalisation, built from DJL's blocks, to
+     * the same bits in either execution, the jobs run through a failed gradient task.
+     */
+    @Test
+    void theResNetPresetWithBatchNormalisationTrainsToTheSameBitsInEitherExecutionThroughAFailedTask() {
+        String preset = "adan.model { backend = pytorch, spec = \"resnet:depth=8:width=8\" }\n";
+        TrainResult barrier = train("mlp.pt", preset + "adan.train.execution = barrier");
+        assertEquals("pytorch", barrier.model().backend());
+        assertTrue(barrier.model().definition().startsWith("adan-torch-preset 1\n"), barrier.model().definition());
+        TrainResult jobs = train("mlp.pt", preset + "adan.train.execution = jobs\n"
+                + "adan.debug.fail-first-attempt-at-steps = [2]");
+        assertEquals(barrier.summary().paramsSha256(), jobs.summary().paramsSha256(), "barrier = jobs with a retried task");
+        float[] initial = barrier.model().initialParams();
+        float[] trained = barrier.params();
+        int runningVariance = initial.length - 1;
+        assertEquals(1f, initial[runningVariance]);
+        assertNotEquals(initial[runningVariance], trained[runningVariance], "batch normalisation's running variance moved");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.adanspark.optim.ParamLayout;
+import org.adanspark.spark.data.DataValidationException;
 import org.adanspark.spark.error.ConfigurationException;
 import org.adanspark.spark.error.Failures;
 import org.adanspark.spark.model.ComputeBackend;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PyTorch compute backend: {@code torchscript:PATH} models, one-input, one-output TorchScript modules
- * whose output is the logits of a classifier or the prediction of a regressor, trained as
+ * whose output is the logits of a classifier or the prediction of a regressor, and, when a run names this
+ * backend ({@code --backend pytorch}), the presets of {@link TorchPresets}; both trained as
  * {@link TorchModel}s (docs/MODELS.md, "PyTorch models"). The module's buffers, which
  * {@code python/adan_torchscript.py} exposes, are its non-trained state ({@link ParamRoles.Role#STATISTIC});
  * a module that changes its own state in a training pass without exposing it is refused.
@@ -37,8 +39,15 @@ public final class TorchBackend implements ComputeBackend {
         return TorchModel.BACKEND;
     }
 
+    /** @return true for {@code torchscript:} modules and the presets of {@link TorchPresets} */
     @Override
     public boolean builds(ModelSpec spec) {
+        return isDefaultFor(spec) || TorchPresets.builds(spec);
+    }
+
+    /** @return true for {@code torchscript:} modules: presets are DL4J's unless a run names this backend */
+    @Override
+    public boolean isDefaultFor(ModelSpec spec) {
         return spec instanceof ModelSpec.Definition d && d.format().equals(FORMAT);
     }
 
@@ -54,6 +63,25 @@ public final class TorchBackend implements ComputeBackend {
             throw new ConfigurationException("model " + spec + ": the PyTorch backend does not train models over "
                     + "token windows (" + data.name() + "); use a charlm preset with the DL4J backend", null);
         }
+        return spec instanceof ModelSpec.Definition ? prepareScript(spec, data, objective, seed)
+                : preparePreset(spec, data, objective, seed);
+    }
+
+    private static Prepared preparePreset(ModelSpec spec, DataShape data, Objective objective, long seed) {
+        int[] shape;
+        try {
+            shape = TorchPresets.exampleShape(spec, data.width());
+        } catch (IllegalArgumentException e) {
+            throw new DataValidationException(data.name() + " does not fit model " + spec + ": " + e.getMessage(), e);
+        }
+        TorchModel model = TorchModel.of(new TorchDefinition.Preset(spec, objective, seed), shape);
+        try (TorchModule module = model.load()) {
+            checkTrainable(spec, module, randomExamples(2, data.width(), seed), objective);
+            return prepared(spec, model, module, "preset on DJL's blocks", shape);
+        }
+    }
+
+    private static Prepared prepareScript(ModelSpec spec, DataShape data, Objective objective, long seed) {
         byte[] bytes = read((ModelSpec.Definition) spec);
         int[] shape;
         try (TorchModule probe = load(spec, bytes, new int[0], objective)) {
@@ -75,16 +103,19 @@ public final class TorchBackend implements ComputeBackend {
                 checkStateless(spec, module, x);
             }
             checkTrainable(spec, module, x, objective);
-            ParamLayout layout = ParamLayout.shaped(module.tensorNames(), module.tensorLengths(), module.tensorRows());
-            ParamRoles.Role[] roles = new ParamRoles.Role[layout.numTensors()];
-            Arrays.fill(roles, ParamRoles.Role.TRAINED);
-            Arrays.fill(roles, module.paramTensors(), roles.length, ParamRoles.Role.STATISTIC); // the buffers
-            ParamRoles paramRoles = new ParamRoles(roles);
-            LOG.info("model {}: TorchScript, {} parameters in {} tensors{}, example {}", spec, module.paramLength(),
-                    module.paramTensors(), module.hasBuffers() ? " and " + (module.length() - module.paramLength())
-                    + " buffer values the optimizer holds back" : "", Arrays.toString(shape));
-            return new Prepared(model, layout, paramRoles);
+            return prepared(spec, model, module, "TorchScript", shape);
         }
+    }
+
+    private static Prepared prepared(ModelSpec spec, TorchModel model, TorchModule module, String kind, int[] shape) {
+        ParamLayout layout = ParamLayout.shaped(module.tensorNames(), module.tensorLengths(), module.tensorRows());
+        ParamRoles.Role[] roles = new ParamRoles.Role[layout.numTensors()];
+        Arrays.fill(roles, ParamRoles.Role.TRAINED);
+        Arrays.fill(roles, module.paramTensors(), roles.length, ParamRoles.Role.STATISTIC); // the buffers
+        LOG.info("model {}: {}, {} parameters in {} tensors{}, example {}", spec, kind, module.paramLength(),
+                module.paramTensors(), module.hasBuffers() ? " and " + (module.length() - module.paramLength())
+                + " buffer values the optimizer holds back" : "", Arrays.toString(shape));
+        return new Prepared(model, layout, new ParamRoles(roles));
     }
 
     @Override
@@ -102,7 +133,7 @@ public final class TorchBackend implements ComputeBackend {
 
     private static TorchModule load(ModelSpec spec, byte[] bytes, int[] shape, Objective objective) {
         try {
-            return TorchModule.load(bytes, shape, objective);
+            return ScriptModule.load(bytes, shape, objective);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("model " + spec + ": " + e.getMessage(), e);
         }
@@ -125,7 +156,7 @@ public final class TorchBackend implements ComputeBackend {
             throw new ConfigurationException("model " + spec + " changes its own state in a training pass (batch "
                     + "normalisation's running statistics, most likely) and does not expose it: save it with "
                     + "python/adan_torchscript.py (adan_torchscript.export(model, path)), which adds the "
-                    + TorchModule.GET_BUFFERS + " and " + TorchModule.SET_BUFFERS + " methods this backend reads "
+                    + ScriptModule.GET_BUFFERS + " and " + ScriptModule.SET_BUFFERS + " methods this backend reads "
                     + "and writes the buffers with", null);
         }
     }

@@ -2,35 +2,147 @@ package org.adanspark.spark.model.torch;
 
 import java.util.Base64;
 import java.util.Locale;
+import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.model.Objective;
 
 /**
- * What a PyTorch model is, as text: the TorchScript module's bytes and the objective its output is trained
- * on (the module gives logits or a prediction; the loss is the run's). What a saved model's definition
- * file holds and what its fingerprint is of:
- * <pre>
- *   adan-torchscript 1
- *   objective classification 10        (or: objective squared, objective huber 1.0)
- *   draws false                        (true: its training pass draws random numbers, e.g. dropout)
- *   &lt;the module's bytes, Base64&gt;
- * </pre>
- *
- * @param module the TorchScript module, as {@code torch.jit.save} wrote it
- * @param objective what its output predicts and the loss it is trained on
- * @param draws whether its training pass draws random numbers: then each pass is seeded and run alone in its
- *     JVM, since libtorch has one generator per process ({@link TorchModule#addGradient})
+ * What a PyTorch model is, as text: what a saved model's definition file holds and what its fingerprint is
+ * of. Either a TorchScript module ({@link Script}) or a preset built from DJL's blocks ({@link Preset}); both
+ * carry the objective their output is trained on (the network gives logits or a prediction; the loss is the
+ * run's).
  */
-record TorchDefinition(byte[] module, Objective objective, boolean draws) {
+sealed interface TorchDefinition permits TorchDefinition.Script, TorchDefinition.Preset {
 
-    private static final String HEADER = "adan-torchscript 1";
+    /** @return what the output predicts and the loss it is trained on */
+    Objective objective();
+
+    /**
+     * @return whether a training pass draws random numbers: then each pass is seeded and run alone in its
+     *     JVM, since libtorch has one generator per process ({@link TorchModule#addGradient})
+     */
+    boolean draws();
 
     /** @return the definition as text */
-    String encode() {
-        String goal = objective.isClassification() ? "classification " + objective.numClasses()
+    String encode();
+
+    /**
+     * @param exampleShape the shape of one example at the input (empty while it is being probed)
+     * @return a module of it, loaded in this JVM
+     * @throws IllegalArgumentException when it cannot be loaded, naming why
+     */
+    TorchModule load(int[] exampleShape);
+
+    /**
+     * @param module a module of this definition, as {@link #load} gave it
+     * @return its initial θ
+     */
+    float[] initialTheta(TorchModule module);
+
+    /** @return the file name of the native form {@link TorchModule#write} writes */
+    String nativeFile();
+
+    /**
+     * A TorchScript module:
+     * <pre>
+     *   adan-torchscript 1
+     *   objective classification 10        (or: objective squared, objective huber 1.0)
+     *   draws false                        (true: its training pass draws random numbers, e.g. dropout)
+     *   &lt;the module's bytes, Base64&gt;
+     * </pre>
+     * Its initial θ is the one it was saved with.
+     *
+     * @param module the TorchScript module, as {@code torch.jit.save} wrote it
+     * @param objective what its output predicts and the loss it is trained on
+     * @param draws whether its training pass draws random numbers
+     */
+    record Script(byte[] module, Objective objective, boolean draws) implements TorchDefinition {
+
+        static final String HEADER = "adan-torchscript 1";
+
+        @Override
+        public String encode() {
+            return HEADER + "\n" + objectiveLine(objective) + "\ndraws " + draws + "\n"
+                    + Base64.getEncoder().encodeToString(module) + "\n";
+        }
+
+        @Override
+        public TorchModule load(int[] exampleShape) {
+            ScriptModule m = ScriptModule.load(module, exampleShape, objective);
+            m.draws(draws);
+            return m;
+        }
+
+        @Override
+        public float[] initialTheta(TorchModule module) {
+            return module.theta();
+        }
+
+        @Override
+        public String nativeFile() {
+            return "model.pt";
+        }
+    }
+
+    /**
+     * A preset on DJL's blocks ({@link TorchPresets}):
+     * <pre>
+     *   adan-torch-preset 1
+     *   objective classification 10
+     *   seed 42
+     *   resnet:depth=8:width=16:activation=relu
+     * </pre>
+     * Its initial θ is drawn from the seed.
+     *
+     * @param spec the preset
+     * @param objective what its output predicts and the loss it is trained on
+     * @param seed the initialisation's seed
+     */
+    record Preset(ModelSpec spec, Objective objective, long seed) implements TorchDefinition {
+
+        static final String HEADER = "adan-torch-preset 1";
+
+        @Override
+        public boolean draws() {
+            return dropout(spec) > 0;
+        }
+
+        private static double dropout(ModelSpec spec) {
+            if (spec instanceof ModelSpec.Mlp m) {
+                return m.hidden().dropout();
+            }
+            if (spec instanceof ModelSpec.LeNet l) {
+                return l.hidden().dropout();
+            }
+            return spec instanceof ModelSpec.ResNet r ? r.hidden().dropout() : 0;
+        }
+
+        @Override
+        public String encode() {
+            return HEADER + "\n" + objectiveLine(objective) + "\nseed " + seed + "\n" + spec + "\n";
+        }
+
+        @Override
+        public TorchModule load(int[] exampleShape) {
+            BlockModule m = BlockModule.build(spec, exampleShape, objective);
+            m.draws(draws());
+            return m;
+        }
+
+        @Override
+        public float[] initialTheta(TorchModule module) {
+            return ((BlockModule) module).initialTheta(seed);
+        }
+
+        @Override
+        public String nativeFile() {
+            return "model.params";
+        }
+    }
+
+    private static String objectiveLine(Objective objective) {
+        return "objective " + (objective.isClassification() ? "classification " + objective.numClasses()
                 : objective.regressionLoss() == Objective.RegressionLoss.SQUARED ? "squared"
-                : "huber " + objective.huberDelta();
-        return HEADER + "\nobjective " + goal + "\ndraws " + draws + "\n" + Base64.getEncoder().encodeToString(module)
-                + "\n";
+                : "huber " + objective.huberDelta());
     }
 
     /**
@@ -40,9 +152,11 @@ record TorchDefinition(byte[] module, Objective objective, boolean draws) {
      */
     static TorchDefinition decode(String text) {
         String[] lines = text.split("\n");
-        if (lines.length < 4 || !lines[0].equals(HEADER) || !lines[1].startsWith("objective ")
-                || !lines[2].startsWith("draws ")) {
-            throw new IllegalArgumentException("not a PyTorch model definition (its first line is not '" + HEADER + "')");
+        boolean script = lines.length >= 4 && lines[0].equals(Script.HEADER) && lines[2].startsWith("draws ");
+        boolean preset = lines.length >= 4 && lines[0].equals(Preset.HEADER) && lines[2].startsWith("seed ");
+        if (!(script || preset) || !lines[1].startsWith("objective ")) {
+            throw new IllegalArgumentException("not a PyTorch model definition (its first line is neither '"
+                    + Script.HEADER + "' nor '" + Preset.HEADER + "')");
         }
         String[] goal = lines[1].substring("objective ".length()).trim().split(" ");
         Objective objective = switch (goal[0].toLowerCase(Locale.ROOT)) {
@@ -51,7 +165,11 @@ record TorchDefinition(byte[] module, Objective objective, boolean draws) {
             case "huber" -> Objective.huber(Double.parseDouble(goal[1]));
             default -> throw new IllegalArgumentException("unknown objective '" + lines[1] + "'");
         };
+        if (preset) {
+            return new Preset(ModelSpec.parse(lines[3].trim()), objective,
+                    Long.parseLong(lines[2].substring("seed ".length()).trim()));
+        }
         boolean draws = Boolean.parseBoolean(lines[2].substring("draws ".length()).trim());
-        return new TorchDefinition(Base64.getDecoder().decode(lines[3].trim()), objective, draws);
+        return new Script(Base64.getDecoder().decode(lines[3].trim()), objective, draws);
     }
 }

@@ -10,10 +10,11 @@ import org.adanspark.spark.model.Replica;
 import org.adanspark.spark.runtime.ComputeThreads;
 
 /**
- * A TorchScript model behind the compute-backend port: its {@link TorchDefinition} (the module's bytes and
- * the objective), shipped to the executors, the shape one example takes at its input, and modules of it
- * borrowed from the executor's {@link ModulePool}. θ is the module's parameters then its buffers
- * ({@link TorchModule}); its initial value is the one the module was saved with.
+ * A PyTorch model behind the compute-backend port: its {@link TorchDefinition} (a TorchScript module's bytes,
+ * or a preset and its seed, and the objective), shipped to the executors, the shape one example takes at its
+ * input, and modules of it borrowed from the executor's {@link ModulePool}. θ is the network's parameters then
+ * its buffers ({@link TorchModule}); its initial value is the one a module was saved with, or a preset's
+ * seeded draw.
  */
 public final class TorchModel implements ModelHandle {
 
@@ -41,7 +42,7 @@ public final class TorchModel implements ModelHandle {
      * @return the model
      */
     static TorchModel of(byte[] module, Objective objective, boolean draws, int... exampleShape) {
-        return of(new TorchDefinition(module, objective, draws).encode(), exampleShape);
+        return of(new TorchDefinition.Script(module, objective, draws).encode(), exampleShape);
     }
 
     /**
@@ -68,11 +69,18 @@ public final class TorchModel implements ModelHandle {
         return d;
     }
 
+    /**
+     * @param definition a preset or a module
+     * @param exampleShape the shape of one example at its input
+     * @return the model
+     */
+    static TorchModel of(TorchDefinition definition, int... exampleShape) {
+        return of(definition.encode(), exampleShape);
+    }
+
     /** @return a module of this model, loaded in this JVM, not from the pool */
     TorchModule load() {
-        TorchModule module = TorchModule.load(decoded().module(), exampleShape, decoded().objective());
-        module.draws(decoded().draws());
-        return module;
+        return decoded().load(exampleShape);
     }
 
     @Override
@@ -93,7 +101,7 @@ public final class TorchModel implements ModelHandle {
     @Override
     public float[] initialParams() {
         try (TorchModule module = load()) {
-            return module.theta();
+            return decoded().initialTheta(module);
         }
     }
 
@@ -130,10 +138,14 @@ public final class TorchModel implements ModelHandle {
 
     @Override
     public String nativeFile() {
-        return "model.pt";
+        return decoded().nativeFile();
     }
 
-    /** The trained module as TorchScript ({@code torch.jit.load}), its parameters and buffers θ's. */
+    /**
+     * The trained model in its library's form, its parameters and buffers θ's: a TorchScript module as
+     * TorchScript ({@code torch.jit.load}), a preset as DJL's parameter file ({@code Block.loadParameters}
+     * of the same preset).
+     */
     @Override
     public void writeNative(float[] theta, OutputStream out) throws IOException {
         try (TorchModule module = load()) {

@@ -1,19 +1,12 @@
 package org.adanspark.spark.model.torch;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -23,20 +16,19 @@ import java.util.List;
 import org.adanspark.spark.model.Objective;
 
 /**
- * One TorchScript module loaded in this JVM, as the port sees a model: θ is its parameters in the module's
- * parameter order, flat float32, then its buffers ({@code adan_buffers()}, docs/MODELS.md) as float32
- * values; a micro-batch's gradient is the summed loss's, by libtorch's autograd. Not thread-safe: one task
- * uses it at a time ({@link TorchModel}'s pool).
+ * One network loaded in this JVM on libtorch, as the port sees a model: θ is its trained parameters in the
+ * network's parameter order, flat float32, then its buffers (batch normalisation's running statistics) as
+ * float32 values; a micro-batch's gradient is the summed loss's, by libtorch's autograd. What the network is
+ * — a TorchScript module ({@link ScriptModule}) or a preset built from DJL's blocks ({@link BlockModule}) —
+ * only its forward pass and its buffers know. Not thread-safe: one task uses it at a time
+ * ({@link TorchModel}'s pool).
  *
  * <p>θ is written into each parameter's own storage (a direct buffer over the tensor's memory), not through
  * {@code NDArray.set}, which allocates a new tensor; every parameter is checked once at load to be one whose
  * storage that reaches.
  */
-final class TorchModule implements AutoCloseable {
+abstract class TorchModule implements AutoCloseable {
 
-    /** The methods a module with buffers exposes (python/adan_torchscript.py writes them). */
-    static final String GET_BUFFERS = "adan_buffers";
-    static final String SET_BUFFERS = "adan_set_buffers";
     /**
      * libtorch's default random generator is one per process: a forward pass that draws (dropout) and the
      * seeding before it happen under this lock, so concurrent tasks get the same draws as sequential ones. A
@@ -44,34 +36,38 @@ final class TorchModule implements AutoCloseable {
      */
     private static final Object GENERATOR = new Object();
 
-    private final PtNDManager manager;
-    private final PtSymbolBlock block;
+    /** Owns every tensor of the module; each pass's temporaries live in a sub-manager of it. */
+    protected final PtNDManager manager;
     private final List<PtNDArray> params;
     private final List<String> names;
     private final int[] offsets;
     private final int paramLength;
     private final Shape[] bufferShapes;
-    private final DataType[] bufferTypes;
     private final int length;
     private final int[] exampleShape;
     private final Objective objective;
     private float[] bufferValues = new float[0];
-    private boolean training = true;
     private boolean draws = true;
 
-    private TorchModule(PtNDManager manager, PtSymbolBlock block, List<PtNDArray> params, List<String> names,
-                        Shape[] bufferShapes, DataType[] bufferTypes, int[] exampleShape, Objective objective) {
+    /**
+     * @param manager owns the module's tensors
+     * @param params the trained parameters, in θ's order, each float32 and requiring its gradient
+     * @param names their names
+     * @param bufferShapes the buffers' shapes, in θ's order
+     * @param exampleShape the shape of one example at the input (empty while it is being probed)
+     * @param objective the loss the output is trained on
+     */
+    protected TorchModule(PtNDManager manager, List<PtNDArray> params, List<String> names, Shape[] bufferShapes,
+                          int[] exampleShape, Objective objective) {
         this.manager = manager;
-        this.block = block;
-        this.params = params;
-        this.names = names;
+        this.params = List.copyOf(params);
+        this.names = List.copyOf(names);
         this.offsets = new int[params.size() + 1];
         for (int i = 0; i < params.size(); i++) {
             offsets[i + 1] = offsets[i] + Math.toIntExact(params.get(i).size());
         }
         this.paramLength = offsets[params.size()];
-        this.bufferShapes = bufferShapes;
-        this.bufferTypes = bufferTypes;
+        this.bufferShapes = bufferShapes.clone();
         int buffers = 0;
         for (Shape s : bufferShapes) {
             buffers += Math.toIntExact(s.size());
@@ -82,81 +78,55 @@ final class TorchModule implements AutoCloseable {
     }
 
     /**
-     * Loads a module from its bytes, on the CPU, in training mode, every parameter requiring its gradient.
+     * Reads a new module's buffers once and checks every parameter's storage, closing it if that fails; a
+     * subclass's factory returns through it.
      *
-     * @param module the TorchScript module's bytes
-     * @param exampleShape the shape of one example at its input (empty while it is being probed)
-     * @param objective the loss its output is trained on
-     * @return the module
-     * @throws IllegalArgumentException when the bytes are not a TorchScript module libtorch can load, or a
-     *     parameter is not float32
+     * @param module the module just built
+     * @param <M> its kind
+     * @return it, ready
+     * @throws IllegalArgumentException when a parameter's storage cannot take θ
      */
-    static TorchModule load(byte[] module, int[] exampleShape, Objective objective) {
-        PtNDManager manager = (PtNDManager) TorchRuntime.engine().newBaseManager();
-        PtSymbolBlock block;
+    protected static <M extends TorchModule> M ready(M module) {
+        TorchModule m = module;
         try {
-            block = JniUtils.loadModule(manager, new ByteArrayInputStream(module), true, false);
-        } catch (IOException e) {
-            manager.close();
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw new IllegalArgumentException("not a TorchScript module libtorch " + TorchRuntime.engine().getVersion()
-                    + " can load: " + firstLine(e.getMessage()), e);
-        }
-        JniUtils.enableTrainingMode(block);
-        NDList list = JniUtils.moduleGetParams(block, manager);
-        List<PtNDArray> params = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (NDArray p : list) {
-            if (p.getDataType() != DataType.FLOAT32) {
-                manager.close();
-                throw new IllegalArgumentException("parameter " + p.getName() + " is " + p.getDataType()
-                        + "; the PyTorch backend trains float32 modules (save it after model.float())");
-            }
-            p.setRequiresGradient(true);
-            params.add((PtNDArray) p);
-            names.add(p.getName());
-        }
-        Shape[] shapes = new Shape[0];
-        DataType[] types = new DataType[0];
-        try (NDManager sub = manager.newSubManager()) { // the buffers' shapes and types, once
-            NDList buffers = callBuffers(block, (PtNDManager) sub);
-            if (buffers != null) {
-                shapes = new Shape[buffers.size()];
-                types = new DataType[buffers.size()];
-                for (int i = 0; i < shapes.length; i++) {
-                    shapes[i] = buffers.get(i).getShape();
-                    types[i] = buffers.get(i).getDataType();
-                }
-            }
-        }
-        TorchModule m = new TorchModule(manager, block, params, names, shapes, types, exampleShape, objective);
-        try {
-            m.bufferValues = m.buffers();
+            m.bufferValues = m.readBuffers();
             m.checkStorageIsReachable();
+            return module;
         } catch (RuntimeException e) {
-            m.close();
+            module.close();
             throw e;
         }
-        return m;
     }
 
-    /** @return the module's buffers, or null when it has no {@value #GET_BUFFERS} method */
-    private static NDList callBuffers(PtSymbolBlock block, PtNDManager manager) {
-        IValue result;
-        try {
-            result = IValueUtils.runMethod(block, GET_BUFFERS);
-        } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains(GET_BUFFERS)) {
-                return null; // no such method: a module without buffers, or one saved without the wrapper
-            }
-            throw e;
-        }
-        try (result) {
-            return new NDList(result.toTensorArray(manager));
-        }
-    }
+    /**
+     * The network's forward pass.
+     *
+     * @param sub the pass's manager: what the pass allocates belongs to it
+     * @param input {@code m} examples in the example shape
+     * @param training training mode (batch statistics, dropout) or inference mode
+     * @return the output, one row per example
+     */
+    protected abstract NDArray run(NDManager sub, NDArray input, boolean training);
+
+    /** @return the buffers' values now, as float32, in θ's order (empty without buffers) */
+    protected abstract float[] readBuffers();
+
+    /** @param values the buffers' values, as float32, in θ's order */
+    protected abstract void writeBuffers(float[] values);
+
+    /**
+     * @param i a buffer's index
+     * @return its name in θ's layout
+     */
+    protected abstract String bufferName(int i);
+
+    /**
+     * Writes the module in its library's own form, with the parameters and buffers it holds.
+     *
+     * @param out where to write
+     * @throws java.io.IOException if writing fails
+     */
+    abstract void write(OutputStream out) throws java.io.IOException;
 
     /**
      * @param draws whether a training pass draws random numbers; when not, passes are neither seeded nor run
@@ -179,7 +149,7 @@ final class TorchModule implements AutoCloseable {
         for (int seed = 0; seed < 2; seed++) {
             try (NDManager sub = manager.newSubManager()) {
                 if (hasBuffers()) {
-                    setBuffers(bufferValues);
+                    writeBuffers(bufferValues);
                 }
                 boolean grad = JniUtils.isGradMode();
                 JniUtils.setGradMode(false);
@@ -194,7 +164,7 @@ final class TorchModule implements AutoCloseable {
             }
         }
         if (hasBuffers()) {
-            setBuffers(bufferValues);
+            writeBuffers(bufferValues);
         }
         return !Arrays.equals(outputs[0], outputs[1]);
     }
@@ -219,11 +189,11 @@ final class TorchModule implements AutoCloseable {
         return bufferShapes.length > 0;
     }
 
-    /** @return the parameters' names and then {@code buffer:<i>}, in θ's order */
+    /** @return the parameters' names and then the buffers', in θ's order */
     List<String> tensorNames() {
         List<String> all = new ArrayList<>(names);
         for (int i = 0; i < bufferShapes.length; i++) {
-            all.add("buffer:" + i);
+            all.add(bufferName(i));
         }
         return all;
     }
@@ -256,6 +226,11 @@ final class TorchModule implements AutoCloseable {
         return rows;
     }
 
+    /** @return the trained parameters' shapes, in θ's order */
+    List<Shape> paramShapes() {
+        return params.stream().map(NDArray::getShape).toList();
+    }
+
     /** @return θ as the module holds it now */
     float[] theta() {
         float[] theta = new float[length];
@@ -281,7 +256,7 @@ final class TorchModule implements AutoCloseable {
         }
         bufferValues = Arrays.copyOfRange(theta, paramLength, length);
         if (hasBuffers()) {
-            setBuffers(bufferValues);
+            writeBuffers(bufferValues);
         }
     }
 
@@ -299,7 +274,7 @@ final class TorchModule implements AutoCloseable {
     double addGradient(float[] x, float[] labels, int m, long seed, float[] sum) {
         try (NDManager sub = manager.newSubManager()) {
             if (hasBuffers()) {
-                setBuffers(bufferValues);
+                writeBuffers(bufferValues);
             }
             for (PtNDArray p : params) {
                 JniUtils.zeroGrad(p);
@@ -327,7 +302,7 @@ final class TorchModule implements AutoCloseable {
                     }
                 }
                 if (hasBuffers()) {
-                    float[] after = buffers();
+                    float[] after = readBuffers();
                     for (int j = 0; j < after.length; j++) {
                         sum[paramLength + j] += (bufferValues[j] - after[j]) * m;
                     }
@@ -362,70 +337,47 @@ final class TorchModule implements AutoCloseable {
     /**
      * @param exampleShape a candidate shape of one example
      * @return the output's shape for one zero example of it, in inference mode
+     * @throws IllegalArgumentException naming why the module cannot take it
      */
     long[] outputShape(int[] exampleShape) {
         try (NDManager sub = manager.newSubManager()) {
             boolean grad = JniUtils.isGradMode();
             JniUtils.setGradMode(false);
             try {
-                long[] shape = new long[exampleShape.length + 1];
-                shape[0] = 1;
-                for (int i = 0; i < exampleShape.length; i++) {
-                    shape[i + 1] = exampleShape[i];
-                }
-                mode(false);
-                NDList out;
-                try {
-                    out = IValueUtils.forward(block, new NDList(sub.zeros(new Shape(shape))), false);
-                } catch (RuntimeException e) {
-                    if (String.valueOf(e.getMessage()).contains("missing value for argument")) {
-                        throw new IllegalArgumentException("its forward takes more than one tensor; a model takes one", e);
-                    }
-                    throw new IllegalArgumentException(firstLine(e.getMessage()), e);
-                }
-                if (out.size() != 1) {
-                    throw new IllegalArgumentException("the module returns " + out.size() + " tensors; it must return one");
-                }
-                return out.get(0).getShape().getShape();
+                NDArray out = run(sub, sub.zeros(new Shape(batchShape(exampleShape, 1))), false);
+                return out.getShape().getShape();
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(explain(e), e);
             } finally {
                 JniUtils.setGradMode(grad);
             }
         }
     }
 
+    /**
+     * @param e why a forward pass failed
+     * @return the reason in one line, for a message that names the model
+     */
+    protected String explain(RuntimeException e) {
+        return firstLine(e.getMessage());
+    }
+
     private NDArray forward(NDManager sub, float[] x, int m, boolean training) {
-        mode(training);
+        // thread-local in libtorch: every task thread turns TorchScript's profiling re-optimisation off, which
+        // would otherwise swap kernels (and bits) after warm-up and fails on inference-mode tensors
+        JniUtils.setGraphExecutorOptimize(false);
+        NDArray y = run(sub, sub.create(x, new Shape(batchShape(exampleShape, m))), training);
+        y.attach(sub);
+        return y;
+    }
+
+    private static long[] batchShape(int[] exampleShape, int m) {
         long[] shape = new long[exampleShape.length + 1];
         shape[0] = m;
         for (int i = 0; i < exampleShape.length; i++) {
             shape[i + 1] = exampleShape[i];
         }
-        NDList out = IValueUtils.forward(block, new NDList(sub.create(x, new Shape(shape))), training);
-        if (out.size() != 1) {
-            throw new IllegalStateException("the module returns " + out.size() + " tensors; it must return one");
-        }
-        NDArray y = out.get(0);
-        y.attach(sub);
-        return y;
-    }
-
-    /**
-     * Turns graph re-optimisation off for this thread and puts the module in training or inference mode
-     * ({@code module.train()} / {@code eval()}: batch normalisation's batch or running statistics, dropout on
-     * or off); DJL's {@code forward} flag only sets the gradient mode.
-     */
-    private void mode(boolean training) {
-        // thread-local in libtorch: every task thread turns TorchScript's profiling re-optimisation off, which
-        // would otherwise swap kernels (and bits) after warm-up and fails on inference-mode tensors
-        JniUtils.setGraphExecutorOptimize(false);
-        if (training != this.training) {
-            if (training) {
-                JniUtils.enableTrainingMode(block);
-            } else {
-                JniUtils.enableInferenceMode(block);
-            }
-            this.training = training;
-        }
+        return shape;
     }
 
     /** The objective's loss, summed over the micro-batch (docs/MODELS.md, "PyTorch models"). */
@@ -442,43 +394,8 @@ final class TorchModule implements AutoCloseable {
         return c.mul(a.sub(c.mul(0.5))).sum(); // c = min(|r|, δ): ½r² within δ, δ(|r| − ½δ) beyond
     }
 
-    /** @return the buffers' values now, as float32, in θ's order */
-    private float[] buffers() {
-        float[] values = new float[length - paramLength];
-        if (!hasBuffers()) {
-            return values;
-        }
-        try (NDManager sub = manager.newSubManager()) {
-            NDList buffers = callBuffers(block, (PtNDManager) sub);
-            int k = 0;
-            for (NDArray b : buffers) {
-                float[] v = b.toType(DataType.FLOAT32, false).toFloatArray();
-                System.arraycopy(v, 0, values, k, v.length);
-                k += v.length;
-            }
-        }
-        return values;
-    }
-
-    private void setBuffers(float[] values) {
-        try (NDManager sub = manager.newSubManager()) {
-            PtNDArray[] tensors = new PtNDArray[bufferShapes.length];
-            int k = 0;
-            for (int i = 0; i < tensors.length; i++) {
-                int n = Math.toIntExact(bufferShapes[i].size());
-                tensors[i] = (PtNDArray) sub.create(Arrays.copyOfRange(values, k, k + n), bufferShapes[i])
-                        .toType(bufferTypes[i], false);
-                k += n;
-            }
-            try (IValue list = IValue.listFrom(tensors);
-                 IValue ignored = IValueUtils.runMethod(block, SET_BUFFERS, list)) {
-                // the buffers now hold the values
-            }
-        }
-    }
-
-    /** @return the parameter's own storage, as floats */
-    private static FloatBuffer storage(PtNDArray p) {
+    /** @return a tensor's own storage, as floats */
+    protected static FloatBuffer storage(PtNDArray p) {
         ByteBuffer direct = p.toByteBuffer(true);
         return direct.order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
@@ -497,15 +414,6 @@ final class TorchModule implements AutoCloseable {
                         + "this backend can write θ into");
             }
         }
-    }
-
-    /**
-     * Writes the module as TorchScript, with the parameters and buffers it holds.
-     *
-     * @param out where to write
-     */
-    void write(java.io.OutputStream out) {
-        JniUtils.writeModule(block, out, false); // false: a plain TorchScript file, no size prefix
     }
 
     /**

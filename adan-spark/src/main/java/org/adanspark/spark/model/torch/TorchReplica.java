@@ -3,7 +3,7 @@ package org.adanspark.spark.model.torch;
 import org.adanspark.spark.model.Replica;
 
 /**
- * A TorchScript module borrowed from the executor's {@link ModulePool}, behind the port's {@link Replica}.
+ * A module (TorchScript or a preset) borrowed from the executor's {@link ModulePool}, behind the port's {@link Replica}.
  * The gradient is the summed loss's, as the port asks; buffers' slots hold the change each micro-batch made
  * to them times its examples ({@link TorchModule#addGradient}), the rule of {@code ParamRoles.Role.STATISTIC}.
  */

@@ -33,30 +33,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TorchBackendTest {
 
-    /** Fixed batch of the fixtures: 8 examples of 784 values. */
-    private static final int M = 8;
-    private static final int WIDTH = 784;
-    /**
-     * float32 rounding of the forward and backward sums (fan-in up to 800 products, about 2^7 ulps of the
-     * largest value), relative to the largest reference value; a wrong convolution kernel is off by ~5e-2.
-     */
-    private static final double TOLERANCE = 0x1p-24 * 0x1p7;
-    private static final Objective TEN_CLASSES = Objective.classification(10);
-    private static final ComputeBackend.DataShape FASHION = new ComputeBackend.DataShape("fixture", WIDTH, false);
+    private static final int M = TorchFixtures.M;
+    private static final int WIDTH = TorchFixtures.WIDTH;
+    private static final double TOLERANCE = TorchFixtures.TOLERANCE;
+    private static final Objective TEN_CLASSES = TorchFixtures.TEN_CLASSES;
+    private static final ComputeBackend.DataShape FASHION = TorchFixtures.FASHION;
 
     static Path fixture(String name) {
-        try {
-            return Path.of(TorchBackendTest.class.getResource("/torchscript/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static double[] f64(String name) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(fixture(name))).order(ByteOrder.LITTLE_ENDIAN);
-        double[] d = new double[b.remaining() / 8];
-        b.asDoubleBuffer().get(d);
-        return d;
+        return TorchFixtures.path(name);
     }
 
     private static ComputeBackend.Prepared prepare(String file) {
@@ -70,43 +54,23 @@ class TorchBackendTest {
     @ValueSource(strings = {"mlp", "cnn_bn", "lenet"})
     void aMicroBatchsGradientAndBuffersMatchTheFloat64Reference(String name) throws IOException {
         ComputeBackend.Prepared prepared = prepare(name + ".pt");
-        double[] batch = f64("batch.f64");
-        float[] x = new float[M * WIDTH];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) batch[i];
-        }
-        float[] labels = new float[M * 10];
-        for (int i = 0; i < M; i++) {
-            labels[i * 10 + (int) batch[M * WIDTH + i]] = 1;
-        }
-        double[] expected = f64(name + "-expected.f64");
+        TorchFixtures.Batch batch = TorchFixtures.batch();
+        double[] expected = TorchFixtures.f64(name + "-expected.f64");
         ModelHandle model = prepared.model();
         float[] theta = model.initialParams();
-        int params = prepared.layout().totalLength() - bufferLength(prepared);
+        int params = prepared.layout().totalLength() - TorchFixtures.bufferLength(prepared);
         assertEquals(expected.length - 1, theta.length, "loss, then a value per parameter and buffer value");
-        double loss;
-        float[] sum;
-        try (Replica replica = model.lease(theta)) {
-            loss = replica.addGradient(x, labels, M, 1, 7);
-            sum = replica.gradientSum();
-        }
+        TorchFixtures.Pass pass = TorchFixtures.pass(model, theta, batch);
+        double loss = pass.loss();
+        float[] sum = pass.gradient();
         assertEquals(expected[0], loss, TOLERANCE * expected[0], "summed cross-entropy");
-        double largest = 0;
-        for (int i = 0; i < params; i++) {
-            largest = Math.max(largest, Math.abs(expected[1 + i]));
-        }
-        for (int i = 0; i < params; i++) {
-            assertEquals(expected[1 + i], sum[i], TOLERANCE * largest, () -> name + " gradient");
-        }
+        TorchFixtures.assertGradient(name, expected, 1, params, sum, 1);
         for (int i = params; i < theta.length; i++) { // the buffer moved by this pass: θ − slot/m
             double after = theta[i] - sum[i] / M;
             assertEquals(expected[1 + i], after, TOLERANCE * Math.max(1, Math.abs(expected[1 + i])), name + " buffer " + i);
         }
     }
 
-    private static int bufferLength(ComputeBackend.Prepared prepared) {
-        return prepared.roles().nonTrained(prepared.layout()).stream().mapToInt(r -> r.to() - r.from()).sum();
-    }
 
     @Test
     void batchNormalisationsBuffersAreStatisticsAfterTheParameters() {
