@@ -6,16 +6,29 @@
 # CUDA_VISIBLE_DEVICES restricts the process, the ordinals it can use are 0..k-1 for its k visible
 # devices, whatever nvidia-smi numbers them.
 # Exits 1 with a message on stderr when no GPU can be found: asking Spark for GPUs on a host without
-# them should stop the executor, not run it on the CPU unnoticed. Likewise for a GPU the bundled ND4J
-# CUDA backend cannot run on: nd4j-cuda-11.6 1.0.0-M2.1 carries machine code for compute capability
-# 3.7 and 5.0-8.6 and no PTX, so it runs on 3.7 and 5.0-8.x and on nothing newer (no Hopper, 9.0, or
-# later) -- docs/GPU.md.
+# them should stop the executor, not run it on the CPU unnoticed. Likewise for a GPU the backend the job
+# computes with cannot run on (ADAN_GPU_BACKEND in the executor's environment, default dl4j):
+#   dl4j     nd4j-cuda-11.6 1.0.0-M2.1 carries machine code for compute capability 3.7 and 5.0-8.6 and no
+#            PTX, so it runs on 3.7 and 5.0-8.x and on nothing newer (no Hopper, 9.0, or later);
+#   pytorch  libtorch 2.5.1+cu124 carries machine code for 5.0-9.0 and no PTX: 5.x-9.x, Maxwell to Hopper,
+#            no Blackwell -- docs/GPU.md.
 set -euo pipefail
+
+backend="${ADAN_GPU_BACKEND:-dl4j}"
+case "$backend" in
+  dl4j) runs="3.7 and 5.0-8.x" natives="adan-spark's CUDA backend (nd4j-cuda-11.6 1.0.0-M2.1)" ;;
+  pytorch) runs="5.0-9.x" natives="the PyTorch backend's CUDA build (libtorch 2.5.1+cu124)" ;;
+  *) echo "gpu-discovery.sh: ADAN_GPU_BACKEND must be dl4j or pytorch, got '$backend'" >&2; exit 1 ;;
+esac
 
 # supported MAJOR MINOR: whether the backend's machine code runs on a device of that compute capability
 supported() {
   local major=$1 minor=$2
-  (( (major == 3 && minor >= 7) || (major >= 5 && major <= 8) ))
+  if [[ "$backend" == pytorch ]]; then
+    (( major >= 5 && major <= 9 ))
+  else
+    (( (major == 3 && minor >= 7) || (major >= 5 && major <= 8) ))
+  fi
 }
 
 # check INDEX UUID CAP: exits 1 naming the device when its compute capability is not supported
@@ -27,7 +40,7 @@ check() {
   fi
   if ! supported "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"; then
     echo "gpu-discovery.sh: GPU $index ($uuid) on ${HOSTNAME:-this host} has compute capability $cap;" \
-      "adan-spark's CUDA backend (nd4j-cuda-11.6 1.0.0-M2.1) runs only on 3.7 and 5.0-8.x (docs/GPU.md)" >&2
+      "$natives runs only on $runs (docs/GPU.md)" >&2
     exit 1
   fi
 }

@@ -81,6 +81,11 @@ class SubmitJarTest {
             assertEquals(Build.property("adan.sparkVersion"), build.getProperty("spark.version"));
             assertEquals(backend, build.getProperty("nd4j.backend"));
             assertEquals(classifier, build.getProperty("nd4j.classifier"));
+            // libtorch's CPU natives travel in the CPU build's jar; the cuda build's beside it (docs/GPU.md)
+            boolean cpu = backend.equals("nd4j-native");
+            assertEquals(cpu, build.getProperty("libtorch.natives").startsWith("pytorch-native-cpu "),
+                    build.getProperty("libtorch.natives"));
+            assertEquals(cpu, jar.getEntry("native/lib/pytorch.properties") != null, "libtorch's natives in the jar");
             try (InputStream in = jar.getInputStream(jar.getEntry("reference.conf"))) {
                 String reference = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(reference.contains("global-batch"), "adan-spark's reference.conf was lost in the merge");

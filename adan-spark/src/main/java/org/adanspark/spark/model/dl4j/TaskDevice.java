@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import org.adanspark.spark.runtime.Nd4jVariant;
+import org.adanspark.spark.runtime.TaskGpu;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.nd4j.linalg.api.environment.Nd4jEnvironment;
@@ -20,10 +21,8 @@ import org.slf4j.LoggerFactory;
  * and micro-batches on that device. Without GPU scheduling — the CPU backend, local mode, or a cluster
  * with no {@code gpu} resource — a task has no assignment and nothing is bound.
  *
- * <p>Spark hands out GPU <em>addresses</em> (the strings the discovery script printed, here CUDA
- * ordinals); before a task first uses a device, its compute capability is checked against what the
- * backend was built for ({@link #supported}). With a fractional task amount several tasks share one address. A task with more than one
- * address uses the first: one task computes on one device.
+ * <p>The assignment is {@link TaskGpu}'s; before a task first uses a device, its compute capability is
+ * checked against what the backend was built for ({@link #supported}).
  */
 public final class TaskDevice {
 
@@ -32,10 +31,10 @@ public final class TaskDevice {
     }
 
     /** The task resource name Spark's GPU scheduling uses. */
-    public static final String GPU = "gpu";
+    public static final String GPU = TaskGpu.RESOURCE;
 
     /** No device assigned: the task runs on the backend's default device (the CPU for nd4j-native). */
-    public static final int NONE = -1;
+    public static final int NONE = TaskGpu.NONE;
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskDevice.class);
     private static final AtomicBoolean WARNED_CPU = new AtomicBoolean();
@@ -115,10 +114,10 @@ public final class TaskDevice {
      * @param cpuBackend whether ND4J's backend is the CPU one (then an assigned GPU cannot be used)
      * @param binder sets the calling thread's device
      * @return the bound device ordinal, or {@link #NONE}
-     * @throws IllegalStateException when the assigned address is not a CUDA ordinal
+     * @throws IllegalStateException when the assigned address is not a CUDA ordinal ({@link TaskGpu#assigned})
      */
     static int bind(Map<String, ResourceInformation> resources, boolean cpuBackend, IntConsumer binder) {
-        int device = assignedGpu(resources);
+        int device = TaskGpu.assigned(resources);
         if (device == NONE) {
             return NONE;
         }
@@ -131,28 +130,5 @@ public final class TaskDevice {
         }
         binder.accept(device);
         return device;
-    }
-
-    /**
-     * @param resources a task's resources
-     * @return the first GPU address as an ordinal, or {@link #NONE} when no GPU was assigned
-     * @throws IllegalStateException when the address is not a non-negative integer
-     */
-    static int assignedGpu(Map<String, ResourceInformation> resources) {
-        ResourceInformation gpu = resources == null ? null : resources.get(GPU);
-        if (gpu == null || gpu.addresses().length == 0) {
-            return NONE;
-        }
-        String address = gpu.addresses()[0].trim();
-        try {
-            int ordinal = Integer.parseInt(address);
-            if (ordinal >= 0) {
-                return ordinal;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalStateException("Spark resource 'gpu' address '" + address + "' is not a CUDA device "
-                + "ordinal (0, 1, ...); check the discovery script (spark.executor.resource.gpu.discoveryScript)");
     }
 }

@@ -1,5 +1,6 @@
 package org.adanspark.spark.model.torch;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -23,7 +24,7 @@ import org.adanspark.spark.model.Objective;
  * A preset built from DJL's blocks ({@link TorchPresets}) as a {@link TorchModule}: the parameters that take
  * a gradient in the blocks' order, then those that do not (batch normalisation's running mean and variance),
  * which are its buffers. libtorch updates the running statistics in place during a training pass; they are
- * read and written through their own storage, as the parameters are.
+ * read and written in place, as the parameters are.
  */
 final class BlockModule extends TorchModule {
 
@@ -47,15 +48,16 @@ final class BlockModule extends TorchModule {
     }
 
     /**
-     * Builds and initialises a preset on the CPU.
+     * Builds and initialises a preset.
      *
      * @param spec the preset
      * @param exampleShape the shape of one example at its input ({@link TorchPresets#exampleShape})
      * @param objective what its output predicts: the output layer's width
+     * @param device where it computes
      * @return the module, its θ DJL's initialisation until {@link #setTheta} (use {@link #initialTheta})
      */
-    static BlockModule build(ModelSpec spec, int[] exampleShape, Objective objective) {
-        PtNDManager manager = (PtNDManager) TorchRuntime.engine().newBaseManager();
+    static BlockModule build(ModelSpec spec, int[] exampleShape, Objective objective, Device device) {
+        PtNDManager manager = (PtNDManager) TorchRuntime.engine().newBaseManager(device);
         BlockModule m;
         try {
             Block block = TorchPresets.block(spec, objective.outputs());
@@ -102,9 +104,8 @@ final class BlockModule extends TorchModule {
         float[] values = new float[n];
         int k = 0;
         for (Parameter b : buffers) {
-            int size = Math.toIntExact(b.getShape().size());
-            storage((PtNDArray) b.getArray()).get(values, k, size);
-            k += size;
+            read((PtNDArray) b.getArray(), values, k);
+            k += Math.toIntExact(b.getShape().size());
         }
         return values;
     }
@@ -113,9 +114,8 @@ final class BlockModule extends TorchModule {
     protected void writeBuffers(float[] values) {
         int k = 0;
         for (Parameter b : buffers) {
-            int size = Math.toIntExact(b.getShape().size());
-            storage((PtNDArray) b.getArray()).put(values, k, size);
-            k += size;
+            write((PtNDArray) b.getArray(), values, k);
+            k += Math.toIntExact(b.getShape().size());
         }
     }
 

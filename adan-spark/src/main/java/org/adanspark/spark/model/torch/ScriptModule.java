@@ -1,5 +1,6 @@
 package org.adanspark.spark.model.torch;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -46,17 +47,18 @@ final class ScriptModule extends TorchModule {
     }
 
     /**
-     * Loads a module from its bytes, on the CPU, in training mode, every parameter requiring its gradient.
+     * Loads a module from its bytes in training mode, every parameter requiring its gradient.
      *
      * @param module the TorchScript module's bytes
      * @param exampleShape the shape of one example at its input (empty while it is being probed)
      * @param objective the loss its output is trained on
+     * @param device where it computes: its parameters and buffers are mapped there
      * @return the module
      * @throws IllegalArgumentException when the bytes are not a TorchScript module libtorch can load, or a
      *     parameter is not float32
      */
-    static ScriptModule load(byte[] module, int[] exampleShape, Objective objective) {
-        PtNDManager manager = (PtNDManager) TorchRuntime.engine().newBaseManager();
+    static ScriptModule load(byte[] module, int[] exampleShape, Objective objective, Device device) {
+        PtNDManager manager = (PtNDManager) TorchRuntime.engine().newBaseManager(device);
         ScriptModule m;
         try {
             PtSymbolBlock block;

@@ -1,5 +1,6 @@
 package org.adanspark.spark.model.torch;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +134,7 @@ public final class TorchBackend implements ComputeBackend {
 
     private static TorchModule load(ModelSpec spec, byte[] bytes, int[] shape, Objective objective) {
         try {
-            return ScriptModule.load(bytes, shape, objective);
+            return ScriptModule.load(bytes, shape, objective, Device.cpu());
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("model " + spec + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package org.adanspark.spark.model.torch;
 
+import ai.djl.Device;
 import java.util.Base64;
 import java.util.Locale;
 import org.adanspark.spark.model.ModelSpec;
@@ -27,10 +28,11 @@ sealed interface TorchDefinition permits TorchDefinition.Script, TorchDefinition
 
     /**
      * @param exampleShape the shape of one example at the input (empty while it is being probed)
+     * @param device where it computes
      * @return a module of it, loaded in this JVM
      * @throws IllegalArgumentException when it cannot be loaded, naming why
      */
-    TorchModule load(int[] exampleShape);
+    TorchModule load(int[] exampleShape, Device device);
 
     /**
      * @param module a module of this definition, as {@link #load} gave it
@@ -66,8 +68,8 @@ sealed interface TorchDefinition permits TorchDefinition.Script, TorchDefinition
         }
 
         @Override
-        public TorchModule load(int[] exampleShape) {
-            ScriptModule m = ScriptModule.load(module, exampleShape, objective);
+        public TorchModule load(int[] exampleShape, Device device) {
+            ScriptModule m = ScriptModule.load(module, exampleShape, objective, device);
             m.draws(draws);
             return m;
         }
@@ -122,8 +124,8 @@ sealed interface TorchDefinition permits TorchDefinition.Script, TorchDefinition
         }
 
         @Override
-        public TorchModule load(int[] exampleShape) {
-            BlockModule m = BlockModule.build(spec, exampleShape, objective);
+        public TorchModule load(int[] exampleShape, Device device) {
+            BlockModule m = BlockModule.build(spec, exampleShape, objective, device);
             m.draws(draws());
             return m;
         }

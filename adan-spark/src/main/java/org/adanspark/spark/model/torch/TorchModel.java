@@ -1,5 +1,6 @@
 package org.adanspark.spark.model.torch;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -78,9 +79,13 @@ public final class TorchModel implements ModelHandle {
         return of(definition.encode(), exampleShape);
     }
 
-    /** @return a module of this model, loaded in this JVM, not from the pool */
+    /** @return a module of this model, loaded in this JVM on the CPU, not from the pool */
     TorchModule load() {
-        return decoded().load(exampleShape);
+        return load(Device.cpu());
+    }
+
+    private TorchModule load(Device device) {
+        return decoded().load(exampleShape, device);
     }
 
     @Override
@@ -105,11 +110,13 @@ public final class TorchModel implements ModelHandle {
         }
     }
 
+    /** A module on the task's device ({@link TorchDevice}): the GPU Spark assigned it, or the CPU. */
     @Override
     public Replica lease(float[] theta) {
         TorchRuntime.threads(ComputeThreads.applied());
-        String key = "training\n" + sha256;
-        TorchModule module = ModulePool.borrow(key, this::load);
+        Device device = TorchDevice.ofCurrentTask();
+        String key = "training\n" + device + "\n" + sha256;
+        TorchModule module = ModulePool.borrow(key, () -> load(device));
         module.setTheta(theta);
         return new TorchReplica(key, module);
     }
@@ -117,9 +124,10 @@ public final class TorchModel implements ModelHandle {
     @Override
     public Replica predictor(String paramsSha256, float[] theta) {
         TorchRuntime.threads(ComputeThreads.applied());
-        String key = "fitted\n" + paramsSha256 + "\n" + sha256;
+        Device device = TorchDevice.ofCurrentTask();
+        String key = "fitted\n" + device + "\n" + paramsSha256 + "\n" + sha256;
         TorchModule module = ModulePool.borrow(key, () -> {
-            TorchModule loaded = load();
+            TorchModule loaded = load(device);
             loaded.setTheta(theta);
             return loaded;
         });

@@ -2,6 +2,7 @@ package org.adanspark.spark.model.torch;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
@@ -46,6 +47,7 @@ abstract class TorchModule implements AutoCloseable {
     private final int length;
     private final int[] exampleShape;
     private final Objective objective;
+    private final boolean host;
     private float[] bufferValues = new float[0];
     private boolean draws = true;
 
@@ -60,6 +62,7 @@ abstract class TorchModule implements AutoCloseable {
     protected TorchModule(PtNDManager manager, List<PtNDArray> params, List<String> names, Shape[] bufferShapes,
                           int[] exampleShape, Objective objective) {
         this.manager = manager;
+        this.host = !manager.getDevice().isGpu();
         this.params = List.copyOf(params);
         this.names = List.copyOf(names);
         this.offsets = new int[params.size() + 1];
@@ -90,7 +93,9 @@ abstract class TorchModule implements AutoCloseable {
         TorchModule m = module;
         try {
             m.bufferValues = m.readBuffers();
-            m.checkStorageIsReachable();
+            if (m.host) {
+                m.checkStorageIsReachable();
+            }
             return module;
         } catch (RuntimeException e) {
             module.close();
@@ -252,7 +257,7 @@ abstract class TorchModule implements AutoCloseable {
             throw new IllegalArgumentException("θ has " + theta.length + " values; the module takes " + length);
         }
         for (int i = 0; i < params.size(); i++) {
-            storage(params.get(i)).put(theta, offsets[i], offsets[i + 1] - offsets[i]);
+            write(params.get(i), theta, offsets[i]);
         }
         bufferValues = Arrays.copyOfRange(theta, paramLength, length);
         if (hasBuffers()) {
@@ -392,6 +397,54 @@ abstract class TorchModule implements AutoCloseable {
         NDArray a = r.abs();
         NDArray c = a.minimum(objective.huberDelta());
         return c.mul(a.sub(c.mul(0.5))).sum(); // c = min(|r|, δ): ½r² within δ, δ(|r| − ½δ) beyond
+    }
+
+    /**
+     * Writes values into a float32 tensor of this module, in place: through its own storage on the CPU, by
+     * an indexed assignment from a host copy on a GPU.
+     *
+     * @param t the tensor
+     * @param values holds its new values, from {@code from}, as many as it has
+     * @param from where they start
+     */
+    protected final void write(PtNDArray t, float[] values, int from) {
+        int n = Math.toIntExact(t.size());
+        if (host) {
+            storage(t).put(values, from, n);
+        } else {
+            assign(t, values, from, n);
+        }
+    }
+
+    /**
+     * Reads a float32 tensor of this module.
+     *
+     * @param t the tensor
+     * @param into receives its values, from {@code from}
+     * @param from where they go
+     */
+    protected final void read(PtNDArray t, float[] into, int from) {
+        int n = Math.toIntExact(t.size());
+        if (host) {
+            storage(t).get(into, from, n);
+        } else {
+            System.arraycopy(t.toFloatArray(), 0, into, from, n);
+        }
+    }
+
+    /**
+     * Assigns values to every element of a tensor in place ({@code t[...] = values}), gradient recording off:
+     * the tensor keeps its storage, so a module that holds it sees the values. How θ reaches a GPU's tensors,
+     * whose memory no direct buffer reaches.
+     */
+    static void assign(PtNDArray t, float[] values, int from, int n) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager sub = t.getManager().newSubManager()) {
+            t.set(new NDIndex("..."), sub.create(Arrays.copyOfRange(values, from, from + n), t.getShape()));
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
     }
 
     /** @return a tensor's own storage, as floats */

@@ -1,6 +1,7 @@
 package org.adanspark.spark.model.torch;
 
 import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -86,6 +87,11 @@ final class TorchRuntime {
             }
             return engine;
         }
+    }
+
+    /** @return whether this JVM's libtorch is a CUDA build (the {@code cuda} profile's natives) */
+    static boolean hasCuda() {
+        return engine().hasCapability(StandardCapabilities.CUDA);
     }
 
     /**

@@ -104,6 +104,27 @@ class GpuDiscoveryScriptTest {
         }
     }
 
+    /** With {@code ADAN_GPU_BACKEND=pytorch}, the range of libtorch 2.5.1+cu124's machine code: Hopper runs. */
+    @Test
+    void forThePyTorchBackendHopperRunsAndKeplerAndBlackwellDoNot() throws Exception {
+        Map<String, String> pytorch = Map.of("ADAN_GPU_BACKEND", "pytorch");
+        for (String accepted : new String[] {"5.0", "6.1", "7.5", "8.9", "9.0"}) {
+            stubNvidiaSmi(gpus(accepted));
+            Run r = run(pytorch);
+            assertEquals(0, r.status(), accepted + ": " + r.err());
+        }
+        for (String refused : new String[] {"3.7", "10.0", "12.0"}) {
+            stubNvidiaSmi(gpus(refused));
+            Run r = run(pytorch);
+            assertEquals(1, r.status(), refused);
+            assertTrue(r.err().contains("compute capability " + refused + "; the PyTorch backend's CUDA build "
+                    + "(libtorch 2.5.1+cu124) runs only on 5.0-9.x"), r.err());
+        }
+        Run bad = run(Map.of("ADAN_GPU_BACKEND", "tensorflow"));
+        assertEquals(1, bad.status());
+        assertTrue(bad.err().contains("ADAN_GPU_BACKEND must be dl4j or pytorch, got 'tensorflow'"), bad.err());
+    }
+
     /** nvidia-smi's {@code --query-gpu=index,uuid,compute_cap --format=csv,noheader} for these devices. */
     private static String gpus(String... computeCapabilities) {
         StringBuilder sb = new StringBuilder();

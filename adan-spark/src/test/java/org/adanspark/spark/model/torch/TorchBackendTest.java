@@ -155,6 +155,22 @@ class TorchBackendTest {
         assertEquals(mkl == null || mkl.isBlank() ? TorchRuntime.MKL_MODE : mkl, NativeEnvironment.get(TorchRuntime.MKL_ENV));
     }
 
+    /** {@code --compute-threads}: each task sets libtorch's intra-op threads to it; 0 leaves them. */
+    @Test
+    void aTasksThreadCountIsLibtorchs() {
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        try {
+            TorchRuntime.threads(1);
+            assertEquals(1, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+            TorchRuntime.threads(0);
+            assertEquals(1, ai.djl.pytorch.jni.JniUtils.getNumThreads(), "0 leaves it");
+            TorchRuntime.threads(3);
+            assertEquals(3, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        } finally {
+            TorchRuntime.threads(before);
+        }
+    }
+
     @Test
     void badModelsAreRefusedWithOneLine() throws IOException {
         assertRefused("bad-bn-without-buffer-methods.pt", "changes its own state in a training pass");
