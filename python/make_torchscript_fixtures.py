@@ -11,7 +11,8 @@ pass draws random numbers; ``linear2.pt`` (2 features → 1 prediction) is the r
 refuses: a batch-normalised one without the buffer methods, one with two outputs, one with two inputs, one
 without parameters. For the presets of the PyTorch backend (``--backend pytorch``) it writes
 ``preset-NAME-expected.f64``: the same network built in PyTorch, from the θ the preset draws from seed 42 (the
-same SplitMix64 stream as java.util.SplittableRandom), in float64 (layout in preset_fixture). Debian's
+same SplitMix64 stream as java.util.SplittableRandom), in float64 (layout in preset_fixture); charlm's on the
+token windows of ``tokens.f64``. Debian's
 python3-torch 1.13 (CPU) made the committed files.
 """
 import copy
@@ -172,6 +173,44 @@ def preset_resnet(depth=8, width=16, channels=1, classes=10):
     return nn.Sequential(*layers)
 
 
+class PresetCausalBlock(nn.Module):
+    """charlm's block: h = x + W_o attention(LN1(x)), y = h + W2 gelu(W1 LN2(h) + b1) + b2, causal by -1e9."""
+
+    def __init__(self, width, heads):
+        super().__init__()
+        self.heads = heads
+        self.norm1 = nn.LayerNorm(width)
+        self.qkv = nn.Linear(width, 3 * width)
+        self.projection = nn.Linear(width, width)
+        self.norm2 = nn.LayerNorm(width)
+        self.expand = nn.Linear(width, 4 * width)
+        self.contract = nn.Linear(4 * width, width)
+
+    def forward(self, x):
+        m, t, width = x.shape
+        d = width // self.heads
+        q, k, v = self.qkv(self.norm1(x)).reshape(m, t, 3, self.heads, d).permute(2, 0, 3, 1, 4)
+        mask = torch.triu(torch.full((t, t), -1e9, dtype=x.dtype), diagonal=1)
+        attended = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + mask, -1) @ v
+        h = x + self.projection(attended.transpose(1, 2).reshape(m, t, width))
+        return h + self.contract(F.gelu(self.expand(self.norm2(h))))
+
+
+class PresetCharLm(nn.Module):
+    """charlm (attention body) on the PyTorch backend: token + position embeddings, causal blocks, logits
+    [m, vocabulary, T]."""
+
+    def __init__(self, vocabulary=12, length=16, width=32, heads=4, layers=2):
+        super().__init__()
+        self.token = nn.Parameter(torch.empty(vocabulary, width))
+        self.position = nn.Parameter(torch.empty(length, width))
+        self.blocks = nn.Sequential(*[PresetCausalBlock(width, heads) for _ in range(layers)])
+        self.out = nn.Linear(width, vocabulary)
+
+    def forward(self, ids):
+        return self.out(self.blocks(self.token[ids] + self.position)).transpose(1, 2)
+
+
 PRESETS = {
     # name: (the preset's --model spec, its network in PyTorch, example shape, every how many gradient values kept)
     "preset-mlp": ("mlp:32", lambda: nn.Sequential(nn.Linear(784, 32), nn.ReLU(), nn.Linear(32, 10)), (784,), 1),
@@ -188,9 +227,20 @@ def preset_initialisation(model, seed):
     normalisation's scale 1 and shift 0, running mean 0 and variance 1; each value rounded to float32."""
     random = SplitMix64(seed)
     bound = 0.0
+
+    def draw(p, bound):
+        flat = [np.float32((2 * random.next_double() - 1) * bound) for _ in range(p.numel())]
+        p.copy_(torch.tensor(np.array(flat, dtype=np.float32), dtype=torch.float64).reshape(p.shape))
+
     with torch.no_grad():
         for module in model.modules():
-            if isinstance(module, nn.BatchNorm2d):
+            if isinstance(module, PresetCharLm):  # its own embeddings, drawn as weights of fan-in = width
+                for p in (module.token, module.position):
+                    draw(p, 1 / math.sqrt(p.shape[1]))
+            elif isinstance(module, nn.LayerNorm):
+                module.weight.fill_(1)
+                module.bias.fill_(0)
+            elif isinstance(module, nn.BatchNorm2d):
                 module.weight.fill_(1)
                 module.bias.fill_(0)
                 module.running_mean.fill_(0)
@@ -199,8 +249,7 @@ def preset_initialisation(model, seed):
                 for name, p in module.named_parameters(recurse=False):
                     if name == "weight":
                         bound = 1 / math.sqrt(p.numel() / p.shape[0])
-                    flat = [np.float32((2 * random.next_double() - 1) * bound) for _ in range(p.numel())]
-                    p.copy_(torch.tensor(np.array(flat, dtype=np.float32), dtype=torch.float64).reshape(p.shape))
+                    draw(p, bound)
 
 
 def preset_fixture(directory, name, x, y, seed=42):
@@ -218,6 +267,21 @@ def preset_fixture(directory, name, x, y, seed=42):
               [torch.tensor([float(stride)]), loss.reshape(1), gradient] + buffers)
     print(name, spec, "loss", loss.item(), "parameters", sum(p.numel() for p in model.parameters()),
           "kept", gradient.numel())
+
+
+def charlm_fixture(directory, seed=42):
+    """tokens.f64: 8 windows of 17 token ids below 12 (the first 16 are read, each next one predicted);
+    preset-charlm-expected.f64 as preset_fixture's, the loss summed over windows and positions."""
+    torch.manual_seed(13)
+    windows = torch.randint(0, 12, (8, 17))
+    write_f64(os.path.join(directory, "tokens.f64"), [windows])
+    model = PresetCharLm().double().train()
+    preset_initialisation(model, seed)
+    loss = F.cross_entropy(model(windows[:, :16]), windows[:, 1:], reduction="sum")
+    loss.backward()
+    gradient = torch.cat([p.grad.reshape(-1) for p in model.parameters()])
+    write_f64(os.path.join(directory, "preset-charlm-expected.f64"), [torch.tensor([1.0]), loss.reshape(1), gradient])
+    print("preset-charlm charlm:layers=2:width=32:heads=4 loss", loss.item(), "parameters", gradient.numel())
 
 
 def write_f64(path, values):
@@ -244,6 +308,7 @@ def main():
     write_f64(os.path.join(directory, "batch.f64"), [x, y])
     for name in PRESETS:
         preset_fixture(directory, name, x, y)
+    charlm_fixture(directory)
     torch.manual_seed(5)
     fixture(directory, "mlp", Mlp(), (784,), x, y)
     torch.manual_seed(6)

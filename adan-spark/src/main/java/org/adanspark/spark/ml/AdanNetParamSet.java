@@ -90,7 +90,7 @@ public final class AdanNetParamSet implements Serializable {
                 + " hiddenLayers when non-empty",
                 new ValidModelSpec());
         backend = new Param<>(owner, "backend", "the compute backend: dl4j or pytorch (presets linear, mlp, lenet"
-                + " and resnet with batch normalisation on DJL's blocks); empty for the model's own (presets and json:"
+                + " and resnet with batch normalisation on DJL's blocks; charlm is the CLI's); empty for the model's own (presets and json:"
                 + " dl4j, torchscript: pytorch)", ParamValidators.inArray(new String[] {"", "dl4j", "pytorch"}));
         optimizer = new Param<>(owner, "optimizer", "optimizer: " + String.join(", ", OPTIMIZERS),
                 ParamValidators.inArray(OPTIMIZERS));

@@ -145,6 +145,19 @@ class ModelKindsTest {
         assertEquals(clean.summary().paramsSha256(), resumed.summary().paramsSha256());
     }
 
+    /** {@code --backend pytorch --model charlm}: the same small GPT on DJL's blocks, the same guarantees. */
+    @Test
+    void charlmOnThePyTorchBackendTrainsToTheSameBitsInEitherExecutionAndLearns() {
+        String model = "charlm:layers=1:width=32:heads=2";
+        String pytorch = "adan.model.backend = pytorch\nadan.train.max-steps = 12\n";
+        TrainResult barrier = trainText(model, pytorch);
+        assertEquals("pytorch", barrier.model().backend());
+        assertEquals(barrier.summary().paramsSha256(),
+                trainText(model, pytorch + "adan.train.execution = jobs").summary().paramsSha256());
+        List<Double> losses = barrier.losses();
+        assertTrue(losses.get(losses.size() - 1) < losses.get(0) - 0.5, "per-token loss " + losses);
+    }
+
     @Test
     void anLstmCharacterModelTrainsAndReportsBitsPerCharacter() throws IOException {
         List<Double> bits = new ArrayList<>();

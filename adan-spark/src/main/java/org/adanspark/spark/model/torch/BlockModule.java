@@ -60,7 +60,7 @@ final class BlockModule extends TorchModule {
         PtNDManager manager = (PtNDManager) TorchRuntime.engine().newBaseManager(device);
         BlockModule m;
         try {
-            Block block = TorchPresets.block(spec, objective.outputs());
+            Block block = TorchPresets.block(spec, exampleShape, objective.outputs());
             long[] input = new long[exampleShape.length + 1];
             input[0] = 1;
             for (int i = 0; i < exampleShape.length; i++) {

@@ -60,9 +60,10 @@ public final class TorchBackend implements ComputeBackend {
 
     @Override
     public Prepared prepare(ModelSpec spec, DataShape data, Objective objective, long seed) {
-        if (data.tokens()) {
-            throw new ConfigurationException("model " + spec + ": the PyTorch backend does not train models over "
-                    + "token windows (" + data.name() + "); use a charlm preset with the DL4J backend", null);
+        if (data.tokens() && !spec.isLanguageModel()) {
+            throw new ConfigurationException("model " + spec + ": the PyTorch backend trains TorchScript modules on "
+                    + "rows and images, not token windows (" + data.name() + "); use --backend pytorch --model charlm",
+                    null);
         }
         return spec instanceof ModelSpec.Definition ? prepareScript(spec, data, objective, seed)
                 : preparePreset(spec, data, objective, seed);
@@ -77,7 +78,7 @@ public final class TorchBackend implements ComputeBackend {
         }
         TorchModel model = TorchModel.of(new TorchDefinition.Preset(spec, objective, seed), shape);
         try (TorchModule module = model.load()) {
-            checkTrainable(spec, module, randomExamples(2, data.width(), seed), objective);
+            checkTrainable(spec, module, randomExamples(2, data.width(), seed), objective, data);
             return prepared(spec, model, module, "preset on DJL's blocks", shape);
         }
     }
@@ -103,7 +104,7 @@ public final class TorchBackend implements ComputeBackend {
             if (!module.hasBuffers()) {
                 checkStateless(spec, module, x);
             }
-            checkTrainable(spec, module, x, objective);
+            checkTrainable(spec, module, x, objective, data);
             return prepared(spec, model, module, "TorchScript", shape);
         }
     }
@@ -163,9 +164,12 @@ public final class TorchBackend implements ComputeBackend {
     }
 
     /** One forward and backward pass of two examples, on the driver, so a module that cannot be trained fails here. */
-    private static void checkTrainable(ModelSpec spec, TorchModule module, float[] x, Objective objective) {
+    private static void checkTrainable(ModelSpec spec, TorchModule module, float[] x, Objective objective,
+                                       DataShape data) {
+        int positions = data.tokens() ? data.width() : 1; // a window's examples are token ids: 0 is one
+        float[] examples = data.tokens() ? new float[x.length] : x;
         try {
-            module.addGradient(x, new float[2 * objective.outputs()], 2, 0, new float[module.length()]);
+            module.addGradient(examples, new float[2 * objective.outputs() * positions], 2, 0, new float[module.length()]);
         } catch (RuntimeException e) {
             throw new ConfigurationException("model " + spec + " cannot be trained: "
                     + TorchModule.firstLine(Failures.reason(e)), e);

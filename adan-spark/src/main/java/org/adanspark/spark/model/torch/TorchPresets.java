@@ -34,7 +34,9 @@ import org.adanspark.spark.model.ModelSpec;
  *       basic blocks {@code act(bn(conv(act(bn(conv(x))))) + shortcut(x))} of W, 2W and 4W channels (stages
  *       2 and 3 start with stride 2, their shortcut a 1×1 stride-2 convolution and batch normalisation),
  *       global average pooling, dropout, the output layer. Convolutions followed by batch normalisation
- *       have no bias.</li>
+ *       have no bias;</li>
+ *   <li>{@code charlm} (attention body): the DL4J preset's small GPT over token windows
+ *       ({@link CharacterBlocks}).</li>
  * </ul>
  * Activations are PyTorch's ({@code leakyrelu} slope 0.01, {@code elu} α = 1, {@code gelu} exact,
  * {@code swish} x·σ(x)); batch normalisation is PyTorch's ({@code momentum} 0.1, ε = 1e-5) and its running
@@ -56,7 +58,8 @@ final class TorchPresets {
      */
     static boolean builds(ModelSpec spec) {
         return spec instanceof ModelSpec.Linear || spec instanceof ModelSpec.Mlp || spec instanceof ModelSpec.LeNet
-                || spec instanceof ModelSpec.ResNet;
+                || spec instanceof ModelSpec.ResNet
+                || spec instanceof ModelSpec.CharLm c && c.body() == ModelSpec.CharLm.Body.ATTENTION;
     }
 
     /**
@@ -89,10 +92,15 @@ final class TorchPresets {
 
     /**
      * @param spec a preset ({@link #builds})
-     * @param outputs the output layer's width: classes, or 1 for a regressor
+     * @param exampleShape the shape of one example at its input ({@link #exampleShape})
+     * @param outputs the output layer's width: classes (the vocabulary of a {@code charlm}), or 1 for a
+     *     regressor
      * @return the preset's blocks, not yet initialised
      */
-    static Block block(ModelSpec spec, int outputs) {
+    static Block block(ModelSpec spec, int[] exampleShape, int outputs) {
+        if (spec instanceof ModelSpec.CharLm c) {
+            return CharacterBlocks.attention(outputs, exampleShape[0], c.width(), c.heads(), c.layers());
+        }
         SequentialBlock net = new SequentialBlock();
         if (spec instanceof ModelSpec.Mlp m) {
             for (int w : m.widths()) {

@@ -3,9 +3,11 @@ package org.adanspark.spark.model.torch;
 import org.adanspark.spark.model.Replica;
 
 /**
- * A module (TorchScript or a preset) borrowed from the executor's {@link ModulePool}, behind the port's {@link Replica}.
- * The gradient is the summed loss's, as the port asks; buffers' slots hold the change each micro-batch made
- * to them times its examples ({@link TorchModule#addGradient}), the rule of {@code ParamRoles.Role.STATISTIC}.
+ * A module (TorchScript or a preset) borrowed from the executor's {@link ModulePool}, behind the port's
+ * {@link Replica}. The gradient is the summed loss's (over examples, and a token window's positions), as the
+ * port asks; the loss returned is per token for token windows, as DL4J's replica's. Buffers' slots hold the
+ * change each micro-batch made to them times its examples ({@link TorchModule#addGradient}), the rule of
+ * {@code ParamRoles.Role.STATISTIC}.
  */
 final class TorchReplica implements Replica {
 
@@ -20,13 +22,10 @@ final class TorchReplica implements Replica {
 
     @Override
     public double addGradient(float[] x, float[] labels, int m, int positions, long seed) {
-        if (positions != 1) {
-            throw new IllegalStateException("the PyTorch backend does not train models over token windows");
-        }
         if (sum == null) {
             sum = new float[module.length()];
         }
-        return module.addGradient(x, labels, m, seed, sum);
+        return module.addGradient(x, labels, m, seed, sum) / positions; // a token window's: per token
     }
 
     @Override

@@ -65,6 +65,46 @@ class TorchPresetsTest {
     }
 
 
+    /** {@code charlm} (attention body) on the fixture's token windows: the summed loss's gradient, per token loss. */
+    @Test
+    void theCharacterModelsGradientMatchesTheFloat64Reference() throws IOException {
+        int vocabulary = 12;
+        int length = 16;
+        ComputeBackend.Prepared prepared = prepare("charlm:layers=2:width=32:heads=4",
+                new ComputeBackend.DataShape("tokens", length, true), Objective.classification(vocabulary));
+        assertArrayEquals(new int[] {length}, prepared.model().exampleShape());
+        double[] windows = TorchFixtures.f64("tokens.f64");
+        float[] x = new float[M * length];
+        float[] labels = new float[M * vocabulary * length]; // [m, vocabulary, positions]: one-hot next tokens
+        for (int r = 0; r < M; r++) {
+            for (int t = 0; t < length; t++) {
+                x[r * length + t] = (float) windows[r * (length + 1) + t];
+                int next = (int) windows[r * (length + 1) + t + 1];
+                labels[(r * vocabulary + next) * length + t] = 1;
+            }
+        }
+        double[] expected = TorchFixtures.f64("preset-charlm-expected.f64");
+        float[] theta = prepared.model().initialParams();
+        assertEquals(2 + theta.length, expected.length, "stride, loss, a gradient value per parameter");
+        double loss;
+        float[] gradient;
+        try (Replica replica = prepared.model().lease(theta)) {
+            loss = replica.addGradient(x, labels, M, length, 7);
+            gradient = replica.gradientSum();
+        }
+        assertEquals(expected[1] / length, loss, TOLERANCE * expected[1], "summed over windows, per position");
+        TorchFixtures.assertGradient("charlm", expected, 2, theta.length, gradient, 1);
+        try (Replica replica = prepared.model().predictor("p", theta)) {
+            float[] p = replica.output(x, 1);
+            assertEquals(vocabulary * length, p.length, "a distribution over the vocabulary at every position");
+            double first = 0;
+            for (int v = 0; v < vocabulary; v++) {
+                first += p[v * length];
+            }
+            assertEquals(1.0, first, 1e-5, "position 0's probabilities");
+        }
+    }
+
     @Test
     void theResNetsRunningStatisticsAreItsBuffersAndTheSeedDrawsTheSameThetaEverywhere() {
         ComputeBackend.Prepared prepared = prepare("resnet", FASHION, TEN_CLASSES);
@@ -110,7 +150,7 @@ class TorchPresetsTest {
                 () -> prepare("lenet", new ComputeBackend.DataShape("covtype", 54, false), Objective.classification(7)));
         assertTrue(d.getMessage().contains("covtype does not fit model lenet"), d.getMessage());
         ConfigurationException c = assertThrows(ConfigurationException.class,
-                () -> ComputeBackend.forSpec(ModelSpec.parse("charlm"), TorchModel.BACKEND));
+                () -> ComputeBackend.forSpec(ModelSpec.parse("charlm:body=lstm"), TorchModel.BACKEND));
         assertTrue(c.getMessage().contains("the pytorch backend does not build it (backends that do: dl4j)"), c.getMessage());
         c = assertThrows(ConfigurationException.class, () -> ComputeBackend.forSpec(ModelSpec.parse("mlp:8"), "tensorflow"));
         assertTrue(c.getMessage().contains("backend 'tensorflow' is not on the classpath (found: "), c.getMessage());
