@@ -27,6 +27,8 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code charlm}: the causal-attention character model ({@code charlm:layers=1:width=64:heads=4}) on
  *       Tiny Shakespeare, validation bits per character; the global batch counts characters (32k = 512
  *       windows of 64); 2 epochs (32k: 62 steps);</li>
+ *   <li>{@code cnn}: a small CNN with batch normalisation ({@link StudyCnn}, a DL4J configuration) on
+ *       Fashion-MNIST, test accuracy; 20 epochs (32k: 40 steps);</li>
  *   <li>{@code lenet}: {@code lenet} on Fashion-MNIST, test accuracy; 20 epochs (32k: 40 steps).</li>
  * </ul>
  *
@@ -45,7 +47,7 @@ import org.apache.spark.sql.SparkSession;
  * plots) are rebuilt from the log after every workload and at the end; {@code --report-only} rebuilds them
  * without training.
  *
- * <p>Usage: {@code bin/adan-bench large-batch [--quick] [--out-dir DIR] [--workloads mlp,charlm,lenet]
+ * <p>Usage: {@code bin/adan-bench large-batch [--quick] [--out-dir DIR] [--workloads mlp,charlm,cnn,lenet]
  * [--report-only]}. Full: hours (docs/BENCHMARKS.md §3 gives the measured time). Quick: 4,096 and 2,048
  * Fashion-MNIST rows and a 12,000-character excerpt, batches 512 and 2,048, Adan and AdamW, 2 seeds, one
  * epoch (about a minute).
@@ -55,7 +57,7 @@ public final class LargeBatchBenchmark {
     /** Peak learning rate at global batch 1024 for each optimizer (scaled by sqrt(B / 1024)). */
     static final Map<String, Double> BASE_LR = baseLr();
     /** The study's workloads, in the order they run. */
-    static final List<String> WORKLOADS = List.of("mlp", "charlm", "lenet");
+    static final List<String> WORKLOADS = List.of("mlp", "charlm", "cnn", "lenet");
     private static final int WINDOW = 64;
     private static final int QUICK_EXCERPT = 12_000;
 
@@ -136,11 +138,13 @@ public final class LargeBatchBenchmark {
         try {
             List<StudyWorkload> workloads = new ArrayList<>();
             for (String name : chosen) {
-                // mlp and lenet train on the same Fashion-MNIST blocks when their limits agree (full mode)
-                TrainTestData d = name.equals("lenet") && data.containsKey("mlp") && !quick ? data.get("mlp")
-                        : load(spark, name, quick, options);
+                // the image workloads train on the same Fashion-MNIST blocks when their limits agree (full mode)
+                Optional<TrainTestData> shared = quick || name.equals("charlm") ? Optional.empty()
+                        : data.entrySet().stream().filter(e -> !e.getKey().equals("charlm")).map(Map.Entry::getValue)
+                        .findFirst();
+                TrainTestData d = shared.orElseGet(() -> load(spark, name, quick, options));
                 data.put(name, d);
-                workloads.add(workload(name, d, quick));
+                workloads.add(workload(name, d, quick, options));
             }
             StudyReport report = new StudyReport(plan, workloads, log, curves);
             String command = "bin/adan-bench large-batch" + (args.length == 0 ? "" : " " + String.join(" ", args));
@@ -169,7 +173,7 @@ public final class LargeBatchBenchmark {
     private static TrainTestData load(SparkSession spark, String name, boolean quick, BenchOptions options) {
         return switch (name) {
             case "mlp" -> BenchSpark.fashionMnist(spark, quick ? 4096 : 0, quick ? 1000 : 0);
-            case "lenet" -> BenchSpark.fashionMnist(spark, quick ? 2048 : 0, quick ? 500 : 0);
+            case "lenet", "cnn" -> BenchSpark.fashionMnist(spark, quick ? 2048 : 0, quick ? 500 : 0);
             case "charlm" -> {
                 Path corpus = quick ? excerpt(options.outDir()) : Path.of(CharCorpus.path());
                 RunPlan plan = BenchSpark.settings(Map.of("adan.data.source", "text:" + corpus,
@@ -193,13 +197,15 @@ public final class LargeBatchBenchmark {
         }
     }
 
-    private static StudyWorkload workload(String name, TrainTestData d, boolean quick) {
+    private static StudyWorkload workload(String name, TrainTestData d, boolean quick, BenchOptions options) {
         int[] rows = d.train().partitionRows();
         return switch (name) {
             case "mlp" -> new StudyWorkload("mlp", d.train().toString(), "mlp:128", "test_accuracy", true,
                     quick ? 1 : 20, "examples", 1, rows);
             case "lenet" -> new StudyWorkload("lenet", d.train().toString(), "lenet", "test_accuracy", true,
                     quick ? 1 : 20, "examples", 1, rows);
+            case "cnn" -> new StudyWorkload("cnn", d.train().toString(), StudyCnn.write(options.outDir()),
+                    "test_accuracy", true, quick ? 1 : 20, "examples", 1, rows);
             case "charlm" -> new StudyWorkload("charlm", d.train().toString(), "charlm:layers=1:width=64:heads=4",
                     "validation_bpc", false, quick ? 1 : 2, "characters", WINDOW, rows);
             default -> throw new IllegalArgumentException("unknown workload " + name);
