@@ -40,7 +40,8 @@ public final class Settings {
                     + " | charlm[:body=attention|lstm][:layers=2][:width=128][:heads=4] | json:PATH | torchscript:PATH");
     /** The compute backend. */
     public static final Setting BACKEND = new Setting("adan.model.backend", "--backend", "NAME", "backend",
-            "the compute backend: dl4j | pytorch; blank = the model's own (presets and json: dl4j, torchscript: pytorch)");
+            "the compute backend: dl4j | pytorch; blank = the model's own (presets and json: dl4j, torchscript:"
+                    + " pytorch)");
     /** The optimizer. */
     public static final Setting OPTIMIZER = new Setting("adan.optimizer.name", "--optimizer", "NAME", "optimizer",
             String.join(" | ", OptimizerRegistry.names()) + " | lookahead-<name>");

@@ -61,7 +61,8 @@ final class AdanNetFitter {
             Objective objective = objectiveOf.apply(blocks);
             RunPlan settings = settings(stage, blocks.rows());
             String spec = settings.model().toString();
-            Optional<int[]> declared = ComputeBackend.forSpec(settings.model(), settings.backend()).declaredWidths(settings.model());
+            Optional<int[]> declared = ComputeBackend.forSpec(settings.model(), settings.backend())
+                    .declaredWidths(settings.model());
             if (declared.isPresent()) {
                 int[] widths = declared.get();
                 if ((widths[0] >= 0 && widths[0] != blocks.dim()) || widths[1] != objective.outputs()) {
@@ -112,8 +113,8 @@ final class AdanNetFitter {
                 stage.getEmaDecay());
         boolean checkpoints = !stage.getCheckpointDir().isBlank();
         long perEpoch = Math.max(1, (rows + stage.getGlobalBatchSize() - 1) / stage.getGlobalBatchSize());
-        return RunPlan.forEstimator(new RunPlan.EstimatorRun(stage.uid(), model, stage.getBackend().trim(), optimizerSpec,
-                stage.getWarmupSteps(), stage.getGlobalBatchSize(), stage.getMicroBatchSize(), stage.getMaxEpochs(),
+        return RunPlan.forEstimator(new RunPlan.EstimatorRun(stage.uid(), model, stage.getBackend().trim(),
+                optimizerSpec, stage.getWarmupSteps(), stage.getGlobalBatchSize(), stage.getMicroBatchSize(), stage.getMaxEpochs(),
                 stage.getSeed(), parsed(stage, () -> ReduceMode.parse(stage.getAllReduce(),
                         Settings.ALLREDUCE.asParam())), parsed(stage,
                         () -> ExecutionMode.parse(stage.getExecution(), Settings.EXECUTION.asParam())),

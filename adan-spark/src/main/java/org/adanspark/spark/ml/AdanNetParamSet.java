@@ -90,8 +90,9 @@ public final class AdanNetParamSet implements Serializable {
                 + " hiddenLayers when non-empty",
                 new ValidModelSpec());
         backend = new Param<>(owner, "backend", "the compute backend: dl4j or pytorch (presets linear, mlp, lenet"
-                + " and resnet with batch normalisation on DJL's blocks; charlm is the CLI's); empty for the model's own (presets and json:"
-                + " dl4j, torchscript: pytorch)", ParamValidators.inArray(new String[] {"", "dl4j", "pytorch"}));
+                + " and resnet with batch normalisation on DJL's blocks; charlm is the CLI's); empty for the model's"
+                + " own (presets and json: dl4j, torchscript: pytorch)",
+                ParamValidators.inArray(new String[] {"", "dl4j", "pytorch"}));
         optimizer = new Param<>(owner, "optimizer", "optimizer: " + String.join(", ", OPTIMIZERS),
                 ParamValidators.inArray(OPTIMIZERS));
         learningRate = new DoubleParam(owner, "learningRate", "peak learning rate (default: the optimizer's, from"

@@ -67,8 +67,8 @@ final class ScriptModule extends TorchModule {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("not a TorchScript module libtorch " + TorchRuntime.engine().getVersion()
-                        + " can load: " + firstLine(e.getMessage()), e);
+                throw new IllegalArgumentException("not a TorchScript module libtorch "
+                        + TorchRuntime.engine().getVersion() + " can load: " + firstLine(e.getMessage()), e);
             }
             JniUtils.enableTrainingMode(block);
             List<PtNDArray> params = new ArrayList<>();
@@ -82,7 +82,10 @@ final class ScriptModule extends TorchModule {
                 params.add((PtNDArray) p);
                 names.add(p.getName());
             }
-            m = new ScriptModule(manager, block, params, names, callBuffers(block, manager), exampleShape, objective);
+            try (NDManager sub = manager.newSubManager()) { // the buffers' shapes and types, once
+                m = new ScriptModule(manager, block, params, names, callBuffers(block, (PtNDManager) sub), exampleShape,
+                        objective);
+            }
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -169,7 +169,8 @@ public final class TorchBackend implements ComputeBackend {
         int positions = data.tokens() ? data.width() : 1; // a window's examples are token ids: 0 is one
         float[] examples = data.tokens() ? new float[x.length] : x;
         try {
-            module.addGradient(examples, new float[2 * objective.outputs() * positions], 2, 0, new float[module.length()]);
+            module.addGradient(examples, new float[2 * objective.outputs() * positions], 2, 0,
+                    new float[module.length()]);
         } catch (RuntimeException e) {
             throw new ConfigurationException("model " + spec + " cannot be trained: "
                     + TorchModule.firstLine(Failures.reason(e)), e);
