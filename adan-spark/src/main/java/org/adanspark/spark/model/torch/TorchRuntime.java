@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  *       set (measured on an AMD Zen 5). {@value #MKL_ENV} is set to {@value #MKL_MODE}, the path Intel
  *       documents as giving the same results on every Intel and compatible processor, unless the environment
  *       sets it; it cost LeNet's and a residual net's gradients nothing measurable here.</li>
+ *   <li><b>ATen's own kernels on one instruction set.</b> PyTorch's elementwise and reduction kernels (batch
+ *       normalisation's statistics, softmax, the loss's sums) come in a plain, an AVX2 and an AVX-512 build,
+ *       chosen by the CPU; their sums differ in their last bits, and so did a run's {@code params_sha256} here
+ *       under each. {@value #ATEN_ENV} is set to {@value #ATEN_CAPABILITY}, the level the DL4J path's BLAS
+ *       kernel ({@code Haswell}) also takes, unless the environment sets it.</li>
  *   <li><b>Checked.</b> Before first use, a float32 convolution of LeNet's two shapes, forward and
  *       backward, is compared with the same in float64; a convolution path off by more than float32
  *       rounding is refused, naming libtorch, the cap and the error, rather than trained on.</li>
@@ -53,6 +58,11 @@ final class TorchRuntime {
     static final String MKL_ENV = "MKL_CBWR";
     /** The code path this backend pins MKL to when the environment does not: the same on every x86-64 CPU. */
     static final String MKL_MODE = "COMPATIBLE";
+
+    /** The variable that chooses ATen's own CPU kernels: {@code default}, {@code avx2} or {@code avx512}. */
+    static final String ATEN_ENV = "ATEN_CPU_CAPABILITY";
+    /** The level this backend pins ATen's kernels to when the environment does not: every x86-64 CPU with AVX2. */
+    static final String ATEN_CAPABILITY = "avx2";
 
     private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
     /** float32 rounding of sums of a few hundred products, relative to the result's largest value. */
@@ -116,6 +126,10 @@ final class TorchRuntime {
         String mkl = NativeEnvironment.get(MKL_ENV);
         if (mkl == null || mkl.isBlank()) {
             NativeEnvironment.set(MKL_ENV, MKL_MODE);
+        }
+        String aten = NativeEnvironment.get(ATEN_ENV);
+        if (aten == null || aten.isBlank()) {
+            NativeEnvironment.set(ATEN_ENV, ATEN_CAPABILITY);
         }
         Engine e = Engine.getEngine("PyTorch");
         JniUtils.setGraphExecutorOptimize(false);

@@ -147,10 +147,13 @@ class TorchBackendTest {
 
     /** What makes the convolutions right and the bits the same on every x86-64 CPU, unless the environment says. */
     @Test
-    void libtorchRunsWithOneDnnCappedAndMklOnOnePath() {
+    void libtorchRunsWithOneDnnCappedMklOnOnePathAndAtenAtAvx2() {
         TorchRuntime.engine();
         String isa = System.getenv(TorchRuntime.ONEDNN_ENV);
         String mkl = System.getenv(TorchRuntime.MKL_ENV);
+        String aten = System.getenv(TorchRuntime.ATEN_ENV);
+        assertEquals(aten == null || aten.isBlank() ? TorchRuntime.ATEN_CAPABILITY : aten,
+                NativeEnvironment.get(TorchRuntime.ATEN_ENV));
         assertEquals(isa == null || isa.isBlank() ? TorchRuntime.ONEDNN_ISA : isa, NativeEnvironment.get(TorchRuntime.ONEDNN_ENV));
         assertEquals(mkl == null || mkl.isBlank() ? TorchRuntime.MKL_MODE : mkl, NativeEnvironment.get(TorchRuntime.MKL_ENV));
     }
