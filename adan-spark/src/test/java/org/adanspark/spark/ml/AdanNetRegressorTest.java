@@ -124,17 +124,26 @@ class AdanNetRegressorTest {
      * {@code linear} preset built from DJL's blocks ({@code backend = pytorch}).
      */
     @Test
-    void aTorchScriptLinearModuleAndThePyTorchLinearPresetApproachLeastSquaresToo() throws Exception {
+    void aTorchScriptLinearModuleAndThePyTorchLinearPresetApproachLeastSquaresToo(@TempDir Path tmp) throws Exception {
         String module = Path.of(getClass().getResource("/torchscript/linear2.pt").toURI()).toString();
         double ols = olsTestMse();
         AdanNetRegressor[] fits = {linear().setModelSpec("torchscript:" + module), linear().setBackend("pytorch")};
-        for (AdanNetRegressor fit : fits) {
+        AdanNetRegressionModel[] models = new AdanNetRegressionModel[fits.length];
+        for (int i = 0; i < fits.length; i++) {
+            AdanNetRegressor fit = fits[i];
             AdanNetRegressionModel model = fit.fit(train);
+            models[i] = model;
             double ours = mse(model.transform(test));
-            System.out.printf("skin R from (B, G), PyTorch backend %s: test MSE %.6f, least squares %.6f%n",
-                    fit.getModelSpec().isBlank() ? "linear preset" : fit.getModelSpec(), ours, ols);
-            assertTrue(ours <= 1.02 * ols, fit.getModelSpec() + ": MSE " + ours + " vs least squares " + ols);
+            String what = fit.getModelSpec().isBlank() ? "linear preset" : fit.getModelSpec();
+            System.out.printf("skin R from (B, G), PyTorch backend %s: test MSE %.6f, least squares %.6f%n", what,
+                    ours, ols);
+            assertTrue(ours <= 1.02 * ols, what + ": MSE " + ours + " vs least squares " + ols);
         }
+        AdanNetRegressionModel preset = models[1]; // the preset's definition and θ, reloaded
+        String path = tmp.resolve("torch-preset").toString();
+        preset.write().overwrite().save(path);
+        assertEquals(preset.transform(test).select("prediction").collectAsList(),
+                AdanNetRegressionModel.load(path).transform(test).select("prediction").collectAsList());
     }
 
     @Test
