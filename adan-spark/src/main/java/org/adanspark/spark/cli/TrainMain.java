@@ -105,8 +105,8 @@ public final class TrainMain {
             if (settings.saveModel() != null) {
                 DataSettings data = settings.dataSettings(1);
                 ModelExport.save(spark, result, settings.saveModel(), data.featuresColumn(), data.labelColumn());
-                System.out.println("  model saved to " + settings.saveModel()
-                        + " (AdanNetClassificationModel.load; DL4J: model.zip)");
+                System.out.println("  model saved to " + settings.saveModel() + " (AdanNetClassificationModel.load; the "
+                        + result.model().backend() + " backend's own form: " + result.model().nativeFile() + ")");
             }
             return EXIT_DONE;
         } catch (DataValidationException e) {

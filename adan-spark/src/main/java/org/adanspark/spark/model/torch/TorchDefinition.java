@@ -43,6 +43,9 @@ sealed interface TorchDefinition permits TorchDefinition.Script, TorchDefinition
     /** @return the file name of the native form {@link TorchModule#write} writes */
     String nativeFile();
 
+    /** @return the file name a saved model keeps this definition under */
+    String definitionFile();
+
     /**
      * A TorchScript module:
      * <pre>
@@ -82,6 +85,11 @@ sealed interface TorchDefinition permits TorchDefinition.Script, TorchDefinition
         @Override
         public String nativeFile() {
             return "model.pt";
+        }
+
+        @Override
+        public String definitionFile() {
+            return "torchscript.txt";
         }
     }
 
@@ -138,6 +146,11 @@ sealed interface TorchDefinition permits TorchDefinition.Script, TorchDefinition
         @Override
         public String nativeFile() {
             return "model.params";
+        }
+
+        @Override
+        public String definitionFile() {
+            return "pytorch-preset.txt";
         }
     }
 

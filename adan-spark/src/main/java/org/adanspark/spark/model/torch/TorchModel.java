@@ -141,7 +141,7 @@ public final class TorchModel implements ModelHandle {
 
     @Override
     public String definitionFile() {
-        return "torchscript.txt";
+        return decoded().definitionFile();
     }
 
     @Override
