@@ -1,11 +1,6 @@
 package org.adanspark.spark.runtime;
 
 import com.sun.jna.Function;
-import com.sun.jna.Library;
-import com.sun.jna.NativeLibrary;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +89,6 @@ public final class BlasKernel {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BlasKernel.class);
-    private static final Path MAPS = Path.of("/proc/self/maps");
-    private static final int RTLD_LAZY = 0x1;
-    private static final int RTLD_NOLOAD = 0x4;
 
     /** What this JVM asked for before OpenBLAS loaded; null until the first {@link #pin}. */
     private static String pinned;
@@ -238,18 +230,8 @@ public final class BlasKernel {
         if (known != null) {
             return known;
         }
-        if (!Files.isReadable(MAPS)) {
-            return null;
-        }
-        Set<String> libraries = new TreeSet<>();
-        try {
-            for (String line : Files.readAllLines(MAPS)) {
-                int slash = line.indexOf('/');
-                if (slash >= 0 && line.contains("libopenblas")) {
-                    libraries.add(line.substring(slash));
-                }
-            }
-        } catch (IOException e) {
+        Set<String> libraries = NativeEnvironment.loadedLibraries("libopenblas");
+        if (libraries == null) {
             return null;
         }
         if (libraries.isEmpty()) {
@@ -258,10 +240,9 @@ public final class BlasKernel {
         Set<String> kernels = new TreeSet<>();
         for (String library : libraries) {
             try {
-                // RTLD_NOLOAD | RTLD_LAZY and local: JNA's default (global) would make this copy's symbols resolve
-                // the other OpenBLAS copy's lazy calls, and the two would free each other's buffers
-                Function name = NativeLibrary.getInstance(library, Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOLOAD | RTLD_LAZY))
-                        .getFunction("openblas_get_corename");
+                // local: JNA's default (global) would make this copy's symbols resolve the other OpenBLAS copy's
+                // lazy calls, and the two would free each other's buffers
+                Function name = NativeEnvironment.opened(library).getFunction("openblas_get_corename");
                 kernels.add(name.invokeString(new Object[0], false).trim());
             } catch (LinkageError | RuntimeException e) {
                 LOG.debug("cannot ask {} for its kernel: {}", library, e.toString());

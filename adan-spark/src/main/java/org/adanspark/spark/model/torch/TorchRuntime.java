@@ -10,6 +10,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.adanspark.spark.error.ConfigurationException;
 import org.adanspark.spark.runtime.NativeEnvironment;
@@ -39,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *       chosen by the CPU; their sums differ in their last bits, and so did a run's {@code params_sha256} here
  *       under each. {@value #ATEN_ENV} is set to {@value #ATEN_CAPABILITY}, the level the DL4J path's BLAS
  *       kernel ({@code Haswell}) also takes, unless the environment sets it.</li>
+ *   <li><b>Quiet.</b> libtorch's own log lines below errors go nowhere ({@value #LOG_ENV}={@value #LOG_LEVEL}
+ *       unless the environment sets it): its one warning here, "Could not initialize NNPACK! Reason:
+ *       Unsupported hardware", printed on the console of every run, says nothing a user can act on (the
+ *       backend's convolutions never use NNPACK).</li>
  *   <li><b>Checked.</b> Before first use, a float32 convolution of LeNet's two shapes, forward and
  *       backward, is compared with the same in float64; a convolution path off by more than float32
  *       rounding is refused, naming libtorch, the cap and the error, rather than trained on.</li>
@@ -63,6 +68,11 @@ final class TorchRuntime {
     static final String ATEN_ENV = "ATEN_CPU_CAPABILITY";
     /** The level this backend pins ATen's kernels to when the environment does not: every x86-64 CPU with AVX2. */
     static final String ATEN_CAPABILITY = "avx2";
+
+    /** The variable of libtorch's own log level: INFO, WARNING, ERROR or FATAL. */
+    static final String LOG_ENV = "TORCH_CPP_LOG_LEVEL";
+    /** The level this backend sets when the environment does not. */
+    static final String LOG_LEVEL = "ERROR";
 
     private static final Logger LOG = LoggerFactory.getLogger(TorchRuntime.class);
     /** float32 rounding of sums of a few hundred products, relative to the result's largest value. */
@@ -131,12 +141,34 @@ final class TorchRuntime {
         if (aten == null || aten.isBlank()) {
             NativeEnvironment.set(ATEN_ENV, ATEN_CAPABILITY);
         }
+        String level = NativeEnvironment.get(LOG_ENV);
+        if (level == null || level.isBlank()) {
+            NativeEnvironment.set(LOG_ENV, LOG_LEVEL);
+        }
         Engine e = Engine.getEngine("PyTorch");
+        readLogLevel();
         JniUtils.setGraphExecutorOptimize(false);
         JniUtils.setNumInteropThreads(1);
         checkConvolutions(e, isa);
         LOG.debug("libtorch {} loaded, oneDNN capped at {}", e.getVersion(), isa);
         return e;
+    }
+
+    /**
+     * Has libtorch's c10 read {@value #LOG_ENV}: only Python's {@code torch} calls {@code c10::initLogging()},
+     * which libc10 exports. A debug line, not a failure, where it cannot be called.
+     */
+    private static void readLogLevel() {
+        Set<String> c10 = NativeEnvironment.loadedLibraries("/libc10.so");
+        if (c10 == null || c10.isEmpty()) {
+            LOG.debug("libc10 not found among this process's libraries; libtorch logs at its own level");
+            return;
+        }
+        try {
+            NativeEnvironment.opened(c10.iterator().next()).getFunction("_ZN3c1011initLoggingEv").invokeVoid(new Object[0]);
+        } catch (LinkageError | RuntimeException x) {
+            LOG.debug("libtorch logs at its own level: {}", x.toString());
+        }
     }
 
     /**

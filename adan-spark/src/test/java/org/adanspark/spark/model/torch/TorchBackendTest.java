@@ -151,6 +151,8 @@ class TorchBackendTest {
         TorchRuntime.engine();
         String isa = System.getenv(TorchRuntime.ONEDNN_ENV);
         String mkl = System.getenv(TorchRuntime.MKL_ENV);
+        String log = System.getenv(TorchRuntime.LOG_ENV);
+        assertEquals(log == null || log.isBlank() ? TorchRuntime.LOG_LEVEL : log, NativeEnvironment.get(TorchRuntime.LOG_ENV));
         String aten = System.getenv(TorchRuntime.ATEN_ENV);
         assertEquals(aten == null || aten.isBlank() ? TorchRuntime.ATEN_CAPABILITY : aten,
                 NativeEnvironment.get(TorchRuntime.ATEN_ENV));
