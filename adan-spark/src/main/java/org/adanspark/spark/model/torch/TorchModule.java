@@ -231,11 +231,6 @@ abstract class TorchModule implements AutoCloseable {
         return rows;
     }
 
-    /** @return the trained parameters' shapes, in θ's order */
-    List<Shape> paramShapes() {
-        return params.stream().map(NDArray::getShape).toList();
-    }
-
     /** @return θ as the module holds it now */
     float[] theta() {
         float[] theta = new float[length];
@@ -448,7 +443,7 @@ abstract class TorchModule implements AutoCloseable {
     }
 
     /** @return a tensor's own storage, as floats */
-    protected static FloatBuffer storage(PtNDArray p) {
+    static FloatBuffer storage(PtNDArray p) {
         ByteBuffer direct = p.toByteBuffer(true);
         return direct.order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
