@@ -32,7 +32,6 @@ final class BlockModule extends TorchModule {
     private final ParameterStore store;
     private final List<Parameter> trained;
     private final List<Parameter> buffers;
-
     private final List<String> bufferNames;
 
     private BlockModule(PtNDManager manager, Block block, List<Pair<String, Parameter>> trained,
@@ -61,12 +60,7 @@ final class BlockModule extends TorchModule {
         BlockModule m;
         try {
             Block block = TorchPresets.block(spec, exampleShape, objective.outputs());
-            long[] input = new long[exampleShape.length + 1];
-            input[0] = 1;
-            for (int i = 0; i < exampleShape.length; i++) {
-                input[i + 1] = exampleShape[i];
-            }
-            block.initialize(manager, DataType.FLOAT32, new Shape(input));
+            block.initialize(manager, DataType.FLOAT32, new Shape(batchShape(exampleShape, 1)));
             List<Pair<String, Parameter>> trained = new ArrayList<>();
             List<Pair<String, Parameter>> buffers = new ArrayList<>();
             for (Pair<String, Parameter> p : block.getParameters()) {

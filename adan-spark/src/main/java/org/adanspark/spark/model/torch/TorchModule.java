@@ -371,7 +371,12 @@ abstract class TorchModule implements AutoCloseable {
         return y;
     }
 
-    private static long[] batchShape(int[] exampleShape, int m) {
+    /**
+     * @param exampleShape one example's shape
+     * @param m examples
+     * @return the shape of {@code m} of them: {@code [m, exampleShape…]}
+     */
+    static long[] batchShape(int[] exampleShape, int m) {
         long[] shape = new long[exampleShape.length + 1];
         shape[0] = m;
         for (int i = 0; i < exampleShape.length; i++) {
