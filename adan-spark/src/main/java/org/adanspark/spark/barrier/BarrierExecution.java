@@ -98,8 +98,8 @@ public final class BarrierExecution implements Execution {
                     store == null ? null : new BarrierJob.Checkpoints(store.uri(), store.keep(),
                             run.checkpoints().position()));
             LOG.info("barrier execution: one stage of {} tasks, each owning its partition and a run of the optimizer's"
-                    + " {} shards; data plane on Spark's network module, events to the driver at {}", tasks,
-                    run.optimizer().shards(), server.address());
+                    + " {} shards; data plane on Spark's network module ({}), events to the driver at {}", tasks,
+                    run.optimizer().shards(), server.protection(), server.address());
             ClassTag<TaskResult> tag = ClassTag$.MODULE$.apply(TaskResult.class);
             RDD<TaskResult> stage = taskData(run, tasks).rdd().barrier().mapPartitions(new BarrierTask(job), false, tag);
             stage.setName("adan-train barrier stage");

@@ -14,7 +14,6 @@ import org.apache.spark.network.client.TransportClientBootstrap;
 import org.apache.spark.network.client.TransportClientFactory;
 import org.apache.spark.network.crypto.AuthClientBootstrap;
 import org.apache.spark.network.crypto.AuthServerBootstrap;
-import org.apache.spark.network.netty.SparkTransportConf;
 import org.apache.spark.network.server.OneForOneStreamManager;
 import org.apache.spark.network.server.RpcHandler;
 import org.apache.spark.network.server.StreamManager;
@@ -23,29 +22,26 @@ import org.apache.spark.network.server.TransportServerBootstrap;
 import org.apache.spark.network.util.TransportConf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Option;
 
 /**
  * One endpoint of the barrier execution's data plane, on Spark's own network module
  * ({@code org.apache.spark.network}, the transport Spark's shuffle and RPC use): a server bound to this
  * process's address that hands every accepted {@link Message} to a consumer, and clients to the other
- * endpoints. With {@code spark.authenticate} on, both sides run Spark's authentication bootstrap with the
- * application's secret (and its AES encryption under {@code spark.network.crypto.enabled}); a message of
- * another run or stage attempt is refused and logged, never delivered (docs/ARCHITECTURE.md, "The
- * barrier execution").
+ * endpoints. It takes Spark's RPC security as Spark's own RPC does ({@link DataPlaneSecurity}): TLS, and with
+ * {@code spark.authenticate} on, Spark's authentication bootstrap with the application's secret; a message of
+ * another run or stage attempt is refused and logged, never delivered (docs/ARCHITECTURE.md, "The barrier
+ * execution", and docs/CLUSTER.md, "Security").
  */
 final class MessageServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageServer.class);
-    /** The network module's configuration namespace: {@code spark.adan.io.*}. */
-    private static final String MODULE = "adan";
-
     private final long run;
     private final int stageAttempt;
     private final TransportContext context;
     private final TransportServer server;
     private final TransportClientFactory clients;
     private final String host;
+    private final boolean authenticated;
 
     /**
      * Starts a server on an ephemeral port of {@code host}.
@@ -62,16 +58,22 @@ final class MessageServer implements AutoCloseable {
         this.run = run;
         this.stageAttempt = stageAttempt;
         this.host = host;
-        TransportConf transportConf = SparkTransportConf.fromSparkConf(conf, MODULE, 1, Option.empty(), Option.empty());
+        TransportConf transportConf = DataPlaneSecurity.transportConf(conf, security);
         this.context = new TransportContext(transportConf, new Handler(deliver));
         List<TransportServerBootstrap> serverBootstraps = new ArrayList<>();
         List<TransportClientBootstrap> clientBootstraps = new ArrayList<>();
-        if (security.isAuthenticationEnabled()) {
+        this.authenticated = security.isAuthenticationEnabled();
+        if (authenticated) {
             serverBootstraps.add(new AuthServerBootstrap(transportConf, security));
             clientBootstraps.add(new AuthClientBootstrap(transportConf, conf.getAppId(), security));
         }
         this.server = context.createServer(host, 0, serverBootstraps);
         this.clients = context.createClientFactory(clientBootstraps);
+    }
+
+    /** @return how the endpoint's connections are protected, for the run's log: "TLS, authenticated", … */
+    String protection() {
+        return DataPlaneSecurity.describe(context.getConf(), authenticated);
     }
 
     /** @return {@code host:port} where this endpoint listens */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.adanspark.spark.barrier.DataPlaneSecurity;
 import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataValidationException;
 import org.adanspark.spark.error.ConfigurationException;
@@ -20,6 +21,7 @@ import org.adanspark.spark.run.SyncTrainer;
 import org.adanspark.spark.run.TrainResult;
 import org.adanspark.spark.runtime.BlasKernel;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +82,13 @@ public final class TrainMain {
         } catch (IllegalArgumentException | ConfigException e) {
             System.err.println("adan-train: " + e.getMessage());
             return EXIT_USAGE;
+        }
+        try { // what Spark's own start would refuse with a message naming no setting
+            SparkConf sparkConf = new SparkConf(true); // spark-submit's settings, then the user's --conf
+            settings.sparkConf().forEach(sparkConf::set);
+            DataPlaneSecurity.check(sparkConf);
+        } catch (ConfigurationException e) {
+            return fail(e.getMessage(), e, EXIT_USAGE);
         }
         BlasKernel.pin(settings.blasKernel()); // before this JVM loads OpenBLAS, as in local[*] it computes
         List<TrainingListener> listeners = new ArrayList<>();

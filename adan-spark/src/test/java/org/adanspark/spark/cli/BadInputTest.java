@@ -141,6 +141,9 @@ class BadInputTest {
                 bad(2, "--metrics-out " + q + "/a-file/m.jsonl: cannot write metrics to " + q + "/a-file/m.jsonl: "
                                 + q + "/a-file is a file, not a directory",
                         "--metrics-out", p("a-file") + "/m.jsonl"),
+                bad(2, "spark.ssl.rpc.enabled is true but there is no key to serve TLS with: set spark.ssl.rpc.keyStore "
+                                + "\\(found: " + q + "/absent.p12, which cannot be read\\) with .*",
+                        "--conf", "spark.ssl.rpc.enabled=true", "--conf", "spark.ssl.rpc.keyStore=" + p("absent.p12")),
                 bad(2, "adan.train.global-batch \\(--global-batch\\) is 100 but " + q + "/three.libsvm has 2 rows; .* give at most 2",
                         "--data", "libsvm:" + p("three.libsvm"), "--model", "linear", "--global-batch", "100"));
     }

@@ -17,6 +17,7 @@ import org.adanspark.io.DataSetLocator;
 import org.adanspark.io.IdxReader;
 import org.adanspark.spark.ml.AdanNetClassificationModel;
 import org.adanspark.spark.testing.SparkTestSession;
+import org.adanspark.spark.testing.TestKeyStore;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -170,6 +171,12 @@ class TrainMainTest {
             "--conf", "spark.app.name=adan-secured");
         assertEquals(plain.getString("params_sha256"), secured.getString("params_sha256"),
             "an authenticated, encrypted data plane carries the same numbers");
+        List<String> tls = new ArrayList<>(List.of("--conf", "spark.authenticate=true", "--conf",
+            "spark.authenticate.secret=a-secret"));
+        TestKeyStore.create(tmp).sparkTls().forEach((k, v) -> tls.addAll(List.of("--conf", k + "=" + v)));
+        Config overTls = barrierRun("tls", tls.toArray(String[]::new));
+        assertEquals(plain.getString("params_sha256"), overTls.getString("params_sha256"),
+            "a data plane under TLS (spark.ssl.rpc.*) carries the same numbers");
     }
 
     @Test
