@@ -56,6 +56,8 @@ public final class BarrierExecution implements Execution {
 
     private static final Logger LOG = LoggerFactory.getLogger(BarrierExecution.class);
     private static final long SLOT_WAIT_MS = 30_000;
+    /** How long a driver that failed waits for its cancelled stage to stop. */
+    private static final long STOP_WAIT_MS = 30_000;
 
     private final JavaSparkContext jsc;
     private final Duration timeout;
@@ -114,14 +116,19 @@ public final class BarrierExecution implements Execution {
                 // Spark restarts a failed barrier stage only when it is a shuffle map stage (a failed barrier result
                 // stage aborts the job), so the tasks' results cross one shuffle to the driver
                 JavaFutureAction<List<TaskResult>> future = new JavaRDD<>(stage, tag).coalesce(1, true).collectAsync();
-                while (!future.isDone()) {
-                    Message m = events.poll(100, TimeUnit.MILLISECONDS);
-                    if (m != null && !progress.handle(m)) {
-                        jsc.cancelJobGroup(group);
+                try {
+                    while (!future.isDone()) {
+                        Message m = events.poll(100, TimeUnit.MILLISECONDS);
+                        if (m != null && !progress.handle(m)) {
+                            jsc.cancelJobGroup(group);
+                        }
                     }
-                }
-                for (Message m = events.poll(); m != null; m = events.poll()) {
-                    progress.handle(m);
+                    for (Message m = events.poll(); m != null; m = events.poll()) {
+                        progress.handle(m);
+                    }
+                } catch (RuntimeException | Error e) { // a listener failed, e.g. a metrics file on a full disk
+                    stopStage(group, future);
+                    throw e;
                 }
                 TaskResult result = SparkFailure.during("the barrier stage", run.checkpoints().store(), () -> {
                     try {
@@ -146,6 +153,22 @@ public final class BarrierExecution implements Execution {
                 callers.restore(jsc);
                 jsc.sc().clearCallSite();
             }
+        }
+    }
+
+    /**
+     * Cancels the stage and waits (at most {@link #STOP_WAIT_MS}) until its tasks have stopped, so that the
+     * failure the driver reports is not followed by the errors of tasks Spark is shut down under.
+     */
+    private void stopStage(String group, JavaFutureAction<?> future) {
+        jsc.cancelJobGroup(group);
+        try {
+            future.get(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.CancellationException
+                 | java.util.concurrent.TimeoutException e) {
+            LOG.debug("the cancelled barrier stage ended with {}", e.toString());
         }
     }
 
@@ -259,7 +282,9 @@ public final class BarrierExecution implements Execution {
                             c.written() ? "written" : "is already there and valid; kept", c.millis());
                 }
                 case FATAL -> {
-                    fatal = Payload.Fatal.read(m).reason();
+                    if (fatal == null) { // the first: later ones may be its consequences
+                        fatal = Payload.Fatal.read(m).reason();
+                    }
                     return false;
                 }
                 default -> LOG.warn("the driver received an unexpected {}", m);

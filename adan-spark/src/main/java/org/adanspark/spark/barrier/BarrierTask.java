@@ -20,6 +20,7 @@ import org.adanspark.spark.checkpoint.CheckpointStore;
 import org.adanspark.spark.checkpoint.ParamsCodec;
 import org.adanspark.spark.checkpoint.TrainingCheckpoint;
 import org.adanspark.spark.data.FeatureBlock;
+import org.adanspark.spark.error.Failures;
 import org.adanspark.spark.error.TrainingException;
 import org.adanspark.spark.step.Evaluator;
 import org.adanspark.spark.step.OrderedSum;
@@ -28,6 +29,7 @@ import org.adanspark.spark.step.StepCore;
 import org.adanspark.spark.step.StepLoop;
 import org.adanspark.spark.step.StepReport;
 import org.adanspark.spark.step.TrainingRun;
+import org.apache.hadoop.fs.FSError;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.deploy.SparkHadoopUtil;
@@ -327,8 +329,9 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
         @Override
         public void checkpoint(long done, long skippedLoss) {
             long t = System.nanoTime();
+            CheckpointStore.Pending pending = null;
             try {
-                CheckpointStore.Pending pending = store.begin(done, Long.toHexString(job.run()) + "-a" + peers.attempt());
+                pending = store.begin(done, Long.toHexString(job.run()) + "-a" + peers.attempt());
                 List<OptimizerCheckpoint.ShardFile> files = new ArrayList<>();
                 for (ShardState shard : core.shards()) {
                     files.add(OptimizerCheckpoint.writeShardFile(pending.optimizerFiles(), shard));
@@ -350,9 +353,15 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
                 CheckpointStore.Saved saved = store.commit(pending, position, params, optimizer);
                 peers.toDriver(new Payload.Checkpoint(saved.location(), saved.written(),
                         (System.nanoTime() - t) / 1_000_000).message(done, rank));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write checkpoint at step " + done + " to " + store + ": "
-                        + e.getMessage(), e);
+            } catch (IOException | FSError e) { // FSError: a full local disk
+                // a retry of the stage would meet the same disk: the run stops, and says why — before the
+                // pending checkpoint goes, whose removal the other tasks' writes may fail on in turn
+                String message = "cannot write checkpoint at step " + done + " to " + store + ": " + Failures.reason(e);
+                report(rank, message);
+                if (pending != null) {
+                    pending.abandon(); // no half-written checkpoint is left, not even under a hidden name
+                }
+                throw new TrainingException(message, null);
             }
         }
 
@@ -390,13 +399,21 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             return average;
         }
 
-        /** Tells the driver why the run stops (task 0), then fails this task. */
+        /** Tells the driver why the run stops (task 0, for what every task meets alike), then fails this task. */
         private TrainingException fail(String message) {
-            if (rank == 0) {
-                peers.toDriver(new Payload.Fatal(message).message(current, rank));
-                peers.flushDriver(); // the driver stops the run with this message instead of restarting the stage
-            }
+            report(0, message);
             throw new TrainingException(message, null);
+        }
+
+        /**
+         * Tells the driver why the run stops when this task is {@code reporter}; the driver stops the run with
+         * the first such message instead of restarting the stage.
+         */
+        private void report(int reporter, String message) {
+            if (rank == reporter) {
+                peers.toDriver(new Payload.Fatal(message).message(current, rank));
+                peers.flushDriver();
+            }
         }
     }
 }

@@ -17,8 +17,10 @@ import org.adanspark.io.Sha256;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ShardState;
+import org.adanspark.spark.error.Failures;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -116,6 +118,9 @@ public final class CheckpointStore {
         } catch (IOException | RuntimeException e) {
             pending.abandon();
             throw e;
+        } catch (FSError e) { // a full local disk
+            pending.abandon();
+            throw Failures.io(e);
         }
     }
 
@@ -233,6 +238,9 @@ public final class CheckpointStore {
         } catch (IOException | RuntimeException e) {
             pending.abandon();
             throw e;
+        } catch (FSError e) { // a full local disk
+            pending.abandon();
+            throw Failures.io(e);
         }
         prune();
         return new Saved(target.toString(), true);

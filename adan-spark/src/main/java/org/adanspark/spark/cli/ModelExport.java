@@ -5,9 +5,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.adanspark.spark.checkpoint.ParamsCodec;
+import org.adanspark.spark.error.Failures;
 import org.adanspark.spark.ml.AdanNetClassificationModel;
 import org.adanspark.spark.ml.TrainedNetwork;
 import org.adanspark.spark.run.TrainResult;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.util.Identifiable$;
@@ -51,8 +53,36 @@ final class ModelExport {
             try (OutputStream out = fs.create(new Path(dir, "params.sha256"), true)) {
                 out.write((ParamsCodec.sha256(result.params()) + "\n").getBytes(StandardCharsets.US_ASCII));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the model to " + dir + ": " + e.getMessage(), e);
+        } catch (Exception | FSError e) { // FSError: a full local disk; a SparkException: Spark's writer
+            IOException cause = rootIo(e);
+            throw new UncheckedIOException("cannot save the model to " + dir + ": "
+                    + Failures.reason(cause == null ? e : cause) + removePartial(spark, dir),
+                    cause == null ? new IOException(e) : cause);
+        }
+    }
+
+    /**
+     * The file-system failure under a failed save (Spark's writer wraps it in a task failure, Hadoop's local
+     * file system in an {@link FSError}), or null.
+     */
+    private static IOException rootIo(Throwable e) {
+        IOException found = null;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                found = io;
+            }
+        }
+        return found;
+    }
+
+    /** After a failed save: removes what was written, so no half-saved model is left to load. */
+    private static String removePartial(SparkSession spark, String dir) {
+        try {
+            Path path = new Path(dir);
+            path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, true);
+            return " (the part written was removed)";
+        } catch (IOException | FSError | RuntimeException e) {
+            return " (a part may be left there: " + Failures.reason(e) + ")";
         }
     }
 }

@@ -21,6 +21,7 @@ import org.adanspark.spark.run.SyncTrainer;
 import org.adanspark.spark.run.TrainResult;
 import org.adanspark.spark.runtime.BlasKernel;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -124,6 +125,8 @@ public final class TrainMain {
             return fail(e.getMessage(), e, EXIT_USAGE);
         } catch (TrainingException | UncheckedIOException | IllegalArgumentException e) {
             return fail(e.getMessage(), e, EXIT_FAILED);
+        } catch (FSError e) { // a write to a full local disk that nothing closer caught
+            return fail("cannot write to the local file system: " + Failures.reason(e), Failures.io(e), EXIT_FAILED);
         } catch (Exception e) { // anything else, e.g. a Spark job that failed outside a step
             return fail("training failed: " + e.getClass().getSimpleName() + ": " + Failures.reason(e), e, EXIT_FAILED);
         } finally {

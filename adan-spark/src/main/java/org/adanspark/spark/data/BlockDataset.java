@@ -28,15 +28,18 @@ public final class BlockDataset implements Serializable {
     private final int dim;
     private final LabelKind labelKind;
     private final int numClasses;
+    /** The one class index every row has, or -1 when the rows have two or more (or are not classified). */
+    private final int onlyLabel;
 
     private BlockDataset(String name, JavaRDD<FeatureBlock> blocks, int[] partitionRows, int dim, LabelKind labelKind,
-                         int numClasses) {
+                         int numClasses, int onlyLabel) {
         this.name = name;
         this.blocks = blocks;
         this.partitionRows = partitionRows;
         this.dim = dim;
         this.labelKind = labelKind;
         this.numClasses = numClasses;
+        this.onlyLabel = onlyLabel;
     }
 
     /**
@@ -131,6 +134,7 @@ public final class BlockDataset implements Serializable {
         long total = 0;
         int dim = -1;
         int maxLabel = -1;
+        int minLabel = Integer.MAX_VALUE;
         int[] rows = new int[summaries.size()];
         BlockSummary dimSource = null;
         for (BlockSummary s : summaries) {
@@ -149,13 +153,14 @@ public final class BlockDataset implements Serializable {
                         + s.partition + " has " + s.dim + " (first row: " + s.firstRow + ")");
             }
             maxLabel = Math.max(maxLabel, s.maxLabel);
+            minLabel = Math.min(minLabel, s.minLabel);
         }
         if (total == 0) {
             blocks.unpersist(false);
             throw new DataValidationException(name + ": the input has no rows");
         }
         if (labelKind == LabelKind.REAL) {
-            return new BlockDataset(name, blocks, rows, dim, labelKind, 0);
+            return new BlockDataset(name, blocks, rows, dim, labelKind, 0, -1);
         }
         int classes = numClasses > 0 ? numClasses : maxLabel + 1;
         if (classes < 2) {
@@ -163,7 +168,8 @@ public final class BlockDataset implements Serializable {
             throw new DataValidationException(name + ": every label is " + maxLabel
                     + "; a classifier needs at least two classes");
         }
-        return new BlockDataset(name, blocks, rows, dim, labelKind, classes);
+        int only = labelKind == LabelKind.CLASS_INDEX && minLabel == maxLabel ? maxLabel : -1;
+        return new BlockDataset(name, blocks, rows, dim, labelKind, classes, only);
     }
 
     /** @return what the data is called in messages */
@@ -205,6 +211,14 @@ public final class BlockDataset implements Serializable {
         return numClasses;
     }
 
+    /**
+     * @return the class index every row has, when they all have the same one (a classifier cannot learn from
+     *     such data), else -1
+     */
+    public int onlyLabel() {
+        return onlyLabel;
+    }
+
     /** @return what the labels are */
     public LabelKind labelKind() {
         return labelKind;
@@ -235,7 +249,8 @@ public final class BlockDataset implements Serializable {
     }
 
     /** What the driver needs to know of a block, without its data. */
-    private record BlockSummary(int partition, int rows, int dim, int maxLabel, String problem, String firstRow)
+    private record BlockSummary(int partition, int rows, int dim, int minLabel, int maxLabel, String problem,
+                                String firstRow)
             implements Serializable {
 
         static BlockSummary of(FeatureBlock b) {
@@ -248,7 +263,13 @@ public final class BlockDataset implements Serializable {
                 }
                 first = sb.append(b.dim() > 8 ? ", …]" : "]").toString();
             }
-            return new BlockSummary(b.partition(), b.rows(), b.dim(), b.maxLabel(), b.problem(), first);
+            int min = Integer.MAX_VALUE;
+            if (b.labelKind() == LabelKind.CLASS_INDEX) {
+                for (int i = 0; i < b.rows(); i++) {
+                    min = Math.min(min, (int) b.labels()[i]);
+                }
+            }
+            return new BlockSummary(b.partition(), b.rows(), b.dim(), min, b.maxLabel(), b.problem(), first);
         }
     }
 }

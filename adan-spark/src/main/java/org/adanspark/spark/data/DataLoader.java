@@ -53,15 +53,54 @@ public final class DataLoader {
     public TrainTestData load(int numClasses) {
         DataSpec spec = settings.spec();
         try {
-            return switch (spec.format()) {
+            InputSnapshot before = InputSnapshot.of(inputFiles(spec), spark.sparkContext().hadoopConfiguration());
+            TrainTestData data = switch (spec.format()) {
                 case IDX -> loadIdx(spec.path(), numClasses);
                 case LIBSVM -> loadLibsvm(spec.path(), numClasses);
                 case CSV, PARQUET -> loadTable(spec, numClasses);
                 case TEXT -> loadText(spec.path(), numClasses);
             };
+            if (data.train().onlyLabel() >= 0) {
+                int label = data.train().onlyLabel();
+                data.release();
+                throw new DataValidationException(data.train().name() + ": every label is " + label
+                        + "; a classifier needs at least two classes");
+            }
+            List<String> changed = before.changes(); // every block has been read (and cached) by now
+            if (!changed.isEmpty()) {
+                data.release();
+                throw new DataValidationException(String.join("; ", changed)
+                        + "; run again once the data is complete and no longer written");
+            }
+            return data;
         } catch (IOException e) { // a missing, unreadable, truncated or foreign file: the data is unusable
             throw new DataValidationException(e.getMessage(), e);
         }
+    }
+
+    /** The files (or directories) the run reads, for {@link InputSnapshot}. */
+    private List<String> inputFiles(DataSpec spec) throws IOException {
+        List<String> paths = new ArrayList<>();
+        if (spec.format() == DataSpec.Format.IDX) {
+            Path dir;
+            try {
+                dir = locateIdx(spec.path());
+            } catch (FileNotFoundException e) {
+                return paths; // the loader reports it
+            }
+            for (String base : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                    "t10k-labels-idx1-ubyte")) {
+                paths.add(idxFile(dir, base).toUri().toString());
+            }
+            return paths;
+        }
+        paths.add(spec.path());
+        if (settings.testPath() != null) {
+            paths.add(settings.testPath());
+        } else if (spec.format() == DataSpec.Format.LIBSVM) {
+            paths.add(spec.path() + ".t");
+        }
+        return paths;
     }
 
     private TrainTestData loadIdx(String name, int numClasses) throws IOException {

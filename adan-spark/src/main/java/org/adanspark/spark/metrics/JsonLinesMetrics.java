@@ -7,9 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.security.AccessControlException;
 
@@ -27,6 +29,10 @@ public final class JsonLinesMetrics implements TrainingListener {
     private final FileSystem fs;
     private FSDataOutputStream stream;
     private BufferedWriter out;
+    /** Bytes of the file that hold whole lines. */
+    private long whole;
+    /** Whether a write failed (reported once; later lines are dropped). */
+    private boolean failed;
 
     /**
      * Checks that the file can be written — without creating it, so a run that fails before its first step
@@ -64,6 +70,11 @@ public final class JsonLinesMetrics implements TrainingListener {
                 }
             } catch (AccessControlException e) {
                 throw unwritable("not writable");
+            }
+            // permission bits are not all: the kernel also refuses a read-only mount, even to root
+            if (fs instanceof RawLocalFileSystem raw && !java.nio.file.Files.isWritable(raw.pathToFile(existing).toPath())) {
+                throw unwritable(Path.getPathWithoutSchemeAndAuthority(existing)
+                        + " is not writable (a read-only file system, or its permissions)");
             }
         } catch (IOException | IllegalArgumentException e) {
             throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(),
@@ -130,6 +141,9 @@ public final class JsonLinesMetrics implements TrainingListener {
     }
 
     private void write(JsonLine line) {
+        if (failed) {
+            return; // reported once; the run is ending
+        }
         try {
             if (out == null) {
                 stream = fs.create(path, true); // creates missing parent directories
@@ -139,20 +153,52 @@ public final class JsonLinesMetrics implements TrainingListener {
             out.newLine();
             out.flush();
             stream.hflush(); // visible to readers of a distributed file system as soon as written
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics to " + file + ": " + e.getMessage(), e);
+            whole = stream.getPos();
+        } catch (IOException | FSError e) { // the local file system reports a full disk as an FSError
+            failed = true;
+            IOException cause = e instanceof IOException io ? io
+                    : e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            throw new UncheckedIOException("cannot write metrics to " + file + ": " + cause.getMessage()
+                    + cutToWholeLines(), cause);
+        }
+    }
+
+    /**
+     * After a failed write: closes the file and cuts off the part of a line that may have reached it, so the
+     * file holds whole lines only.
+     *
+     * @return what the file keeps, for the message
+     */
+    private String cutToWholeLines() {
+        closeQuietly();
+        try {
+            if (whole == 0) {
+                fs.delete(path, false);
+                return " (no file is left)";
+            }
+            if (fs.getFileStatus(path).getLen() > whole) {
+                fs.truncate(path, whole);
+            }
+            return " (it keeps the whole lines written before, " + whole + " bytes)";
+        } catch (IOException | FSError | UnsupportedOperationException e) {
+            return " (its last line may be cut short: " + e.getMessage() + ")";
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (out != null) {
+                out.close();
+            }
+        } catch (IOException | FSError e) {
+            // the line that failed is cut off by the caller; every earlier one was flushed when written
+        } finally {
+            out = null;
         }
     }
 
     @Override
     public void close() {
-        if (out == null) {
-            return;
-        }
-        try {
-            out.close();
-        } catch (IOException e) {
-            // the last line was flushed when written; nothing is lost
-        }
+        closeQuietly();
     }
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.adanspark.spark.error.ConfigurationException;
 import org.adanspark.spark.error.Failures;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -56,8 +57,9 @@ final class OutputProbe {
             }
         } catch (ConfigurationException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigurationException(flag + " " + uri + " is not writable: " + Failures.reason(e), e);
+        } catch (IOException | RuntimeException | FSError e) { // FSError: a full local disk
+            throw new ConfigurationException(flag + " " + uri + " is not writable: " + Failures.reason(e),
+                    e instanceof FSError error ? Failures.io(error) : e);
         }
     }
 

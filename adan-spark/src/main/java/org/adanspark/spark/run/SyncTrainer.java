@@ -258,7 +258,9 @@ public final class SyncTrainer {
                         spec.shards());
                 listeners.forEach(l -> l.onResume(resumed.location(), resumed.step()));
             } else {
-                LOG.info("no checkpoint in {} yet; starting from step 0", store);
+                // not refused, so one command line starts a job and restarts it; a WARN, since a mistyped
+                // --checkpoint-dir looks the same (docs/CHECKPOINTS.md, "Resume")
+                LOG.warn("--resume found no checkpoint in {}; starting from step 0", store);
             }
         } else if (store != null) {
             new ResumeCheck(store, position, optimizer).freshStart();

@@ -10,9 +10,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.adanspark.io.DataSetLocator;
@@ -21,6 +23,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -53,6 +56,7 @@ class BadInputTest {
         write("fraction.libsvm", "1 1:0.5\n1.5 1:2\n");
         write("descending.libsvm", "1 1:0.5 3:1 2:4\n");
         write("empty.libsvm", "");
+        write("one-class.libsvm", "1 1:0.5 2:1\n1 1:1 2:0\n1 1:2 2:2\n");
         write("three.libsvm", "1 1:0.5 2:1 3:1\n0 1:1 2:0 3:2\n");
         write("hello.json", "{\"hello\": \"world\"}");
         write("syntax.conf", "adan { train { epochs = 2\n");
@@ -141,6 +145,8 @@ class BadInputTest {
                 bad(2, "--metrics-out " + q + "/a-file/m.jsonl: cannot write metrics to " + q + "/a-file/m.jsonl: "
                                 + q + "/a-file is a file, not a directory",
                         "--metrics-out", p("a-file") + "/m.jsonl"),
+                bad(3, "bad data: " + q + "/one-class.libsvm: every label is 1; a classifier needs at least two classes",
+                        "--data", "libsvm:" + p("one-class.libsvm"), "--model", "linear", "--global-batch", "2"),
                 bad(2, "spark.ssl.rpc.enabled is true but there is no key to serve TLS with: set spark.ssl.rpc.keyStore "
                                 + "\\(found: " + q + "/absent.p12, which cannot be read\\) with .*",
                         "--conf", "spark.ssl.rpc.enabled=true", "--conf", "spark.ssl.rpc.keyStore=" + p("absent.p12")),
@@ -181,5 +187,36 @@ class BadInputTest {
         assertFalse(Files.exists(metrics), "a run that failed before its first step left " + metrics);
         assertFalse(Files.exists(dir.resolve("a-file/ck")) || Files.exists(dir.resolve("a-file/model")));
         assertTrue(Files.isRegularFile(dir.resolve("keep-me/notes.txt")), "a refused --save-model deleted a user's file");
+    }
+
+    @Test
+    void aFileThatChangesWhileItIsReadIsRefused() throws Exception {
+        Path growing = dir.resolve("growing.csv");
+        StringBuilder rows = new StringBuilder("label,a,b\n");
+        for (int i = 0; i < 2000; i++) {
+            rows.append(i % 2).append(',').append(i).append(',').append(-i).append('\n');
+        }
+        Files.writeString(growing, rows);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> { // a download that is still running
+            for (int i = 0; !stop.get(); i++) {
+                try {
+                    Files.writeString(growing, (i % 2) + "," + i + ",1\n", StandardOpenOption.APPEND);
+                    Thread.sleep(5);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        writer.start();
+        try {
+            isRefusedInOneLineWithItsExitStatusAndLeavesNoOutput("growing", 3, "bad data: " + Pattern.quote(growing.toString())
+                    + " changed while it was read: [0-9,]+ bytes modified .* when the run began, [0-9,]+ bytes modified "
+                    + ".* now; run again once the data is complete and no longer written",
+                    new String[] {"--data", "csv:" + growing, "--model", "linear", "--global-batch", "100"});
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
     }
 }
