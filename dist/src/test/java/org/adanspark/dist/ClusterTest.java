@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * the embedded {@code local[*]} launcher: the same flags and partition count give the same
  * {@code params_sha256} — the README's main job (IDX files) gives the README's, a9a (LIBSVM) the embedded
  * run's — and a run survives {@code kill -9} of an executor (a9a; the README's job in the barrier execution),
- * of a worker and, with {@code --resume}, of the driver (Fashion-MNIST; a barrier run resumed by the jobs
+ * of a worker for good (a barrier run that continues in the jobs execution) and, with {@code --resume}, of the
+ * driver (Fashion-MNIST; a barrier run resumed by the jobs
  * execution), ending on the undisturbed run's bits. Small models keep each run to
  * seconds; the cluster is started once for the class.
  */
@@ -101,16 +102,22 @@ class ClusterTest {
     }
 
     @Test
-    void killingAWorkerMidRunEndsOnTheUndisturbedBits() throws Exception {
-        // the jobs execution carries on with the one worker left (a barrier stage would wait for two slots)
-        Path metrics = dir.resolve("worker-kill.jsonl");
-        List<String> jobs = new ArrayList<>(IDX_RUN);
-        jobs.addAll(List.of("--execution", "jobs"));
-        StandaloneCluster.Driver driver = cluster.submit("worker-kill", withMetrics(jobs, metrics));
+    void aBarrierRunThatLosesAWorkerForGoodContinuesInTheJobsExecutionToTheUndisturbedBits() throws Exception {
+        // a barrier stage needs both slots: with worker 2 gone (not restarted), Spark would retry it forever;
+        // after adan.train.capacity-wait the run continues from its newest checkpoint in the jobs execution
+        Path metrics = dir.resolve("worker-lost.jsonl");
+        List<String> barrier = new ArrayList<>(IDX_RUN);
+        barrier.addAll(List.of("--execution", "barrier", "--checkpoint-dir", dir.resolve("worker-lost-ck").toString(),
+                "--checkpoint-every", "3", "--conf", "adan.train.capacity-wait=5s"));
+        StandaloneCluster.Driver driver = cluster.submit("worker-lost", withMetrics(barrier, metrics));
         try {
-            awaitStep(driver, metrics, 3);
+            awaitStep(driver, metrics, 4);
             cluster.killWorker(2);
             assertEquals(0, driver.await(300), driver.output());
+            assertTrue(driver.output().contains("the barrier stage needs 2 task slots and the cluster has had 1 for "),
+                    driver.output());
+            assertTrue(driver.output().matches("(?s).*; continuing in the jobs execution from \\S+/step-0000000(03|06)"
+                    + " at step (3|6)\\b.*"), driver.output());
             assertEquals(idxLocalSha, finalSha(metrics), "after kill -9 of worker 2");
         } finally {
             cluster.startWorker(2); // the next test gets two workers again

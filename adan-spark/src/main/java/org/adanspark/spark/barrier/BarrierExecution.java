@@ -61,20 +61,24 @@ public final class BarrierExecution implements Execution {
 
     private final JavaSparkContext jsc;
     private final Duration timeout;
+    private final Duration capacityWait;
     private final List<TrainingListener> listeners;
     private final boolean paramsToDriver;
 
     /**
      * @param jsc the Spark context
      * @param timeout how long a task waits for a peer's message ({@code adan.train.barrier-timeout})
+     * @param capacityWait how long the stage may have fewer task slots than tasks before the run gives it up
+     *     ({@code adan.train.capacity-wait}; zero: as long as Spark retries it)
      * @param listeners who receives the progress
      * @param paramsToDriver whether the final θ comes back to the driver (a model to save or fit); without
      *     it the driver receives only its checksum
      */
-    public BarrierExecution(JavaSparkContext jsc, Duration timeout, List<TrainingListener> listeners,
-                            boolean paramsToDriver) {
+    public BarrierExecution(JavaSparkContext jsc, Duration timeout, Duration capacityWait,
+                            List<TrainingListener> listeners, boolean paramsToDriver) {
         this.jsc = jsc;
         this.timeout = timeout;
+        this.capacityWait = capacityWait;
         this.listeners = List.copyOf(listeners);
         this.paramsToDriver = paramsToDriver;
     }
@@ -117,11 +121,13 @@ public final class BarrierExecution implements Execution {
                 // stage aborts the job), so the tasks' results cross one shuffle to the driver
                 JavaFutureAction<List<TaskResult>> future = new JavaRDD<>(stage, tag).coalesce(1, true).collectAsync();
                 try {
+                    Capacity capacity = new Capacity(tasks);
                     while (!future.isDone()) {
                         Message m = events.poll(100, TimeUnit.MILLISECONDS);
                         if (m != null && !progress.handle(m)) {
                             jsc.cancelJobGroup(group);
                         }
+                        capacity.check();
                     }
                     for (Message m = events.poll(); m != null; m = events.poll()) {
                         progress.handle(m);
@@ -152,6 +158,40 @@ public final class BarrierExecution implements Execution {
             } finally {
                 callers.restore(jsc);
                 jsc.sc().clearCallSite();
+            }
+        }
+    }
+
+    /**
+     * Watches the cluster's task slots while the stage runs: when they have been fewer than the stage's tasks
+     * for longer than {@link #capacityWait}, Spark's retries of the stage cannot succeed until a worker comes
+     * back, so the run gives the stage up ({@link CapacityLostException}). Local mode never loses slots.
+     */
+    private final class Capacity {
+        private final int tasks;
+        private long nextCheck;
+        private long shortSince = -1;
+
+        Capacity(int tasks) {
+            this.tasks = tasks;
+        }
+
+        void check() {
+            long now = System.currentTimeMillis();
+            if (capacityWait.isZero() || jsc.isLocal() || now < nextCheck) {
+                return;
+            }
+            nextCheck = now + 1000;
+            int slots = Parallelism.taskSlots(jsc.sc());
+            if (slots >= tasks) {
+                shortSince = -1;
+            } else if (shortSince < 0) {
+                shortSince = now;
+                LOG.warn("the cluster has {} task slot{} for the barrier stage's {} tasks; waiting up to {} s for"
+                        + " them (adan.train.capacity-wait)", slots, slots == 1 ? "" : "s", tasks,
+                        capacityWait.toSeconds());
+            } else if (now - shortSince > capacityWait.toMillis()) {
+                throw new CapacityLostException(tasks, slots, now - shortSince);
             }
         }
     }

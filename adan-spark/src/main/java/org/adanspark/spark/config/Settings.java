@@ -99,6 +99,9 @@ public final class Settings {
     /** How long a barrier task waits for a peer. */
     public static final Setting BARRIER_TIMEOUT = new Setting("adan.train.barrier-timeout", "", "", "",
             "barrier: how long a task waits for a peer's message");
+    /** How long a barrier run waits for lost task slots before it continues in the jobs execution. */
+    public static final Setting CAPACITY_WAIT = new Setting("adan.train.capacity-wait", "", "", "",
+            "barrier: how long to wait for lost task slots before continuing in the jobs execution");
     /** Compute threads per task. */
     public static final Setting COMPUTE_THREADS = new Setting("adan.train.compute-threads", "--compute-threads", "N", "",
             "ND4J threads per task (0 = spark.task.cpus); changes the bits");

@@ -67,6 +67,7 @@ public final class RunPlan implements Serializable {
     private final ReduceMode allReduce;
     private final ExecutionMode execution;
     private final Duration barrierTimeout;
+    private final Duration capacityWait;
     private final int computeThreads;
     private final String blasKernel;
     private final boolean evaluateEveryEpoch;
@@ -115,6 +116,7 @@ public final class RunPlan implements Serializable {
         execution = e != null ? e.execution()
                 : ExecutionMode.parse(a.getString(Settings.EXECUTION.key()), Settings.EXECUTION.key());
         barrierTimeout = a.getDuration(Settings.BARRIER_TIMEOUT.key());
+        capacityWait = a.getDuration(Settings.CAPACITY_WAIT.key());
         computeThreads = a.getInt(Settings.COMPUTE_THREADS.key());
         blasKernel = e != null ? BlasKernel.requested() // the fitting JVM's -Dadan.blas-kernel / ADAN_BLAS_KERNEL
                 : BlasKernel.canonical(a.getString(Settings.BLAS_KERNEL.key()), Settings.BLAS_KERNEL.named());
@@ -161,6 +163,10 @@ public final class RunPlan implements Serializable {
         if (barrierTimeout.toMillis() < 1000) {
             throw new IllegalArgumentException(name.apply(Settings.BARRIER_TIMEOUT) + " must be at least 1s, got "
                     + barrierTimeout);
+        }
+        if (capacityWait.isNegative()) {
+            throw new IllegalArgumentException(name.apply(Settings.CAPACITY_WAIT) + " must be 0 (wait as long as Spark"
+                    + " retries) or more, got " + capacityWait);
         }
         atLeast(name, Settings.COMPUTE_THREADS, computeThreads, 0);
         atLeast(name, Settings.CHECKPOINT_EVERY, checkpointEvery, 0);
@@ -357,6 +363,14 @@ public final class RunPlan implements Serializable {
     /** @return the execution: {@code jobs} or {@code barrier} */
     public ExecutionMode execution() {
         return execution;
+    }
+
+    /**
+     * @return how long a barrier run waits for lost task slots before it continues in the jobs execution; zero
+     *     for as long as Spark retries the stage
+     */
+    public Duration capacityWait() {
+        return capacityWait;
     }
 
     /** @return how long a barrier task waits for a peer's message */

@@ -9,6 +9,7 @@ import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.optim.SlotSpace;
 import org.adanspark.spark.barrier.BarrierExecution;
+import org.adanspark.spark.barrier.CapacityLostException;
 import org.adanspark.spark.checkpoint.CheckpointStore;
 import org.adanspark.spark.checkpoint.TrainingCheckpoint;
 import org.adanspark.spark.config.ExecutionMode;
@@ -22,6 +23,7 @@ import org.adanspark.spark.data.DataValidationException;
 import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.error.ConfigurationException;
+import org.adanspark.spark.error.TrainingException;
 import org.adanspark.spark.error.Failures;
 import org.adanspark.spark.jobs.JobExecution;
 import org.adanspark.spark.metrics.RunSummary;
@@ -184,15 +186,48 @@ public final class SyncTrainer {
                     + "reduce-scatters between its tasks, in the same order");
         }
         Execution execution = barrier
-                ? new BarrierExecution(jsc, settings.barrierTimeout(), listeners, paramsToDriver)
+                ? new BarrierExecution(jsc, settings.barrierTimeout(), settings.capacityWait(), listeners, paramsToDriver)
                 : new JobExecution(jsc, settings.allReduce(), listeners);
-        TrainingOutcome o = execution.train(run);
+        TrainingOutcome o;
+        try {
+            o = execution.train(run);
+        } catch (CapacityLostException lost) {
+            o = continueInJobs(run, lost);
+        }
         RunSummary summary = new RunSummary(o.steps(), o.steps() - run.start().step(), o.skippedSteps(),
                 o.testAccuracy(), o.lastLoss(), (System.nanoTime() - wallStart) / 1e9, o.paramsSha256(),
                 run.layout().totalLength(), o.emaTestAccuracy(), compute.blasKernel());
         listeners.forEach(l -> l.onFinish(summary));
         return new TrainResult(o.params(), run.layout(), run.model(), summary, o.losses(),
                 run.train().dim(), run.train().numOutputs());
+    }
+
+    /**
+     * Lost capacity: the barrier stage could not get its task slots back, so the run continues from its newest
+     * checkpoint (or step 0 without one) in the jobs execution, which needs no slot per partition and computes
+     * the same bits with the same partitions (docs/CLUSTER.md, "Lost capacity"). The run stays there: coming
+     * back would cost another checkpoint and stage start, and a worker that went once may go again.
+     */
+    private TrainingOutcome continueInJobs(TrainingRun run, CapacityLostException lost) {
+        try {
+            checkDriverHeap(run.layout().totalLength());
+        } catch (ConfigurationException e) {
+            throw new TrainingException(lost.getMessage() + ", and the jobs execution cannot take over: "
+                    + e.getMessage(), e);
+        }
+        TrainingRun.Start from = TrainingRun.Start.FRESH;
+        CheckpointStore store = run.checkpoints().store();
+        if (store != null) {
+            from = new ResumeCheck(store, run.checkpoints().position(), run.buildOptimizer()).resume()
+                    .orElse(TrainingRun.Start.FRESH);
+        }
+        LOG.warn("{}; continuing in the jobs execution from {}", lost.getMessage(), from.location() == null
+                ? "step 0 (no checkpoint yet)" : from.location() + " at step " + from.step());
+        if (from.location() != null) {
+            TrainingRun.Start resumed = from;
+            listeners.forEach(l -> l.onResume(resumed.location(), resumed.step()));
+        }
+        return new JobExecution(jsc, settings.allReduce(), listeners).train(run.from(from));
     }
 
     /**

@@ -79,6 +79,14 @@ public record TrainingRun(BlockDataset train, BlockDataset test, ModelHandle mod
         public static final Start FRESH = new Start(0, 0, null);
     }
 
+    /**
+     * @param start where to start instead
+     * @return this run, starting there
+     */
+    public TrainingRun from(Start start) {
+        return new TrainingRun(train, test, model, layout, roles, steps, optimizer, checkpoints, compute, faults, start);
+    }
+
     /** @return the optimizer, built from its settings once per process ({@link OptimizerSpec#build}) */
     public Optimizer buildOptimizer() {
         return optimizer.build();
