@@ -136,19 +136,15 @@ public final class BarrierExecution implements Execution {
                     stopStage(group, future);
                     throw e;
                 }
-                TaskResult result = SparkFailure.during("the barrier stage", run.checkpoints().store(), () -> {
-                    try {
-                        return future.get().stream().filter(r -> r != null).findFirst().orElseThrow();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while training", e);
-                    } catch (ExecutionException e) {
-                        if (progress.fatal != null) {
-                            throw new TrainingException(progress.fatal, null);
-                        }
-                        throw new IllegalStateException(e.getCause() == null ? e : e.getCause());
+                TaskResult result;
+                try {
+                    result = finish(future, progress, run);
+                } catch (TrainingException e) {
+                    if (progress.fatal == null && StageAttemptsExhaustedException.isExhaustion(e)) {
+                        throw new StageAttemptsExhaustedException(e);
                     }
-                });
+                    throw e;
+                }
                 return new TrainingOutcome(result.params(), result.paramsSha256(), result.steps(), result.skippedSteps(),
                         progress.finalAccuracy, progress.finalEmaAccuracy, progress.losses);
             } catch (InterruptedException e) {
@@ -160,6 +156,23 @@ public final class BarrierExecution implements Execution {
                 jsc.sc().clearCallSite();
             }
         }
+    }
+
+    /** The stage's result, once it has ended; its failure as a {@link TrainingException} saying how to go on. */
+    private static TaskResult finish(JavaFutureAction<List<TaskResult>> future, Events progress, TrainingRun run) {
+        return SparkFailure.during("the barrier stage", run.checkpoints().store(), () -> {
+            try {
+                return future.get().stream().filter(r -> r != null).findFirst().orElseThrow();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while training", e);
+            } catch (ExecutionException e) {
+                if (progress.fatal != null) {
+                    throw new TrainingException(progress.fatal, null);
+                }
+                throw new IllegalStateException(e.getCause() == null ? e : e.getCause());
+            }
+        });
     }
 
     /**

@@ -354,6 +354,10 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
                 peers.toDriver(new Payload.Checkpoint(saved.location(), saved.written(),
                         (System.nanoTime() - t) / 1_000_000).message(done, rank));
             } catch (IOException | FSError e) { // FSError: a full local disk
+                if (killed(e)) { // Spark is stopping this attempt (a peer failed): it restarts the stage
+                    throw new UncheckedIOException("checkpoint at step " + done + " interrupted: the task was killed",
+                            e instanceof IOException io ? io : new IOException(e));
+                }
                 // a retry of the stage would meet the same disk: the run stops, and says why — before the
                 // pending checkpoint goes, whose removal the other tasks' writes may fail on in turn
                 String message = "cannot write checkpoint at step " + done + " to " + store + ": " + Failures.reason(e);
@@ -397,6 +401,24 @@ final class BarrierTask extends AbstractFunction1<Iterator<TaskData>, Iterator<T
             core.average(theta, average);
             allGather(Message.Kind.AVERAGE, done, average);
             return average;
+        }
+
+        /**
+         * @return whether a failed write is this task being killed (Spark interrupts the task's thread when it
+         *     cancels the attempt), not the file system failing
+         */
+        private boolean killed(Throwable e) {
+            org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+            if (Thread.currentThread().isInterrupted() || task != null && task.isInterrupted()) {
+                return true;
+            }
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                        || t instanceof java.nio.channels.ClosedByInterruptException) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Tells the driver why the run stops (task 0, for what every task meets alike), then fails this task. */

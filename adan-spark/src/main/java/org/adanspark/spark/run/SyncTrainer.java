@@ -10,6 +10,7 @@ import org.adanspark.optim.ParamLayout;
 import org.adanspark.optim.SlotSpace;
 import org.adanspark.spark.barrier.BarrierExecution;
 import org.adanspark.spark.barrier.CapacityLostException;
+import org.adanspark.spark.barrier.StageAttemptsExhaustedException;
 import org.adanspark.spark.checkpoint.CheckpointStore;
 import org.adanspark.spark.checkpoint.TrainingCheckpoint;
 import org.adanspark.spark.config.ExecutionMode;
@@ -188,11 +189,16 @@ public final class SyncTrainer {
         Execution execution = barrier
                 ? new BarrierExecution(jsc, settings.barrierTimeout(), settings.capacityWait(), listeners, paramsToDriver)
                 : new JobExecution(jsc, settings.allReduce(), listeners);
-        TrainingOutcome o;
-        try {
-            o = execution.train(run);
-        } catch (CapacityLostException lost) {
-            o = continueInJobs(run, lost);
+        TrainingOutcome o = null;
+        TrainingRun current = run;
+        while (o == null) {
+            try {
+                o = execution.train(current);
+            } catch (CapacityLostException lost) {
+                o = continueInJobs(current, lost);
+            } catch (StageAttemptsExhaustedException exhausted) {
+                current = newStageAfter(current, exhausted);
+            }
         }
         RunSummary summary = new RunSummary(o.steps(), o.steps() - run.start().step(), o.skippedSteps(),
                 o.testAccuracy(), o.lastLoss(), (System.nanoTime() - wallStart) / 1e9, o.paramsSha256(),
@@ -200,6 +206,25 @@ public final class SyncTrainer {
         listeners.forEach(l -> l.onFinish(summary));
         return new TrainResult(o.params(), run.layout(), run.model(), summary, o.losses(),
                 run.train().dim(), run.train().numOutputs());
+    }
+
+    /**
+     * Spark gave up on the barrier stage after its maximum number of attempts, which it counts over the stage's
+     * whole life. When the stage got past its start (a newer checkpoint than the one it started from), a new
+     * stage continues from the newest checkpoint, with a fresh count; a stage that made no progress is a
+     * failure that a retry will not mend (docs/CLUSTER.md, "Failures").
+     */
+    private TrainingRun newStageAfter(TrainingRun current, StageAttemptsExhaustedException exhausted) {
+        CheckpointStore store = current.checkpoints().store();
+        Optional<TrainingRun.Start> newest = store == null ? Optional.empty()
+                : new ResumeCheck(store, current.checkpoints().position(), current.buildOptimizer()).resume();
+        if (newest.isEmpty() || newest.get().step() <= current.start().step()) {
+            throw exhausted.failure();
+        }
+        TrainingRun.Start from = newest.get();
+        LOG.warn("Spark gave up on the barrier stage after spark.stage.maxConsecutiveAttempts attempts, each of which "
+                + "got further; a new stage continues from {} at step {}", from.location(), from.step());
+        return current.from(from);
     }
 
     /**
