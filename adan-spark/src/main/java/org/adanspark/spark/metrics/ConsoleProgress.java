@@ -16,6 +16,8 @@ public final class ConsoleProgress implements TrainingListener {
     private final long startNanos = System.nanoTime();
     private long lastPrint = Long.MIN_VALUE / 2;
     private long firstStep = -1;
+    /** Steps in a whole epoch, once the run has started; 0 before. */
+    private long stepsPerEpoch;
 
     /**
      * @param out where to print
@@ -56,6 +58,11 @@ public final class ConsoleProgress implements TrainingListener {
     }
 
     @Override
+    public void onStart(long stepsPerEpoch, long totalSteps) {
+        this.stepsPerEpoch = stepsPerEpoch;
+    }
+
+    @Override
     public void onResume(String location, long step) {
         out.printf(Locale.ROOT, "resumed from %s at step %d%n", location, step);
     }
@@ -64,8 +71,10 @@ public final class ConsoleProgress implements TrainingListener {
     public void onEvaluation(int epoch, long step, EvaluationResult test, EvaluationResult ema) {
         lastEvaluation = test;
         lastEma = ema;
-        out.printf(Locale.ROOT, "epoch %d/%d done at step %d: %s%s%n", epoch + 1, epochs, step, describe(test),
-                ema == null ? "" : "; model EMA " + describe(ema));
+        String when = stepsPerEpoch > 0 && step % stepsPerEpoch != 0 // the last evaluation of a run --max-steps cut
+                ? String.format(Locale.ROOT, "stopped at step %d, in epoch %d/%d (--max-steps)", step, epoch + 1, epochs)
+                : String.format(Locale.ROOT, "epoch %d/%d done at step %d", epoch + 1, epochs, step);
+        out.printf(Locale.ROOT, "%s: %s%s%n", when, describe(test), ema == null ? "" : "; model EMA " + describe(ema));
     }
 
     private static String describe(EvaluationResult r) {

@@ -14,6 +14,15 @@ public interface TrainingListener extends AutoCloseable {
     void onStep(StepMetrics m);
 
     /**
+     * Once, before the first step: the plan of the run.
+     *
+     * @param stepsPerEpoch steps in a whole epoch
+     * @param totalSteps steps of the whole run (fewer than the epochs' when {@code --max-steps} stops it)
+     */
+    default void onStart(long stepsPerEpoch, long totalSteps) {
+    }
+
+    /**
      * Once, before the first step, when the run continues from a checkpoint.
      *
      * @param location the checkpoint

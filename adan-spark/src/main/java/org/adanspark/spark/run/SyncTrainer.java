@@ -186,6 +186,7 @@ public final class SyncTrainer {
             LOG.warn(Settings.ALLREDUCE.named() + " tree applies to the jobs execution; the barrier execution "
                     + "reduce-scatters between its tasks, in the same order");
         }
+        listeners.forEach(l -> l.onStart(run.steps().stepsPerEpoch(), run.steps().totalSteps()));
         Execution execution = barrier
                 ? new BarrierExecution(jsc, settings.barrierTimeout(), settings.capacityWait(), listeners, paramsToDriver)
                 : new JobExecution(jsc, settings.allReduce(), listeners);

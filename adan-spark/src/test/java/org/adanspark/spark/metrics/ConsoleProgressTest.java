@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The final console line, for a run that trained and for a resumed run that had nothing left to train. */
+/**
+ * The console's lines: the final one, for a run that trained and for a resumed run that had nothing left to
+ * train; the first step's ETA; an evaluation after a whole epoch, and one where {@code --max-steps} cut an epoch.
+ */
 class ConsoleProgressTest {
 
     private static String finish(RunSummary s) {
@@ -45,5 +48,19 @@ class ConsoleProgressTest {
     void aResumedRunThatWasAlreadyCompleteSaysSoInsteadOfAFinalLossOfNaN() {
         assertEquals("done: 45 steps (0 this run, 0 skipped) in 2.0 s, nothing left to train, test accuracy 0.8225\n"
                 + "  params_sha256 abc\n", finish(new RunSummary(45, 0, 0, 0.8225, Double.NaN, 2.0, "abc", 7)));
+    }
+
+    @Test
+    void anEvaluationWhereMaxStepsCutTheEpochDoesNotCallTheEpochDone() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ConsoleProgress progress = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                Duration.ofHours(1), 3);
+        progress.onStart(15, 20);
+        EvaluationResult result = new EvaluationResult(0.8125, 0.5, false);
+        progress.onEvaluation(0, 15, result, null);
+        progress.onEvaluation(1, 20, result, null);
+        assertEquals("epoch 1/3 done at step 15: test accuracy 0.8125\n"
+                + "stopped at step 20, in epoch 2/3 (--max-steps): test accuracy 0.8125\n",
+                bytes.toString(StandardCharsets.UTF_8));
     }
 }
