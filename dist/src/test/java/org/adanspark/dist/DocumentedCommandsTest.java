@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.adanspark.spark.cli.CommandLine;
 import org.adanspark.spark.cli.TrainMain;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +70,18 @@ class DocumentedCommandsTest {
 
     @TempDir
     static Path tmp;
+
+    /**
+     * The commands this JVM runs in-process log as {@code bin/adan-train} makes them log (conf/log4j2.properties,
+     * the log file in the test's directory), not with Spark's default profile, which prints Spark's INFO lines:
+     * the clean-console check is about adan-train's console, not this harness's.
+     */
+    @BeforeAll
+    static void logAsTheLauncherDoes() {
+        System.setProperty("adan.log.file", tmp.resolve("adan-train.log").toString());
+        org.apache.logging.log4j.core.config.Configurator.reconfigure(
+                Build.ROOT.resolve("conf/log4j2.properties").toUri());
+    }
 
     /** Each backend's tree is resolved once, however many documented commands build it. */
     private static final Set<String> resolvedBackends = new HashSet<>();
@@ -191,6 +204,7 @@ class DocumentedCommandsTest {
             String out = ok(run("OPENBLAS_CORETYPE=Prescott DNNL_MAX_CPU_ISA=SSE41 " + command));
             assertTrue(out.contains("params_sha256 " + mainJob.paramsSha256()),
                     "the main job no longer trains the model the README shows:\n" + out);
+            assertCleanConsole(command, out);
             return;
         }
         if (command.contains("--help")) {
@@ -201,6 +215,54 @@ class DocumentedCommandsTest {
         Build.Result r = trainHere(shortened);
         assertEquals(0, r.status(), r.output());
         assertTrue(r.output().contains("done: "), shortened + ":\n" + r.output());
+        assertCleanConsole(shortened, r.output());
+    }
+
+    /** What adan-train itself prints: progress, epoch and summary lines. */
+    private static final Pattern OWN_LINE = Pattern.compile("step \\d+/\\d+  epoch \\d+/\\d+  loss .*"
+            + "|epoch \\d+/\\d+ done at step \\d+: .*|stopped at step \\d+, in epoch \\d+/\\d+ \\(--max-steps\\): .*"
+            + "|resumed from \\S+ at step \\d+|done: \\d+ steps .*|  params_sha256 [0-9a-f]{64}|  model saved to .*");
+    /** A log line on the console: time, level, the class's name. */
+    private static final Pattern LOG_LINE = Pattern.compile("(\\d\\d/\\d\\d/\\d\\d )?\\d\\d:\\d\\d:\\d\\d (INFO|WARN|ERROR) "
+            + "(\\w+): .*"); // the launcher's pattern, or Spark's default one this test JVM logs with
+
+    /**
+     * A documented command's console holds adan-train's own lines and log lines of adan-spark's classes only: no
+     * library's chatter (a print to stdout, a stack trace, another library's log line).
+     */
+    private static void assertCleanConsole(String command, String output) throws IOException {
+        Set<String> ours = ownClassNames();
+        List<String> unexpected = new ArrayList<>();
+        for (String line : output.lines().toList()) {
+            Matcher log = LOG_LINE.matcher(line);
+            boolean fine = OWN_LINE.matcher(line).matches() || log.matches() && ours.contains(log.group(3));
+            if (!fine) {
+                unexpected.add(line);
+            }
+        }
+        assertTrue(unexpected.isEmpty(), command + " printed lines that are neither adan-train's nor its log's:\n  "
+                + String.join("\n  ", unexpected));
+    }
+
+    private static Set<String> ownClasses;
+
+    /** @return the simple names of adan-spark's and adan-core's classes, as the console's log lines show them */
+    private static synchronized Set<String> ownClassNames() throws IOException {
+        if (ownClasses == null) {
+            Set<String> names = new HashSet<>();
+            for (String module : List.of("adan-core", "adan-spark", "nd4j-compat")) {
+                Path classes = Build.ROOT.resolve(module + "/target/classes");
+                if (!Files.isDirectory(classes)) {
+                    continue;
+                }
+                try (java.util.stream.Stream<Path> files = Files.walk(classes)) {
+                    files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".class") && !n.contains("$"))
+                            .forEach(n -> names.add(n.substring(0, n.length() - ".class".length())));
+                }
+            }
+            ownClasses = names;
+        }
+        return ownClasses;
     }
 
     /**

@@ -2,6 +2,7 @@ package org.adanspark.spark.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,7 +59,6 @@ public final class TrainMain {
      * @param args flags; {@code --help} lists them
      */
     public static void main(String[] args) {
-        LibraryChatter.install(); // this JVM's console is the run's: libraries' prints go to the log file
         int status = run(args);
         if (status != 0) {
             System.exit(status);
@@ -66,12 +66,23 @@ public final class TrainMain {
     }
 
     /**
-     * Runs a training job; the testable body of {@link #main}.
+     * Runs a training job; the testable body of {@link #main}. While it runs, what libraries print to standard
+     * output (SameDiff's {@code Added differentiated op …}) goes to the log file instead ({@link LibraryChatter});
+     * the caller's {@code System.out} is back afterwards.
      *
      * @param args flags
      * @return the exit status
      */
     public static int run(String[] args) {
+        PrintStream console = LibraryChatter.install();
+        try {
+            return train(args);
+        } finally {
+            System.setOut(console);
+        }
+    }
+
+    private static int train(String[] args) {
         RunPlan settings;
         try {
             Config user = CommandLine.parse(args);
