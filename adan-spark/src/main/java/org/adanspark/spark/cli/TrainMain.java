@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.adanspark.spark.barrier.DataPlaneSecurity;
+import org.adanspark.spark.config.DataPlaneSecurity;
 import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataValidationException;
 import org.adanspark.spark.error.ConfigurationException;

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * A tiny tmpfs the test mounts (where the machine lets it: root with the right to mount), to meet a full or a
- * read-only file system for real. Unmounted on close.
+ * read-only file system for real. Unmounted (lazily) on close.
  */
 public final class SmallFileSystem implements AutoCloseable {
 
@@ -46,7 +46,8 @@ public final class SmallFileSystem implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (!run("umount", mountPoint.toString())) {
+        // lazily: a stream a failed write left open (Spark's writer's, say) must not keep the mount
+        if (!run("umount", "-l", mountPoint.toString())) {
             throw new IOException("could not unmount " + mountPoint);
         }
     }

@@ -1,4 +1,4 @@
-package org.adanspark.spark.barrier;
+package org.adanspark.spark.config;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,7 @@ import org.apache.spark.network.util.TransportConf;
 import scala.Option;
 
 /**
- * The data plane's transport settings, taken from Spark's RPC security as Spark's own RPC takes them: TLS under
+ * The barrier execution's data plane's transport settings, taken from Spark's RPC security as Spark's own RPC takes them: TLS under
  * {@code spark.ssl.rpc.enabled} (Spark's {@code SSLOptions}: the {@code spark.ssl.rpc.*} key store, trust store
  * and protocol, defaulting to {@code spark.ssl.*}), authentication under {@code spark.authenticate}, AES under
  * {@code spark.network.crypto.enabled} (which Spark's security manager turns off under TLS). See
@@ -20,7 +20,7 @@ import scala.Option;
 public final class DataPlaneSecurity {
 
     /** The network module's configuration namespace: {@code spark.adan.io.*}. */
-    static final String MODULE = "adan";
+    public static final String MODULE = "adan";
 
     private DataPlaneSecurity() {
     }
@@ -34,7 +34,7 @@ public final class DataPlaneSecurity {
      * @throws ConfigurationException when TLS is on but its keys are missing (Spark's transport would refuse
      *     with a message that names no setting)
      */
-    static TransportConf transportConf(SparkConf conf, SecurityManager security) {
+    public static TransportConf transportConf(SparkConf conf, SecurityManager security) {
         TransportConf transport = SparkTransportConf.fromSparkConf(conf, MODULE, 1, Option.empty(),
                 Option.apply(security.getRpcSSLOptions()));
         if (transport.sslRpcEnabled() && !transport.sslRpcEnabledAndKeysAreValid()) {
@@ -63,7 +63,7 @@ public final class DataPlaneSecurity {
      * @param authenticated whether {@code spark.authenticate} is on
      * @return how the connections are protected, for the run's log: "plain", "TLS, authenticated", …
      */
-    static String describe(TransportConf transport, boolean authenticated) {
+    public static String describe(TransportConf transport, boolean authenticated) {
         List<String> parts = new ArrayList<>();
         if (transport.sslRpcEnabled()) {
             parts.add("TLS");
