@@ -118,6 +118,36 @@ final class Build {
         return new MainJob(job.group(1).trim().replaceAll("\\s+", " "), sha.group(1));
     }
 
+    /** A line of prose in a documentation page (outside fenced code blocks), numbered from 1. */
+    record ProseLine(Path page, int number, String text) {
+
+        /** @return {@code PAGE:LINE}, relative to the repository */
+        String place() {
+            return ROOT.relativize(page) + ":" + number;
+        }
+    }
+
+    /** @return the README's and {@code docs/*.md}'s lines outside fenced code blocks, page by page */
+    static List<ProseLine> docProse() throws IOException {
+        List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+        try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        List<ProseLine> prose = new ArrayList<>();
+        for (Path page : pages) {
+            List<String> lines = Files.readAllLines(page);
+            boolean code = false;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).strip().startsWith("```")) {
+                    code = !code;
+                } else if (!code) {
+                    prose.add(new ProseLine(page, i + 1, lines.get(i)));
+                }
+            }
+        }
+        return prose;
+    }
+
     /** Deletes {@code dir} and everything under it, if it exists (symbolic links are removed, not followed). */
     static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,42 +30,28 @@ class DocLinksTest {
 
     @Test
     void everyIntraDocLinkAndAnchorResolves() throws IOException {
-        List<Path> pages = new ArrayList<>(List.of(Build.ROOT.resolve("README.md")));
-        try (Stream<Path> docs = Files.list(Build.ROOT.resolve("docs"))) {
-            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
-        }
         Map<Path, Set<String>> anchors = new HashMap<>();
         List<String> broken = new ArrayList<>();
         int checked = 0;
-        for (Path page : pages) {
-            List<String> lines = Files.readAllLines(page);
-            boolean code = false;
-            for (int i = 0; i < lines.size(); i++) {
-                if (FENCE.matcher(lines.get(i)).matches()) {
-                    code = !code;
-                    continue;
+        for (Build.ProseLine line : Build.docProse()) {
+            Matcher m = LINK.matcher(line.text().replaceAll("`[^`]*`", "``"));
+            while (m.find()) {
+                String target = m.group(1);
+                if (target.matches("^[a-z]+:.*") || target.startsWith("//")) {
+                    continue; // https:, mailto:: outside the repository
                 }
-                if (code) {
-                    continue;
-                }
-                Matcher m = LINK.matcher(lines.get(i).replaceAll("`[^`]*`", "``"));
-                while (m.find()) {
-                    String target = m.group(1);
-                    if (target.matches("^[a-z]+:.*") || target.startsWith("//")) {
-                        continue; // https:, mailto:: outside the repository
-                    }
-                    checked++;
-                    int hash = target.indexOf('#');
-                    String file = hash < 0 ? target : target.substring(0, hash);
-                    Path resolved = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
-                    String where = Build.ROOT.relativize(page) + ":" + (i + 1) + " → " + target;
-                    if (!Files.exists(resolved)) {
-                        broken.add(where + ": no such file");
-                    } else if (hash >= 0 && resolved.toString().endsWith(".md")) {
-                        Set<String> known = anchors.computeIfAbsent(resolved, DocLinksTest::anchorsOf);
-                        if (!known.contains(target.substring(hash + 1))) {
-                            broken.add(where + ": " + Build.ROOT.relativize(resolved) + " has no heading of that anchor");
-                        }
+                checked++;
+                int hash = target.indexOf('#');
+                String file = hash < 0 ? target : target.substring(0, hash);
+                Path page = line.page();
+                Path resolved = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+                String where = line.place() + " → " + target;
+                if (!Files.exists(resolved)) {
+                    broken.add(where + ": no such file");
+                } else if (hash >= 0 && resolved.toString().endsWith(".md")) {
+                    Set<String> known = anchors.computeIfAbsent(resolved, DocLinksTest::anchorsOf);
+                    if (!known.contains(target.substring(hash + 1))) {
+                        broken.add(where + ": " + Build.ROOT.relativize(resolved) + " has no heading of that anchor");
                     }
                 }
             }
