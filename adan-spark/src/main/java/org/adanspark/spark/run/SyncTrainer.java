@@ -216,9 +216,7 @@ public final class SyncTrainer {
      * failure that a retry will not mend (docs/CLUSTER.md, "Failures").
      */
     private TrainingRun newStageAfter(TrainingRun current, StageAttemptsExhaustedException exhausted) {
-        CheckpointStore store = current.checkpoints().store();
-        Optional<TrainingRun.Start> newest = store == null ? Optional.empty()
-                : new ResumeCheck(store, current.checkpoints().position(), current.buildOptimizer()).resume();
+        Optional<TrainingRun.Start> newest = newestCheckpoint(current);
         if (newest.isEmpty() || newest.get().step() <= current.start().step()) {
             throw exhausted.failure();
         }
@@ -226,6 +224,13 @@ public final class SyncTrainer {
         LOG.warn("Spark gave up on the barrier stage after spark.stage.maxConsecutiveAttempts attempts, each of which "
                 + "got further; a new stage continues from {} at step {}", from.location(), from.step());
         return current.from(from);
+    }
+
+    /** @return where the run's newest valid checkpoint lets it continue, empty without one */
+    private static Optional<TrainingRun.Start> newestCheckpoint(TrainingRun run) {
+        CheckpointStore store = run.checkpoints().store();
+        return store == null ? Optional.empty()
+                : new ResumeCheck(store, run.checkpoints().position(), run.buildOptimizer()).resume();
     }
 
     /**
@@ -241,12 +246,7 @@ public final class SyncTrainer {
             throw new TrainingException(lost.getMessage() + ", and the jobs execution cannot take over: "
                     + e.getMessage(), e);
         }
-        TrainingRun.Start from = TrainingRun.Start.FRESH;
-        CheckpointStore store = run.checkpoints().store();
-        if (store != null) {
-            from = new ResumeCheck(store, run.checkpoints().position(), run.buildOptimizer()).resume()
-                    .orElse(TrainingRun.Start.FRESH);
-        }
+        TrainingRun.Start from = newestCheckpoint(run).orElse(TrainingRun.Start.FRESH);
         LOG.warn("{}; continuing in the jobs execution from {}", lost.getMessage(), from.location() == null
                 ? "step 0 (no checkpoint yet)" : from.location() + " at step " + from.step());
         if (from.location() != null) {
