@@ -30,6 +30,10 @@ public final class DataLoader {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DataLoader.class);
 
+    /** An IDX data set's four files (each also found gzipped, as {@code NAME.gz}). */
+    private static final List<String> IDX_FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+
     private final SparkSession spark;
     private final DataSettings settings;
 
@@ -88,8 +92,7 @@ public final class DataLoader {
             } catch (FileNotFoundException e) {
                 return paths; // the loader reports it
             }
-            for (String base : List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                    "t10k-labels-idx1-ubyte")) {
+            for (String base : IDX_FILES) {
                 paths.add(idxFile(dir, base).toUri().toString());
             }
             return paths;
@@ -144,12 +147,10 @@ public final class DataLoader {
     private Path locateIdx(String name) throws FileNotFoundException {
         DataSetLocator locator = new DataSetLocator(settings.dataDir() == null ? null : Path.of(settings.dataDir()));
         try {
-            return locator.locate(name, "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+            return locator.locate(name, IDX_FILES.stream().map(f -> f + ".gz").toArray(String[]::new));
         } catch (FileNotFoundException gz) {
             try {
-                return locator.locate(name, "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+                return locator.locate(name, IDX_FILES.toArray(String[]::new));
             } catch (FileNotFoundException plain) {
                 throw gz;
             }
