@@ -43,7 +43,10 @@ final class StudyCnn {
     private StudyCnn() {
     }
 
-    /** @return the configuration's JSON, float32, no updater of its own (the run's optimizer trains it) */
+    /**
+     * @return the configuration's JSON, float32, no updater of its own (the run's optimizer trains it); the
+     *     seed written in it is replaced by each run's {@code --seed}, which draws the initial weights
+     */
     static String configuration() {
         return new NeuralNetConfiguration.Builder()
                 .seed(2208_06677L)

@@ -58,7 +58,7 @@ public final class Dl4jConfigurations {
      */
     public static String of(ModelSpec spec, int inputs, int classes, long seed) {
         if (spec instanceof ModelSpec.Definition d) {
-            return readJson(d); // keeps its own output layer
+            return withSeed(readJson(d), seed); // keeps its own output layer
         }
         return of(spec, inputs, Objective.classification(classes), seed);
     }
@@ -70,13 +70,14 @@ public final class Dl4jConfigurations {
      * @param inputs values per example at the input: features, or a token window's length for {@code charlm}
      * @param objective the output layer and loss of a preset (a {@code json:} model keeps its own); for
      *     {@code charlm}, classification over the vocabulary
-     * @param seed weight-initialisation seed
+     * @param seed weight-initialisation seed; it replaces the seed a {@code json:} configuration carries, so
+     *     {@code --seed} draws every model's initial weights
      * @return the configuration's JSON (a layer stack, or a graph for {@code resnet} and graph JSON), float32
      * @throws IllegalArgumentException when the spec does not fit the data (e.g. lenet on non-28×28 input)
      */
     public static String of(ModelSpec spec, int inputs, Objective objective, long seed) {
         if (spec instanceof ModelSpec.Definition d) {
-            return readJson(d);
+            return withSeed(readJson(d), seed);
         }
         if (spec instanceof ModelSpec.ResNet r) {
             int[] image = image(inputs);
@@ -282,6 +283,31 @@ public final class Dl4jConfigurations {
             }
         }
         return json;
+    }
+
+    /**
+     * A configuration with its seed replaced: DL4J draws a network's initial weights from the seed of its
+     * layers' configurations (the first layer's, or a graph's default configuration), which a {@code json:}
+     * file fixes when it is written; the run's seed takes its place in all of them, as it does in a preset's.
+     *
+     * @param json a checked DL4J configuration of either kind
+     * @param seed the run's seed
+     * @return the same configuration, every layer's seed set to {@code seed}
+     */
+    static String withSeed(String json, long seed) {
+        if (Network.kindOf(json) == Network.Kind.GRAPH) {
+            ComputationGraphConfiguration graph = ComputationGraphConfiguration.fromJson(json);
+            graph.getDefaultConfiguration().setSeed(seed);
+            for (GraphVertex vertex : graph.getVertices().values()) {
+                if (vertex instanceof LayerVertex layer && layer.getLayerConf() != null) {
+                    layer.getLayerConf().setSeed(seed);
+                }
+            }
+            return graph.toJson();
+        }
+        MultiLayerConfiguration stack = MultiLayerConfiguration.fromJson(json);
+        stack.getConfs().forEach(layer -> layer.setSeed(seed));
+        return stack.toJson();
     }
 
     private static void checkOneEach(String jsonPath, String what, List<String> names) {

@@ -2,12 +2,14 @@ package org.adanspark.spark.model.dl4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.spark.model.ModelSpec;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -106,7 +108,30 @@ class Dl4jConfigurationsTest {
         Files.writeString(json, conf);
         ModelSpec spec = ModelSpec.parse("json:" + json);
         assertArrayEquals(new int[] {20, 4}, new Dl4jBackend().declaredWidths(spec).orElseThrow());
-        assertEquals(conf, Dl4jConfigurations.of(spec, 0, 0, 0));
+        assertEquals(conf, Dl4jConfigurations.of(spec, 0, 0, 3), "read as written, the run's seed being the file's");
+    }
+
+    @Test
+    void theRunsSeedDrawsAUserConfigurationsWeightsNotTheSeedInTheFile() throws IOException {
+        Path stack = tmp.resolve("stack.json");
+        Files.writeString(stack, Dl4jConfigurations.of(ModelSpec.parse("mlp:16"), 20, 4, 3));
+        Path graph = tmp.resolve("graph.json");
+        Files.writeString(graph, Dl4jConfigurations.of(ModelSpec.parse("resnet:depth=8:width=4"), 784, 10, 3));
+        for (Path file : new Path[] {stack, graph}) {
+            ModelSpec spec = ModelSpec.parse("json:" + file);
+            float[] seven = initial(Dl4jConfigurations.of(spec, 0, 0, 7));
+            assertArrayEquals(seven, initial(Dl4jConfigurations.of(spec, 0, 0, 7)), file + ": same seed, same weights");
+            assertFalse(Arrays.equals(seven, initial(Dl4jConfigurations.of(spec, 0, 0, 8))),
+                    file + ": another seed, other weights");
+            assertArrayEquals(initial(Files.readString(file)), initial(Dl4jConfigurations.of(spec, 0, 0, 3)),
+                    file + ": the file's own seed gives the file's weights");
+        }
+    }
+
+    private static float[] initial(String json) {
+        Network net = Network.fromJson(json);
+        net.init();
+        return net.params().toFloatVector();
     }
 
     @Test
