@@ -127,7 +127,7 @@ public final class BlockDataset implements Serializable {
         List<BlockSummary> summaries = blocks.map(BlockSummary::of).collect();
         for (BlockSummary s : summaries) {
             if (s.problem != null) {
-                blocks.unpersist(false);
+                drop(blocks);
                 throw new DataValidationException(s.problem);
             }
         }
@@ -147,7 +147,7 @@ public final class BlockDataset implements Serializable {
                 dim = s.dim;
                 dimSource = s;
             } else if (s.dim != dim) {
-                blocks.unpersist(false);
+                drop(blocks);
                 throw new DataValidationException(name + ": rows have different feature sizes: partition "
                         + dimSource.partition + " has " + dim + " (first row: " + dimSource.firstRow + "), partition "
                         + s.partition + " has " + s.dim + " (first row: " + s.firstRow + ")");
@@ -156,7 +156,7 @@ public final class BlockDataset implements Serializable {
             minLabel = Math.min(minLabel, s.minLabel);
         }
         if (total == 0) {
-            blocks.unpersist(false);
+            drop(blocks);
             throw new DataValidationException(name + ": the input has no rows");
         }
         if (labelKind == LabelKind.REAL) {
@@ -164,7 +164,7 @@ public final class BlockDataset implements Serializable {
         }
         int classes = numClasses > 0 ? numClasses : maxLabel + 1;
         if (classes < 2) {
-            blocks.unpersist(false);
+            drop(blocks);
             throw new DataValidationException(name + ": every label is " + maxLabel
                     + "; a classifier needs at least two classes");
         }
@@ -229,10 +229,19 @@ public final class BlockDataset implements Serializable {
         return labelKind == LabelKind.REAL ? 1 : numClasses;
     }
 
+    /**
+     * Removes cached blocks and waits until every block manager has: a removal still running when the caller
+     * stops Spark meets the block manager's shut-down pool, whose rejected callback Scala prints as a stack
+     * trace on stderr after the run's last line.
+     */
+    private static void drop(JavaRDD<?> blocks) {
+        blocks.unpersist(true);
+    }
+
     /** Drops the cached blocks. */
     public void release() {
         if (blocks != null) {
-            blocks.unpersist(false);
+            drop(blocks);
         }
     }
 

@@ -14,6 +14,7 @@ import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.config.ReduceMode;
 import org.adanspark.spark.metrics.EvaluationResult;
 import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.step.Broadcasts;
 import org.adanspark.spark.step.Evaluator;
 import org.adanspark.spark.step.Execution;
 import org.adanspark.spark.step.GradientComputation;
@@ -70,7 +71,7 @@ public final class JobExecution implements Execution {
             skippedLoss = StepLoop.run(run.start().step(), run.steps().totalSteps(), run.steps().stepsPerEpoch(),
                     run.steps().schedule(), run.cadence(), run.start().skippedBefore(), driver);
         } finally {
-            driver.computation.destroy();
+            Broadcasts.destroy(driver.computation);
         }
         float[] theta = driver.theta;
         return new TrainingOutcome(run.ema() ? driver.average() : theta, ParamsCodec.sha256(theta),

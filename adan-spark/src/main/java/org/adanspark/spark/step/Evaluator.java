@@ -64,7 +64,7 @@ public final class Evaluator {
                     .reduce(Evaluator::add);
             return EvaluationResult.of(sums, data.labelKind() == LabelKind.NEXT_TOKEN);
         } finally {
-            theta.destroy();
+            Broadcasts.destroy(theta);
         }
     }
 
