@@ -34,8 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * One dynamic test per distinct command, in document order:
  * <ul>
  *   <li>{@code bin/adan-train …}: the README's main job runs through the script in full, checked against
- *       the {@code params_sha256} the README prints, and so does {@code --help}; every other run stops
- *       after two steps (four for {@code --resume}) and runs TrainMain in this JVM with the arguments the
+ *       the {@code params_sha256} the README prints, and so does {@code --help}; a command whose comment
+ *       ends in the test accuracy it reaches ({@code # test split a9a.t: 0.850}) runs in full and must reach
+ *       it within a point; every other run stops
+ *       after two steps (four for {@code --resume}); all but the first two run TrainMain in this JVM with the arguments the
  *       shell gives the script (one JVM start instead of one per command), with {@code /tmp/} moved into
  *       a temporary directory;</li>
  *   <li>{@code bin/adan-docs}, {@code docker-compose config}, {@code mvn -version} and read-only shell
@@ -86,9 +88,16 @@ class DocumentedCommandsTest {
     /** Each backend's tree is resolved once, however many documented commands build it. */
     private static final Set<String> resolvedBackends = new HashSet<>();
 
-    /** A command and where the docs show it. */
-    private record Shown(String command, List<String> places) {
+    /**
+     * A command and where the docs show it.
+     *
+     * @param claims test accuracies its comments say it reaches ({@code # test split a9a.t: 0.850})
+     */
+    private record Shown(String command, List<String> places, List<Double> claims) {
     }
+
+    /** A comment that ends in the accuracy the command reaches: {@code # test split a9a.t: 0.850}. */
+    private static final Pattern CLAIM = Pattern.compile(":\\s*(0\\.\\d+)\\s*$");
 
     @TestFactory
     Stream<DynamicTest> everyDocumentedCommandIsExercised() throws IOException {
@@ -143,7 +152,9 @@ class DocumentedCommandsTest {
                     continue;
                 }
                 pending.append(code);
-                add(commands, pending.toString(), name + ":" + pendingLine);
+                Matcher claim = CLAIM.matcher(line.substring(code.length() == 0 ? 0 : line.indexOf(code) + code.length()));
+                add(commands, pending.toString(), name + ":" + pendingLine,
+                        claim.find() && line.contains("#") ? Double.valueOf(claim.group(1)) : null);
                 pending.setLength(0);
             } else {
                 Matcher m = INLINE.matcher(line);
@@ -151,7 +162,7 @@ class DocumentedCommandsTest {
                     String span = m.group(1).trim();
                     // a bare script name (`bin/adan-train`) names the tool; a command has arguments
                     if (COMMAND_START.matcher(span).find() && span.contains(" ") && !PLACEHOLDER.matcher(span).find()) {
-                        add(commands, span, name + ":" + (i + 1));
+                        add(commands, span, name + ":" + (i + 1), null);
                     }
                 }
             }
@@ -159,9 +170,13 @@ class DocumentedCommandsTest {
         assertTrue(fence == null, name + ": a code block is not closed");
     }
 
-    private static void add(Map<String, Shown> commands, String command, String place) {
+    private static void add(Map<String, Shown> commands, String command, String place, Double claim) {
         String normalized = command.trim().replaceAll("\\s+", " ");
-        commands.computeIfAbsent(normalized, c -> new Shown(c, new ArrayList<>())).places().add(place);
+        Shown shown = commands.computeIfAbsent(normalized, c -> new Shown(c, new ArrayList<>(), new ArrayList<>()));
+        shown.places().add(place);
+        if (claim != null) {
+            shown.claims().add(claim);
+        }
     }
 
     private static String stripComment(String line) {
@@ -174,7 +189,7 @@ class DocumentedCommandsTest {
         String[] words = c.split(" ");
         String head = words[0].contains("=") && words.length > 1 ? words[1] : words[0];
         switch (head) {
-            case "bin/adan-train" -> train(c);
+            case "bin/adan-train" -> train(c, shown.claims());
             case "bin/adan-docs" -> docs(c);
             case "bin/adan-bench" -> coveredBy(c, "benchmarks/src/test/java/org/adanspark/bench/BenchmarksSmokeTest.java",
                     "bench(\"" + words[1] + "\"");
@@ -196,7 +211,7 @@ class DocumentedCommandsTest {
 
     // ---- bin/adan-train
 
-    private static void train(String command) throws Exception {
+    private static void train(String command, List<Double> claims) throws Exception {
         Build.MainJob mainJob = Build.readmeMainJob();
         if (command.equals(mainJob.command())) {
             // in an environment that asks OpenBLAS and oneDNN for other kernels than the run's default, as some
@@ -209,6 +224,21 @@ class DocumentedCommandsTest {
         }
         if (command.contains("--help")) {
             assertTrue(ok(run(command)).contains("usage: adan-train"));
+            return;
+        }
+        if (!claims.isEmpty()) {
+            // the docs say what it reaches: run it whole and hold it to that, within a point (another CPU's
+            // kernels may round differently in the last steps)
+            Build.Result r = trainHere(command);
+            assertEquals(0, r.status(), r.output());
+            Matcher done = Pattern.compile("done: .*test accuracy (\\d\\.\\d+)").matcher(r.output());
+            assertTrue(done.find(), command + " printed no test accuracy:\n" + r.output());
+            double reached = Double.parseDouble(done.group(1));
+            for (double claim : claims) {
+                assertTrue(Math.abs(reached - claim) <= 0.01, command + " reached test accuracy " + reached
+                        + "; the docs say " + claim);
+            }
+            assertCleanConsole(command, r.output());
             return;
         }
         String shortened = command + " --max-steps " + (command.contains("--resume") ? 4 : 2);
