@@ -37,17 +37,14 @@ class DocFilesTest {
     void everyRepositoryPathTheDocsNameExists() throws IOException {
         List<String> missing = new ArrayList<>();
         int checked = 0;
-        for (Build.ProseLine line : Build.docProse()) {
-            Matcher span = SPAN.matcher(line.text());
-            while (span.find()) {
-                Matcher path = REPO_PATH.matcher(span.group(1).strip());
-                if (!path.matches() || PLACEHOLDER.matcher(path.group(1)).find() || OTHERS.contains(path.group(1))) {
-                    continue;
-                }
-                checked++;
-                if (!Files.exists(Build.ROOT.resolve(path.group(1)))) {
-                    missing.add(line.place() + ": " + path.group(1));
-                }
+        for (String[] span : codeSpans()) {
+            Matcher path = REPO_PATH.matcher(span[1]);
+            if (!path.matches() || PLACEHOLDER.matcher(path.group(1)).find() || OTHERS.contains(path.group(1))) {
+                continue;
+            }
+            checked++;
+            if (!Files.exists(Build.ROOT.resolve(path.group(1)))) {
+                missing.add(span[0] + ": " + path.group(1));
             }
         }
         assertTrue(checked >= 40, "only " + checked + " repository paths found in the docs' prose");
@@ -66,19 +63,28 @@ class DocFilesTest {
         }
         List<String> missing = new ArrayList<>();
         int checked = 0;
-        for (Build.ProseLine line : Build.docProse()) {
-            Matcher span = SPAN.matcher(line.text());
-            while (span.find()) {
-                Matcher test = TEST_CLASS.matcher(span.group(1).strip());
-                if (test.matches()) {
-                    checked++;
-                    if (!sources.contains(test.group(1))) {
-                        missing.add(line.place() + ": " + test.group(1));
-                    }
+        for (String[] span : codeSpans()) {
+            Matcher test = TEST_CLASS.matcher(span[1]);
+            if (test.matches()) {
+                checked++;
+                if (!sources.contains(test.group(1))) {
+                    missing.add(span[0] + ": " + test.group(1));
                 }
             }
         }
         assertTrue(checked >= 30, "only " + checked + " tests cited in the docs' prose");
         assertTrue(missing.isEmpty(), "tests the docs cite that no source file defines:\n  " + String.join("\n  ", missing));
+    }
+
+    /** @return every code span in the docs' prose: {@code {PAGE:LINE, the span's text}} */
+    private static List<String[]> codeSpans() throws IOException {
+        List<String[]> spans = new ArrayList<>();
+        for (Build.ProseLine line : Build.docProse()) {
+            Matcher span = SPAN.matcher(line.text());
+            while (span.find()) {
+                spans.add(new String[] {line.place(), span.group(1).strip()});
+            }
+        }
+        return spans;
     }
 }
