@@ -119,6 +119,7 @@ class ClusterTest {
             assertTrue(driver.output().matches("(?s).*; continuing in the jobs execution from \\S+/step-0000000(03|06)"
                     + " at step (3|6)\\b.*"), driver.output());
             assertEquals(idxLocalSha, finalSha(metrics), "after kill -9 of worker 2");
+            assertEquals(IDX_STEPS, stepLines(metrics), "each step is reported once, those the jobs execution took again too");
         } finally {
             cluster.startWorker(2); // the next test gets two workers again
         }

@@ -27,6 +27,7 @@ import org.adanspark.spark.error.ConfigurationException;
 import org.adanspark.spark.error.Failures;
 import org.adanspark.spark.error.TrainingException;
 import org.adanspark.spark.jobs.JobExecution;
+import org.adanspark.spark.metrics.ReportedOnce;
 import org.adanspark.spark.metrics.RunSummary;
 import org.adanspark.spark.metrics.TrainingListener;
 import org.adanspark.spark.model.ComputeBackend;
@@ -78,7 +79,7 @@ public final class SyncTrainer {
         this.spark = spark;
         this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.settings = settings;
-        this.listeners = List.copyOf(listeners);
+        this.listeners = List.of(new ReportedOnce(listeners)); // steps taken again after a continuation: once
     }
 
     /**
