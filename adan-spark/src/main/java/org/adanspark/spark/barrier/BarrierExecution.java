@@ -146,7 +146,7 @@ public final class BarrierExecution implements Execution {
                     throw e;
                 }
                 return new TrainingOutcome(result.params(), result.paramsSha256(), result.steps(), result.skippedSteps(),
-                        progress.finalAccuracy, progress.finalEmaAccuracy, progress.losses);
+                        progress.finalAccuracy, progress.finalEmaAccuracy);
             } catch (InterruptedException e) {
                 jsc.cancelJobGroup(group);
                 Thread.currentThread().interrupt();
@@ -306,7 +306,6 @@ public final class BarrierExecution implements Execution {
         /** Per evaluation (steps done), each task's sums by rank: a restarted stage may send a rank's twice. */
         private final Map<Long, double[][]> evaluations = new HashMap<>();
         private final Set<Long> evaluated = new HashSet<>();
-        private final List<Double> losses = new ArrayList<>();
         private long reported;
         private boolean replaying;
         private double finalAccuracy = Double.NaN;
@@ -360,7 +359,6 @@ public final class BarrierExecution implements Execution {
             StepReport report = s.report().withDriverBytes(m.encodedBytes(), 0);
             StepMetrics metrics = report.metrics(done, run.steps().totalSteps(), epoch);
             reported = done;
-            losses.add(report.loss());
             listeners.forEach(l -> l.onStep(metrics));
         }
 

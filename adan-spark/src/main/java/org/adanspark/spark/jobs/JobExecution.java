@@ -76,7 +76,7 @@ public final class JobExecution implements Execution {
         float[] theta = driver.theta;
         return new TrainingOutcome(run.ema() ? driver.average() : theta, ParamsCodec.sha256(theta),
                 Math.max(run.start().step(), run.steps().totalSteps()), skippedLoss + driver.core.skippedByOptimizer(),
-                driver.finalAccuracy, driver.finalEmaAccuracy, driver.losses);
+                driver.finalAccuracy, driver.finalEmaAccuracy);
     }
 
     /** The driver's side of a run: θ, the optimizer state, and what each point of the loop does. */
@@ -93,7 +93,6 @@ public final class JobExecution implements Execution {
          */
         private final Broadcast<GradientComputation> computation;
         private final CheckpointStore store;
-        private final List<Double> losses = new ArrayList<>();
         private double finalAccuracy = Double.NaN;
         private double finalEmaAccuracy = Double.NaN;
 
@@ -147,7 +146,6 @@ public final class JobExecution implements Execution {
 
         @Override
         public void report(long done, int epoch, StepReport report) {
-            losses.add(report.loss());
             listeners.forEach(l -> l.onStep(report.metrics(done, run.steps().totalSteps(), epoch)));
         }
 

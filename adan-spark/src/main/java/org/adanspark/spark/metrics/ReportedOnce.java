@@ -1,5 +1,6 @@
 package org.adanspark.spark.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,6 +13,7 @@ import java.util.List;
 public final class ReportedOnce implements TrainingListener {
 
     private final List<TrainingListener> listeners;
+    private final List<Double> losses = new ArrayList<>();
     private long lastStep = Long.MIN_VALUE;
     private long lastEvaluation = Long.MIN_VALUE;
 
@@ -38,7 +40,18 @@ public final class ReportedOnce implements TrainingListener {
             return; // taken again after a continuation: reported already
         }
         lastStep = m.step();
+        losses.add(m.loss());
         listeners.forEach(l -> l.onStep(m));
+    }
+
+    /** @return the mean training loss of every step heard, in step order: the run's history, each step once */
+    public List<Double> losses() {
+        return List.copyOf(losses);
+    }
+
+    /** @return the last step's loss, NaN when no step was heard */
+    public double lastLoss() {
+        return losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1);
     }
 
     @Override

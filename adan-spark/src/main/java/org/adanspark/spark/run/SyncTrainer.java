@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * {@link Execution} carries out the steps: {@link JobExecution} (a Spark job per step, θ and the optimizer
  * state on the driver) or {@link BarrierExecution} (one barrier stage, the optimizer's shards on the
  * executors); each makes θ and the state where it keeps them. Both report every step to the listeners;
- * this class reports the run's summary.
+ * this class reports the run's summary. One instance trains one run.
  *
  * <p>Sampling, dropout and summation order are fixed functions of the seed and the step, so a run is
  * reproducible bit for bit, across task retries and across a resume.
@@ -69,6 +69,9 @@ public final class SyncTrainer {
     private final JavaSparkContext jsc;
     private final RunPlan settings;
     private final List<TrainingListener> listeners;
+    /** The listeners, each step heard once however many executions the run takes; the loss history. */
+    private final ReportedOnce reported;
+    private boolean trained;
 
     /**
      * @param spark the session to train in
@@ -79,7 +82,8 @@ public final class SyncTrainer {
         this.spark = spark;
         this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.settings = settings;
-        this.listeners = List.of(new ReportedOnce(listeners)); // steps taken again after a continuation: once
+        this.reported = new ReportedOnce(listeners);
+        this.listeners = List.of(reported);
     }
 
     /**
@@ -152,6 +156,11 @@ public final class SyncTrainer {
     }
 
     private TrainResult fit(TrainTestData data, Objective objective, boolean paramsToDriver) {
+        if (trained) {
+            throw new IllegalStateException("a SyncTrainer trains one run (its listeners hear each step once); make "
+                    + "another for the next");
+        }
+        trained = true;
         String callersDescription = jsc.getLocalProperty("spark.job.description");
         BlasKernel.pin(settings.blasKernel()); // in a JVM that has not loaded OpenBLAS yet
         int threads = ComputeThreads.resolve(settings.computeThreads(), jsc.getConf());
@@ -203,10 +212,10 @@ public final class SyncTrainer {
             }
         }
         RunSummary summary = new RunSummary(o.steps(), o.steps() - run.start().step(), o.skippedSteps(),
-                o.testAccuracy(), o.lastLoss(), (System.nanoTime() - wallStart) / 1e9, o.paramsSha256(),
+                o.testAccuracy(), reported.lastLoss(), (System.nanoTime() - wallStart) / 1e9, o.paramsSha256(),
                 run.layout().totalLength(), o.emaTestAccuracy(), compute.blasKernel());
         listeners.forEach(l -> l.onFinish(summary));
-        return new TrainResult(o.params(), run.layout(), run.model(), summary, o.losses(),
+        return new TrainResult(o.params(), run.layout(), run.model(), summary, reported.losses(),
                 run.train().dim(), run.train().numOutputs());
     }
 

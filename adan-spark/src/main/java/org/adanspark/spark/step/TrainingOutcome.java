@@ -1,10 +1,11 @@
 package org.adanspark.spark.step;
 
-import java.util.List;
 import org.adanspark.spark.checkpoint.ParamsCodec;
 
 /**
- * What an {@link Execution} hands back to the trainer after the last step.
+ * What an {@link Execution} hands back to the trainer after the last step. The steps' losses are not in it:
+ * the listeners hear every step, and a run that continues in another execution (a new barrier stage, the
+ * switch to jobs) has its history in what they heard, each step once.
  *
  * @param params the model's final weights — the model EMA's when the run keeps one, else θ — or null when
  *     the caller did not ask for them and the execution kept them off the driver ({@code barrier} without a
@@ -15,13 +16,7 @@ import org.adanspark.spark.checkpoint.ParamsCodec;
  * @param testAccuracy the final evaluation's accuracy at θ, NaN without test data
  * @param emaTestAccuracy the final evaluation's accuracy at the model EMA's weights, NaN without an EMA or
  *     test data
- * @param losses this run's mean training loss per step
  */
 public record TrainingOutcome(float[] params, String paramsSha256, long steps, long skippedSteps,
-                              double testAccuracy, double emaTestAccuracy, List<Double> losses) {
-
-    /** @return the last step's loss, NaN when this run took no step */
-    public double lastLoss() {
-        return losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1);
-    }
+                              double testAccuracy, double emaTestAccuracy) {
 }

@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A continuation's steps taken again, after a new barrier stage or the switch to jobs, reach the listeners once. */
+/**
+ * A continuation's steps taken again, after a new barrier stage or the switch to jobs, reach the listeners once,
+ * and the run's loss history holds each step once.
+ */
 class ReportedOnceTest {
 
     /** Records what it hears, one string per event. */
@@ -35,7 +38,7 @@ class ReportedOnceTest {
     }
 
     private static StepMetrics step(long step) {
-        return new StepMetrics(step, 8, 0, 2.0, 0.01, 64, 100, 1, 1, 1, 1, 0, 0, false, 3);
+        return new StepMetrics(step, 8, 0, step / 10.0, 0.01, 64, 100, 1, 1, 1, 1, 0, 0, false, 3);
     }
 
     @Test
@@ -59,5 +62,7 @@ class ReportedOnceTest {
                 "resume 3", "step 6", "step 7", "step 8", "evaluation 8 0.75", "finish");
         assertEquals(expected, a.heard);
         assertEquals(expected, b.heard);
+        assertEquals(List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8), once.losses(), "the run's history, each step once");
+        assertEquals(0.8, once.lastLoss());
     }
 }
