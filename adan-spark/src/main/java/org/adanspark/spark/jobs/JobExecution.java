@@ -2,7 +2,6 @@ package org.adanspark.spark.jobs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
