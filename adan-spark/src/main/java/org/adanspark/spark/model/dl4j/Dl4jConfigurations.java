@@ -2,12 +2,11 @@ package org.adanspark.spark.model.dl4j;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.adanspark.spark.error.ConfigurationException;
 import org.adanspark.spark.error.Failures;
+import org.adanspark.spark.model.DefinitionFile;
 import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.model.Objective;
 import org.adanspark.spark.runtime.Nd4jVariant;
@@ -241,7 +240,7 @@ public final class Dl4jConfigurations {
         String jsonPath = spec.path();
         String json;
         try {
-            json = Files.readString(Path.of(jsonPath), StandardCharsets.UTF_8);
+            json = new String(DefinitionFile.read(spec), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ConfigurationException("model configuration " + jsonPath + " cannot be read: "
                     + e.getMessage(), e);

@@ -2,8 +2,6 @@ package org.adanspark.spark.model.torch;
 
 import ai.djl.Device;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -12,6 +10,7 @@ import org.adanspark.spark.data.DataValidationException;
 import org.adanspark.spark.error.ConfigurationException;
 import org.adanspark.spark.error.Failures;
 import org.adanspark.spark.model.ComputeBackend;
+import org.adanspark.spark.model.DefinitionFile;
 import org.adanspark.spark.model.ModelHandle;
 import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.model.Objective;
@@ -127,9 +126,9 @@ public final class TorchBackend implements ComputeBackend {
 
     private static byte[] read(ModelSpec.Definition spec) {
         try {
-            return Files.readAllBytes(Path.of(spec.path()));
+            return DefinitionFile.read(spec);
         } catch (IOException e) {
-            throw new ConfigurationException("model " + spec + " cannot be read: " + e, e);
+            throw new ConfigurationException("model " + spec + " cannot be read: " + Failures.reason(e), e);
         }
     }
 
