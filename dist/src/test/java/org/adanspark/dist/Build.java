@@ -148,6 +148,23 @@ final class Build {
         return prose;
     }
 
+    /** A code span ({@code `…`}) in the docs' prose, stripped, and where it is. */
+    record CodeSpan(String place, String text) {
+    }
+
+    /** @return every code span in the README's and {@code docs/*.md}'s prose, page by page */
+    static List<CodeSpan> docCodeSpans() throws IOException {
+        java.util.regex.Pattern span = java.util.regex.Pattern.compile("`([^`]+)`");
+        List<CodeSpan> spans = new ArrayList<>();
+        for (ProseLine line : docProse()) {
+            java.util.regex.Matcher m = span.matcher(line.text());
+            while (m.find()) {
+                spans.add(new CodeSpan(line.place(), m.group(1).strip()));
+            }
+        }
+        return spans;
+    }
+
     /** Deletes {@code dir} and everything under it, if it exists (symbolic links are removed, not followed). */
     static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {

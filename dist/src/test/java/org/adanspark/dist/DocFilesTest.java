@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class DocFilesTest {
 
-    private static final Pattern SPAN = Pattern.compile("`([^`]+)`");
     /** A path inside the repository: one of its top-level directories, then anything without spaces. */
     private static final Pattern REPO_PATH = Pattern.compile("^(?:json:|torchscript:|libsvm:|text:)?((?:bin|conf|docs"
             + "|examples|python|benchmarks|adan-core|adan-spark|dist|nd4j-compat|spark-runtime|\\.ci)/[^\\s]*)$");
@@ -37,14 +36,14 @@ class DocFilesTest {
     void everyRepositoryPathTheDocsNameExists() throws IOException {
         List<String> missing = new ArrayList<>();
         int checked = 0;
-        for (String[] span : codeSpans()) {
-            Matcher path = REPO_PATH.matcher(span[1]);
+        for (Build.CodeSpan span : Build.docCodeSpans()) {
+            Matcher path = REPO_PATH.matcher(span.text());
             if (!path.matches() || PLACEHOLDER.matcher(path.group(1)).find() || OTHERS.contains(path.group(1))) {
                 continue;
             }
             checked++;
             if (!Files.exists(Build.ROOT.resolve(path.group(1)))) {
-                missing.add(span[0] + ": " + path.group(1));
+                missing.add(span.place() + ": " + path.group(1));
             }
         }
         assertTrue(checked >= 40, "only " + checked + " repository paths found in the docs' prose");
@@ -63,28 +62,16 @@ class DocFilesTest {
         }
         List<String> missing = new ArrayList<>();
         int checked = 0;
-        for (String[] span : codeSpans()) {
-            Matcher test = TEST_CLASS.matcher(span[1]);
+        for (Build.CodeSpan span : Build.docCodeSpans()) {
+            Matcher test = TEST_CLASS.matcher(span.text());
             if (test.matches()) {
                 checked++;
                 if (!sources.contains(test.group(1))) {
-                    missing.add(span[0] + ": " + test.group(1));
+                    missing.add(span.place() + ": " + test.group(1));
                 }
             }
         }
         assertTrue(checked >= 30, "only " + checked + " tests cited in the docs' prose");
         assertTrue(missing.isEmpty(), "tests the docs cite that no source file defines:\n  " + String.join("\n  ", missing));
-    }
-
-    /** @return every code span in the docs' prose: {@code {PAGE:LINE, the span's text}} */
-    private static List<String[]> codeSpans() throws IOException {
-        List<String[]> spans = new ArrayList<>();
-        for (Build.ProseLine line : Build.docProse()) {
-            Matcher span = SPAN.matcher(line.text());
-            while (span.find()) {
-                spans.add(new String[] {line.place(), span.group(1).strip()});
-            }
-        }
-        return spans;
     }
 }

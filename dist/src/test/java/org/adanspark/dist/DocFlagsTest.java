@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class DocFlagsTest {
 
-    private static final Pattern SPAN = Pattern.compile("`([^`]+)`");
     private static final Pattern FLAG = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
     /** Flags of the other tools the docs show: spark-submit, java, docker-compose. */
     private static final Set<String> OTHER_TOOLS = Set.of("--master", "--deploy-mode", "--class", "--conf", "--jars",
@@ -40,19 +39,16 @@ class DocFlagsTest {
         String benchSources = benchmarkSources();
         List<String> unknown = new ArrayList<>();
         int seen = 0;
-        for (Build.ProseLine line : Build.docProse()) {
-            Matcher span = SPAN.matcher(line.text());
-            while (span.find()) {
-                if (span.group(1).contains("unknown flag")) {
-                    continue; // the CLI's answer to a misspelt flag, quoted
-                }
-                Matcher flag = FLAG.matcher(span.group(1));
-                while (flag.find()) {
-                    seen++;
-                    String f = flag.group();
-                    if (!known.contains(f) && !benchSources.contains("\"" + f + "\"")) {
-                        unknown.add(line.place() + ": " + f + " in `" + span.group(1) + "`");
-                    }
+        for (Build.CodeSpan span : Build.docCodeSpans()) {
+            if (span.text().contains("unknown flag")) {
+                continue; // the CLI's answer to a misspelt flag, quoted
+            }
+            Matcher flag = FLAG.matcher(span.text());
+            while (flag.find()) {
+                seen++;
+                String f = flag.group();
+                if (!known.contains(f) && !benchSources.contains("\"" + f + "\"")) {
+                    unknown.add(span.place() + ": " + f + " in `" + span.text() + "`");
                 }
             }
         }
