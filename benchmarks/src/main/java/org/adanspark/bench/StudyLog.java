@@ -23,8 +23,22 @@ final class StudyLog {
             "examples_per_step", "model", "epochs", "steps", "warmup_steps", "variant", "lr_grid", "lr", "seed",
             "metric", "value", "wall_s", "host", "finished");
 
-    /** A logged run's result. */
-    record Result(double value, double wallSeconds, long examples, String host, Instant finished) {
+    /**
+     * A logged run's result.
+     *
+     * @param workload the workload's name
+     * @param optimizer the optimizer's name
+     * @param batch the global batch
+     * @param steps the steps it trained
+     * @param variant {@code base}, or the ablation it ran
+     * @param value its score, NaN when it diverged
+     * @param wallSeconds its wall time: training and its evaluations
+     * @param examples the examples (or characters) it trained on
+     * @param host the machine it ran on, briefly
+     * @param finished when it ended
+     */
+    record Result(String workload, String optimizer, int batch, int steps, String variant, double value,
+                  double wallSeconds, long examples, String host, Instant finished) {
     }
 
     private final AppendOnlyCsv csv;
@@ -87,8 +101,9 @@ final class StudyLog {
     private Result result(List<String> row) {
         String v = get(row, "value");
         long examples = Long.parseLong(get(row, "steps")) * Long.parseLong(get(row, "examples_per_step"));
-        return new Result(v.equals("nan") ? Double.NaN : Double.parseDouble(v), Double.parseDouble(get(row, "wall_s")),
-                examples, get(row, "host"), Instant.parse(get(row, "finished")));
+        return new Result(get(row, "workload"), get(row, "optimizer"), Integer.parseInt(get(row, "global_batch")),
+                Integer.parseInt(get(row, "steps")), get(row, "variant"), v.equals("nan") ? Double.NaN : Double.parseDouble(v),
+                Double.parseDouble(get(row, "wall_s")), examples, get(row, "host"), Instant.parse(get(row, "finished")));
     }
 
     /**
@@ -112,7 +127,7 @@ final class StudyLog {
      *
      * @param run the run
      * @param value its score, NaN when it diverged
-     * @param wallSeconds its training wall time
+     * @param wallSeconds its wall time: training and its evaluations
      * @param host the machine it ran on, briefly
      */
     void record(StudyRun run, double value, double wallSeconds, String host) {

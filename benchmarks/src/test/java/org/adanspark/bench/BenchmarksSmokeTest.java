@@ -121,6 +121,8 @@ class BenchmarksSmokeTest {
                 + "adan_minus_versus,welch_t,welch_df,welch_p,adan_smaller_beyond_spread").size());
         assertEquals(2 * 2, csv("large-batch-ablation.csv", "workload,global_batch,variant,metric,seeds,mean,sd,"
                 + "seed_values").size(), "base and clip=1 per workload");
+        List<String[]> cost = csv("large-batch-cost.csv", "workload,optimizer,part,global_batch,runs,hours,mean_run_s");
+        assertEquals(all.size(), cost.stream().mapToInt(r -> Integer.parseInt(r[4])).sum(), "every run costed once");
         List<String> curves = Files.readAllLines(out.resolve("large-batch-curves.csv"));
         assertEquals(String.join(",", StudyReport.CURVE_COLUMNS), curves.get(0));
         assertTrue(curves.size() > 1, "curves of the largest batch's runs");

@@ -141,6 +141,32 @@ class StudyPlanTest {
     }
 
     @Test
+    void theCostCountsEachPartOfTheDesignOnceWithItsWallTime() {
+        StudyPlan plan = plan(0);
+        StudyLog log = StudyLog.open(dir.resolve("log.csv"));
+        // wall time by part: an equal-epoch run at 1024 takes 10 s, at 4096 (shared with equal steps) 4 s,
+        // an equal-step run at 1024 1 s, an ablation 5 s
+        for (StudyPlan.Cell cell : plan.cells(W)) {
+            for (Optional<StudyRun> next = cell.next(log); next.isPresent(); next = cell.next(log)) {
+                StudyRun r = next.get();
+                double wall = !r.variant().equals("base") ? 5 : r.batch() == 4096 ? 4 : r.steps() == 12 ? 10 : 1;
+                log.record(r, 0.5 + 0.01 * r.lrGrid(), wall, "host-a");
+            }
+        }
+        StudyCost cost = StudyCost.of(plan, W, StudyLog.open(dir.resolve("log.csv")));
+        // the grid (-1, 0, 1) on seed 1, the best k = 1 on seeds 2 and 3: 5 runs a cell
+        assertEquals(5 + 5, cost.runs("adan", StudyCost.Part.EPOCHS), "1024 and 4096, equal epochs");
+        assertEquals(5, cost.runs("adan", StudyCost.Part.STEPS), "1024 only: 4096 is the equal-epoch run");
+        assertEquals(3, cost.runs("adan", StudyCost.Part.ABLATIONS), "warmup=0 on three seeds");
+        assertEquals(18, cost.runs(null, null));
+        assertEquals((5 * 10 + 5 * 4 + 5 * 1 + 3 * 5) / 3600.0, cost.hours(null, null), 1e-12);
+        assertEquals(10, cost.equalEpochRunSeconds("adan", 1024), 1e-12);
+        assertEquals(4, cost.equalEpochRunSeconds("adan", 4096), 1e-12);
+        assertTrue(Double.isNaN(cost.equalEpochRunSeconds("lamb", 1024)), "an optimizer that did not run");
+        assertEquals(List.of("host-a"), List.copyOf(cost.hosts()));
+    }
+
+    @Test
     void seedStatisticsMatchHandComputedValues() {
         SeedStats a = SeedStats.of(1, 2, 3);
         SeedStats b = SeedStats.of(4, 5, 6);
