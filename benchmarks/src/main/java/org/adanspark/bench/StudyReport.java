@@ -361,7 +361,7 @@ final class StudyReport {
                 + "machine: " + machine + "\n"
                 + "report written: " + Instant.now() + "\n"
                 + "runs: " + results.size() + " logged (" + diverged + " diverged), run on: " + String.join("; ", hosts) + "\n"
-                + String.format(Locale.ROOT, "wall time: %.2f h of training summed over the runs; first run finished %s,"
+                + String.format(Locale.ROOT, "wall time: %.2f h summed over the runs (training and its evaluations); first run finished %s,"
                 + " last %s (%.1f h apart)%n", wall / 3600, first, last, Duration.between(first, last).toSeconds() / 3600.0)
                 + notes.strip() + "\n" + summary;
         try {
