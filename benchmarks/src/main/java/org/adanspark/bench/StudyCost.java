@@ -1,8 +1,9 @@
 package org.adanspark.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,22 +57,29 @@ final class StudyCost {
     private final Set<String> hosts;
 
     private StudyCost(List<Line> lines, Set<String> hosts) {
-        this.lines = List.copyOf(lines);
+        this.lines = lines;
         this.hosts = hosts;
+    }
+
+    /** Which runs a line sums. */
+    private record Key(String optimizer, Part part, int batch) {
     }
 
     /**
      * @param plan the study's plan, which says how many steps an equal-epoch run takes at each batch
      * @param w the workload
      * @param log the results
-     * @return the workload's cost, lines in the protocol's order of optimizers, then part, then batch
+     * @return the workload's cost, lines in the protocol's order of optimizers (then any it no longer lists),
+     *     then part, then batch
      */
     static StudyCost of(StudyPlan plan, StudyWorkload w, StudyLog log) {
         Map<Integer, Integer> epochSteps = new HashMap<>();
         for (StudyPlan.GridCell c : plan.gridCells(w, StudyPlan.View.EPOCHS)) {
             epochSteps.put(c.batch(), c.steps());
         }
-        Map<String, double[]> sums = new LinkedHashMap<>(); // key -> {runs, seconds}
+        List<String> optimizers = new ArrayList<>(plan.protocol().optimizers());
+        List<Integer> batches = new ArrayList<>(Arrays.stream(plan.protocol().batches()).boxed().toList());
+        Map<Key, double[]> sums = new HashMap<>(); // {runs, seconds}
         Set<String> hosts = new LinkedHashSet<>();
         for (StudyLog.Result r : log.results()) {
             if (!r.workload().equals(w.name())) {
@@ -79,41 +87,24 @@ final class StudyCost {
             }
             Part part = !r.variant().equals("base") ? Part.ABLATIONS
                     : Integer.valueOf(r.steps()).equals(epochSteps.get(r.batch())) ? Part.EPOCHS : Part.STEPS;
-            double[] acc = sums.computeIfAbsent(r.optimizer() + "/" + part + "/" + r.batch(), k -> new double[2]);
+            double[] acc = sums.computeIfAbsent(new Key(r.optimizer(), part, r.batch()), k -> new double[2]);
             acc[0]++;
             acc[1] += r.wallSeconds();
             hosts.add(r.host());
-        }
-        List<String> optimizers = new ArrayList<>(plan.protocol().optimizers());
-        for (StudyLog.Result r : log.results()) { // an optimizer the protocol no longer lists still cost its time
-            if (r.workload().equals(w.name()) && !optimizers.contains(r.optimizer())) {
+            if (!optimizers.contains(r.optimizer())) { // a run the protocol no longer lists still cost its time
                 optimizers.add(r.optimizer());
             }
-        }
-        List<Line> lines = new ArrayList<>();
-        for (String optimizer : optimizers) {
-            for (Part part : Part.values()) {
-                for (int batch : batchesOf(plan, sums, optimizer, part)) {
-                    double[] acc = sums.get(optimizer + "/" + part + "/" + batch);
-                    lines.add(new Line(optimizer, part, batch, (int) acc[0], acc[1]));
-                }
+            if (!batches.contains(r.batch())) {
+                batches.add(r.batch());
             }
         }
+        List<Line> lines = sums.entrySet().stream()
+                .map(e -> new Line(e.getKey().optimizer(), e.getKey().part(), e.getKey().batch(), (int) e.getValue()[0],
+                        e.getValue()[1]))
+                .sorted(Comparator.comparingInt((Line l) -> optimizers.indexOf(l.optimizer()))
+                        .thenComparing(Line::part).thenComparingInt(l -> batches.indexOf(l.batch())))
+                .toList();
         return new StudyCost(lines, hosts);
-    }
-
-    private static List<Integer> batchesOf(StudyPlan plan, Map<String, double[]> sums, String optimizer, Part part) {
-        Set<Integer> batches = new LinkedHashSet<>();
-        for (int b : plan.protocol().batches()) {
-            batches.add(b);
-        }
-        for (String key : sums.keySet()) { // batches the protocol no longer lists, after its own
-            String[] k = key.split("/");
-            if (k[0].equals(optimizer) && k[1].equals(part.name())) {
-                batches.add(Integer.parseInt(k[2]));
-            }
-        }
-        return batches.stream().filter(b -> sums.containsKey(optimizer + "/" + part + "/" + b)).toList();
     }
 
     /** @return one line per optimizer, part and batch that has runs */
