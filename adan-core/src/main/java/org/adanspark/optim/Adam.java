@@ -7,16 +7,16 @@ import java.util.List;
  * with optional L2 weight decay folded into the gradient ({@code g + λθ}) as {@code torch.optim.Adam}
  * does. Update equations in {@link AdamKernels}.
  *
- * <p>Defaults ({@link #HYPERPARAMETERS}): lr 0.002, betas (0.9, 0.999), eps 1e-8, weight decay 0, no update
- * clip; {@code torch.optim.Adam}'s differ in lr (1e-3).
+ * <p>Defaults ({@link #HYPERPARAMETERS}): lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0, no update
+ * clip, {@code torch.optim.Adam}'s.
  */
 public final class Adam extends AdamFamily {
 
     /** Name in configuration and checkpoints. */
     public static final String NAME = "adam";
 
-    /** The learning rate, default 0.002. */
-    public static final Hyperparameter<Double> LR = lr(0.002);
+    /** The learning rate, default 1e-3. */
+    public static final Hyperparameter<Double> LR = lr(1e-3);
     /** Eps, default 1e-8. */
     public static final Hyperparameter<Double> EPS = TwoMomentBuilder.eps(1e-8, "to the root of the bias-corrected v");
     /** Weight decay, default 0. */

@@ -30,9 +30,10 @@ import java.util.Map;
  * screening pass, in cache-sized chunks: it reads θ, g, g_prev, m, v, n and writes θ, m, v, n, g_prev once
  * each (44 bytes per float32 parameter).
  *
- * <p>Defaults ({@link #HYPERPARAMETERS}) are the paper's large-batch recommendation: weight decay 0.02 and a
- * learning rate 0.01, several times Adam's; betas (0.98, 0.92, 0.99), eps 1e-8, proximal decay. The
- * official implementation's constructor defaults differ in two: lr 1e-3 and weight decay 0.
+ * <p>Defaults ({@link #HYPERPARAMETERS}) are the official implementation's ({@code Adan.__init__} of
+ * sail-sg/Adan, as timm's and pytorch-optimizer's): lr 1e-3, betas (0.98, 0.92, 0.99), eps 1e-8, weight decay 0,
+ * max grad norm 0 (off), proximal decay. The paper's large-batch recommendation (weight decay 0.02, a learning
+ * rate 5–10× Adam's) is a recipe, and belongs to the trainer that runs it, not to the builder.
  */
 public final class Adan extends AbstractOptimizer {
 
@@ -47,8 +48,8 @@ public final class Adan extends AbstractOptimizer {
     /** Slot of the previous (clipped) gradient. */
     public static final String SLOT_PREV_GRAD = "g_prev";
 
-    /** The learning rate, default 0.01. */
-    public static final Hyperparameter<Double> LR = lr(0.01);
+    /** The learning rate, default 1e-3. */
+    public static final Hyperparameter<Double> LR = lr(1e-3);
     /** First-moment decay β1, default 0.98. */
     public static final Hyperparameter<Double> BETA1 = Hyperparameter.real("beta1", 0.98,
             "first-moment decay β1 in [0, 1), the code's convention: 1 − the paper's β1 (0.02)");
@@ -61,8 +62,8 @@ public final class Adan extends AbstractOptimizer {
     /** Eps, default 1e-8. */
     public static final Hyperparameter<Double> EPS = Hyperparameter.real("eps", 1e-8,
             "added to the bias-corrected root of the second moment, > 0");
-    /** Weight decay, default 0.02. */
-    public static final Hyperparameter<Double> WEIGHT_DECAY = weightDecay(0.02,
+    /** Weight decay, default 0. */
+    public static final Hyperparameter<Double> WEIGHT_DECAY = weightDecay(0.0,
             "the paper's proximal decay θ/(1 + lr·λ), or θ(1 − lr·λ) with no_prox");
     /** Decoupled instead of proximal weight decay, default false. */
     public static final Hyperparameter<Boolean> NO_PROX = Hyperparameter.flag("no_prox", false,

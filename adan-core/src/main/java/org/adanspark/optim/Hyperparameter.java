@@ -10,9 +10,10 @@ import java.util.Objects;
  * the configuration reference and the Spark ML params take key, default and text from them; nothing else
  * states a default.
  *
- * <p>The defaults are the ones the trainer runs with at large batch (for Adan the paper's weight decay 0.02
- * and a learning rate several times Adam's); where a reference implementation's constructor defaults
- * differ, the optimizer's class documentation names them.
+ * <p>The defaults are the reference implementation's constructor defaults (for Adan sail-sg/Adan's: lr 1e-3,
+ * weight decay 0), which the optimizer's class documentation names, so a script ported from PyTorch gets the
+ * same optimizer from the same arguments. The trainer's large-batch recipe (for Adan lr 0.01 and weight decay
+ * 0.02) is not a default of the library: the trainer declares it over these.
  *
  * @param <T> the value's type: {@link Double}, {@link Integer}, {@link Boolean} or an enum
  */

@@ -20,16 +20,16 @@ import java.util.Map;
  * norms of r cannot be screened with the gradient: r depends on the clipped gradient, and the clip factor
  * needs every shard's gradient norm first.
  *
- * <p>Defaults ({@link #HYPERPARAMETERS}): lr 0.01, betas (0.9, 0.999), eps 1e-6, weight decay 0.01 (the
- * paper's, with a large-batch learning rate; reference code often defaults to lr 1e-3).
+ * <p>Defaults ({@link #HYPERPARAMETERS}) are {@code timm.optim.Lamb}'s: lr 1e-3, betas (0.9, 0.999), eps 1e-6,
+ * weight decay 0.01 (the paper's).
  */
 public final class Lamb extends AbstractOptimizer {
 
     /** Name in configuration and checkpoints. */
     public static final String NAME = "lamb";
 
-    /** The learning rate, default 0.01. */
-    public static final Hyperparameter<Double> LR = lr(0.01);
+    /** The learning rate, default 1e-3. */
+    public static final Hyperparameter<Double> LR = lr(1e-3);
     /** Eps, default 1e-6. */
     public static final Hyperparameter<Double> EPS = TwoMomentBuilder.eps(1e-6, "to the root of the bias-corrected v");
     /** Weight decay, default 0.01. */

@@ -14,16 +14,16 @@ import java.util.Map;
  *            θ ← θ - lr · (m / c1) · r_t · sqrt(c2) / (sqrt(v) + eps)
  *   else:    θ ← θ - lr · (m / c1)                                  (un-adapted momentum SGD)
  * </pre>
- * Defaults ({@link #HYPERPARAMETERS}): lr 0.002, betas (0.9, 0.999), eps 1e-8, weight decay 0, L2 decay;
- * {@code torch.optim.RAdam}'s differ in lr (1e-3).
+ * Defaults ({@link #HYPERPARAMETERS}): lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0, L2 decay,
+ * {@code torch.optim.RAdam}'s.
  */
 public final class RAdam extends AbstractOptimizer {
 
     /** Name in configuration and checkpoints. */
     public static final String NAME = "radam";
 
-    /** The learning rate, default 0.002. */
-    public static final Hyperparameter<Double> LR = lr(0.002);
+    /** The learning rate, default 1e-3. */
+    public static final Hyperparameter<Double> LR = lr(1e-3);
     /** Eps, default 1e-8. */
     public static final Hyperparameter<Double> EPS = TwoMomentBuilder.eps(1e-8, "to the root of v");
     /** Weight decay, default 0. */

@@ -27,7 +27,7 @@ import java.util.Map;
  * {@code τ·min w}, {@link #apply} steps. Sums are added in segment order and the minimum is exact, so any
  * shard count gives the same bits.
  *
- * <p>Defaults ({@link #HYPERPARAMETERS}): lr 0.002, betas (0.9, 0.999), τ 0.5 (the paper's), ε 1e-16 inside
+ * <p>Defaults ({@link #HYPERPARAMETERS}), the paper's: lr 1e-3, betas (0.9, 0.999), τ 0.5 (the paper's), ε 1e-16 inside
  * the root (the floor of Adam's ε = 1e-8 outside it), weight decay 0.
  */
 public final class SetAdam extends AbstractOptimizer {
@@ -35,8 +35,8 @@ public final class SetAdam extends AbstractOptimizer {
     /** Name in configuration and checkpoints. */
     public static final String NAME = "setadam";
 
-    /** The learning rate, default 0.002. */
-    public static final Hyperparameter<Double> LR = lr(0.002);
+    /** The learning rate, default 1e-3. */
+    public static final Hyperparameter<Double> LR = lr(1e-3);
     /** Eps, default 1e-16, inside the root. */
     public static final Hyperparameter<Double> EPS = TwoMomentBuilder.eps(1e-16,
             "inside the root (1e-16 there is Adam's 1e-8 outside it)");

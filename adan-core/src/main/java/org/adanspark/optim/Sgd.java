@@ -12,24 +12,25 @@ import java.util.Map;
  *   d = g' + μ b  (Nesterov)   or   d = b  (heavy ball)   or   d = g'  (μ = 0)
  *   θ ← θ - lr · d
  * </pre>
- * Defaults ({@link #HYPERPARAMETERS}): lr 0.1, Nesterov momentum 0.9, dampening 0, weight decay 0, the usual
- * large-batch setting; {@code torch.optim.SGD} has no default lr and defaults to momentum 0, Nesterov off.
+ * Defaults ({@link #HYPERPARAMETERS}) are {@code torch.optim.SGD}'s (PyTorch 2.2 and later): lr 1e-3, momentum 0,
+ * dampening 0, Nesterov off, weight decay 0. The trainer's large-batch recipe (Nesterov momentum 0.9, lr 0.1) is
+ * the trainer's.
  */
 public final class Sgd extends AbstractOptimizer {
 
     /** Name in configuration and checkpoints. */
     public static final String NAME = "sgd";
 
-    /** The learning rate, default 0.1. */
-    public static final Hyperparameter<Double> LR = lr(0.1);
-    /** Momentum μ, default 0.9. */
-    public static final Hyperparameter<Double> MOMENTUM = Hyperparameter.real("momentum", 0.9,
+    /** The learning rate, default 1e-3. */
+    public static final Hyperparameter<Double> LR = lr(1e-3);
+    /** Momentum μ, default 0. */
+    public static final Hyperparameter<Double> MOMENTUM = Hyperparameter.real("momentum", 0.0,
             "momentum factor μ in [0, 1); 0 = plain SGD");
     /** Dampening, default 0. */
     public static final Hyperparameter<Double> DAMPENING = Hyperparameter.real("dampening", 0.0,
             "dampening of new gradients in the momentum buffer, in [0, 1]");
-    /** Nesterov momentum, default on. */
-    public static final Hyperparameter<Boolean> NESTEROV = Hyperparameter.flag("nesterov", true,
+    /** Nesterov momentum, default off. */
+    public static final Hyperparameter<Boolean> NESTEROV = Hyperparameter.flag("nesterov", false,
             "Nesterov momentum (needs momentum > 0 and dampening 0); false = heavy ball");
     /** Weight decay, default 0. */
     public static final Hyperparameter<Double> WEIGHT_DECAY = weightDecay(0.0, "added to the gradient (L2): g + λθ");

@@ -38,19 +38,6 @@ class AdanBehaviourTest {
                 + "eps=1.0E-8, no_prox=false, non_finite=FAIL)", adan.toString());
     }
 
-    @Test
-    void builderDefaultsAreThePapersLargeBatchOnes() {
-        Adan adan = Adan.builder().build();
-        assertEquals(0.01, adan.lr());
-        assertEquals(0.98, adan.beta1());
-        assertEquals(0.92, adan.beta2());
-        assertEquals(0.99, adan.beta3());
-        assertEquals(1e-8, adan.eps());
-        assertEquals(0.02, adan.weightDecay());
-        assertEquals(0.0, adan.maxGradNorm());
-        assertEquals(false, adan.noProx());
-    }
-
     /** Every optimizer's builder, registry defaults and declared hyperparameters agree: one set of defaults. */
     @Test
     void theRegistryTheBuildersAndTheDeclarationsShareOneSetOfDefaults() {

@@ -16,6 +16,12 @@ final class GoldenCase {
 
     final String name;
     final Adan adan;
+    final double lr;
+    final double[] betas;
+    final double eps;
+    final double weightDecay;
+    final boolean noProx;
+    final double maxGradNorm;
     final int[] shapes;
     final int steps;
     final String gradientKind;
@@ -32,10 +38,14 @@ final class GoldenCase {
         Config c = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
         name = c.getString("case");
         Config h = c.getConfig("hyperparameters");
-        List<Double> betas = h.getDoubleList("betas");
-        adan = Adan.builder().lr(h.getDouble("lr")).betas(betas.get(0), betas.get(1), betas.get(2))
-                .eps(h.getDouble("eps")).weightDecay(h.getDouble("weight_decay")).noProx(h.getBoolean("no_prox"))
-                .maxGradNorm(h.getDouble("max_grad_norm")).build();
+        lr = h.getDouble("lr");
+        betas = h.getDoubleList("betas").stream().mapToDouble(Double::doubleValue).toArray();
+        eps = h.getDouble("eps");
+        weightDecay = h.getDouble("weight_decay");
+        noProx = h.getBoolean("no_prox");
+        maxGradNorm = h.getDouble("max_grad_norm");
+        adan = Adan.builder().lr(lr).betas(betas[0], betas[1], betas[2]).eps(eps).weightDecay(weightDecay)
+                .noProx(noProx).maxGradNorm(maxGradNorm).build();
         shapes = c.getIntList("shapes").stream().mapToInt(Integer::intValue).toArray();
         steps = c.getInt("steps");
         if (!c.getIntList("restart_before_steps").isEmpty()) {

@@ -23,7 +23,7 @@ import org.nd4j.linalg.schedule.ISchedule;
  *       {@code maxGradNorm} over all tensors is available in {@link org.adanspark.optim.Adan} and in the
  *       Spark trainer.</li>
  * </ul>
- * Defaults are {@link Adan#HYPERPARAMETERS}': lr 0.01, betas (0.98, 0.92, 0.99), eps 1e-8.
+ * Defaults are {@link Adan#HYPERPARAMETERS}', the official implementation's: lr 1e-3, betas (0.98, 0.92, 0.99), eps 1e-8.
  */
 public final class AdanUpdater implements IUpdater {
 

@@ -166,26 +166,37 @@ public final class ReferenceDocs {
             optimizerSections(b);
         }
         for (Map.Entry<String, ConfigValue> child : children) {
-            if (child.getValue() instanceof ConfigObject sub) {
+            boolean optimizerRecipe = path.equals(OptimizerSpec.SECTION) && OptimizerRegistry.names().contains(child.getKey());
+            if (child.getValue() instanceof ConfigObject sub && !optimizerRecipe) {
                 section(b, sub, path.isEmpty() ? child.getKey() : path + "." + child.getKey(), lines);
             }
         }
     }
 
-    /** One section per optimizer, and Lookahead's, from the hyperparameters they declare. */
+    /**
+     * One section per optimizer, and Lookahead's, from the hyperparameters they declare: the default is the
+     * trainer's ({@link OptimizerSpec#recipe}), and where it differs from the library's (the reference
+     * implementation's) the meaning says so.
+     */
     private static void optimizerSections(StringBuilder b) {
         for (String name : OptimizerRegistry.names()) {
             String path = OptimizerSpec.SECTION + "." + name;
+            Map<String, Object> recipe = OptimizerSpec.recipe(name);
             b.append("\n## `").append(path).append("`\n\n").append(cell(OptimizerRegistry.summary(name))).append(".\n\n")
                     .append("| key | default | flag | meaning |\n|---|---|---|---|\n");
             List<Hyperparameter<?>> own = OptimizerRegistry.hyperparameters(name);
             for (String key : OptimizerSpec.configKeys(name)) {
                 List<Hyperparameter<?>> declared = own.stream().filter(p -> OptimizerSpec.configKey(p).equals(key)).toList();
                 boolean list = key.equals(OptimizerSpec.BETAS);
-                String value = list ? render(declared.stream().map(Hyperparameter::defaultValue).toList())
-                        : render(declared.get(0).defaultValue());
+                List<Object> library = declared.stream().<Object>map(Hyperparameter::defaultValue).toList();
+                List<Object> trainer = declared.stream().map(p -> recipe.get(p.key())).toList();
+                String value = list ? render(trainer) : render(trainer.get(0));
                 String meaning = declared.size() == 1 && !list ? declared.get(0).doc()
                         : String.join("; ", declared.stream().map(p -> p.key() + ": " + p.doc()).toList());
+                if (!library.equals(trainer)) {
+                    meaning += " (the trainer's recipe; the library's default, the reference implementation's, is "
+                            + (list ? render(library) : render(library.get(0))) + ")";
+                }
                 row(b, path + "." + key, value, meaning);
             }
         }
@@ -233,7 +244,7 @@ public final class ReferenceDocs {
             String key = adanKey.substring(adanKey.lastIndexOf('.') + 1);
             Hyperparameter<?> p = Adan.HYPERPARAMETERS.stream().filter(h -> OptimizerSpec.configKey(h).equals(key))
                     .findFirst().orElseThrow();
-            return "adan: `" + render(p.defaultValue()) + "`";
+            return "adan: `" + render(OptimizerSpec.recipe(Adan.NAME).get(p.key())) + "`";
         }
         return "";
     }

@@ -23,10 +23,12 @@ import org.adanspark.optim.OptimizerRegistry;
  * ({@link Optimizer#hyperparameters()}: {@code lr}, {@code weight_decay}, {@code beta1}, …) with values,
  * built through {@link OptimizerRegistry}. Two sources make it, one reader each and the same checks: the
  * {@code adan.optimizer} section of a run's configuration ({@link #from}) and an estimator's typed params
- * ({@link #of}, over the same section of {@code reference.conf}). Each optimizer's defaults are the ones it
- * declares ({@link OptimizerRegistry#hyperparameters}); its subsection {@code adan.optimizer.<name>} holds
- * only what a run changes, under the registry key in kebab case ({@code weight_decay} →
- * {@code weight-decay}), except {@code beta1…3}, which are the list {@code betas}. The learning rate the
+ * ({@link #of}, over the same section of {@code reference.conf}). Each optimizer's library defaults are the
+ * reference implementation's, as it declares them ({@link OptimizerRegistry#hyperparameters}); the trainer's
+ * recipe ({@link #recipe}: Adan's lr 0.01 and weight decay 0.02, …) is declared once, in reference.conf's
+ * subsection {@code adan.optimizer.<name>}, which holds only what the trainer or a run changes, under the
+ * registry key in kebab case ({@code weight_decay} → {@code weight-decay}), except {@code beta1…3}, which are
+ * the list {@code betas}. The learning rate the
  * schedule gives changes every step and goes to each step; the optimizer itself is built once per process
  * ({@link #build}).
  */
@@ -119,7 +121,7 @@ public final class OptimizerSpec implements Serializable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": param optimizer: " + e.getMessage(), e);
         }
-        Config reference = ConfigFactory.defaultReference(OptimizerSpec.class.getClassLoader()).getConfig(SECTION);
+        Config reference = referenceSection();
         Map<String, Object> given = new LinkedHashMap<>();
         if (lr != null) {
             given.put(Hyperparameter.LR_KEY, lr);
@@ -283,28 +285,48 @@ public final class OptimizerSpec implements Serializable {
     }
 
     /**
+     * The trainer's recipe for an optimizer: its library defaults (the reference implementation's) with
+     * reference.conf's {@code adan.optimizer.<name>} section over them, what a run gets when it sets nothing.
+     *
      * @param name an optimizer name, possibly {@code lookahead-<inner>}
-     * @return its declared default learning rate
+     * @return every hyperparameter of the base optimizer by registry key, in {@link Optimizer#hyperparameters()}
+     *     order (the common ones included, the model EMA's not)
+     */
+    public static Map<String, Object> recipe(String name) {
+        String base = baseName(name);
+        LinkedHashMap<String, Object> h = hyperparameters(referenceSection(), base, null);
+        return OptimizerRegistry.create(base, h).hyperparameters();
+    }
+
+    /**
+     * @param name an optimizer name, possibly {@code lookahead-<inner>}
+     * @return the trainer's default learning rate for it ({@link #recipe})
      */
     public static double defaultLr(String name) {
-        return OptimizerRegistry.create(baseName(name), Map.of()).lr();
+        return ((Number) recipe(name).get(Hyperparameter.LR_KEY)).doubleValue();
     }
 
     /**
      * @param name an optimizer name, possibly {@code lookahead-<inner>}
-     * @return its declared default weight decay
+     * @return the trainer's default weight decay for it ({@link #recipe})
      */
     public static double defaultWeightDecay(String name) {
-        return ((Number) OptimizerRegistry.defaults(baseName(name)).get(Hyperparameter.WEIGHT_DECAY_KEY)).doubleValue();
+        return ((Number) recipe(name).get(Hyperparameter.WEIGHT_DECAY_KEY)).doubleValue();
     }
 
     /**
      * @param name an optimizer name, possibly {@code lookahead-<inner>}
-     * @return its declared default betas, empty for SGD
+     * @return the trainer's default betas for it ({@link #recipe}), empty for SGD
      */
     public static double[] defaultBetas(String name) {
+        Map<String, Object> recipe = recipe(name);
         return OptimizerRegistry.hyperparameters(baseName(name)).stream().filter(OptimizerSpec::isBeta)
-                .mapToDouble(p -> (Double) p.defaultValue()).toArray();
+                .mapToDouble(p -> ((Number) recipe.get(p.key())).doubleValue()).toArray();
+    }
+
+    /** @return reference.conf's {@code adan.optimizer} section, where the trainer's recipe is declared */
+    private static Config referenceSection() {
+        return ConfigFactory.defaultReference(OptimizerSpec.class.getClassLoader()).getConfig(SECTION);
     }
 
     private static boolean isBeta(Hyperparameter<?> p) {
@@ -324,7 +346,7 @@ public final class OptimizerSpec implements Serializable {
      * @return how many betas it takes (Adan 3, SGD none, the others 2), as its hyperparameters list them
      */
     public static int betaCount(String name) {
-        return defaultBetas(name).length;
+        return (int) OptimizerRegistry.hyperparameters(baseName(name)).stream().filter(OptimizerSpec::isBeta).count();
     }
 
     /**

@@ -9,6 +9,7 @@ import org.adanspark.optim.Optimizer;
 import org.adanspark.optim.OptimizerState;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.optim.Precision;
+import org.adanspark.spark.config.OptimizerSpec;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.mllib.linalg.DenseVector;
@@ -45,13 +46,13 @@ public final class AdanDescent implements org.apache.spark.mllib.optimization.Op
     private transient double[] lossHistory = new double[0];
 
     /**
-     * Adan with its defaults but no weight decay, as MLlib's {@code GradientDescent} applies none unless
-     * asked: learning rate 0.01.
+     * Adan at the trainer's learning rate ({@link OptimizerSpec#defaultLr}: 0.01) with the library's other
+     * defaults, so no weight decay, as MLlib's {@code GradientDescent} applies none unless asked.
      *
      * @param gradient the loss's gradient, e.g. {@code new LogisticGradient()}
      */
     public AdanDescent(Gradient gradient) {
-        this(gradient, Adan.builder().weightDecay(0).build());
+        this(gradient, Adan.builder().lr(OptimizerSpec.defaultLr(Adan.NAME)).build());
     }
 
     /**

@@ -83,20 +83,28 @@ class RunPlanTest {
     }
 
     /**
-     * One set of optimizer defaults: a run that names an optimizer and nothing else, from the command line
-     * or from an estimator, trains with exactly the optimizer its builder makes, and reference.conf's common
-     * optimizer settings are the declared ones.
+     * Two sets of defaults, each declared once: a run that names an optimizer and nothing else, from the command
+     * line or from an estimator, trains with the trainer's recipe (reference.conf's section over the library's
+     * defaults), and the library's defaults stay the reference implementations'. The recipe's values are
+     * written out here: they are what every documented fingerprint trained with.
      */
     @Test
-    void aRunsOptimizerDefaultsAreTheOptimizersOwn() {
+    void aRunsOptimizerDefaultsAreTheTrainersRecipeOverTheLibrarysDefaults() {
         for (String name : OptimizerSpec.NAMES) {
-            Optimizer declared = OptimizerRegistry.create(name, Map.of());
-            assertEquals(declared, settings("adan.optimizer.name = " + name).optimizer().build(), name);
-            assertEquals(declared, OptimizerSpec.of("clf_1", name, null, null, null, 0, 4, 0).build(), name);
+            Optimizer recipe = OptimizerRegistry.create(name, OptimizerSpec.recipe(name));
+            assertEquals(recipe, settings("adan.optimizer.name = " + name).optimizer().build(), name);
+            assertEquals(recipe, OptimizerSpec.of("clf_1", name, null, null, null, 0, 4, 0).build(), name);
         }
-        assertEquals(Adan.builder().build(), settings("").optimizer().build());
-        assertEquals(Sgd.builder().momentum(0.5).build(), settings("adan.optimizer { name = sgd, sgd.momentum = 0.5 }")
-                .optimizer().build(), "a section holds only what differs");
+        assertEquals(Adan.builder().lr(0.01).weightDecay(0.02).build(), settings("").optimizer().build(),
+                "Adan at large batch: the paper's weight decay and 10x the official lr");
+        assertEquals(Adan.builder().build().lr() * 10, OptimizerSpec.defaultLr("adan"));
+        assertEquals(0.002, OptimizerSpec.defaultLr("lookahead-adamw"));
+        assertEquals(0.01, OptimizerSpec.defaultWeightDecay("adamw"), "AdamW's decay is torch's, not the recipe's");
+        assertEquals(Sgd.builder().lr(0.1).momentum(0.9).nesterov(true).build(),
+                settings("adan.optimizer.name = sgd").optimizer().build());
+        assertEquals(Sgd.builder().lr(0.1).momentum(0.5).nesterov(true).build(),
+                settings("adan.optimizer { name = sgd, sgd.momentum = 0.5 }").optimizer().build(),
+                "a run's section is read over the recipe");
         Config reference = ConfigFactory.defaultReference(getClass().getClassLoader());
         assertEquals(OptimizerRegistry.MAX_GRAD_NORM.defaultValue(), reference.getDouble(Settings.MAX_GRAD_NORM.key()));
         assertEquals(OptimizerRegistry.NON_FINITE.defaultValue().name(),
