@@ -219,10 +219,15 @@ public final class DataLoader {
         return new TrainTestData(train, test);
     }
 
-    /** CSV is text, checked line by line before Spark's reader sees it; Parquet is typed, and checked by row. */
+    /**
+     * CSV is text, checked line by line before Spark's reader sees it; Parquet is typed, and checked by row, once
+     * its files are known to be Parquet.
+     */
     private void checkText(DataSpec.Format format, String path, int numClasses) throws IOException {
         if (format == DataSpec.Format.CSV) {
             TextCheck.check(jsc(), path, TextRecords.Format.CSV, settings.labelColumn(), numClasses);
+        } else if (format == DataSpec.Format.PARQUET) {
+            ParquetCheck.check(spark.sparkContext().hadoopConfiguration(), path);
         }
     }
 

@@ -59,6 +59,7 @@ class BadInputTest {
         write("one-class.libsvm", "1 1:0.5 2:1\n1 1:1 2:0\n1 1:2 2:2\n");
         write("three.libsvm", "1 1:0.5 2:1 3:1\n0 1:1 2:0 3:2\n");
         write("hello.json", "{\"hello\": \"world\"}");
+        write("table.csv", "label,a,b\n0,1,2\n1,3,4\n");
         write("syntax.conf", "adan { train { epochs = 2\n");
         aFile = write("a-file", "not a directory");
         MultiLayerConfiguration misfit = new NeuralNetConfiguration.Builder().list()
@@ -113,6 +114,9 @@ class BadInputTest {
                         "--data", "libsvm:" + p("descending.libsvm"), "--model", "linear"),
                 bad(3, "bad data: " + q + "/empty.libsvm has no records \\(it is empty, or only blank and # comment lines\\)",
                         "--data", "libsvm:" + p("empty.libsvm"), "--model", "linear"),
+                bad(3, "bad data: file:" + q + "/table.csv is not a Parquet file: it does not begin and end with Parquet's"
+                                + " magic bytes PAR1; it starts with the text 'label,a,b', which looks like CSV \\(use csv:PATH\\)",
+                        "--data", "parquet:" + p("table.csv"), "--model", "linear"),
                 bad(3, "bad data: data file " + q + "/absent.libsvm does not exist",
                         "--data", "libsvm:" + p("absent.libsvm"), "--model", "linear"),
                 bad(3, "bad data: the driver \\(local mode\\) cannot read the data: " + q
