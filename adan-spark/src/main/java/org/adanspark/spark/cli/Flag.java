@@ -17,7 +17,7 @@ import org.adanspark.spark.config.Setting;
 public record Flag(String name, String value, String key, String help) {
 
     /** The segment of a per-optimizer key that the chosen optimizer's base name fills. */
-    public static final String OPTIMIZER = "<name>";
+    public static final String OPTIMIZER = Setting.OPTIMIZER;
 
     /**
      * @param setting a setting a flag sets

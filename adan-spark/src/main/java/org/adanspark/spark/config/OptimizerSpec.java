@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import org.adanspark.optim.Hyperparameter;
 import org.adanspark.optim.Lookahead;
 import org.adanspark.optim.ModelEma;
@@ -21,9 +20,9 @@ import org.adanspark.optim.OptimizerRegistry;
 /**
  * An optimizer chosen by name with its hyperparameters, typed: the registry's keys
  * ({@link Optimizer#hyperparameters()}: {@code lr}, {@code weight_decay}, {@code beta1}, …) with values,
- * built through {@link OptimizerRegistry}. Two sources make it, one reader each and the same checks: the
- * {@code adan.optimizer} section of a run's configuration ({@link #from}) and an estimator's typed params
- * ({@link #of}, over the same section of {@code reference.conf}). Each optimizer's library defaults are the
+ * built through {@link OptimizerRegistry}, read by {@link #from} from the {@code adan.optimizer} section of a
+ * run's merged configuration, whether the command line made it or an estimator's params (an overlay on
+ * {@code reference.conf}). Each optimizer's library defaults are the
  * reference implementation's, as it declares them ({@link OptimizerRegistry#hyperparameters}); the trainer's
  * recipe ({@link #recipe}: Adan's lr 0.01 and weight decay 0.02, …) is declared once, in reference.conf's
  * subsection {@code adan.optimizer.<name>}, which holds only what the trainer or a run changes, under the
@@ -53,108 +52,48 @@ public final class OptimizerSpec implements Serializable {
     private transient Optimizer built;
 
     /**
-     * @param settingName how the source names a setting (the key, or the estimator's param)
-     * @param section how the source names the optimizer's own settings, for a hyperparameter the optimizer refuses
+     * @param names how the source names a setting (by key, or by the estimator's param)
      */
-    private OptimizerSpec(String name, LinkedHashMap<String, Object> hyperparameters, int shards,
-                          Function<Setting, String> settingName, String section) {
+    private OptimizerSpec(String name, LinkedHashMap<String, Object> hyperparameters, int shards, SettingNames names) {
         this.name = name;
         this.hyperparameters = hyperparameters;
         this.shards = shards;
-        if (shards < 1) {
-            throw new IllegalArgumentException(settingName.apply(Settings.SHARDS) + " must be >= 1, got "
-                    + shards);
-        }
-        double emaDecay = emaDecay();
-        if (!(emaDecay >= 0 && emaDecay < 1)) {
-            throw new IllegalArgumentException(settingName.apply(Settings.EMA_DECAY) + " must be in [0, 1) "
-                    + "(0 = no model EMA), got " + emaDecay);
-        }
+        Settings.SHARDS.validate(names, shards);
+        Settings.EMA_DECAY.validate(names, emaDecay());
         try {
             build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(section + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(names.optimizerSection(name, baseName(name)) + ": " + e.getMessage(), e);
         }
     }
 
     /**
      * Reads the spec from a run's {@code adan.optimizer} section and validates it by building the optimizer
-     * once.
+     * once. The command line's section and an estimator's (its params over reference.conf) are read alike.
      *
      * @param optimizer the {@code adan.optimizer} section, reference.conf's defaults included
+     * @param names how the source names a setting in messages
      * @return the spec
-     * @throws IllegalArgumentException naming the key and value that are wrong
+     * @throws IllegalArgumentException naming the setting and value that are wrong
      */
-    public static OptimizerSpec from(Config optimizer) {
-        String name = optimizer.getString("name").trim().toLowerCase(Locale.ROOT);
+    public static OptimizerSpec from(Config optimizer, SettingNames names) {
+        String given = optimizer.getString(local(Settings.OPTIMIZER));
+        Settings.OPTIMIZER.validate(names, given);
+        String name = OptimizerRegistry.canonical(given);
         try {
-            return new OptimizerSpec(name, hyperparameters(optimizer, name, null), optimizer.getInt("shards"),
-                    Setting::key, SECTION + "." + baseName(name) + " (" + name + ")");
+            return new OptimizerSpec(name, hyperparameters(optimizer, name, names), optimizer.getInt(local(Settings.SHARDS)),
+                    names);
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad configuration value under adan.optimizer: " + e.getMessage(), e);
         }
     }
 
     /**
-     * An optimizer from typed values, as the Spark ML estimators give them: reference.conf's settings for
-     * {@code name} with the given ones over them, validated as {@link #from} validates, the messages naming
-     * the params.
-     *
-     * @param source what to call the values' owner in messages (an estimator's uid)
-     * @param name the optimizer, possibly {@code lookahead-<name>}
-     * @param lr the peak learning rate, or null for the optimizer's default
-     * @param weightDecay the weight decay, or null for the optimizer's default
-     * @param betas the betas, or null for the optimizer's defaults
-     * @param maxGradNorm the clipping threshold, 0 for none
-     * @param shards optimizer state shards
-     * @param emaDecay the model EMA's decay, 0 for none
-     * @return the spec
-     * @throws IllegalArgumentException naming the source, the param and the value
-     */
-    public static OptimizerSpec of(String source, String name, Double lr, Double weightDecay, double[] betas,
-                                   double maxGradNorm, int shards, double emaDecay) {
-        String canonical;
-        String base;
-        try {
-            canonical = OptimizerRegistry.canonical(name);
-            base = baseName(canonical);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": param optimizer: " + e.getMessage(), e);
-        }
-        Config reference = referenceSection();
-        Map<String, Object> given = new LinkedHashMap<>();
-        if (lr != null) {
-            given.put(Hyperparameter.LR_KEY, lr);
-        }
-        if (weightDecay != null) {
-            given.put(Hyperparameter.WEIGHT_DECAY_KEY, weightDecay);
-        }
-        given.put(OptimizerRegistry.MAX_GRAD_NORM.key(), maxGradNorm);
-        given.put(ModelEma.DECAY_KEY, emaDecay);
-        if (betas != null) {
-            if (betas.length != betaCount(base)) {
-                throw new IllegalArgumentException(source + ": param betas has " + betas.length + " values; optimizer "
-                        + name + " takes " + betaCount(base));
-            }
-            for (int i = 0; i < betas.length; i++) {
-                given.put("beta" + (i + 1), betas[i]);
-            }
-        }
-        try {
-            return new OptimizerSpec(canonical, hyperparameters(reference, canonical, given), shards,
-                    Setting::asParam, Settings.OPTIMIZER.asParam() + " (" + canonical + ")");
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The registry's hyperparameters of {@code name} from an {@code adan.optimizer} section, with
-     * {@code given} (registry keys) over them. The optimizer's own subsection holds only what differs from
+     * The registry's hyperparameters of {@code name} from an {@code adan.optimizer} section. The optimizer's own subsection holds only what differs from
      * its declared defaults ({@link OptimizerRegistry#hyperparameters}); a key there that the optimizer
      * does not have is refused by name.
      */
-    private static LinkedHashMap<String, Object> hyperparameters(Config optimizer, String name, Map<String, Object> given) {
+    private static LinkedHashMap<String, Object> hyperparameters(Config optimizer, String name, SettingNames names) {
         String base = baseName(name);
         Config own = optimizer.hasPath(base) ? optimizer.getConfig(base) : ConfigFactory.empty();
         String prefix = SECTION + "." + base + ".";
@@ -169,7 +108,8 @@ public final class OptimizerSpec implements Serializable {
         int wantBetas = betaCount(base);
         List<Double> betas = own.hasPath(BETAS) ? own.getDoubleList(BETAS) : null;
         if (betas != null && betas.size() != wantBetas) {
-            throw new IllegalArgumentException(prefix + BETAS + " must have " + wantBetas + " values, got " + betas.size());
+            throw new IllegalArgumentException(names.perOptimizer(Settings.BETAS, base) + " must have " + wantBetas
+                    + " values for " + base + ", got " + betas.size());
         }
         for (Hyperparameter<?> p : OptimizerRegistry.hyperparameters(base)) {
             String key = configKey(p);
@@ -198,9 +138,6 @@ public final class OptimizerSpec implements Serializable {
             }
         }
         h.put(ModelEma.DECAY_KEY, optimizer.getDouble(local(Settings.EMA_DECAY)));
-        if (given != null) {
-            h.putAll(given);
-        }
         if (((Number) h.get(ModelEma.DECAY_KEY)).doubleValue() == 0) {
             h.remove(ModelEma.DECAY_KEY); // no model EMA: the optimizer alone, as its checkpoints record it
         }
@@ -294,7 +231,7 @@ public final class OptimizerSpec implements Serializable {
      */
     public static Map<String, Object> recipe(String name) {
         String base = baseName(name);
-        LinkedHashMap<String, Object> h = hyperparameters(referenceSection(), base, null);
+        LinkedHashMap<String, Object> h = hyperparameters(referenceSection(), base, SettingNames.KEYS);
         return OptimizerRegistry.create(base, h).hyperparameters();
     }
 

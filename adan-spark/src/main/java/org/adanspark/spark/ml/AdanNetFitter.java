@@ -1,24 +1,27 @@
 package org.adanspark.spark.ml;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
-import org.adanspark.spark.config.ExecutionMode;
+import java.util.stream.Collectors;
 import org.adanspark.spark.config.OptimizerSpec;
-import org.adanspark.spark.config.ReduceMode;
+import org.adanspark.spark.config.Setting;
 import org.adanspark.spark.config.Settings;
 import org.adanspark.spark.data.BlockDataset;
 import org.adanspark.spark.data.LabelKind;
 import org.adanspark.spark.data.TrainTestData;
 import org.adanspark.spark.metrics.LogProgress;
 import org.adanspark.spark.model.ComputeBackend;
-import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.model.Objective;
 import org.adanspark.spark.run.RunPlan;
 import org.adanspark.spark.run.SyncTrainer;
 import org.adanspark.spark.run.TrainResult;
+import org.adanspark.spark.runtime.BlasKernel;
 import org.adanspark.spark.runtime.Parallelism;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -50,8 +53,8 @@ final class AdanNetFitter {
     static Fitted fit(AdanNetParams stage, Dataset<?> dataset, String featuresCol, String labelCol, LabelKind labelKind,
                       int numClasses, Function<BlockDataset, Objective> objectiveOf) {
         SparkSession spark = dataset.sparkSession();
-        int partitions = Parallelism.defaultPartitions(spark.sparkContext(), parsed(stage,
-                () -> ExecutionMode.parse(stage.getExecution(), Settings.EXECUTION.asParam())));
+        RunPlan settings = settings(stage, 0);
+        int partitions = Parallelism.defaultPartitions(spark.sparkContext(), settings.execution());
         @SuppressWarnings("unchecked")
         Dataset<Row> rows = (Dataset<Row>) dataset.select(featuresCol, labelCol);
         String name = stage.uid() + " input";
@@ -59,7 +62,7 @@ final class AdanNetFitter {
                 partitions);
         try {
             Objective objective = objectiveOf.apply(blocks);
-            RunPlan settings = settings(stage, blocks.rows());
+            settings = settings(stage, blocks.rows());
             String spec = settings.model().toString();
             Optional<int[]> declared = ComputeBackend.forSpec(settings.model(), settings.backend())
                     .declaredWidths(settings.model());
@@ -86,54 +89,46 @@ final class AdanNetFitter {
     }
 
     /**
-     * The params as the run's settings: typed values over reference.conf's defaults, validated by the same
-     * code as the command line's, with messages naming the param ({@link RunPlan#forEstimator}).
+     * The params as the run's settings: what each sets, by its setting's key, as an overlay on reference.conf,
+     * read and checked by the same code as the command line's configuration, with messages naming the param
+     * ({@link RunPlan#forEstimator}). An estimator has no test set (no evaluation per epoch), checkpoints once
+     * per epoch, and computes with the BLAS kernel its JVM was started with.
      *
      * @param stage the estimator
      * @param rows training rows, to checkpoint once per epoch
      * @return the validated settings
-     * @throws IllegalArgumentException naming the param when the combination is invalid
+     * @throws IllegalArgumentException naming the param when a value or the combination is invalid
      */
     static RunPlan settings(AdanNetParams stage, long rows) {
-        String optimizer = stage.getOptimizer();
-        String base = OptimizerSpec.baseName(optimizer);
-        double[] betas = stage.getBetas();
-        // set betas go to the spec, which checks their count; unset ones are the optimizer's own defaults
-        boolean givesBetas = stage.isSet(stage.betas()) || OptimizerSpec.betaCount(base) > 0;
-        ModelSpec model;
+        Map<String, Object> values = new LinkedHashMap<>();
+        String base = stage.getOptimizer();
         try {
-            model = stage.getModelSpec().isBlank() ? preset(stage.getHiddenLayers())
-                    : ModelSpec.parse(stage.getModelSpec());
+            base = OptimizerSpec.baseName(stage.getOptimizer());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(stage.uid() + ": param " + (stage.getModelSpec().isBlank()
-                    ? "hiddenLayers" : "modelSpec") + ": " + e.getMessage(), e);
+            // the run plan names the param and the value
         }
-        OptimizerSpec optimizerSpec = OptimizerSpec.of(stage.uid(), optimizer, stage.getLearningRate(),
-                stage.getWeightDecay(), givesBetas ? betas : null, stage.getMaxGradNorm(), stage.getNumShards(),
-                stage.getEmaDecay());
+        for (Setting s : Settings.ESTIMATOR) {
+            Param<?> p = stage.adanNetParamSet().param(s);
+            if (s.key().isEmpty() || (s.perOptimizer() && !stage.isSet(p))) {
+                continue; // hiddenLayers becomes the model spec; an unset lr is the optimizer's recipe
+            }
+            Object v = stage.getOrDefault(p);
+            values.put(s.keyFor(base), v instanceof double[] d ? Arrays.stream(d).boxed().toList() : v);
+        }
+        if (stage.getModelSpec().isBlank()) {
+            values.put(Settings.MODEL.key(), preset(stage.getHiddenLayers()));
+        }
         boolean checkpoints = !stage.getCheckpointDir().isBlank();
         long perEpoch = Math.max(1, (rows + stage.getGlobalBatchSize() - 1) / stage.getGlobalBatchSize());
-        return RunPlan.forEstimator(new RunPlan.EstimatorRun(stage.uid(), model, stage.getBackend().trim(),
-                optimizerSpec, stage.getWarmupSteps(), stage.getGlobalBatchSize(), stage.getMicroBatchSize(), stage.getMaxEpochs(),
-                stage.getSeed(), parsed(stage, () -> ReduceMode.parse(stage.getAllReduce(),
-                        Settings.ALLREDUCE.asParam())), parsed(stage,
-                        () -> ExecutionMode.parse(stage.getExecution(), Settings.EXECUTION.asParam())),
-                checkpoints ? stage.getCheckpointDir() : null,
-                checkpoints ? perEpoch : 0));
-    }
-
-    /** A param's value parsed to its type, a bad one named with the stage. */
-    private static <T> T parsed(AdanNetParams stage, Supplier<T> parse) {
-        try {
-            return parse.get();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(stage.uid() + ": " + e.getMessage(), e);
-        }
+        values.put(Settings.CHECKPOINT_EVERY.key(), checkpoints ? perEpoch : 0);
+        values.put(Settings.EVALUATE_EVERY_EPOCH.key(), false);
+        values.put(Settings.BLAS_KERNEL.key(), BlasKernel.requested());
+        return RunPlan.forEstimator(stage.uid(), values);
     }
 
     /** The preset of the {@code hiddenLayers} param: softmax regression, or dense layers of those widths. */
-    private static ModelSpec preset(int[] hidden) {
-        return hidden.length == 0 ? new ModelSpec.Linear(ModelSpec.Hidden.DEFAULT)
-                : new ModelSpec.Mlp(hidden, ModelSpec.Hidden.DEFAULT);
+    private static String preset(int[] hidden) {
+        return hidden.length == 0 ? "linear"
+                : "mlp:" + Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining(","));
     }
 }

@@ -1,6 +1,5 @@
 package org.adanspark.spark.ml;
 
-import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,12 +11,14 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.adanspark.spark.config.OptimizerSpec;
+import org.adanspark.spark.config.Setting;
+import org.adanspark.spark.config.Settings;
 
 /**
- * The params every AdanNet stage has — network, optimizer and training loop — with their getters. The
- * defaults are those of the CLI ({@code reference.conf}); the learning rate, weight decay and betas default
- * to the chosen optimizer's settings there, so {@code setOptimizer("adamw")} alone gives AdamW's
- * recommended values.
+ * The params every AdanNet stage has — network, optimizer and training loop — with their getters, made from
+ * the settings' one declaration ({@link Settings#ESTIMATOR}). The defaults are those of the CLI
+ * ({@code reference.conf}); the learning rate, weight decay and betas default to the trainer's recipe for the
+ * chosen optimizer, so {@code setOptimizer("adamw")} alone gives AdamW's recommended values.
  */
 public interface AdanNetParams extends Params {
 
@@ -209,24 +210,19 @@ public interface AdanNetParams extends Params {
         return getOrDefault(execution());
     }
 
-    /** Sets every default from reference.conf; each stage's constructor calls it once. */
+    /**
+     * Sets every param's default from its setting's declaration ({@link Setting#defaultValue}: reference.conf's
+     * value, shared with the CLI); each stage's constructor calls it once. The per-optimizer params (learning
+     * rate, weight decay, betas) have none: unset, they are the chosen optimizer's recipe.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     default void setAdanNetDefaults() {
-        Config a = ReferenceDefaults.adan();
-        setDefault(hiddenLayers(), new int[] {256});
-        setDefault(modelSpec(), "");
-        setDefault(backend(), a.getString("model.backend"));
-        setDefault(optimizer(), a.getString("optimizer.name"));
-        setDefault(maxGradNorm(), a.getDouble("optimizer.max-grad-norm"));
-        setDefault(emaDecay(), a.getDouble("optimizer.ema-decay"));
-        setDefault(globalBatchSize(), a.getInt("train.global-batch"));
-        setDefault(microBatchSize(), a.getInt("train.micro-batch"));
-        setDefault(maxEpochs(), a.getInt("train.epochs"));
-        setDefault(warmupSteps(), a.getInt("schedule.warmup-steps"));
-        setDefault(seed(), a.getLong("train.seed"));
-        setDefault(numShards(), a.getInt("optimizer.shards"));
-        setDefault(checkpointDir(), "");
-        setDefault(allReduce(), a.getString("train.allreduce"));
-        setDefault(execution(), a.getString("train.execution"));
+        for (Setting s : Settings.ESTIMATOR) {
+            Object value = s.defaultValue();
+            if (value != null) {
+                setDefault((Param) adanNetParamSet().param(s), value);
+            }
+        }
     }
 
     /**

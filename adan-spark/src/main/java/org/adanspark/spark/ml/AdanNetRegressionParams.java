@@ -1,5 +1,7 @@
 package org.adanspark.spark.ml;
 
+import org.adanspark.spark.config.Setting;
+import org.adanspark.spark.config.Settings;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.Param;
 
@@ -26,9 +28,11 @@ public interface AdanNetRegressionParams extends AdanNetParams {
         return (Double) getOrDefault(huberDelta());
     }
 
-    /** Sets the loss defaults: squared error, δ = 1 for Huber. */
+    /** Sets the loss params' declared defaults ({@link Settings#REGRESSION}: squared error, δ = 1 for Huber). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     default void setRegressionDefaults() {
-        setDefault(loss(), "squaredError");
-        setDefault(huberDelta(), 1.0);
+        for (Setting s : Settings.REGRESSION) {
+            setDefault((Param) adanNetParamSet().param(s), s.defaultValue());
+        }
     }
 }

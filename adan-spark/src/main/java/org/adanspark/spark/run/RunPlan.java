@@ -14,15 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.config.OptimizerSpec;
 import org.adanspark.spark.config.ReduceMode;
 import org.adanspark.spark.config.Setting;
+import org.adanspark.spark.config.SettingNames;
 import org.adanspark.spark.config.Settings;
 import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataSpec;
-import org.adanspark.spark.model.ComputeBackend;
 import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.runtime.BlasKernel;
 import org.adanspark.spark.runtime.ComputeThreads;
@@ -33,8 +32,8 @@ import org.adanspark.spark.step.LearningRateSchedule;
  * Two sources make it: the command line ({@link #from}: CLI flags &gt; {@code --config} file &gt;
  * {@code reference.conf}; a key under {@code adan} that {@code reference.conf} does not define, a value of
  * the wrong type, or a value out of range is an {@link IllegalArgumentException} naming the key and the
- * value) and the Spark ML estimators ({@link #forEstimator}: typed values over reference.conf's defaults,
- * the same checks, messages naming the estimator's params).
+ * value) and the Spark ML estimators ({@link #forEstimator}: their params as an overlay on reference.conf,
+ * read by the same constructor, messages naming the estimator's params).
  */
 public final class RunPlan implements Serializable {
 
@@ -84,14 +83,21 @@ public final class RunPlan implements Serializable {
     private final Set<Long> failSteps;
 
     /**
-     * Reads a merged configuration, with an estimator's typed values over it when {@code e} is given.
+     * Reads a merged configuration: the command line's (flags over a file over reference.conf) or an estimator's
+     * (its params over reference.conf). Every setting's declared check runs first, so both sources are checked
+     * alike; only the names in messages differ.
      *
      * @param a the configuration, reference.conf's defaults included (full paths, so a wrongly typed value's
      *     message names its whole key)
-     * @param e an estimator's values, or null for the command line's run
+     * @param names how the source names a setting
      */
-    private RunPlan(Config a, EstimatorRun e) {
-        data = parse(Settings.DATA.key(), () -> DataSpec.parse(a.getString(Settings.DATA.key())));
+    private RunPlan(Config a, SettingNames names) {
+        for (Setting s : Settings.KEYED) {
+            if (s != Settings.MODEL && s != Settings.DATA) { // parsed below, with the parser's message
+                s.validate(names, s.read(a));
+            }
+        }
+        data = parse(names, Settings.DATA, () -> DataSpec.parse(a.getString(Settings.DATA.key())));
         dataDir = blankToNull(a.getString(Settings.DATA_DIR.key()));
         testPath = blankToNull(a.getString(Settings.TEST.key()));
         featuresColumn = a.getString(Settings.FEATURES_COLUMN.key());
@@ -100,30 +106,27 @@ public final class RunPlan implements Serializable {
         trainLimit = a.getInt(Settings.TRAIN_LIMIT.key());
         testLimit = a.getInt(Settings.TEST_LIMIT.key());
         window = a.getInt(Settings.WINDOW.key());
-        model = e != null ? e.model() : parse(Settings.MODEL.key(), () -> ModelSpec.parse(a.getString(Settings.MODEL.key())));
-        backend = e != null ? e.backend() : a.getString(Settings.BACKEND.key()).trim();
-        optimizer = e != null ? e.optimizer() : OptimizerSpec.from(a.getConfig("adan.optimizer"));
+        model = parse(names, Settings.MODEL, () -> ModelSpec.parse(a.getString(Settings.MODEL.key())));
+        backend = a.getString(Settings.BACKEND.key()).trim();
+        optimizer = OptimizerSpec.from(a.getConfig(OptimizerSpec.SECTION), names);
         scheduleKind = LearningRateSchedule.Kind.parse(a.getString(Settings.SCHEDULE.key()));
-        warmupSteps = e != null ? e.warmupSteps() : a.getInt(Settings.WARMUP_STEPS.key());
+        warmupSteps = a.getInt(Settings.WARMUP_STEPS.key());
         minLrRatio = a.getDouble(Settings.MIN_LR_RATIO.key());
-        globalBatch = e != null ? e.globalBatch() : a.getInt(Settings.GLOBAL_BATCH.key());
-        microBatch = e != null ? e.microBatch() : a.getInt(Settings.MICRO_BATCH.key());
-        epochs = e != null ? e.epochs() : a.getInt(Settings.EPOCHS.key());
+        globalBatch = a.getInt(Settings.GLOBAL_BATCH.key());
+        microBatch = a.getInt(Settings.MICRO_BATCH.key());
+        epochs = a.getInt(Settings.EPOCHS.key());
         maxSteps = a.getLong(Settings.MAX_STEPS.key());
-        seed = e != null ? e.seed() : a.getLong(Settings.SEED.key());
-        allReduce = e != null ? e.allReduce()
-                : ReduceMode.parse(a.getString(Settings.ALLREDUCE.key()), Settings.ALLREDUCE.key());
-        execution = e != null ? e.execution()
-                : ExecutionMode.parse(a.getString(Settings.EXECUTION.key()), Settings.EXECUTION.key());
+        seed = a.getLong(Settings.SEED.key());
+        allReduce = ReduceMode.parse(a.getString(Settings.ALLREDUCE.key()), names.apply(Settings.ALLREDUCE));
+        execution = ExecutionMode.parse(a.getString(Settings.EXECUTION.key()), names.apply(Settings.EXECUTION));
         barrierTimeout = a.getDuration(Settings.BARRIER_TIMEOUT.key());
         capacityWait = a.getDuration(Settings.CAPACITY_WAIT.key());
         computeThreads = a.getInt(Settings.COMPUTE_THREADS.key());
-        blasKernel = e != null ? BlasKernel.requested() // the fitting JVM's -Dadan.blas-kernel / ADAN_BLAS_KERNEL
-                : BlasKernel.canonical(a.getString(Settings.BLAS_KERNEL.key()), Settings.BLAS_KERNEL.named());
-        evaluateEveryEpoch = e == null && a.getBoolean(Settings.EVALUATE_EVERY_EPOCH.key()); // an estimator has no test set
+        blasKernel = BlasKernel.canonical(a.getString(Settings.BLAS_KERNEL.key()), Settings.BLAS_KERNEL.named());
+        evaluateEveryEpoch = a.getBoolean(Settings.EVALUATE_EVERY_EPOCH.key());
         progressInterval = a.getDuration(Settings.PROGRESS_INTERVAL.key());
-        checkpointDir = blankToNull(e != null ? e.checkpointDir() : a.getString(Settings.CHECKPOINT_DIR.key()));
-        checkpointEvery = e != null ? e.checkpointEvery() : a.getLong(Settings.CHECKPOINT_EVERY.key());
+        checkpointDir = blankToNull(a.getString(Settings.CHECKPOINT_DIR.key()));
+        checkpointEvery = a.getLong(Settings.CHECKPOINT_EVERY.key());
         checkpointKeep = a.getInt(Settings.CHECKPOINT_KEEP.key());
         resume = a.getBoolean(Settings.RESUME.key());
         metricsOut = blankToNull(a.getString(Settings.METRICS_OUT.key()));
@@ -132,34 +135,17 @@ public final class RunPlan implements Serializable {
         sparkConf = sparkProperties(a.getObject(SPARK_CONF));
         appName = a.getString(Settings.APP_NAME.key());
         failSteps = new HashSet<>(a.getLongList(Settings.FAIL_STEPS.key()));
-        validate(e == null ? Setting::key : Setting::asParam);
+        validate(names);
     }
 
     /**
-     * The one validation of a run's settings, whichever source they came from.
+     * The checks of a run's settings that span more than one setting or value, whichever source they came from
+     * (each setting's own values are checked by its declaration).
      *
-     * @param name how the source names a setting, from its {@code adan.*} key: the key itself for the
-     *     command line and configuration files, the param for the Spark ML estimators
+     * @param name how the source names a setting
      * @throws IllegalArgumentException naming the setting and the value
      */
-    private void validate(Function<Setting, String> name) {
-        if (!backend.isEmpty() && !ComputeBackend.names().contains(backend)) {
-            throw new IllegalArgumentException(name.apply(Settings.BACKEND) + " (--backend) must be one of "
-                    + String.join(", ", ComputeBackend.names()) + " or blank, got '" + backend + "'");
-        }
-        atLeast(name, Settings.PARTITIONS, partitions, 0);
-        atLeast(name, Settings.TRAIN_LIMIT, trainLimit, 0);
-        atLeast(name, Settings.TEST_LIMIT, testLimit, 0);
-        atLeast(name, Settings.WINDOW, window, 1);
-        atLeast(name, Settings.WARMUP_STEPS, warmupSteps, 0);
-        if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
-            throw new IllegalArgumentException(name.apply(Settings.MIN_LR_RATIO) + " must be in [0, 1], got "
-                    + minLrRatio);
-        }
-        atLeast(name, Settings.GLOBAL_BATCH, globalBatch, 1);
-        atLeast(name, Settings.MICRO_BATCH, microBatch, 1);
-        atLeast(name, Settings.EPOCHS, epochs, 1);
-        atLeast(name, Settings.MAX_STEPS, maxSteps, 0);
+    private void validate(SettingNames name) {
         if (barrierTimeout.toMillis() < 1000) {
             throw new IllegalArgumentException(name.apply(Settings.BARRIER_TIMEOUT) + " must be at least 1s, got "
                     + barrierTimeout);
@@ -168,9 +154,6 @@ public final class RunPlan implements Serializable {
             throw new IllegalArgumentException(name.apply(Settings.CAPACITY_WAIT) + " must be 0 (wait as long as Spark"
                     + " retries) or more, got " + capacityWait);
         }
-        atLeast(name, Settings.COMPUTE_THREADS, computeThreads, 0);
-        atLeast(name, Settings.CHECKPOINT_EVERY, checkpointEvery, 0);
-        atLeast(name, Settings.CHECKPOINT_KEEP, checkpointKeep, 1);
         if (resume && checkpointDir == null) {
             throw new IllegalArgumentException(name.apply(Settings.RESUME) + " (--resume) needs "
                     + name.apply(Settings.CHECKPOINT_DIR) + " (--checkpoint-dir)");
@@ -182,50 +165,24 @@ public final class RunPlan implements Serializable {
         }
     }
 
-    private static void atLeast(Function<Setting, String> name, Setting setting, long value, long min) {
-        if (value < min) {
-            throw new IllegalArgumentException(name.apply(setting) + " must be >= " + min + ", got " + value);
-        }
-    }
-
     /**
-     * What a Spark ML estimator's params set, as typed values. Each setting is named as the estimator's
-     * param in messages.
+     * The settings of an estimator's fit: its params as an overlay on reference.conf, read and checked by the
+     * same code as the command line's configuration, with messages naming the params.
      *
      * @param stage the estimator's uid, for messages
-     * @param model the model
-     * @param backend the compute backend it names, or blank for the model's own
-     * @param optimizer the optimizer with its hyperparameters and shards
-     * @param warmupSteps warm-up steps
-     * @param globalBatch examples per step
-     * @param microBatch examples per forward/backward pass
-     * @param epochs epochs
-     * @param seed the seed
-     * @param allReduce how the jobs execution sums gradients
-     * @param execution the execution
-     * @param checkpointDir where to checkpoint, or null
-     * @param checkpointEvery steps between checkpoints
-     */
-    public record EstimatorRun(String stage, ModelSpec model, String backend, OptimizerSpec optimizer, long warmupSteps, int globalBatch,
-                               int microBatch, int epochs, long seed, ReduceMode allReduce, ExecutionMode execution,
-                               String checkpointDir,
-                               long checkpointEvery) {
-    }
-
-    /**
-     * The settings of an estimator's fit: reference.conf's defaults with the estimator's typed values, validated
-     * by the same {@link #validate} as the command line's, with messages naming the params. No test-set
-     * evaluation per epoch (the estimator has no test set).
-     *
-     * @param run the estimator's values
+     * @param values what the estimator sets, by configuration key ({@link Setting#key}, per-optimizer keys for
+     *     the chosen optimizer): numbers, strings, booleans, and lists for arrays
      * @return the settings
      * @throws IllegalArgumentException naming the estimator's param and the value
      */
-    public static RunPlan forEstimator(EstimatorRun run) {
+    public static RunPlan forEstimator(String stage, Map<String, Object> values) {
         try {
-            return new RunPlan(reference(), run);
+            return new RunPlan(ConfigFactory.parseMap(values, stage).withFallback(reference()).resolve(),
+                    SettingNames.PARAMS);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(run.stage() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(stage + ": " + e.getMessage(), e);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(stage + ": bad param value: " + e.getMessage(), e);
         }
     }
 
@@ -261,7 +218,7 @@ public final class RunPlan implements Serializable {
         Config merged = config.withFallback(reference).resolve();
         try {
             merged.checkValid(reference, "adan");
-            return new RunPlan(merged, null);
+            return new RunPlan(merged, SettingNames.KEYS);
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad configuration value: " + e.getMessage(), e);
         }
@@ -276,11 +233,11 @@ public final class RunPlan implements Serializable {
         T get();
     }
 
-    private static <T> T parse(String key, Parser<T> p) {
+    private static <T> T parse(SettingNames names, Setting setting, Parser<T> p) {
         try {
             return p.get();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(names.apply(setting) + ": " + e.getMessage(), e);
         }
     }
 

@@ -79,12 +79,12 @@ class AdanNetClassifierTest {
             assertTrue(explained.contains(p + ":"), p + " missing from explainParams:\n" + explained);
         }
         // the optimizer-dependent defaults are shown as the values they are, not "undefined"
-        assertTrue(explained.contains("learningRate: peak learning rate (default: the optimizer's, from reference.conf)"
+        assertTrue(explained.contains("learningRate: the chosen optimizer's peak learning rate (> 0)"
                 + " (default: 0.002, adamw's, current: 0.005)"), explained);
         assertTrue(explained.contains("(default: 0.01, adamw's)"), explained);
         assertTrue(explained.contains("(default: [0.9, 0.999], adamw's)"), explained);
         assertTrue(explained.contains("hiddenLayers: widths of the hidden layers of an MLP; empty for a linear model "
-                + "(default: [256])"), explained);
+                + "(each >= 1) (default: [256])"), explained);
     }
 
     @Test
@@ -120,7 +120,7 @@ class AdanNetClassifierTest {
     void betasOfTheWrongCountForTheOptimizerFailFitNamingTheParam() {
         AdanNetClassifier c = small().setOptimizer("adan").setBetas(new double[] {0.9, 0.99});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.fit(a9a));
-        assertTrue(e.getMessage().contains("param betas has 2 values; optimizer adan takes 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("param betas must have 3 values for adan, got 2"), e.getMessage());
     }
 
     @Test

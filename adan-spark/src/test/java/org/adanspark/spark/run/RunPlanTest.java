@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.adanspark.optim.Adan;
@@ -93,7 +94,8 @@ class RunPlanTest {
         for (String name : OptimizerSpec.NAMES) {
             Optimizer recipe = OptimizerRegistry.create(name, OptimizerSpec.recipe(name));
             assertEquals(recipe, settings("adan.optimizer.name = " + name).optimizer().build(), name);
-            assertEquals(recipe, OptimizerSpec.of("clf_1", name, null, null, null, 0, 4, 0).build(), name);
+            assertEquals(recipe, RunPlan.forEstimator("clf_1", Map.of(Settings.OPTIMIZER.key(), name)).optimizer().build(),
+                    name);
         }
         assertEquals(Adan.builder().lr(0.01).weightDecay(0.02).build(), settings("").optimizer().build(),
                 "Adan at large batch: the paper's weight decay and 10x the official lr");
@@ -140,8 +142,8 @@ class RunPlanTest {
         assertMessage("adan.train.epochs = many", "adan.train.epochs");
         assertMessage("adan.train.allreduce = ring", "adan.train.allreduce must be sharded or tree, got 'ring'");
         assertMessage("adan.model.backend = tensorflow",
-                "adan.model.backend (--backend) must be one of dl4j, pytorch or blank, got 'tensorflow'");
-        assertMessage("adan.optimizer.name = adagrad", "got 'adagrad'");
+                "adan.model.backend must be dl4j, pytorch or blank, got 'tensorflow'");
+        assertMessage("adan.optimizer.name = adagrad", "adan.optimizer.name: unknown optimizer 'adagrad'");
         assertMessage("adan.optimizer.adan.betas = [0.98, 1.2, 0.99]", "adan.optimizer.adan (adan): betas[1] must be in [0, 1), got 1.2");
         assertMessage("adan.optimizer.adan.betas = [0.9, 0.9]", "adan.optimizer.adan.betas must have 3 values");
         assertMessage("adan.schedule.kind = step", "adan.schedule.kind must be constant, warmup-cosine or warmup-linear");
@@ -182,24 +184,33 @@ class RunPlanTest {
     }
 
     @Test
-    void anEstimatorsTypedValuesAreValidatedAsTheCommandLinesAreButNamedAsItsParams() {
-        OptimizerSpec adamw = OptimizerSpec.of("clf_1", "adamw", null, null, null, 0.0, 4, 0.0);
-        assertEquals(0.002, adamw.lr(), "AdamW's declared default where the param is not set");
-        RunPlan s = RunPlan.forEstimator(new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), "",
-                adamw, 0, 512, 128, 2, 7, ReduceMode.TREE, ExecutionMode.JOBS, null, 0));
+    void anEstimatorsValuesAreAnOverlayReadAndCheckedAsTheCommandLinesAreButNamedAsItsParams() {
+        RunPlan s = RunPlan.forEstimator("clf_1", Map.of(Settings.OPTIMIZER.key(), "adamw", Settings.MODEL.key(), "mlp:8",
+                Settings.GLOBAL_BATCH.key(), 512, Settings.ALLREDUCE.key(), "tree", Settings.EVALUATE_EVERY_EPOCH.key(),
+                false));
+        assertEquals(0.002, s.optimizer().lr(), "AdamW's recipe where the param is not set");
         assertEquals(512, s.globalBatch());
         assertEquals(ReduceMode.TREE, s.allReduce());
         assertEquals(false, s.evaluateEveryEpoch());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator(
-                new RunPlan.EstimatorRun("clf_1", ModelSpec.parse("mlp:8"), "", adamw, 0, 0, 128, 2, 7, ReduceMode.TREE, ExecutionMode.JOBS, null, 0)));
-        assertEquals("clf_1: param globalBatchSize must be >= 1, got 0", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> ReduceMode.parse("ring", Settings.ALLREDUCE.asParam()));
-        assertEquals("param allReduce must be sharded or tree, got 'ring'", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> ExecutionMode.parse("stages", Settings.EXECUTION.asParam()));
-        assertEquals("param execution must be jobs or barrier, got 'stages'", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> OptimizerSpec.of("clf_1", "adagrad", null, null, null, 0, 4, 0));
-        assertTrue(e.getMessage().startsWith("clf_1: param optimizer: "), e.getMessage());
+        assertEquals(RunPlan.from(CommandLine.parse(new String[] {"--optimizer", "adamw", "--model", "mlp:8",
+                "--global-batch", "512", "--allreduce", "tree"})).optimizer().build(), s.optimizer().build());
+        assertEquals("clf_1: param globalBatchSize must be >= 1, got 0", refusedForEstimator(Settings.GLOBAL_BATCH.key(), 0));
+        assertEquals("clf_1: param allReduce must be sharded or tree, got 'ring'",
+                refusedForEstimator(Settings.ALLREDUCE.key(), "ring"));
+        assertEquals("clf_1: param execution must be jobs or barrier, got 'stages'",
+                refusedForEstimator(Settings.EXECUTION.key(), "stages"));
+        assertEquals("clf_1: param emaDecay must be in [0, 1), got 1.0", refusedForEstimator(Settings.EMA_DECAY.key(), 1.0));
+        assertTrue(refusedForEstimator(Settings.OPTIMIZER.key(), "adagrad").startsWith("clf_1: param optimizer: unknown"
+                + " optimizer 'adagrad'"));
+        assertEquals("clf_1: param betas must have 3 values for adan, got 2",
+                refusedForEstimator(Settings.BETAS.keyFor("adan"), List.of(0.9, 0.99)));
+        assertTrue(refusedForEstimator(Settings.BETAS.keyFor("adan"), List.of(0.9, 1.5, 0.99))
+                .startsWith("clf_1: param optimizer (adan): betas[1] must be in [0, 1), got 1.5"));
+        assertTrue(refusedForEstimator(Settings.MODEL.key(), "mlp:0").startsWith("clf_1: param modelSpec: model 'mlp:0'"));
+    }
+
+    private static String refusedForEstimator(String key, Object value) {
+        return assertThrows(IllegalArgumentException.class, () -> RunPlan.forEstimator("clf_1", Map.of(key, value)))
+                .getMessage();
     }
 }
