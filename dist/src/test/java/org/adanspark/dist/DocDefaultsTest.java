@@ -58,7 +58,7 @@ class DocDefaultsTest {
     private static final Config REFERENCE = defaults();
 
     /**
-     * @return reference.conf, with the optimizers' hyperparameters (declared in adan-core, not in reference.conf)
+     * @return reference.conf, with the optimizers' hyperparameters (reference.conf's recipe over adan-core's declarations)
      *     as CONFIGURATION.md lists them: that page is generated from the declarations, and DocumentedCommandsTest
      *     fails when it falls behind them
      */

@@ -25,7 +25,7 @@ class DocFilesTest {
 
     /** A path inside the repository: one of its top-level directories, then anything without spaces. */
     private static final Pattern REPO_PATH = Pattern.compile("^(?:json:|torchscript:|libsvm:|text:)?((?:bin|conf|docs"
-            + "|examples|python|benchmarks|adan-core|adan-spark|dist|nd4j-compat|spark-runtime|\\.ci)/[^\\s]*)$");
+            + "|examples|python|benchmarks|adan-core|adan-dl4j|adan-spark|dist|nd4j-compat|spark-runtime|\\.ci)/[^\\s]*)$");
     private static final Pattern PLACEHOLDER = Pattern.compile("[<>…*]|\\b[A-Z]{2,}\\b|/target(/|$)");
     /** A test class, as the docs cite them. */
     private static final Pattern TEST_CLASS = Pattern.compile("^([A-Z]\\w*(?:Test|Spec|Benchmark|Check))(?:#\\w+)?$");

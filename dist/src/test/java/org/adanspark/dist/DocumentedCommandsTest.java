@@ -282,11 +282,11 @@ class DocumentedCommandsTest {
 
     private static Set<String> ownClasses;
 
-    /** @return the simple names of adan-spark's and adan-core's classes, as the console's log lines show them */
+    /** @return the simple names of the project's classes, as the console's log lines show them */
     private static synchronized Set<String> ownClassNames() throws IOException {
         if (ownClasses == null) {
             Set<String> names = new HashSet<>();
-            for (String module : List.of("adan-core", "adan-spark", "nd4j-compat")) {
+            for (String module : List.of("adan-core", "adan-dl4j", "adan-spark", "nd4j-compat")) {
                 Path classes = Build.ROOT.resolve(module + "/target/classes");
                 if (!Files.isDirectory(classes)) {
                     continue;
@@ -373,7 +373,8 @@ class DocumentedCommandsTest {
 
     /**
      * A build for another ND4J backend or platform (its natives are hundreds of MB, so CI does not build
-     * it): the options must resolve adan-core's dependency tree to that backend's artifacts, and to no
+     * it): the options must resolve adan-dl4j's dependency tree (the last module of the two, so the file's; adan-core
+     * comes from the reactor) to that backend's artifacts, and to no
      * other backend's. The full -Pcuda build is recorded in docs/GPU.md.
      */
     private static void resolvesBackend(List<String> options) throws Exception {
@@ -389,7 +390,7 @@ class DocumentedCommandsTest {
                 .map(o -> o.substring(o.indexOf('=') + 1)).findFirst()
                 .orElse(cuda ? "" : Build.property("adan.nd4jExtension"));
         Path tree = tmp.resolve("tree-" + resolvedBackends.size() + ".txt");
-        ok(runAsIs("mvn -B -q -Dstyle.color=never " + key + " -pl adan-core dependency:tree -DoutputFile=" + tree));
+        ok(runAsIs("mvn -B -q -Dstyle.color=never " + key + " -pl adan-core,adan-dl4j dependency:tree -DoutputFile=" + tree));
         String deps = Files.readString(tree);
         String backend = cuda ? "nd4j-cuda-11.6" : "nd4j-native";
         assertTrue(deps.contains("org.nd4j:" + backend + ":jar:" + classifier + extension + ":"), key + " resolves to\n" + deps);
