@@ -5,7 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.adanspark.spark.runtime.Nd4jVariant;
+import org.adanspark.spark.model.ComputeBackend;
+import org.adanspark.spark.runtime.BlasKernel;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -34,7 +35,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 final class StudyCnn {
 
     static {
-        Nd4jVariant.select(); // the native build and the BLAS kernel, before DL4J's builders first reach ND4J
+        // the native build and the BLAS kernel, before DL4J's builders first reach ND4J
+        ComputeBackend.named("dl4j").runtime().prepareJvm(BlasKernel.requested());
     }
 
     /** The file name the configuration is written under in the study's output directory. */

@@ -9,7 +9,8 @@ import org.adanspark.spark.model.ModelHandle;
 import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.model.Objective;
 import org.adanspark.spark.model.Replica;
-import org.adanspark.spark.runtime.ComputeThreads;
+import org.adanspark.spark.runtime.BlasKernel;
+import org.adanspark.spark.runtime.TaskCompute;
 
 /**
  * Examples per second of one executor's gradient work on the PyTorch backend — {@code Replica.addGradient}
@@ -38,7 +39,6 @@ public final class TorchGradientThroughput {
         int batch = Integer.getInteger("bench.batch", 128);
         double seconds = Double.parseDouble(System.getProperty("bench.seconds", "10"));
         int threads = Integer.getInteger("bench.threads", 2);
-        ComputeThreads.apply(threads);
 
         FashionBatch data = FashionBatch.first(batch);
         float[] x = data.x();
@@ -47,6 +47,7 @@ public final class TorchGradientThroughput {
             ModelSpec spec = ModelSpec.parse("torchscript:" + modules.resolve(name.replace(':', '-') + ".pt"));
             ModelHandle model = ComputeBackend.forSpec(spec).prepare(spec,
                     new ComputeBackend.DataShape("fashion-mnist", 784, false), Objective.classification(10), 42).model();
+            model.runtime().enter(new TaskCompute(threads, BlasKernel.requested()));
             float[] theta = model.initialParams();
             String sha;
             try (Replica r = model.lease(theta)) {

@@ -219,6 +219,19 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void replicaMemory() throws Exception {
+        bench("replica-memory", "-Dlabel=smoke");
+        List<String[]> rows = csv("replica-memory.csv", "code,point,learning_rate,test_accuracy,rss_mib,heap_used_mib");
+        assertEquals(5, rows.size(), "the start and 4 grid points");
+        for (String[] r : rows) {
+            assertEquals("smoke", r[0]);
+            assertTrue(Long.parseLong(r[4]) > 0, String.join(",", r));
+        }
+        double accuracy = Double.parseDouble(rows.get(1)[3]);
+        assertTrue(accuracy > 0.1 && accuracy <= 1, String.join(",", rows.get(1)));
+    }
+
+    @Test
     void unknownArgumentsAreNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BenchOptions.parse("kernels", new String[] {"--qiuck"}));

@@ -5,9 +5,7 @@ import com.typesafe.config.ConfigException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.adanspark.spark.config.DataPlaneSecurity;
 import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataValidationException;
@@ -17,10 +15,11 @@ import org.adanspark.spark.error.TrainingException;
 import org.adanspark.spark.metrics.ConsoleProgress;
 import org.adanspark.spark.metrics.JsonLinesMetrics;
 import org.adanspark.spark.metrics.TrainingListener;
+import org.adanspark.spark.model.ComputeBackend;
+import org.adanspark.spark.model.NativeRuntime;
 import org.adanspark.spark.run.RunPlan;
 import org.adanspark.spark.run.SyncTrainer;
 import org.adanspark.spark.run.TrainResult;
-import org.adanspark.spark.runtime.BlasKernel;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSError;
 import org.apache.spark.SparkConf;
@@ -35,10 +34,6 @@ import org.slf4j.LoggerFactory;
  * 1 training failed.
  */
 public final class TrainMain {
-
-    static {
-        org.adanspark.spark.runtime.Nd4jVariant.select();
-    }
 
 
     /** Exit status: the run finished (or {@code --help} was printed). */
@@ -102,7 +97,13 @@ public final class TrainMain {
         } catch (ConfigurationException e) {
             return fail(e.getMessage(), e, EXIT_USAGE);
         }
-        BlasKernel.pin(settings.blasKernel()); // before this JVM loads OpenBLAS, as in local[*] it computes
+        NativeRuntime runtime; // the backend's natives, set up before they load, as in local[*] this JVM computes
+        try {
+            runtime = ComputeBackend.forSpec(settings.model(), settings.backend()).runtime();
+        } catch (ConfigurationException e) {
+            return fail(e.getMessage(), e, EXIT_USAGE);
+        }
+        runtime.prepareJvm(settings.blasKernel());
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(new ConsoleProgress(System.out, settings.progressInterval(), settings.epochs()));
         if (settings.metricsOut() != null) {
@@ -114,7 +115,7 @@ public final class TrainMain {
         }
         SparkSession spark;
         try {
-            spark = session(settings);
+            spark = session(settings, runtime);
         } catch (Exception e) { // e.g. an unknown master URL, or a driver without enough memory
             return fail("cannot start Spark: " + Failures.reason(e), e, EXIT_FAILED);
         }
@@ -160,16 +161,13 @@ public final class TrainMain {
      * The session: {@code --master} if given, else the one spark-submit set, else {@code local[*,4]}
      * (all cores, up to 4 attempts per task as on a cluster).
      */
-    private static SparkSession session(RunPlan settings) {
+    private static SparkSession session(RunPlan settings, NativeRuntime runtime) {
         SparkSession.Builder b = SparkSession.builder().appName(settings.appName())
                 .config("spark.ui.showConsoleProgress", "false");
         settings.sparkConf().forEach(b::config);
-        // executors load OpenBLAS with the run's kernel; a user's own executor environment stays
-        String kernel = settings.blasKernel();
-        Map<String, String> executorEnv = new LinkedHashMap<>();
-        executorEnv.put(BlasKernel.RUN_ENV, kernel);
-        executorEnv.putAll(BlasKernel.environment(kernel));
-        executorEnv.forEach((name, value) -> {
+        // executors load the backend's natives as the run computes (OpenBLAS's kernel); a user's own executor
+        // environment stays
+        runtime.executorEnvironment(settings.blasKernel()).forEach((name, value) -> {
             String key = "spark.executorEnv." + name;
             if (!settings.sparkConf().containsKey(key) && System.getProperty(key) == null) {
                 b.config(key, value);

@@ -56,7 +56,7 @@ public final class Settings {
     /** The model. */
     public static final Setting MODEL = Setting.of("adan.model.spec", STRING,
             "linear | mlp:256,256[:activation=relu][:dropout=0.1] | lenet | resnet[:depth=8][:width=16]"
-                    + " | charlm[:body=attention|lstm][:layers=2][:width=128][:heads=4] | json:PATH | torchscript:PATH")
+                    + " | charlm[:body=attention|lstm][:layers=2][:width=128][:heads=4]" + definitionFormats())
             .flag("--model", "SPEC").param("modelSpec").paramDefault("")
             .check(Check.blankOr(Check.parsedAs("a model spec", ModelSpec::parse)));
     /** The compute backend. */
@@ -227,6 +227,15 @@ public final class Settings {
             names.add(OptimizerRegistry.LOOKAHEAD_PREFIX + n);
         }
         return names;
+    }
+
+    /** @return {@code " | json:PATH | torchscript:PATH"}: the definition files the backends on the classpath read */
+    private static String definitionFormats() {
+        StringBuilder b = new StringBuilder();
+        for (ComputeBackend.DefinitionFormat f : ComputeBackend.allFormats()) {
+            b.append(" | ").append(f.prefix()).append(":PATH");
+        }
+        return b.toString();
     }
 
     /** @return every name {@link #BACKEND} accepts: blank, then the backends on the classpath */

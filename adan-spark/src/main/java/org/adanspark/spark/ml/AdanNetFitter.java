@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.adanspark.spark.config.ExecutionMode;
 import org.adanspark.spark.config.OptimizerSpec;
 import org.adanspark.spark.config.Setting;
 import org.adanspark.spark.config.Settings;
@@ -54,7 +55,8 @@ final class AdanNetFitter {
                       int numClasses, Function<BlockDataset, Objective> objectiveOf) {
         SparkSession spark = dataset.sparkSession();
         RunPlan settings = settings(stage, 0);
-        int partitions = Parallelism.defaultPartitions(spark.sparkContext(), settings.execution());
+        int partitions = Parallelism.defaultPartitions(spark.sparkContext(),
+                settings.execution() == ExecutionMode.BARRIER);
         @SuppressWarnings("unchecked")
         Dataset<Row> rows = (Dataset<Row>) dataset.select(featuresCol, labelCol);
         String name = stage.uid() + " input";

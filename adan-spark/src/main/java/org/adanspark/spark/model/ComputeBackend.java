@@ -37,8 +37,27 @@ public interface ComputeBackend {
     record Prepared(ModelHandle model, ParamLayout layout, ParamRoles roles) {
     }
 
+    /**
+     * A format of model definition file a backend reads: what {@code --model PREFIX:PATH}, or a path ending in
+     * the suffix, names ({@link ModelSpec#parse}).
+     *
+     * @param prefix the spec's prefix, e.g. {@code torchscript}
+     * @param suffix the file name ending that names the format without the prefix, e.g. {@code .pt}
+     * @param what what such a file holds, for messages and docs
+     */
+    record DefinitionFormat(String prefix, String suffix, String what) {
+    }
+
     /** @return the backend's name, e.g. {@code dl4j}: what a saved model records */
     String name();
+
+    /** @return the formats of definition file the backend reads, empty for one that builds presets only */
+    default List<DefinitionFormat> formats() {
+        return List.of();
+    }
+
+    /** @return the backend's native libraries in this JVM: threads, CPU kernel, what executors need */
+    NativeRuntime runtime();
 
     /**
      * @param spec a model spec
@@ -126,6 +145,15 @@ public interface ComputeBackend {
         throw new ConfigurationException("model " + spec + ": " + (named ? "the " + name + " backend does not build it"
                 : "no compute backend on the classpath builds it") + " (backends that do: "
                 + (building.isEmpty() ? "none" : String.join(", ", building)) + ")", null);
+    }
+
+    /** @return every definition format the backends on the classpath read, in the order they are found */
+    static List<DefinitionFormat> allFormats() {
+        List<DefinitionFormat> formats = new ArrayList<>();
+        for (ComputeBackend backend : ServiceLoader.load(ComputeBackend.class, ComputeBackend.class.getClassLoader())) {
+            formats.addAll(backend.formats());
+        }
+        return formats;
     }
 
     /** @return the names of the backends on the classpath, in the order {@link ServiceLoader} finds them */

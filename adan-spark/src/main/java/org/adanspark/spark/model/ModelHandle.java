@@ -18,6 +18,9 @@ public interface ModelHandle extends Serializable {
     /** @return the name of the backend that computes this model, e.g. {@code dl4j} */
     String backend();
 
+    /** @return the native libraries of the backend that computes this model, in this JVM */
+    NativeRuntime runtime();
+
     /** @return the SHA-256 of the model's definition: what a checkpoint records of the model */
     String sha256();
 

@@ -231,10 +231,11 @@ public sealed interface ModelSpec extends Serializable
     }
 
     /**
-     * A model definition in a file a backend reads as it is ({@code json:PATH}: a DL4J configuration;
-     * {@code torchscript:PATH}: a TorchScript module).
+     * A model definition in a file a backend reads as it is, in a format a backend declares
+     * ({@link ComputeBackend#formats}: {@code json:PATH}, a DL4J configuration; {@code torchscript:PATH}, a
+     * TorchScript module).
      *
-     * @param format the definition's format: {@code json} or {@code torchscript}
+     * @param format the definition's format: a {@link ComputeBackend.DefinitionFormat#prefix()}
      * @param path the file
      */
     record Definition(String format, String path) implements ModelSpec {
@@ -258,11 +259,16 @@ public sealed interface ModelSpec extends Serializable
      */
     static ModelSpec parse(String spec) {
         String s = spec.trim();
-        if (s.startsWith("json:") || s.endsWith(".json")) {
-            return new Definition("json", s.startsWith("json:") ? s.substring(5) : s);
+        List<ComputeBackend.DefinitionFormat> formats = ComputeBackend.allFormats();
+        for (ComputeBackend.DefinitionFormat f : formats) {
+            if (s.startsWith(f.prefix() + ":")) {
+                return new Definition(f.prefix(), s.substring(f.prefix().length() + 1));
+            }
         }
-        if (s.startsWith("torchscript:") || s.endsWith(".pt")) {
-            return new Definition("torchscript", s.startsWith("torchscript:") ? s.substring("torchscript:".length()) : s);
+        for (ComputeBackend.DefinitionFormat f : formats) {
+            if (s.endsWith(f.suffix())) {
+                return new Definition(f.prefix(), s);
+            }
         }
         String[] parts = s.split(":");
         String kind = parts[0].toLowerCase(Locale.ROOT);
@@ -279,7 +285,9 @@ public sealed interface ModelSpec extends Serializable
                 sizes.put("heads", 4);
             }
             default -> throw new IllegalArgumentException("model '" + spec + "': unknown kind '" + parts[0]
-                    + "'; use linear, mlp:W1,W2,…, lenet, resnet, charlm, json:PATH or torchscript:PATH");
+                    + "'; use linear, mlp:W1,W2,…, lenet, resnet, charlm" + formats.stream()
+                    .map(f -> ", " + f.prefix() + ":PATH").collect(java.util.stream.Collectors.joining())
+                    .replaceFirst(", ([^,]*)$", " or $1"));
         }
         int[] widths = new int[0];
         int first = 1;

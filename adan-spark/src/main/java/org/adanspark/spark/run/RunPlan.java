@@ -24,7 +24,6 @@ import org.adanspark.spark.data.DataSettings;
 import org.adanspark.spark.data.DataSpec;
 import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.runtime.BlasKernel;
-import org.adanspark.spark.runtime.ComputeThreads;
 import org.adanspark.spark.step.LearningRateSchedule;
 
 /**
@@ -337,7 +336,7 @@ public final class RunPlan implements Serializable {
 
     /**
      * @return ND4J threads per gradient/evaluation task, 0 = {@code spark.task.cpus}
-     *     ({@link ComputeThreads#resolve})
+     *     ({@link org.adanspark.spark.runtime.TaskCompute#threads})
      */
     public int computeThreads() {
         return computeThreads;

@@ -33,9 +33,8 @@ import org.adanspark.spark.metrics.TrainingListener;
 import org.adanspark.spark.model.ComputeBackend;
 import org.adanspark.spark.model.ModelHandle;
 import org.adanspark.spark.model.ModelSpec;
+import org.adanspark.spark.model.NativeRuntime;
 import org.adanspark.spark.model.Objective;
-import org.adanspark.spark.runtime.BlasKernel;
-import org.adanspark.spark.runtime.ComputeThreads;
 import org.adanspark.spark.runtime.Parallelism;
 import org.adanspark.spark.runtime.TaskCompute;
 import org.adanspark.spark.step.EpochPlan;
@@ -124,7 +123,8 @@ public final class SyncTrainer {
      * {@link DataValidationException} naming the source and Spark's reason, not a raw stack trace.
      */
     private TrainTestData readData(int classes) {
-        DataLoader loader = new DataLoader(spark, settings.dataSettings(Parallelism.defaultPartitions(jsc.sc(), settings.execution())));
+        DataLoader loader = new DataLoader(spark, settings.dataSettings(Parallelism.defaultPartitions(jsc.sc(),
+                settings.execution() == ExecutionMode.BARRIER)));
         try {
             return loader.load(classes);
         } catch (DataValidationException | UncheckedIOException e) {
@@ -162,14 +162,14 @@ public final class SyncTrainer {
         }
         trained = true;
         String callersDescription = jsc.getLocalProperty("spark.job.description");
-        BlasKernel.pin(settings.blasKernel()); // in a JVM that has not loaded OpenBLAS yet
-        int threads = ComputeThreads.resolve(settings.computeThreads(), jsc.getConf());
-        AutoCloseable held = ComputeThreads.hold(threads);
-        TaskCompute compute = new TaskCompute(threads, settings.blasKernel());
+        TaskCompute compute = new TaskCompute(TaskCompute.threads(settings.computeThreads(), jsc.getConf()),
+                settings.blasKernel());
+        NativeRuntime runtime = ComputeBackend.forSpec(settings.model(), settings.backend()).runtime();
+        AutoCloseable held = runtime.hold(compute); // the backend's natives, pinned before they load
         try {
             if (jsc.isLocal()) { // this JVM computes the gradients: say so before Spark starts a task
                 try {
-                    BlasKernel.check(compute.blasKernel());
+                    runtime.enter(compute);
                 } catch (IllegalStateException e) {
                     throw new ConfigurationException(e.getMessage(), e);
                 }
@@ -178,9 +178,9 @@ public final class SyncTrainer {
         } finally {
             jsc.setJobDescription(callersDescription); // each step's job was described in the Spark UI
             try {
-                held.close(); // the caller's JVM gets its ND4J thread counts back
+                held.close(); // the caller's JVM gets its thread counts back
             } catch (Exception e) {
-                LOG.debug("could not restore ND4J's thread counts", e);
+                LOG.debug("could not restore the backend's thread counts", e);
             }
         }
     }

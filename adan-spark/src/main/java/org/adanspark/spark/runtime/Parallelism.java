@@ -1,6 +1,5 @@
 package org.adanspark.spark.runtime;
 
-import org.adanspark.spark.config.ExecutionMode;
 import org.apache.spark.SparkContext;
 
 /**
@@ -15,12 +14,12 @@ public final class Parallelism {
 
     /**
      * @param sc the Spark context
-     * @param execution the run's execution
+     * @param barrier whether the run's execution is {@code barrier}, whose partitions all run at once
      * @return the default partition count, at least 1
      */
-    public static int defaultPartitions(SparkContext sc, ExecutionMode execution) {
+    public static int defaultPartitions(SparkContext sc, boolean barrier) {
         int parallelism = Math.max(1, sc.defaultParallelism());
-        if (execution != ExecutionMode.BARRIER) {
+        if (!barrier) {
             return parallelism;
         }
         int slots = taskSlots(sc);

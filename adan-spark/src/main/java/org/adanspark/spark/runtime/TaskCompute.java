@@ -4,11 +4,11 @@ import java.io.Serializable;
 import org.apache.spark.SparkConf;
 
 /**
- * How a gradient or evaluation task computes: the run's thread count and BLAS kernel, the two settings
- * of the executor's native libraries that change a result's bits. Shipped with every task, which calls
- * {@link #enter()} before it computes.
+ * How a gradient or evaluation task computes: the run's thread count and CPU kernel, the two settings
+ * of the executor's native libraries that change a result's bits. Shipped with every task, which hands it to
+ * its model's backend ({@code ModelHandle.runtime().enter}) before it computes.
  *
- * @param threads ND4J/OpenBLAS threads, ≥ 1 ({@link ComputeThreads})
+ * @param threads the backend's compute threads (ND4J/OpenBLAS's, libtorch's), ≥ 1
  * @param blasKernel the OpenBLAS kernel, from {@link BlasKernel#canonical}
  */
 public record TaskCompute(int threads, String blasKernel) implements Serializable {
@@ -21,18 +21,20 @@ public record TaskCompute(int threads, String blasKernel) implements Serializabl
      * @return the settings
      */
     public static TaskCompute of(SparkConf conf) {
-        return new TaskCompute(ComputeThreads.resolve(0, conf), BlasKernel.requested());
+        return new TaskCompute(threads(0, conf), BlasKernel.requested());
     }
 
     /**
-     * Pins the kernel (when this JVM has not loaded OpenBLAS yet), sets the thread count, and checks that
-     * the loaded OpenBLAS runs the run's kernel.
+     * Resolves a run's configured thread count against Spark's configuration.
      *
-     * @throws IllegalStateException naming both kernels and the fix when this JVM loaded another one
+     * @param configured {@code adan.train.compute-threads}: a positive count, or 0 for {@code spark.task.cpus}
+     * @param conf the application's Spark configuration
+     * @return the threads each task computes with, ≥ 1
      */
-    public void enter() {
-        BlasKernel.pin(blasKernel);
-        ComputeThreads.apply(threads);
-        BlasKernel.check(blasKernel);
+    public static int threads(int configured, SparkConf conf) {
+        if (configured > 0) {
+            return configured;
+        }
+        return Math.max(1, conf.getInt("spark.task.cpus", 1));
     }
 }

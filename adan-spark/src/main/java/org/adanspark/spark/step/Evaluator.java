@@ -96,7 +96,7 @@ public final class Evaluator {
         if (block.rows() == 0) {
             return new double[3];
         }
-        compute.enter();
+        model.runtime().enter(compute);
         try (Replica replica = model.lease(params)) {
             int width = block.inputWidth();
             int positions = block.positions();

@@ -55,7 +55,7 @@ public record GradientComputation(ModelHandle model, int numParams, int numOutpu
             int[] order = EpochPlan.order(seed, epoch, p, block.rows());
             int width = block.inputWidth();
             int positions = block.positions();
-            compute.enter();
+            model.runtime().enter(compute);
             try (Replica replica = model.lease(theta)) {
                 int mb = 0;
                 for (int from = range[0]; from < range[1]; from += microBatch, mb++) {

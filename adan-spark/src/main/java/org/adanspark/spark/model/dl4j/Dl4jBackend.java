@@ -14,10 +14,10 @@ import org.adanspark.spark.error.Failures;
 import org.adanspark.spark.model.ComputeBackend;
 import org.adanspark.spark.model.ModelHandle;
 import org.adanspark.spark.model.ModelSpec;
+import org.adanspark.spark.model.NativeRuntime;
 import org.adanspark.spark.model.Objective;
 import org.adanspark.spark.model.ParamRoles;
 import org.adanspark.spark.model.ShapeProbe;
-import org.adanspark.spark.runtime.Nd4jVariant;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.layers.FrozenLayer;
@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dl4jBackend implements ComputeBackend {
 
+    /** The format of a {@link ModelSpec.Definition} this backend reads. */
+    public static final String FORMAT = "json";
+
+
     static {
         Nd4jVariant.select(); // ND4J's native build and the BLAS kernel, before this class first reaches ND4J
     }
@@ -47,8 +51,20 @@ public final class Dl4jBackend implements ComputeBackend {
     }
 
     @Override
+    public NativeRuntime runtime() {
+        return Dl4jRuntime.INSTANCE;
+    }
+
+    /** {@code json:PATH}, or a path ending in {@code .json}: a DL4J configuration. */
+    @Override
+    public List<DefinitionFormat> formats() {
+        return List.of(new DefinitionFormat(FORMAT, ".json",
+                "a DL4J MultiLayerConfiguration or ComputationGraphConfiguration in DL4J's JSON"));
+    }
+
+    @Override
     public boolean builds(ModelSpec spec) {
-        return !(spec instanceof ModelSpec.Definition d) || d.format().equals("json");
+        return !(spec instanceof ModelSpec.Definition d) || d.format().equals(FORMAT);
     }
 
     @Override

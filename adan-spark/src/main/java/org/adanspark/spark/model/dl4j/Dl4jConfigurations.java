@@ -9,7 +9,6 @@ import org.adanspark.spark.error.Failures;
 import org.adanspark.spark.model.DefinitionFile;
 import org.adanspark.spark.model.ModelSpec;
 import org.adanspark.spark.model.Objective;
-import org.adanspark.spark.runtime.Nd4jVariant;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

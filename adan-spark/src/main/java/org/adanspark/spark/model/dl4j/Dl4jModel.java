@@ -7,9 +7,10 @@ import java.util.List;
 import org.adanspark.io.Sha256;
 import org.adanspark.optim.ParamLayout;
 import org.adanspark.spark.model.ModelHandle;
+import org.adanspark.spark.model.NativeRuntime;
 import org.adanspark.spark.model.ParamRoles;
 import org.adanspark.spark.model.Replica;
-import org.adanspark.spark.runtime.Nd4jVariant;
+import org.adanspark.spark.model.ReplicaPool;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A DL4J model behind the compute-backend port: its configuration of either kind ({@link Network.Kind},
  * shipped to the executors as JSON), the shape one example takes at its input, its fingerprint (the JSON's
- * SHA-256), and networks of it leased from the executor's {@link NetworkCache}. The one place that knows
+ * SHA-256), and networks of it leased from the executor's {@link ReplicaPool}. The one place that knows
  * how a DL4J network of the model is built and fed.
  */
 public final class Dl4jModel implements ModelHandle {
@@ -60,6 +61,11 @@ public final class Dl4jModel implements ModelHandle {
     @Override
     public String backend() {
         return BACKEND;
+    }
+
+    @Override
+    public NativeRuntime runtime() {
+        return Dl4jRuntime.INSTANCE;
     }
 
     @Override
@@ -123,8 +129,9 @@ public final class Dl4jModel implements ModelHandle {
     @Override
     public Replica lease(float[] theta) {
         int device = TaskDevice.bindCurrentTask();
-        String key = "training\n" + device + "\n" + sha256;
-        Network net = NetworkCache.borrow(key, () -> {
+        ReplicaPool.Key key = ReplicaPool.Key.training(backend(), device == TaskDevice.NONE ? "cpu" : "gpu:" + device,
+                sha256);
+        Network net = ReplicaPool.borrow(key, Network.class, () -> {
             Network built = Network.fromJson(configJson);
             built.init();
             return built;
@@ -135,9 +142,9 @@ public final class Dl4jModel implements ModelHandle {
 
     @Override
     public Replica predictor(String paramsSha256, float[] theta) {
-        String key = "fitted\n" + paramsSha256 + "\n" + sha256;
+        ReplicaPool.Key key = ReplicaPool.Key.prediction(backend(), "cpu", sha256, paramsSha256);
         // a predictor only runs forward: what the optimizer does not train does not concern it
-        return new Dl4jReplica(this, key, NetworkCache.borrow(key, () -> build(theta)), List.of());
+        return new Dl4jReplica(this, key, ReplicaPool.borrow(key, Network.class, () -> build(theta)), List.of());
     }
 
     /** @return the runs of θ the optimizer does not train ({@link Dl4jBackend#rolesOf}), from a network of this model */

@@ -3,12 +3,13 @@ package org.adanspark.spark.model.dl4j;
 import java.util.List;
 import org.adanspark.spark.model.ParamRoles;
 import org.adanspark.spark.model.Replica;
+import org.adanspark.spark.model.ReplicaPool;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * A DL4J network leased from the executor's {@link NetworkCache}, behind the port's {@link Replica}.
+ * A DL4J network leased from the executor's {@link ReplicaPool}, behind the port's {@link Replica}.
  *
  * <p>DL4J's {@code computeGradientAndScore} gives the gradient of the <em>summed</em> loss over the
  * micro-batch (its updater divides by the batch size later) and the <em>mean</em> loss as the score, so
@@ -25,12 +26,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class Dl4jReplica implements Replica {
 
     private final Dl4jModel model;
-    private final String key;
+    private final ReplicaPool.Key key;
     private final Network network;
     private final List<ParamRoles.Range> nonTrained;
     private INDArray sum;
 
-    Dl4jReplica(Dl4jModel model, String key, Network network, List<ParamRoles.Range> nonTrained) {
+    Dl4jReplica(Dl4jModel model, ReplicaPool.Key key, Network network, List<ParamRoles.Range> nonTrained) {
         this.model = model;
         this.key = key;
         this.network = network;
@@ -78,6 +79,6 @@ final class Dl4jReplica implements Replica {
     public void close() {
         sum = null;
         network.clear();
-        NetworkCache.release(key, network);
+        ReplicaPool.release(key, network);
     }
 }

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.adanspark.spark.error.Failures;
-import org.adanspark.spark.runtime.Nd4jVariant;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -25,10 +24,10 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  * prediction need: set θ, compute the summed-loss gradient of a micro-batch, run a forward pass. The rest
  * of the trainer never asks which kind it holds (docs/ARCHITECTURE.md, "Model kinds").
  *
- * <p>Not thread safe, like the DL4J network it wraps: {@link NetworkCache} lends each one to one task at a
+ * <p>Not thread safe, like the DL4J network it wraps: {@link org.adanspark.spark.model.ReplicaPool} lends each one to one task at a
  * time.
  */
-public abstract sealed class Network permits Network.Stack, Network.Graph {
+public abstract sealed class Network implements AutoCloseable permits Network.Stack, Network.Graph {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -113,6 +112,12 @@ public abstract sealed class Network permits Network.Stack, Network.Graph {
      * @param params θ as a row vector, in the network's flat order
      */
     public abstract void init(INDArray params);
+
+    /** Frees the network's native memory (parameters, gradients, workspaces); it is not used again. */
+    @Override
+    public void close() {
+        model.close();
+    }
 
     /** @return the DL4J model, for {@code ModelSerializer} and DL4J's own tools */
     public final Model model() {

@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
-import org.adanspark.spark.runtime.Nd4jVariant;
 import org.adanspark.spark.runtime.TaskGpu;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;

@@ -3,6 +3,7 @@ package org.adanspark.spark.model.torch;
 import ai.djl.Device;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.adanspark.optim.ParamLayout;
@@ -13,6 +14,7 @@ import org.adanspark.spark.model.ComputeBackend;
 import org.adanspark.spark.model.DefinitionFile;
 import org.adanspark.spark.model.ModelHandle;
 import org.adanspark.spark.model.ModelSpec;
+import org.adanspark.spark.model.NativeRuntime;
 import org.adanspark.spark.model.Objective;
 import org.adanspark.spark.model.ParamRoles;
 import org.adanspark.spark.model.ShapeProbe;
@@ -37,6 +39,17 @@ public final class TorchBackend implements ComputeBackend {
     @Override
     public String name() {
         return TorchModel.BACKEND;
+    }
+
+    @Override
+    public NativeRuntime runtime() {
+        return TorchNativeRuntime.INSTANCE;
+    }
+
+    /** {@code torchscript:PATH}, or a path ending in {@code .pt}: a TorchScript module. */
+    @Override
+    public List<DefinitionFormat> formats() {
+        return List.of(new DefinitionFormat(FORMAT, ".pt", "a TorchScript module of one input giving logits"));
     }
 
     /** @return true for {@code torchscript:} modules and the presets of {@link TorchPresets} */

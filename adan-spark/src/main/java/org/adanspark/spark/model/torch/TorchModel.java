@@ -8,12 +8,13 @@ import org.adanspark.io.Sha256;
 import org.adanspark.spark.model.ModelHandle;
 import org.adanspark.spark.model.Objective;
 import org.adanspark.spark.model.Replica;
-import org.adanspark.spark.runtime.ComputeThreads;
+import org.adanspark.spark.model.ReplicaPool;
+import org.adanspark.spark.model.NativeRuntime;
 
 /**
  * A PyTorch model behind the compute-backend port: its {@link TorchDefinition} (a TorchScript module's bytes,
  * or a preset and its seed, and the objective), shipped to the executors, the shape one example takes at its
- * input, and modules of it borrowed from the executor's {@link ModulePool}. θ is the network's parameters then
+ * input, and modules of it borrowed from the executor's {@link ReplicaPool}. θ is the network's parameters then
  * its buffers ({@link TorchModule}); its initial value is the one a module was saved with, or a preset's
  * seeded draw.
  */
@@ -94,6 +95,11 @@ public final class TorchModel implements ModelHandle {
     }
 
     @Override
+    public NativeRuntime runtime() {
+        return TorchNativeRuntime.INSTANCE;
+    }
+
+    @Override
     public String sha256() {
         return sha256;
     }
@@ -113,20 +119,20 @@ public final class TorchModel implements ModelHandle {
     /** A module on the task's device ({@link TorchDevice}): the GPU Spark assigned it, or the CPU. */
     @Override
     public Replica lease(float[] theta) {
-        TorchRuntime.threads(ComputeThreads.applied());
+        TorchRuntime.threads(TorchNativeRuntime.threads());
         Device device = TorchDevice.ofCurrentTask();
-        String key = "training\n" + device + "\n" + sha256;
-        TorchModule module = ModulePool.borrow(key, () -> load(device));
+        ReplicaPool.Key key = ReplicaPool.Key.training(backend(), device.toString(), sha256);
+        TorchModule module = ReplicaPool.borrow(key, TorchModule.class, () -> load(device));
         module.setTheta(theta);
         return new TorchReplica(key, module);
     }
 
     @Override
     public Replica predictor(String paramsSha256, float[] theta) {
-        TorchRuntime.threads(ComputeThreads.applied());
+        TorchRuntime.threads(TorchNativeRuntime.threads());
         Device device = TorchDevice.ofCurrentTask();
-        String key = "fitted\n" + device + "\n" + paramsSha256 + "\n" + sha256;
-        TorchModule module = ModulePool.borrow(key, () -> {
+        ReplicaPool.Key key = ReplicaPool.Key.prediction(backend(), device.toString(), sha256, paramsSha256);
+        TorchModule module = ReplicaPool.borrow(key, TorchModule.class, () -> {
             TorchModule loaded = load(device);
             loaded.setTheta(theta);
             return loaded;

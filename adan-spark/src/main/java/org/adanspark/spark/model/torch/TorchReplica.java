@@ -1,9 +1,10 @@
 package org.adanspark.spark.model.torch;
 
 import org.adanspark.spark.model.Replica;
+import org.adanspark.spark.model.ReplicaPool;
 
 /**
- * A module (TorchScript or a preset) borrowed from the executor's {@link ModulePool}, behind the port's
+ * A module (TorchScript or a preset) borrowed from the executor's {@link ReplicaPool}, behind the port's
  * {@link Replica}. The gradient is the summed loss's (over examples, and a token window's positions), as the
  * port asks; the loss returned is per token for token windows, as DL4J's replica's. Buffers' slots hold the
  * change each micro-batch made to them times its examples ({@link TorchModule#addGradient}), the rule of
@@ -11,11 +12,11 @@ import org.adanspark.spark.model.Replica;
  */
 final class TorchReplica implements Replica {
 
-    private final String key;
+    private final ReplicaPool.Key key;
     private final TorchModule module;
     private float[] sum;
 
-    TorchReplica(String key, TorchModule module) {
+    TorchReplica(ReplicaPool.Key key, TorchModule module) {
         this.key = key;
         this.module = module;
     }
@@ -41,6 +42,6 @@ final class TorchReplica implements Replica {
     @Override
     public void close() {
         sum = null;
-        ModulePool.release(key, module);
+        ReplicaPool.release(key, module);
     }
 }

@@ -1,9 +1,10 @@
-package org.adanspark.spark.runtime;
+package org.adanspark.spark.model.dl4j;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import org.adanspark.spark.runtime.BlasKernel;
 
 /**
  * Names the nd4j-native build this jar carries to JavaCPP before ND4J loads its natives. Maven takes one

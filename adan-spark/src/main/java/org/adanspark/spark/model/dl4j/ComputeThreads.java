@@ -1,6 +1,5 @@
-package org.adanspark.spark.runtime;
+package org.adanspark.spark.model.dl4j;
 
-import org.apache.spark.SparkConf;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * gives the JVM its earlier counts back afterwards, so that a user's own ND4J work in the same JVM — an
  * ML model's {@code transform}, a DL4J fit — is not left single-threaded by a fit in {@code local} mode.
  */
-public final class ComputeThreads {
+final class ComputeThreads {
 
     private static final Logger LOG = LoggerFactory.getLogger(ComputeThreads.class);
     private static final Object LOCK = new Object();
@@ -35,27 +34,13 @@ public final class ComputeThreads {
     }
 
     /**
-     * Resolves the configured count against Spark's configuration.
-     *
-     * @param configured {@code adan.train.compute-threads}: a positive count, or 0 for {@code spark.task.cpus}
-     * @param conf the application's Spark configuration
-     * @return the threads each task computes with, ≥ 1
-     */
-    public static int resolve(int configured, SparkConf conf) {
-        if (configured > 0) {
-            return configured;
-        }
-        return Math.max(1, conf.getInt("spark.task.cpus", 1));
-    }
-
-    /**
      * Sets the run's count in this JVM until the returned handle is closed, which restores the counts ND4J
      * had before.
      *
      * @param threads the thread count, ≥ 1
      * @return closes to restore the earlier counts
      */
-    public static AutoCloseable hold(int threads) {
+    static AutoCloseable hold(int threads) {
         int maxThreads;
         int masterThreads;
         int blasThreads;
@@ -76,21 +61,13 @@ public final class ComputeThreads {
     }
 
     /**
-     * @return the thread count this JVM's tasks compute with ({@link #apply}), 0 before the first task: what
-     *     a backend with a thread pool of its own (libtorch's) sets its pool to
-     */
-    public static int applied() {
-        return applied;
-    }
-
-    /**
      * Makes ND4J (its thread pool and OpenBLAS) in this JVM compute with {@code threads} threads. Cheap
      * when the count is already set, so every task calls it before computing.
      *
      * @param threads the thread count, ≥ 1
      * @throws IllegalArgumentException when {@code threads < 1}
      */
-    public static void apply(int threads) {
+    static void apply(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("compute threads must be >= 1, got " + threads);
         }
