@@ -2,10 +2,8 @@ package org.adanspark.spark.model.dl4j;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
+import org.adanspark.spark.runtime.GpuGate;
 import org.adanspark.spark.runtime.TaskGpu;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
@@ -36,8 +34,7 @@ public final class TaskDevice {
     public static final int NONE = TaskGpu.NONE;
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskDevice.class);
-    private static final AtomicBoolean WARNED_CPU = new AtomicBoolean();
-    private static final Set<Integer> CHECKED = ConcurrentHashMap.newKeySet();
+    private static final GpuGate GATE = new GpuGate("ND4J's backend is the CPU one");
 
     private TaskDevice() {
     }
@@ -53,15 +50,16 @@ public final class TaskDevice {
             return NONE;
         }
         boolean cpuBackend = Nd4j.getEnvironment().isCPU();
-        return bind(context.resourcesJMap(), cpuBackend, device -> {
-            if (CHECKED.add(device)) {
-                int[] cc = computeCapability(device);
-                if (cc != null) {
-                    requireSupported(device, cc[0], cc[1]);
-                }
+        int device = bind(context.resourcesJMap(), cpuBackend, d -> {
+            int[] cc = computeCapability(d);
+            if (cc != null) {
+                requireSupported(d, cc[0], cc[1]);
             }
-            Nd4j.getAffinityManager().unsafeSetDevice(device);
         });
+        if (device != NONE) {
+            Nd4j.getAffinityManager().unsafeSetDevice(device); // the thread's device, at every lease
+        }
+        return device;
     }
 
     /**
@@ -85,11 +83,8 @@ public final class TaskDevice {
      * @throws IllegalStateException naming the device and its compute capability when unsupported
      */
     static void requireSupported(int device, int major, int minor) {
-        if (!supported(major, minor)) {
-            throw new IllegalStateException("GPU " + device + " has compute capability " + major + "." + minor
-                    + "; adan-spark's CUDA backend (nd4j-cuda-11.6 1.0.0-M2.1) runs only on 3.7 and 5.0-8.x "
-                    + "(docs/GPU.md)");
-        }
+        GpuGate.requireSupported(device, major, minor, supported(major, minor),
+                "adan-spark's CUDA backend (nd4j-cuda-11.6 1.0.0-M2.1) runs", "3.7 and 5.0-8.x");
     }
 
     /** @return {major, minor} of a device as ND4J's CUDA backend reports it, or null when it reports none */
@@ -107,27 +102,16 @@ public final class TaskDevice {
     }
 
     /**
-     * The binding decision, apart from Spark's and ND4J's singletons.
+     * The binding decision, apart from Spark's and ND4J's singletons: the backend's {@link GpuGate}.
      *
      * @param resources the task's resources, as {@link TaskContext#resourcesJMap()}
      * @param cpuBackend whether ND4J's backend is the CPU one (then an assigned GPU cannot be used)
-     * @param binder sets the calling thread's device
-     * @return the bound device ordinal, or {@link #NONE}
-     * @throws IllegalStateException when the assigned address is not a CUDA ordinal ({@link TaskGpu#assigned})
+     * @param check checks a device before its first use in this JVM
+     * @return the device to bind, or {@link #NONE}
+     * @throws IllegalStateException when the assigned address is not a CUDA ordinal ({@link TaskGpu#assigned}),
+     *     or the device is refused
      */
-    static int bind(Map<String, ResourceInformation> resources, boolean cpuBackend, IntConsumer binder) {
-        int device = TaskGpu.assigned(resources);
-        if (device == NONE) {
-            return NONE;
-        }
-        if (cpuBackend) {
-            if (WARNED_CPU.compareAndSet(false, true)) {
-                LOG.warn("Spark assigned GPU {} to this task, but ND4J's backend is the CPU one; the task runs on "
-                        + "the CPU. Build the submit jar with mvn -Pcuda to use the GPU (docs/GPU.md).", device);
-            }
-            return NONE;
-        }
-        binder.accept(device);
-        return device;
+    static int bind(Map<String, ResourceInformation> resources, boolean cpuBackend, IntConsumer check) {
+        return GATE.admit(TaskGpu.assigned(resources), !cpuBackend, check);
     }
 }

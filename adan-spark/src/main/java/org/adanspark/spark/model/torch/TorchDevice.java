@@ -4,10 +4,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.util.cuda.CudaUtils;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
+import org.adanspark.spark.runtime.GpuGate;
 import org.adanspark.spark.runtime.TaskGpu;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +21,7 @@ import org.slf4j.LoggerFactory;
 final class TorchDevice {
 
     private static final Logger LOG = LoggerFactory.getLogger(TorchDevice.class);
-    private static final AtomicBoolean WARNED_CPU = new AtomicBoolean();
-    private static final Set<Integer> CHECKED = ConcurrentHashMap.newKeySet();
+    private static final GpuGate GATE = new GpuGate("libtorch here is its CPU build");
 
     private TorchDevice() {
     }
@@ -47,21 +44,8 @@ final class TorchDevice {
      * @return the device
      */
     static Device choose(int gpu, boolean cuda, IntConsumer check) {
-        if (gpu == TaskGpu.NONE) {
-            return Device.cpu();
-        }
-        if (!cuda) {
-            if (WARNED_CPU.compareAndSet(false, true)) {
-                LOG.warn("Spark assigned GPU {} to this task, but libtorch here is its CPU build; the PyTorch backend "
-                        + "runs on the CPU. Build the submit jar with mvn -Pcuda to use the GPU (docs/GPU.md).", gpu);
-            }
-            return Device.cpu();
-        }
-        if (!CHECKED.contains(gpu)) {
-            check.accept(gpu);
-            CHECKED.add(gpu);
-        }
-        return Device.gpu(gpu);
+        int device = GATE.admit(gpu, cuda, check);
+        return device == TaskGpu.NONE ? Device.cpu() : Device.gpu(device);
     }
 
     /**
@@ -87,10 +71,8 @@ final class TorchDevice {
     static void requireSupported(int device, String capability) {
         int major = Integer.parseInt(capability.substring(0, capability.length() - 1));
         int minor = capability.charAt(capability.length() - 1) - '0';
-        if (!supported(major, minor)) {
-            throw new IllegalStateException("GPU " + device + " has compute capability " + major + "." + minor
-                    + "; the PyTorch backend's CUDA natives (libtorch 2.5.1+cu124) run only on 5.0-9.x (docs/GPU.md)");
-        }
+        GpuGate.requireSupported(device, major, minor, supported(major, minor),
+                "the PyTorch backend's CUDA natives (libtorch 2.5.1+cu124) run", "5.0-9.x");
     }
 
     /** The device's compute capability, where DJL can read it, then one operation on it. */

@@ -19,10 +19,17 @@ class TaskDeviceTest {
     }
 
     @Test
-    void aTaskWithAnAssignedGpuBindsThatOrdinal() {
-        List<Integer> bound = new ArrayList<>();
-        assertEquals(3, TaskDevice.bind(gpus("3"), false, bound::add));
-        assertEquals(List.of(3), bound);
+    void aTaskWithAnAssignedGpuBindsThatOrdinalCheckedBeforeItsFirstUseOnly() {
+        List<Integer> checked = new ArrayList<>();
+        assertEquals(3, TaskDevice.bind(gpus("3"), false, checked::add));
+        assertEquals(3, TaskDevice.bind(gpus("3"), false, checked::add));
+        assertEquals(List.of(3), checked);
+        assertThrows(IllegalStateException.class, () -> TaskDevice.bind(gpus("4"), false, d -> {
+            throw new IllegalStateException("GPU " + d + " refused");
+        }));
+        assertThrows(IllegalStateException.class, () -> TaskDevice.bind(gpus("4"), false, d -> {
+            throw new IllegalStateException("GPU " + d + " refused");
+        }), "a refused device stays refused");
     }
 
     @Test
