@@ -74,7 +74,7 @@ public final class ReplicaMemoryBenchmark {
         Files.createDirectories(csv.getParent());
         appendTo(csv, table);
         Files.writeString(options.file(".txt"), "replica-memory (" + options.mode() + "), code '" + label + "', "
-                + java.time.Instant.now() + ", on " + machine + ": " + points + " grid points of " + MODEL
+                + java.time.Instant.now() + "; machine: " + machine + "; " + points + " grid points of " + MODEL
                 + ", 4,000 training rows, 1 epoch at global batch 1,000, evaluated on 2,000 test rows; RSS after each\n",
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         System.out.println("wrote " + csv);
