@@ -4,7 +4,7 @@ backends can be timed training the same network:
     /usr/bin/python3 benchmarks/make_study_cnn.py /tmp/study-cnn.pt
 
 conv 5x5 stride 2, 16 channels, no bias -> batch norm -> ReLU -> conv 3x3 stride 2, 32 channels, no bias
--> batch norm -> ReLU -> dense 800 -> 10 logits, for 1x28x28 images. Saved through adan_torchscript, so the
+-> batch norm -> ReLU -> dense 800 -> 10 logits, for 1x28x28 images. Saved through adan_spark.torchscript, so the
 PyTorch backend reaches batch normalisation's buffers. Only the architecture matters here: the initial
 weights are PyTorch's own draw, not DL4J's.
 """
@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-import adan_torchscript  # noqa: E402
+from adan_spark import torchscript as adan_torchscript  # noqa: E402
 
 
 def study_cnn():

@@ -90,7 +90,7 @@ def main():
     nets = {"lenet": lenet, "resnet": resnet, "resnet-bn": resnet_bn, "mlp:256": mlp}
     if a.save_torchscript:
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-        import adan_torchscript
+        from adan_spark import torchscript as adan_torchscript
         os.makedirs(a.save_torchscript, exist_ok=True)
         for name in a.models.split(","):
             adan_torchscript.export(nets[name](), os.path.join(a.save_torchscript, name.replace(":", "-") + ".pt"))

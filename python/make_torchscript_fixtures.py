@@ -3,7 +3,7 @@
     /usr/bin/python3 python/make_torchscript_fixtures.py adan-spark/src/test/resources/torchscript
 
 It writes ``batch.f64`` (a fixed batch: 8 examples of 784 values in [0, 1), then their 8 class labels), and
-for each model ``NAME.pt`` (saved by adan_torchscript.export, float32, training mode) and
+for each model ``NAME.pt`` (saved by adan_spark.torchscript.export, float32, training mode) and
 ``NAME-expected.f64`` (from the same weights in float64, in training mode: the summed cross-entropy of the
 logits, the gradient of every parameter in the module's parameter order, then every buffer after that one
 forward pass). All files are little-endian float64 but the models. ``mlp_dropout.pt`` has no reference: its
@@ -27,7 +27,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import adan_torchscript  # noqa: E402
+from adan_spark import torchscript as adan_torchscript  # noqa: E402
 
 
 class Mlp(nn.Module):

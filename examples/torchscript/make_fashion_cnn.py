@@ -4,7 +4,7 @@
 
 Two 3×3 convolutions with batch normalisation and max-pooling, then a linear layer to the 10 classes' logits
 (no softmax: the trainer's loss takes logits). Images enter as 1 × 28 × 28; the trainer scales pixels to
-[0, 1]. Saved with python/adan_torchscript.py, which exposes batch normalisation's buffers to the trainer.
+[0, 1]. Saved with python/adan_spark/torchscript.py, which exposes batch normalisation's buffers to the trainer.
 """
 import os
 import sys
@@ -15,7 +15,7 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "python"))
-import adan_torchscript  # noqa: E402
+from adan_spark import torchscript as adan_torchscript  # noqa: E402
 
 
 class FashionCnn(nn.Module):

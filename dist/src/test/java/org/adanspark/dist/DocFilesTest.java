@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The files and the tests the docs name exist. A repository path in backticks ({@code conf/application.conf},
- * {@code python/adan_torchscript.py}) must be in the checkout, and a test, benchmark or check the prose cites as
+ * {@code python/adan_spark/torchscript.py}) must be in the checkout, and a test, benchmark or check the prose cites as
  * evidence ({@code NonTrainedStateTest}, {@code ChaosBenchmark}, {@code AdanNetPipelineSpec}) must be a source
  * file of the repository: a renamed file or test leaves a sentence pointing at nothing. Build outputs
  * ({@code …/target/…}) and synopses with placeholders ({@code docs/results/NAME.csv}) are not checked.

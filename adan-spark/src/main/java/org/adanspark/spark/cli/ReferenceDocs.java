@@ -24,6 +24,7 @@ import org.adanspark.optim.Hyperparameter;
 import org.adanspark.optim.Lookahead;
 import org.adanspark.optim.OptimizerRegistry;
 import org.adanspark.spark.config.OptimizerSpec;
+import org.adanspark.spark.ml.PythonParams;
 
 /**
  * Writes the two reference pages of {@code docs/} from the definitions they describe, so that they
@@ -46,14 +47,15 @@ public final class ReferenceDocs {
     }
 
     /**
-     * Writes both pages.
+     * Writes both pages and the Python params module ({@link PythonParams}).
      *
      * @param args the project root (default: the working directory)
      * @throws IOException when a page cannot be written
      */
     public static void main(String[] args) throws IOException {
         Path root = Path.of(args.length > 0 ? args[0] : ".");
-        for (Map.Entry<String, String> page : Map.of(CLI_PAGE, cliPage(), CONFIG_PAGE, configPage()).entrySet()) {
+        for (Map.Entry<String, String> page : Map.of(CLI_PAGE, cliPage(), CONFIG_PAGE, configPage(),
+                PythonParams.MODULE, PythonParams.module()).entrySet()) {
             Path file = root.resolve(page.getKey());
             Files.createDirectories(file.getParent());
             Files.writeString(file, page.getValue(), StandardCharsets.UTF_8);

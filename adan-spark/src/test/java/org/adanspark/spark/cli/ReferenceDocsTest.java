@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.adanspark.spark.config.OptimizerSpec;
+import org.adanspark.spark.ml.PythonParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,8 @@ class ReferenceDocsTest {
                 ReferenceDocs.CLI_PAGE + " is out of date with CommandLine.FLAGS: run bin/adan-docs");
         assertEquals(ReferenceDocs.configPage(), Files.readString(ROOT.resolve(ReferenceDocs.CONFIG_PAGE)),
                 ReferenceDocs.CONFIG_PAGE + " is out of date with reference.conf: run bin/adan-docs");
+        assertEquals(PythonParams.module(), Files.readString(ROOT.resolve(PythonParams.MODULE)),
+                PythonParams.MODULE + " is out of date with Settings: run bin/adan-docs");
     }
 
     @Test

@@ -24,11 +24,11 @@ import org.adanspark.spark.model.Objective;
 /**
  * A TorchScript module as a {@link TorchModule}: its parameters in the module's parameter order, then its
  * buffers, which a module exposes through {@code adan_buffers()} and {@code adan_set_buffers()}
- * ({@code python/adan_torchscript.py} writes them; docs/MODELS.md, "PyTorch models").
+ * ({@code python/adan_spark/torchscript.py} writes them; docs/MODELS.md, "PyTorch models").
  */
 final class ScriptModule extends TorchModule {
 
-    /** The methods a module with buffers exposes (python/adan_torchscript.py writes them). */
+    /** The methods a module with buffers exposes (python/adan_spark/torchscript.py writes them). */
     static final String GET_BUFFERS = "adan_buffers";
     static final String SET_BUFFERS = "adan_set_buffers";
 

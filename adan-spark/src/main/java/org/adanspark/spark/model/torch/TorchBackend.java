@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * whose output is the logits of a classifier or the prediction of a regressor, and, when a run names this
  * backend ({@code --backend pytorch}), the presets of {@link TorchPresets}; both trained as
  * {@link TorchModel}s (docs/MODELS.md, "PyTorch models"). The module's buffers, which
- * {@code python/adan_torchscript.py} exposes, are its non-trained state ({@link ParamRoles.Role#STATISTIC});
+ * {@code python/adan_spark/torchscript.py} exposes, are its non-trained state ({@link ParamRoles.Role#STATISTIC});
  * a module that changes its own state in a training pass without exposing it is refused.
  */
 public final class TorchBackend implements ComputeBackend {
@@ -169,7 +169,7 @@ public final class TorchBackend implements ComputeBackend {
         if (!Arrays.equals(before, after)) {
             throw new ConfigurationException("model " + spec + " changes its own state in a training pass (batch "
                     + "normalisation's running statistics, most likely) and does not expose it: save it with "
-                    + "python/adan_torchscript.py (adan_torchscript.export(model, path)), which adds the "
+                    + "python/adan_spark/torchscript.py (adan_spark.torchscript.export(model, path)), which adds the "
                     + ScriptModule.GET_BUFFERS + " and " + ScriptModule.SET_BUFFERS + " methods this backend reads "
                     + "and writes the buffers with", null);
         }

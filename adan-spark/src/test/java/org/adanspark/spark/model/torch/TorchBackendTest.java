@@ -179,7 +179,7 @@ class TorchBackendTest {
     @Test
     void badModelsAreRefusedWithOneLine() throws IOException {
         assertRefused("bad-bn-without-buffer-methods.pt", "changes its own state in a training pass");
-        assertRefused("bad-bn-without-buffer-methods.pt", "python/adan_torchscript.py");
+        assertRefused("bad-bn-without-buffer-methods.pt", "python/adan_spark/torchscript.py");
         assertRefused("bad-two-outputs.pt", "the module returns 2 tensors; it must return one");
         assertRefused("bad-two-inputs.pt", "its forward takes more than one tensor; a model takes one");
         assertRefused("bad-no-parameters.pt", "has no parameters to train");

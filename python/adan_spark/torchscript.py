@@ -1,7 +1,7 @@
 """Saves a PyTorch module as TorchScript that adan-spark's PyTorch backend can train.
 
-    import adan_torchscript
-    adan_torchscript.export(model, "model.pt")
+    from adan_spark import torchscript as adan_torchscript
+    torchscript.export(model, "model.pt")
 
 The module must take one tensor (a batch of examples) and return one tensor: the logits of a classifier
 (no softmax) or the prediction of a regressor. adan-spark trains every parameter with the run's optimizer
