@@ -122,3 +122,16 @@ def test_the_linear_regressor_matches_spark_linear_regression(spark, split, tmp_
     assert our_rmse <= theirs_rmse * 1.02, (our_rmse, theirs_rmse)
     ours.write().save(str(tmp_path / "reg"))
     assert AdanNetRegressionModel.load(str(tmp_path / "reg")).getHiddenLayers() == []
+
+
+def test_array_features_train_the_same_network_as_their_vectors(split):
+    train, test = split
+    prep = Pipeline(stages=_pipeline().getStages()[:3]).fit(train)
+    vectors = prep.transform(train).select("features", "label")
+    arrays = vectors.select(vector_to_array("features").alias("features"), "label")  # array<double>
+    clf = AdanNetClassifier(hiddenLayers=[8], globalBatchSize=1024, maxEpochs=1)
+    from_vectors, from_arrays = clf.fit(vectors), clf.fit(arrays)
+    assert from_arrays.summary.paramsSha256 == from_vectors.summary.paramsSha256
+    predicted = from_arrays.transform(prep.transform(test).select(vector_to_array("features").alias("features")))
+    assert dict(predicted.dtypes)["features"] == "array<double>"
+    assert predicted.count() == test.count()

@@ -241,4 +241,16 @@ public final class AdanNetClassificationModel
     public String explainParam(Param<?> param) {
         return explainReadably(param);
     }
+
+    /**
+     * Spark's schema check, with an {@code array<float>} or {@code array<double>} features column accepted as
+     * a vector ({@link FeaturesColumn}).
+     *
+     * @param schema the input schema
+     * @return the output schema
+     */
+    @Override
+    public StructType transformSchema(StructType schema) {
+        return FeaturesColumn.transformSchema(schema, getFeaturesCol(), s -> super.transformSchema(s));
+    }
 }

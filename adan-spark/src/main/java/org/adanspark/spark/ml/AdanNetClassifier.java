@@ -14,6 +14,7 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A neural-network classifier trained by adan-spark's synchronous large-batch trainer: executors sum
@@ -127,5 +128,17 @@ public final class AdanNetClassifier
     @Override
     public String explainParam(Param<?> param) {
         return explainReadably(param);
+    }
+
+    /**
+     * Spark's schema check, with an {@code array<float>} or {@code array<double>} features column accepted as
+     * a vector ({@link FeaturesColumn}).
+     *
+     * @param schema the input schema
+     * @return the output schema
+     */
+    @Override
+    public StructType transformSchema(StructType schema) {
+        return FeaturesColumn.transformSchema(schema, getFeaturesCol(), s -> super.transformSchema(s));
     }
 }

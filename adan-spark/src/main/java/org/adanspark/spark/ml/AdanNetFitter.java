@@ -57,8 +57,7 @@ final class AdanNetFitter {
         RunPlan settings = settings(stage, 0);
         int partitions = Parallelism.defaultPartitions(spark.sparkContext(),
                 settings.execution() == ExecutionMode.BARRIER);
-        @SuppressWarnings("unchecked")
-        Dataset<Row> rows = (Dataset<Row>) dataset.select(featuresCol, labelCol);
+        Dataset<Row> rows = FeaturesColumn.asVectors(dataset.select(featuresCol, labelCol), featuresCol);
         String name = stage.uid() + " input";
         BlockDataset blocks = BlockDataset.fromDataFrame(rows, name, featuresCol, labelCol, labelKind, numClasses,
                 partitions);

@@ -11,6 +11,7 @@ import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The regression counterpart of {@link AdanNetClassifier}: the same network presets, optimizers, trainer
@@ -115,5 +116,17 @@ public final class AdanNetRegressor extends Regressor<Vector, AdanNetRegressor, 
     @Override
     public String explainParam(Param<?> param) {
         return explainReadably(param);
+    }
+
+    /**
+     * Spark's schema check, with an {@code array<float>} or {@code array<double>} features column accepted as
+     * a vector ({@link FeaturesColumn}).
+     *
+     * @param schema the input schema
+     * @return the output schema
+     */
+    @Override
+    public StructType transformSchema(StructType schema) {
+        return FeaturesColumn.transformSchema(schema, getFeaturesCol(), s -> super.transformSchema(s));
     }
 }

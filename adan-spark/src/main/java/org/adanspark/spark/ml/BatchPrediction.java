@@ -111,9 +111,29 @@ final class BatchPrediction {
                 if (v == null) {
                     throw new IllegalArgumentException("the features column of a row to predict is null");
                 }
-                network.copyRow((Vector) v, x, r * width);
+                if (v instanceof Vector vector) {
+                    network.copyRow(vector, x, r * width);
+                } else {
+                    copyArray((scala.collection.Seq<?>) v, x, r * width, width); // array<float> or array<double>
+                }
             }
             outputs = network.output(x, batch.size());
+        }
+
+        /** One {@code array<float>}/{@code array<double>} row into {@code x}, refused by length or a null. */
+        private static void copyArray(scala.collection.Seq<?> values, float[] x, int offset, int width) {
+            if (values.length() != width) {
+                throw new IllegalArgumentException("the model takes " + width + " features, the row has "
+                        + values.length());
+            }
+            for (int i = 0; i < width; i++) {
+                Object e = values.apply(i);
+                if (!(e instanceof Number n)) {
+                    throw new IllegalArgumentException("the features array of a row to predict holds null at index "
+                            + i);
+                }
+                x[offset + i] = n.floatValue();
+            }
         }
     }
 }

@@ -174,4 +174,53 @@ class AdanNetRegressorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AdanNetRegressor().setHuberDelta(0));
         assertTrue(e.getMessage().contains("huberDelta"), e.getMessage());
     }
+
+    /** The features column as Python users hold it: array<double> and array<float> train the same network. */
+    @Test
+    void arrayFeaturesFitAndPredictAsTheirVectors() {
+        AdanNetRegressor reg = linear().setMaxEpochs(1);
+        for (String type : new String[] {"array<double>", "array<float>"}) {
+            Dataset<Row> arrays = asArrays(train, type);
+            // the same values as vectors: the arrays' elements as doubles
+            AdanNetRegressionModel fromVectors = reg.fit(arrays.withColumn("features",
+                    org.apache.spark.ml.functions.array_to_vector(org.apache.spark.sql.functions.col("features"))));
+            AdanNetRegressionModel fromArrays = reg.fit(arrays);
+            assertEquals(fromVectors.summary().paramsSha256(), fromArrays.summary().paramsSha256(), type);
+            Dataset<Row> testArrays = asArrays(test, type);
+            Dataset<Row> predicted = fromVectors.transform(testArrays);
+            assertEquals(type, predicted.schema().apply("features").dataType().simpleString(), "the column keeps its type");
+            List<Row> expected = fromVectors.transform(testArrays.withColumn("features",
+                    org.apache.spark.ml.functions.array_to_vector(org.apache.spark.sql.functions.col("features"))))
+                    .select("prediction").collectAsList();
+            List<Row> actual = predicted.select("prediction").collectAsList();
+            for (int r = 0; r < expected.size(); r++) {
+                // float32 rows: the vector's doubles are rounded to float32 by the network either way
+                assertEquals(expected.get(r).getDouble(0), actual.get(r).getDouble(0), 0.0, type + " row " + r);
+            }
+        }
+    }
+
+    private static Dataset<Row> asArrays(Dataset<Row> rows, String type) {
+        String dtype = type.equals("array<float>") ? "float32" : "float64"; // what PySpark's vector_to_array takes
+        return rows.select(org.apache.spark.ml.functions.vector_to_array(org.apache.spark.sql.functions.col("features"),
+                dtype).as("features"), org.apache.spark.sql.functions.col("label"));
+    }
+
+    @Test
+    void anArrayRowOfTheWrongLengthIsRefusedByColumnRowAndLength() {
+        Dataset<Row> ragged = spark.sql("SELECT array(0.1D, 0.2D) AS features, 0.5D AS label UNION ALL "
+                + "SELECT array(0.1D, 0.2D, 0.3D), 0.4D");
+        DataValidationException e = assertThrows(DataValidationException.class,
+                () -> linear().setMaxEpochs(1).fit(ragged));
+        // the rows land in one partition or two (the estimator repartitions): each case names both lengths
+        String m = e.getMessage();
+        assertTrue(m.contains("column 'features' has 3 values where earlier rows have 2")
+                || m.contains("column 'features' has 2 values where earlier rows have 3")
+                || (m.contains("rows have different feature sizes") && m.contains("features=(3)[0.1, 0.2, 0.3]")
+                        && m.contains("features=(2)[0.1, 0.2]")), m);
+        IllegalArgumentException ints = assertThrows(IllegalArgumentException.class,
+                () -> linear().fit(spark.sql("SELECT array(1, 2) AS features, 0.5D AS label")));
+        assertTrue(ints.getMessage().contains("column 'features' is array<int>; the features column must be a Vector,"
+                + " array<float> or array<double>"), ints.getMessage());
+    }
 }
