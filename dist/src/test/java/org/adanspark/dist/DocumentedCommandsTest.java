@@ -196,8 +196,14 @@ class DocumentedCommandsTest {
             case "bin/adan-docs" -> docs(c);
             case "bin/adan-bench" -> coveredBy(c, "benchmarks/src/test/java/org/adanspark/bench/BenchmarksSmokeTest.java",
                     "bench(\"" + words[1] + "\"");
-            case "bin/adan-example" -> coveredBy(c, "examples/src/test/java/org/adanspark/examples/ExamplesTest.java",
-                    "example(\"" + words[1] + "\"");
+            case "bin/adan-example" -> {
+                if (words[1].equals("python")) {
+                    coveredBy(c, "python/tests/test_examples.py", "examples\" / \"python\" / \"skin_pipeline.py");
+                } else {
+                    coveredBy(c, "examples/src/test/java/org/adanspark/examples/ExamplesTest.java",
+                            "example(\"" + words[1] + "\"");
+                }
+            }
             case "conf/gpu-discovery.sh" -> coveredBy(c,
                     "adan-spark/src/test/java/org/adanspark/spark/train/GpuDiscoveryScriptTest.java", "gpu-discovery.sh");
             case ".ci/run" -> assertTrue(Files.isExecutable(Build.ROOT.resolve(".ci/run")), ".ci/run");

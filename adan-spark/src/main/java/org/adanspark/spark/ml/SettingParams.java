@@ -15,7 +15,7 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * Spark ML params made from the settings' one declaration ({@link Setting}): the param's name is the setting's,
- * its doc the setting's help line with what it accepts, its validator the setting's {@link Check}. Only plain
+ * its doc the setting's help line with what it accepts, its validator the setting's {@link Check}, whose message it throws. Only plain
  * param types (numbers, strings, booleans and their arrays), as Spark Connect carries them.
  */
 final class SettingParams {
@@ -31,7 +31,7 @@ final class SettingParams {
     static Param<?> create(Params owner, Setting s) {
         String name = s.param();
         String doc = doc(s);
-        Validator<Object> v = new Validator<>(s.check());
+        Validator<Object> v = new Validator<>(owner.uid(), s);
         return switch (s.type()) {
             case INT -> new IntParam(owner, name, doc, cast(v));
             case LONG -> new LongParam(owner, name, doc, cast(v));
@@ -59,18 +59,25 @@ final class SettingParams {
         return (scala.Function1<T, Object>) (scala.Function1<?, Object>) v;
     }
 
-    /** A setting's check as a Spark ML validator. */
+    /**
+     * A setting's check as a Spark ML validator. It refuses a value with the check's own message, naming the
+     * stage, the param and the value ({@code adanNetClassifier_…: param learningRate must be > 0, got -1.0}),
+     * rather than returning false for Spark's "given invalid value": PySpark and Spark Connect show that line.
+     */
     private static final class Validator<T> extends AbstractFunction1<T, Object> implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Check check;
+        private static final long serialVersionUID = 2L;
+        private final String uid;
+        private final Setting setting;
 
-        Validator(Check check) {
-            this.check = check;
+        Validator(String uid, Setting setting) {
+            this.uid = uid;
+            this.setting = setting;
         }
 
         @Override
         public Object apply(T value) {
-            return check.problem(value) == null;
+            setting.validate(s -> uid + ": " + s.asParam(), value);
+            return true;
         }
     }
 }

@@ -98,10 +98,10 @@ class AdanNetClassifierTest {
                 () -> c.setModelSpec("mlp:x"), () -> c.setMaxGradNorm(-1), () -> c.setWarmupSteps(-1),
                 () -> c.setEmaDecay(1.0), () -> c.setEmaDecay(-0.5))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::run);
-            assertTrue(e.getMessage().contains("given invalid value"), e.getMessage());
+            assertTrue(e.getMessage().startsWith(c.uid() + ": param "), e.getMessage());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.setGlobalBatchSize(0));
-        assertTrue(e.getMessage().contains("globalBatchSize"), e.getMessage());
+        assertEquals(c.uid() + ": param globalBatchSize must be >= 1, got 0", e.getMessage());
         assertEquals(4096, c.getGlobalBatchSize(), "a refused value leaves the param as it was");
     }
 
