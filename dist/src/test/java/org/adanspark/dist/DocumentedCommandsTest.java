@@ -204,6 +204,9 @@ class DocumentedCommandsTest {
                             "example(\"" + words[1] + "\"");
                 }
             }
+            case "bin/adan-python-test" -> coveredBy(c, "dist/pom.xml", "bin/adan-python-test");
+            // the install the Python tests' venv makes of this checkout's package, from PyPI's pyspark
+            case "pip" -> coveredBy(c, "bin/lib/python-env.sh", "pip\" install -q --disable-pip-version-check --no-deps");
             case "conf/gpu-discovery.sh" -> coveredBy(c,
                     "adan-spark/src/test/java/org/adanspark/spark/train/GpuDiscoveryScriptTest.java", "gpu-discovery.sh");
             case ".ci/run" -> assertTrue(Files.isExecutable(Build.ROOT.resolve(".ci/run")), ".ci/run");

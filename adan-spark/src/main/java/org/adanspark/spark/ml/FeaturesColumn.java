@@ -16,7 +16,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code array<double>} column (what {@code vector_to_array}, pandas UDFs and Parquet readers produce). Spark's
  * predictor checks accept only vectors, so the stages check a schema with such a column read as a vector and
  * give the column back its own type; the estimators fit on the column turned into vectors
- * ({@code array_to_vector}), and the models predict from either (docs/ARCHITECTURE.md, "The estimators").
+ * ({@code array_to_vector}), and the models predict from either (docs/ARCHITECTURE.md, "One value, from
+ * flag and from param to the kernel").
  */
 final class FeaturesColumn {
 
