@@ -27,7 +27,7 @@ class DocFlagsTest {
     /** Flags of the other tools the docs show: spark-submit, java, docker-compose. */
     private static final Set<String> OTHER_TOOLS = Set.of("--master", "--deploy-mode", "--class", "--conf", "--jars",
             "--files", "--driver-memory", "--executor-memory", "--executor-cores", "--num-executors",
-            "--total-executor-cores", "--properties-file", "--packages", "--name", "--add-opens", "--rm");
+            "--total-executor-cores", "--properties-file", "--packages", "--py-files", "--name", "--add-opens", "--rm");
 
     @Test
     void everyFlagNamedInTheDocsExists() throws IOException {
