@@ -11,11 +11,10 @@ The params (names, docs, defaults) are generated from the JVM's declaration (``_
 ``learningRate``, ``weightDecay`` or ``betas`` is the chosen optimizer's recipe. A refused value or combination
 raises :class:`adan_spark.AdanSparkParamError` with the JVM's one-line message.
 """
-from typing import Any, List, Optional, Type
+from typing import Any, List, Type
 
 from pyspark.ml.classification import _JavaProbabilisticClassificationModel, _JavaProbabilisticClassifier
 from pyspark.ml.linalg import Vector
-from pyspark.ml.param import Param
 from pyspark.ml.regression import _JavaRegressionModel, _JavaRegressor
 from pyspark.ml.util import JavaMLReadable, JavaMLReader, JavaMLWritable
 from pyspark.ml.wrapper import JavaWrapper
@@ -23,6 +22,7 @@ from pyspark.sql import DataFrame
 
 from adan_spark.ml._jvm import JAVA_PACKAGE, check_classes, translated
 from adan_spark.ml._params import (
+    PER_OPTIMIZER,
     RECIPES,
     _AdanNetClassifierSignature,
     _AdanNetParams,
@@ -63,7 +63,7 @@ class _AdanNetStage(JavaMLReadable, JavaMLWritable):
     def explainParam(self, param: Any) -> str:
         """``name: doc (default: ..., current: ...)``; an unset per-optimizer param shows the recipe's value."""
         param = self._resolveParam(param)
-        if not self.hasDefault(param) and param.name in ("learningRate", "weightDecay", "betas"):
+        if not self.hasDefault(param) and param.name in PER_OPTIMIZER:
             values = ["default: %s, %s's" % (recipe(self.getOrDefault("optimizer"), param.name),
                                              self.getOrDefault("optimizer"))]
             if self.isSet(param):
@@ -109,7 +109,7 @@ class AdanNetTrainingSummary(JavaWrapper):
 
 
 class _AdanNetModel(_AdanNetStage):
-    """The models' shared part: the training summary and the feature count."""
+    """The models' shared part: the training summary, and JVM errors of ``transform`` translated."""
 
     @property
     def hasSummary(self) -> bool:
@@ -132,23 +132,19 @@ class _AdanNetModel(_AdanNetStage):
         return super()._transform(dataset)  # type: ignore[misc]
 
 
-class AdanNetClassifier(
-    _AdanNetClassifierSignature,
-    _AdanNetStage,
-    _JavaProbabilisticClassifier["AdanNetClassificationModel"],
-    _AdanNetParams,
-    _AdanNetSetters,
-):
-    """A neural-network classifier trained by adan-spark's synchronous large-batch trainer (the JVM's
-    ``org.adanspark.spark.ml.AdanNetClassifier``): executors sum minibatch gradients, an all-reduce forms the
-    global batch, Adan (or a baseline) steps over sharded state. Labels are class indices as doubles."""
+class _AdanNetEstimator(_AdanNetStage):
+    """The estimators' shared part: the Python model class of what the JVM fits, and JVM errors of ``fit``
+    translated."""
 
-    def _create_model(self, java_model: Any) -> "AdanNetClassificationModel":
-        return AdanNetClassificationModel(java_model)
+    #: the Python class wrapping the JVM model this estimator fits
+    _model_class: Type[Any]
+
+    def _create_model(self, java_model: Any) -> Any:
+        return self._model_class(java_model)
 
     @translated
-    def _fit(self, dataset: DataFrame) -> "AdanNetClassificationModel":
-        return super()._fit(dataset)
+    def _fit(self, dataset: DataFrame) -> Any:
+        return super()._fit(dataset)  # type: ignore[misc]
 
 
 class AdanNetClassificationModel(
@@ -159,22 +155,18 @@ class AdanNetClassificationModel(
     """A fitted :class:`AdanNetClassifier`: ``transform`` adds rawPrediction, probability and prediction."""
 
 
-class AdanNetRegressor(
-    _AdanNetRegressorSignature,
-    _AdanNetStage,
-    _JavaRegressor["AdanNetRegressionModel"],
-    _AdanNetRegressionParams,
+class AdanNetClassifier(
+    _AdanNetClassifierSignature,
+    _AdanNetEstimator,
+    _JavaProbabilisticClassifier["AdanNetClassificationModel"],
+    _AdanNetParams,
     _AdanNetSetters,
-    _AdanNetRegressionSetters,
 ):
-    """A neural-network regressor (squared error or Huber loss) trained like :class:`AdanNetClassifier`."""
+    """A neural-network classifier trained by adan-spark's synchronous large-batch trainer (the JVM's
+    ``org.adanspark.spark.ml.AdanNetClassifier``): executors sum minibatch gradients, an all-reduce forms the
+    global batch, Adan (or a baseline) steps over sharded state. Labels are class indices as doubles."""
 
-    def _create_model(self, java_model: Any) -> "AdanNetRegressionModel":
-        return AdanNetRegressionModel(java_model)
-
-    @translated
-    def _fit(self, dataset: DataFrame) -> "AdanNetRegressionModel":
-        return super()._fit(dataset)
+    _model_class = AdanNetClassificationModel
 
 
 class AdanNetRegressionModel(
@@ -183,3 +175,16 @@ class AdanNetRegressionModel(
     _AdanNetRegressionParams,
 ):
     """A fitted :class:`AdanNetRegressor`: ``transform`` adds the prediction column."""
+
+
+class AdanNetRegressor(
+    _AdanNetRegressorSignature,
+    _AdanNetEstimator,
+    _JavaRegressor["AdanNetRegressionModel"],
+    _AdanNetRegressionParams,
+    _AdanNetSetters,
+    _AdanNetRegressionSetters,
+):
+    """A neural-network regressor (squared error or Huber loss) trained like :class:`AdanNetClassifier`."""
+
+    _model_class = AdanNetRegressionModel

@@ -46,14 +46,20 @@ def new_java_stage(java_class: str, uid: str) -> Any:
     return JavaWrapper._new_java_obj("%s.%s" % (JAVA_PACKAGE, java_class), uid)
 
 
+def _innermost(error: Any) -> Any:
+    """The innermost cause of a Py4J error's Java throwable: the one whose message says what was wrong."""
+    throwable = error.java_exception
+    while throwable.getCause() is not None and throwable.getCause() != throwable:
+        throwable = throwable.getCause()
+    return throwable
+
+
 def first_line(error: BaseException) -> str:
     """The JVM's one-line message of a Py4J or PySpark error: its innermost cause's, without the Java trace."""
     from py4j.protocol import Py4JJavaError
 
     if isinstance(error, Py4JJavaError):
-        throwable = error.java_exception
-        while throwable.getCause() is not None and throwable.getCause() != throwable:
-            throwable = throwable.getCause()
+        throwable = _innermost(error)
         message = throwable.getMessage()
         return str(message) if message is not None else str(throwable.toString())
     text = getattr(error, "_desc", None) or str(error)
@@ -64,10 +70,7 @@ def _is_param_error(error: BaseException, message: str) -> bool:
     from py4j.protocol import Py4JJavaError
 
     if isinstance(error, Py4JJavaError):
-        throwable = error.java_exception
-        while throwable.getCause() is not None and throwable.getCause() != throwable:
-            throwable = throwable.getCause()
-        return "IllegalArgumentException" in throwable.getClass().getName()
+        return "IllegalArgumentException" in _innermost(error).getClass().getName()
     return type(error).__name__ == "IllegalArgumentException" or message.startswith("param ")
 
 

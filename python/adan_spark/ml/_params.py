@@ -27,6 +27,9 @@ RECIPES: Dict[str, Dict[str, Any]] = {
     "adafactor": {"learningRate": 0.01, "weightDecay": 0.0, "betas": [0.0]},
 }
 
+#: The params whose unset value is the chosen optimizer's recipe.
+PER_OPTIMIZER = ("learningRate", "weightDecay", "betas")
+
 
 def recipe(optimizer: str, param: str) -> Any:
     """The recipe's value of ``param`` for ``optimizer`` (a ``lookahead-`` wrapper: its inner optimizer's)."""

@@ -59,12 +59,19 @@ public final class PythonParams {
                 .append("#: unset learningRate, weightDecay and betas.\n")
                 .append("RECIPES: Dict[str, Dict[str, Any]] = {\n");
         for (String name : OptimizerSpec.NAMES) {
-            b.append("    ").append(quote(name)).append(": {\"learningRate\": ")
-                    .append(literal(OptimizerSpec.defaultLr(name))).append(", \"weightDecay\": ")
-                    .append(literal(OptimizerSpec.defaultWeightDecay(name))).append(", \"betas\": ")
+            b.append("    ").append(quote(name)).append(": {")
+                    .append(quote(Settings.LR.param())).append(": ").append(literal(OptimizerSpec.defaultLr(name)))
+                    .append(", ").append(quote(Settings.WEIGHT_DECAY.param())).append(": ")
+                    .append(literal(OptimizerSpec.defaultWeightDecay(name)))
+                    .append(", ").append(quote(Settings.BETAS.param())).append(": ")
                     .append(literal(OptimizerSpec.defaultBetas(name))).append("},\n");
         }
-        b.append("}\n\n\n")
+        b.append("}\n\n")
+                .append("#: The params whose unset value is the chosen optimizer's recipe.\n")
+                .append("PER_OPTIMIZER = (")
+                .append(Settings.ESTIMATOR.stream().filter(Setting::perOptimizer).map(st -> quote(st.param()))
+                        .collect(Collectors.joining(", ")))
+                .append(")\n\n\n")
                 .append("def recipe(optimizer: str, param: str) -> Any:\n")
                 .append("    \"\"\"The recipe's value of ``param`` for ``optimizer`` (a ``lookahead-`` wrapper: its inner optimizer's).\"\"\"\n")
                 .append("    base = optimizer[len(\"lookahead-\"):] if optimizer.startswith(\"lookahead-\") else optimizer\n")
@@ -138,11 +145,9 @@ public final class PythonParams {
             args.add(p.name() + ": " + (d == null ? "Optional[" + type + "] = None" : type + " = " + literal(d)));
         }
         String list = args.stream().map(a -> "        " + a + ",\n").collect(Collectors.joining());
-        String kw = Arrays.stream(stage.params()).map(Param::name).collect(Collectors.joining(", "));
         b.append("class ").append(name).append("(Params):\n")
                 .append("    \"\"\"").append(javaClass).append("'s keyword-only constructor and ``setParams``: every param of\n")
-                .append("    the JVM stage (").append(kw.length() > 60 ? stage.params().length + " of them" : kw)
-                .append("), by name.\"\"\"\n\n")
+                .append("    the JVM stage (").append(stage.params().length).append(" of them), by name.\"\"\"\n\n")
                 .append("    _input_kwargs: Dict[str, Any]\n\n")
                 .append("    @keyword_only\n")
                 .append("    def __init__(\n        self,\n        *,\n").append(list).append("    ) -> None:\n")
